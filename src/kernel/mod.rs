@@ -1,0 +1,169 @@
+//! Kernels: what one task does. Each kernel declares its parameters (with defaults and sane
+//! limits) and prepares a [`Task`] that models call once per task index. Every task returns a
+//! checksum; a run's checksum is the wrapping sum over its tasks, so every model must arrive at
+//! the same number. Adding a kernel is one file here plus one line in [`KERNELS`].
+
+mod noop;
+mod primes;
+mod sleep;
+mod spin;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// Every built-in kernel, in the order `parabench list` shows them.
+pub static KERNELS: &[&dyn Kernel] = &[&primes::Primes, &spin::Spin, &sleep::Sleep, &noop::Noop];
+
+/// Looks a built-in kernel up by name.
+pub fn find(name: &str) -> Option<&'static dyn Kernel> {
+    KERNELS.iter().copied().find(|k| k.name() == name)
+}
+
+/// Names of all built-in kernels, for "expected one of" messages.
+pub fn names() -> Vec<&'static str> {
+    KERNELS.iter().map(|k| k.name()).collect()
+}
+
+/// The kind of work a kernel does, shown by `parabench list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Cpu,
+    Io,
+    Overhead,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Cpu => "cpu",
+            Kind::Io => "io",
+            Kind::Overhead => "overhead",
+        }
+    }
+}
+
+/// A built-in kernel.
+pub trait Kernel: Sync {
+    fn name(&self) -> &'static str;
+    fn about(&self) -> &'static str;
+    fn kind(&self) -> Kind;
+    fn params(&self) -> &'static [ParamSpec];
+    /// Builds the task from validated parameters (every declared parameter is present).
+    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, String>;
+}
+
+/// One task, ready to run any number of times from any thread.
+pub trait Task: Send + Sync + 'static {
+    /// Runs task `index` on the calling thread (blocking) and returns its checksum.
+    fn run(&self, index: u64) -> Result<u64, String>;
+
+    /// Runs task `index` inside an async runtime. The default runs the blocking body inline,
+    /// which is exactly what CPU work does to an event loop: it blocks it. IO kernels override
+    /// this with a real non-blocking version.
+    fn run_async(self: Arc<Self>, index: u64) -> TaskFuture {
+        Box::pin(async move { self.run(index) })
+    }
+}
+
+pub type TaskFuture = Pin<Box<dyn Future<Output = Result<u64, String>> + Send>>;
+
+/// A kernel parameter: an integer with a default and an allowed range.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamSpec {
+    pub name: &'static str,
+    pub about: &'static str,
+    pub default: i64,
+    pub min: i64,
+    pub max: i64,
+}
+
+/// Parameter values by name, as given in the scenario (or defaulted).
+pub type Params = BTreeMap<String, ParamValue>;
+
+/// A parameter value. Built-in kernels take integers; external kernels may take anything a
+/// command template can print.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Str(String),
+}
+
+impl fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamValue::Int(v) => write!(f, "{v}"),
+            ParamValue::Float(v) => write!(f, "{v}"),
+            ParamValue::Bool(v) => write!(f, "{v}"),
+            ParamValue::Str(v) => f.write_str(v),
+        }
+    }
+}
+
+/// Reads an integer parameter that validation guarantees is present.
+pub fn int(params: &Params, name: &str) -> Result<i64, String> {
+    match params.get(name) {
+        Some(ParamValue::Int(v)) => Ok(*v),
+        other => Err(format!(
+            "parameter `{name}` should be an integer, found {other:?}"
+        )),
+    }
+}
+
+/// Runs tasks `range` one after another and sums their checksums: the inner loop of several
+/// models (sequential, process workers, chunked pools).
+pub fn run_range(task: &dyn Task, range: std::ops::Range<u64>) -> Result<u64, String> {
+    let mut sum = 0u64;
+    for i in range {
+        sum = sum.wrapping_add(task.run(i)?);
+    }
+    Ok(sum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults(k: &dyn Kernel) -> Params {
+        k.params()
+            .iter()
+            .map(|p| (p.name.to_string(), ParamValue::Int(p.default.min(1000))))
+            .collect()
+    }
+
+    #[test]
+    fn every_kernel_prepares_with_defaults_and_is_deterministic() {
+        for k in KERNELS {
+            let task = k.prepare(&defaults(*k)).unwrap();
+            assert_eq!(task.run(3), task.run(3), "kernel {}", k.name());
+            for p in k.params() {
+                assert!(
+                    p.min <= p.default && p.default <= p.max,
+                    "{}.{}",
+                    k.name(),
+                    p.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn async_and_blocking_agree() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        for k in KERNELS {
+            let task = k.prepare(&defaults(*k)).unwrap();
+            let blocking = task.run(5);
+            let asynced = rt.block_on(task.clone().run_async(5));
+            assert_eq!(blocking, asynced, "kernel {}", k.name());
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! parabench: a declarative concurrency-workload runner. A scenario file names workloads,
+//! concurrency models, worker counts and repeats; [`run`] executes the whole matrix and writes
+//! tidy CSV, a Markdown report and speedup charts. The whole pipeline is [`run_scenario`].
+
+pub mod cli;
+pub mod kernel;
+pub mod measure;
+pub mod model;
+mod overrides;
+pub mod plan;
+pub mod report;
+pub mod run;
+pub mod scenario;
+
+use cli::RunArgs;
+use report::meta::{now_utc, Meta};
+use report::output::{read_runs, RunDir, RunsCsv};
+use report::RunData;
+use run::progress::Progress;
+use run::Ending;
+use scenario::{Scenario, ScenarioError};
+use std::path::Path;
+
+/// What went wrong, and so which exit code to use.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A scenario file is invalid (exit 2).
+    #[error("{0}")]
+    Scenario(#[from] ScenarioError),
+    /// The command line asks for something impossible (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// Anything else: IO, a failed write (exit 1).
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Scenario(_) | Error::Usage(_) => 2,
+            Error::Other(_) => 1,
+        }
+    }
+}
+
+/// How a successful `run` ended, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    AllOk,
+    SomeFailed,
+    Interrupted,
+}
+
+/// `parabench run`: validate everything first, then run each scenario in turn.
+pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
+    let scenarios = if args.scenarios.is_empty() {
+        vec![scenario::demo()?]
+    } else {
+        load_all(&args.scenarios)?
+    };
+    let scenarios = scenarios
+        .into_iter()
+        .map(|s| overrides::apply(s, args))
+        .collect::<Result<Vec<_>, _>>()?;
+    run::install_signal_handlers();
+    let mut outcome = Outcome::AllOk;
+    for s in &scenarios {
+        match run_scenario(s, args)? {
+            Outcome::Interrupted => return Ok(Outcome::Interrupted),
+            Outcome::SomeFailed => outcome = Outcome::SomeFailed,
+            Outcome::AllOk => {}
+        }
+    }
+    Ok(outcome)
+}
+
+/// The pipeline for one scenario: plan, fresh run folder, run every cell (each row to
+/// runs.csv as it comes), then summary, report, charts and metadata.
+pub fn run_scenario(scenario: &Scenario, args: &RunArgs) -> Result<Outcome, Error> {
+    let cells = plan::cells(scenario);
+    let mut dir = RunDir::create(&args.out, &scenario.name)?;
+    let mut meta = Meta::new(scenario);
+    dir.write(
+        "meta.json",
+        &serde_json::to_vec_pretty(&meta).map_err(anyhow::Error::from)?,
+    )?;
+    let mut runs_csv = RunsCsv::create(&dir.file("runs.csv"))?;
+    let mut rows = Vec::new();
+    let mut progress = Progress::new(
+        plan::total_runs(&cells),
+        cells.len(),
+        !args.no_progress,
+        args.quiet,
+    );
+    let ending = run::execute(&scenario.name, &cells, &mut progress, &mut |row| {
+        runs_csv.append(row)?;
+        rows.push(row.clone());
+        Ok(())
+    })?;
+    progress.finish();
+    meta.finished_utc = Some(now_utc());
+    meta.ending = match ending {
+        Ending::Complete => "complete",
+        Ending::Interrupted => "interrupted",
+    }
+    .into();
+    let data = RunData::new(meta, rows);
+    report::write_all(&dir, &data)?;
+    dir.commit()?;
+    Ok(print_outcome(&dir, &data, ending))
+}
+
+fn print_outcome(dir: &RunDir, data: &RunData, ending: Ending) -> Outcome {
+    let failed = data.rows.iter().filter(|r| !r.ok()).count();
+    println!(
+        "{}: {} runs in {} cells -> {}/ (report.md, runs.csv, summary.csv, charts)",
+        data.meta.scenario.name,
+        data.rows.len(),
+        data.summary.len(),
+        dir.path.display()
+    );
+    if ending == Ending::Interrupted {
+        eprintln!(
+            "interrupted: the {} completed runs are in {}; run the same command again to start over",
+            data.rows.len(),
+            dir.file("runs.csv").display()
+        );
+        return Outcome::Interrupted;
+    }
+    if failed > 0 {
+        eprintln!(
+            "{failed} run(s) failed: see the `error` column of {} and the end of report.md",
+            dir.file("runs.csv").display()
+        );
+        return Outcome::SomeFailed;
+    }
+    Outcome::AllOk
+}
+
+/// Loads and validates every file, stopping at the first invalid one.
+pub fn load_all(paths: &[std::path::PathBuf]) -> Result<Vec<Scenario>, Error> {
+    let mut out: Vec<Scenario> = Vec::new();
+    for p in paths {
+        let s = scenario::load(p)?;
+        if let Some(other) = out.iter().find(|o| o.name == s.name) {
+            return Err(Error::Usage(format!(
+                "two scenarios are named `{}` ({} and {}), so they would write to the same folder: rename one with name = \"...\"",
+                s.name,
+                other.path.as_deref().unwrap_or(Path::new("?")).display(),
+                p.display()
+            )));
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// `parabench plot`: recompute summary, report and charts from a run folder's files.
+pub fn plot(run_dir: &Path) -> Result<(), Error> {
+    let meta_path = run_dir.join("meta.json");
+    let text = std::fs::read_to_string(&meta_path).map_err(|e| {
+        Error::Usage(format!(
+            "{} is not a parabench run folder: cannot read {}: {e}",
+            run_dir.display(),
+            meta_path.display()
+        ))
+    })?;
+    let meta: Meta = serde_json::from_str(&text).map_err(|e| {
+        Error::Usage(format!(
+            "{}: not a parabench meta.json: {e}",
+            meta_path.display()
+        ))
+    })?;
+    let rows = read_runs(&run_dir.join("runs.csv")).map_err(|e| Error::Usage(format!("{e:#}")))?;
+    let dir = RunDir::open(run_dir);
+    let data = RunData::new(meta, rows);
+    report::write_all(&dir, &data)?;
+    println!("redrew {} from {} runs", run_dir.display(), data.rows.len());
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! Measuring: process resource usage (getrusage, wait4) and child spawning with fork+exec
+//! semantics. Statistics over runs live in [`stats`].
+
+pub mod stats;
+
+use std::io;
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command};
+
+/// A snapshot of resource usage: this process plus its reaped children.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Usage {
+    pub user_s: f64,
+    pub sys_s: f64,
+    pub vol_ctx: u64,
+    pub invol_ctx: u64,
+    /// Peak RSS of this process so far (a high-water mark), in KiB.
+    pub max_rss_kb: u64,
+}
+
+fn tv_s(tv: libc::timeval) -> f64 {
+    tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6
+}
+
+fn rusage(who: libc::c_int) -> libc::rusage {
+    // SAFETY: getrusage only writes into the struct we pass; a zeroed rusage is a valid value.
+    unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        libc::getrusage(who, &mut ru);
+        ru
+    }
+}
+
+impl Usage {
+    /// Usage of this process and of every child it has waited for.
+    pub fn now() -> Usage {
+        let me = rusage(libc::RUSAGE_SELF);
+        let kids = rusage(libc::RUSAGE_CHILDREN);
+        Usage {
+            user_s: tv_s(me.ru_utime) + tv_s(kids.ru_utime),
+            sys_s: tv_s(me.ru_stime) + tv_s(kids.ru_stime),
+            vol_ctx: (me.ru_nvcsw + kids.ru_nvcsw) as u64,
+            invol_ctx: (me.ru_nivcsw + kids.ru_nivcsw) as u64,
+            max_rss_kb: me.ru_maxrss as u64,
+        }
+    }
+
+    /// Usage between two snapshots (peak RSS is the later high-water mark).
+    pub fn since(&self, before: &Usage) -> Usage {
+        Usage {
+            user_s: (self.user_s - before.user_s).max(0.0),
+            sys_s: (self.sys_s - before.sys_s).max(0.0),
+            vol_ctx: self.vol_ctx.saturating_sub(before.vol_ctx),
+            invol_ctx: self.invol_ctx.saturating_sub(before.invol_ctx),
+            max_rss_kb: self.max_rss_kb,
+        }
+    }
+}
+
+/// How a child process ended, with its own resource usage.
+#[derive(Debug, Clone, Copy)]
+pub struct ChildExit {
+    /// Raw wait status.
+    pub status: i32,
+    pub max_rss_kb: u64,
+}
+
+impl ChildExit {
+    pub fn success(&self) -> bool {
+        libc::WIFEXITED(self.status) && libc::WEXITSTATUS(self.status) == 0
+    }
+
+    /// "exit code 3" or "killed by signal 9 (SIGKILL)".
+    pub fn describe(&self) -> String {
+        if libc::WIFEXITED(self.status) {
+            format!("exit code {}", libc::WEXITSTATUS(self.status))
+        } else if libc::WIFSIGNALED(self.status) {
+            let sig = libc::WTERMSIG(self.status);
+            format!("killed by signal {sig}{}", signal_name(sig))
+        } else {
+            format!("wait status {}", self.status)
+        }
+    }
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        libc::SIGKILL => " (SIGKILL)",
+        libc::SIGSEGV => " (SIGSEGV)",
+        libc::SIGABRT => " (SIGABRT)",
+        libc::SIGTERM => " (SIGTERM)",
+        libc::SIGINT => " (SIGINT)",
+        libc::SIGBUS => " (SIGBUS)",
+        _ => "",
+    }
+}
+
+/// Waits for `child` with wait4, which also returns the child's own peak RSS and CPU time.
+/// After this the `Child` handle must not be waited on again.
+pub fn wait_child(child: &Child) -> io::Result<ChildExit> {
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: wait4 writes the status and rusage of our own child into valid locals.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
+        if r == pid {
+            return Ok(ChildExit {
+                status,
+                max_rss_kb: ru.ru_maxrss as u64,
+            });
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+}
+
+/// Makes `cmd` spawn with fork+exec rather than posix_spawn. With posix_spawn (vfork) the
+/// child's `ru_maxrss` starts at the parent's peak, so every child would appear as large as
+/// parabench; with fork+exec it starts from the new program's own pages.
+pub fn fork_exec(cmd: &mut Command) -> &mut Command {
+    // SAFETY: the closure runs between fork and exec and calls nothing but returns Ok.
+    unsafe { cmd.pre_exec(|| Ok(())) }
+}
+
+/// Like [`fork_exec`], and also puts the child in a new process group so that it and every
+/// process it starts can be killed together (timeouts, Ctrl-C).
+pub fn fork_exec_group(cmd: &mut Command) -> &mut Command {
+    // SAFETY: setpgid is async-signal-safe and only affects the new child.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setpgid(0, 0) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Kills the process group led by `pid` (the whole tree a cell or command started).
+pub fn kill_group(pid: u32) {
+    // SAFETY: sending a signal has no memory effects; a stale group id just fails with ESRCH.
+    unsafe {
+        libc::kill(-(pid as libc::pid_t), libc::SIGKILL);
+    }
+}

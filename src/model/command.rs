@@ -1,0 +1,260 @@
+//! Command models: an external program per run, from a `[[model]]` table. The argv template's
+//! placeholders (`{workers}`, `{tasks}`, `{kernel}`, `{workload}`, `{model}`, `{repeat}` and every
+//! workload parameter) are replaced inside each argument — never re-split, never through a
+//! shell unless `shell = true`. The program runs in the scenario file's folder. If its last
+//! stdout line holds `elapsed_s=<float>` and/or `checksum=<int>`, both are recorded.
+
+use super::{Job, Model, Outcome};
+use crate::measure::{fork_exec, wait_child};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// Placeholders every command template may use, besides the workload's parameters.
+pub const BUILTIN_PLACEHOLDERS: &[&str] =
+    &["workers", "tasks", "kernel", "workload", "model", "repeat"];
+
+/// A resolved `[[model]]` with a command.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommandModel {
+    pub name: String,
+    pub argv: Vec<String>,
+    pub shell: bool,
+    /// Folder the program runs in (the scenario file's folder).
+    pub dir: PathBuf,
+    pub description: String,
+}
+
+impl Model for CommandModel {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn about(&self) -> &str {
+        &self.description
+    }
+    fn run(&self, job: &Job) -> Result<Outcome, String> {
+        let mut values: BTreeMap<&str, String> = BTreeMap::new();
+        values.insert("workers", job.workers.to_string());
+        values.insert("tasks", job.tasks.to_string());
+        values.insert("kernel", job.kernel.to_string());
+        values.insert("workload", job.workload.to_string());
+        values.insert("model", job.model.to_string());
+        values.insert("repeat", job.repeat.to_string());
+        for (k, v) in job.params {
+            values.insert(k, v.to_string());
+        }
+        let argv = self
+            .argv
+            .iter()
+            .map(|a| substitute(a, &values))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut cmd = if self.shell {
+            let mut c = Command::new("sh");
+            c.arg("-c").arg(argv.join(" "));
+            c
+        } else {
+            let program = argv.first().ok_or("the command is empty")?;
+            let mut c = Command::new(resolve_program(program, &self.dir)?);
+            c.args(&argv[1..]);
+            c
+        };
+        cmd.current_dir(&self.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let start = Instant::now();
+        let mut child = fork_exec(&mut cmd)
+            .spawn()
+            .map_err(|e| format!("failed to start `{}`: {e}", argv.join(" ")))?;
+        let mut stderr = child.stderr.take();
+        let err_reader = std::thread::spawn(move || {
+            let mut s = String::new();
+            if let Some(e) = stderr.as_mut() {
+                let _ = e.read_to_string(&mut s);
+            }
+            s
+        });
+        let mut out = String::new();
+        if let Some(mut o) = child.stdout.take() {
+            let _ = o.read_to_string(&mut out);
+        }
+        let exit =
+            wait_child(&child).map_err(|e| format!("failed to wait for the command: {e}"))?;
+        let wall_s = start.elapsed().as_secs_f64();
+        let err_text = err_reader.join().unwrap_or_default();
+        if !exit.success() {
+            return Err(format!(
+                "command ended with {}{}",
+                exit.describe(),
+                tail(&err_text, " stderr: ")
+            ));
+        }
+        let (reported_s, checksum) = parse_last_line(&out)?;
+        Ok(Outcome {
+            checksum,
+            setup_s: reported_s.map_or(0.0, |r| (wall_s - r).max(0.0)),
+            reported_s,
+            workers_rss_kb: Some(exit.max_rss_kb),
+        })
+    }
+}
+
+/// The last lines of some output, one line, prefixed; empty when there is none.
+fn tail(text: &str, prefix: &str) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let start = lines.len().saturating_sub(3);
+    if lines.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix}{}", lines[start..].join(" | "))
+    }
+}
+
+/// Reads `elapsed_s=` and `checksum=` from the last non-empty stdout line. A line without any
+/// `key=value` pair is not an error (the program just reports nothing); a malformed value is.
+pub fn parse_last_line(out: &str) -> Result<(Option<f64>, Option<u64>), String> {
+    let Some(last) = out.lines().rev().find(|l| !l.trim().is_empty()) else {
+        return Ok((None, None));
+    };
+    let (mut elapsed, mut checksum) = (None, None);
+    for pair in last.split_whitespace() {
+        let Some((k, v)) = pair.split_once('=') else {
+            continue;
+        };
+        match k {
+            "elapsed_s" => {
+                let e = v.parse::<f64>().ok().filter(|e| e.is_finite() && *e >= 0.0);
+                elapsed = Some(e.ok_or_else(|| {
+                    format!(
+                        "the command printed `elapsed_s={v}`: expected seconds as a number >= 0"
+                    )
+                })?);
+            }
+            "checksum" => {
+                let c = v
+                    .parse::<u64>()
+                    .or_else(|_| v.parse::<i64>().map(|i| i as u64));
+                checksum = Some(c.map_err(|_| {
+                    format!("the command printed `checksum={v}`: expected an integer")
+                })?);
+            }
+            _ => {}
+        }
+    }
+    Ok((elapsed, checksum))
+}
+
+/// Placeholder names used in a template argument (`{{` and `}}` are literal braces).
+pub fn placeholders(arg: &str) -> Result<Vec<String>, String> {
+    let mut names = Vec::new();
+    let mut rest = arg;
+    while let Some(i) = rest.find(['{', '}']) {
+        let after = &rest[i + 1..];
+        if rest[i..].starts_with("{{") || rest[i..].starts_with("}}") {
+            rest = &rest[i + 2..];
+            continue;
+        }
+        if rest.as_bytes()[i] == b'}' {
+            return Err(format!(
+                "unmatched `}}` in `{arg}`: write `}}}}` for a literal brace"
+            ));
+        }
+        let end = after
+            .find('}')
+            .ok_or_else(|| format!("unclosed `{{` in `{arg}`: write `{{{{` for a literal brace"))?;
+        names.push(after[..end].to_string());
+        rest = &after[end + 1..];
+    }
+    Ok(names)
+}
+
+/// Replaces placeholders inside one argument; the result stays one argument.
+pub fn substitute(arg: &str, values: &BTreeMap<&str, String>) -> Result<String, String> {
+    let mut out = String::with_capacity(arg.len());
+    let mut rest = arg;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        if rest[i..].starts_with("{{") || rest[i..].starts_with("}}") {
+            out.push_str(&rest[i..i + 1]);
+            rest = &rest[i + 2..];
+            continue;
+        }
+        let after = &rest[i + 1..];
+        let end = after
+            .find('}')
+            .ok_or_else(|| format!("unclosed `{{` in `{arg}`"))?;
+        let name = &after[..end];
+        let value = values
+            .get(name)
+            .ok_or_else(|| format!("unknown placeholder `{{{name}}}` in `{arg}`"))?;
+        out.push_str(value);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Finds the program: a path with a slash is taken relative to `dir`; a bare name is looked up
+/// on PATH. The error says which and how to fix it.
+pub fn resolve_program(program: &str, dir: &Path) -> Result<PathBuf, String> {
+    if program.contains('/') {
+        let path = dir.join(program);
+        if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!(
+                "program `{program}` not found (looked for {}): give a path relative to the \
+                 scenario file's folder",
+                path.display()
+            ))
+        }
+    } else {
+        let path_var = std::env::var_os("PATH").unwrap_or_default();
+        std::env::split_paths(&path_var)
+            .map(|d| d.join(program))
+            .find(|p| is_executable(p))
+            .ok_or_else(|| {
+                format!("program `{program}` not found on PATH: install it or give its full path")
+            })
+    }
+}
+
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    p.metadata()
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_found_and_escaped() {
+        assert_eq!(
+            placeholders("--w={workers}x{tasks}").unwrap(),
+            vec!["workers", "tasks"]
+        );
+        assert_eq!(placeholders("{{literal}}").unwrap(), Vec::<String>::new());
+        assert!(placeholders("{open").is_err());
+        let mut v = BTreeMap::new();
+        v.insert("workers", "4".to_string());
+        assert_eq!(substitute("a {workers} {{b}}", &v).unwrap(), "a 4 {b}");
+        assert!(substitute("{nope}", &v).is_err());
+    }
+
+    #[test]
+    fn last_line_values() {
+        assert_eq!(
+            parse_last_line("x\nelapsed_s=0.5 checksum=42\n\n").unwrap(),
+            (Some(0.5), Some(42))
+        );
+        assert_eq!(parse_last_line("hello\n").unwrap(), (None, None));
+        assert!(parse_last_line("elapsed_s=abc").is_err());
+        assert!(parse_last_line("checksum=1.5").is_err());
+    }
+}

@@ -1,0 +1,98 @@
+//! Models: how a run's tasks are spread over workers. Each model owns its pool or runtime for
+//! exactly one run (built inside the timed region, as `with Pool(n)` is in Python), reports how
+//! long that start-up took, and returns the summed checksum. Adding a model is one file here
+//! plus one line in [`MODELS`]; external programs become models through [`command`].
+
+mod async_blocking;
+mod async_current;
+mod async_multi;
+pub mod command;
+pub mod processes;
+mod rayon_pool;
+mod sequential;
+mod threads;
+
+use crate::kernel::{Params, Task};
+use std::sync::Arc;
+
+/// Every built-in model, in the order charts and `parabench list` show them.
+pub static MODELS: &[&dyn Model] = &[
+    &sequential::Sequential,
+    &threads::Threads,
+    &rayon_pool::Rayon,
+    &processes::Processes,
+    &async_current::Async,
+    &async_multi::AsyncMulti,
+    &async_blocking::AsyncBlocking,
+];
+
+/// Looks a built-in model up by name.
+pub fn find(name: &str) -> Option<&'static dyn Model> {
+    MODELS.iter().copied().find(|m| m.name() == name)
+}
+
+/// Names of all built-in models, for defaults and "expected one of" messages.
+pub fn names() -> Vec<&'static str> {
+    MODELS.iter().map(|m| m.name()).collect()
+}
+
+/// One run's worth of work, as a model sees it.
+pub struct Job<'a> {
+    /// The prepared kernel; `None` only for external kernels, which only command models run.
+    pub task: Option<Arc<dyn Task>>,
+    pub kernel: &'a str,
+    pub params: &'a Params,
+    pub workload: &'a str,
+    pub model: &'a str,
+    pub tasks: u64,
+    pub workers: u64,
+    /// Index of this run within its cell (warmup runs count from 0 too).
+    pub repeat: u32,
+}
+
+impl Job<'_> {
+    /// The prepared task, or an error for models that need a built-in kernel.
+    pub fn task(&self) -> Result<&Arc<dyn Task>, String> {
+        self.task.as_ref().ok_or_else(|| {
+            format!(
+                "model `{}` needs a built-in kernel, and `{}` is not one",
+                self.model, self.kernel
+            )
+        })
+    }
+}
+
+/// What a model reports about one run, beyond the wall time the caller measures.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    /// Wrapping sum of the task checksums; `None` when an external program reports none.
+    pub checksum: Option<u64>,
+    /// Seconds spent starting the pool, processes or runtime, inside the timed run.
+    pub setup_s: f64,
+    /// The program's own timing (`elapsed_s=` on its last line), for command models.
+    pub reported_s: Option<f64>,
+    /// Peak RSS summed over the run's worker processes (process and command models).
+    pub workers_rss_kb: Option<u64>,
+}
+
+/// A concurrency model.
+pub trait Model: Sync {
+    fn name(&self) -> &str;
+    fn about(&self) -> &str;
+    /// Models that ignore the worker count (sequential) are measured at this count only.
+    fn fixed_workers(&self) -> Option<u64> {
+        None
+    }
+    fn run(&self, job: &Job) -> Result<Outcome, String>;
+}
+
+/// Turns a panic payload into text for the `error` column.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}

@@ -1,0 +1,225 @@
+//! `processes`: N worker processes — parabench re-executing itself as a hidden worker — fed
+//! chunks of task indices over pipes, the `multiprocessing.Pool` analogue. Starting the
+//! workers is inside the timed run (as `with Pool(n)` is) and reported as `setup_s`.
+//!
+//! Protocol (text lines): the worker prints `ready`; the coordinator sends `<start> <end>`;
+//! the worker answers `ok <checksum>` or `err <message>`; EOF on stdin ends the worker.
+//! Chunks follow `Pool.map`'s default size, `ceil(tasks / (4 * workers))`, so per-task cost
+//! does not turn into one pipe round trip per task.
+
+use super::{Job, Model, Outcome};
+use crate::kernel::{self, Params};
+use crate::measure::{fork_exec, wait_child};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Instant;
+
+pub struct Processes;
+
+/// The hidden subcommand the workers run.
+pub const WORKER_COMMAND: &str = "__worker";
+
+struct Worker {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Model for Processes {
+    fn name(&self) -> &str {
+        "processes"
+    }
+    fn about(&self) -> &str {
+        "N worker processes (parabench re-executed), task chunks and results over pipes (Pool)"
+    }
+    fn run(&self, job: &Job) -> Result<Outcome, String> {
+        job.task()?;
+        let start = Instant::now();
+        let mut workers = Vec::new();
+        let started = start_workers(job, &mut workers);
+        let setup_s = start.elapsed().as_secs_f64();
+        let result = started.and_then(|()| feed(job, &mut workers));
+        // Close every stdin so workers exit, then reap them all (also after an error).
+        let mut rss = 0;
+        let mut exit_problem = None;
+        for (n, w) in workers.iter_mut().enumerate() {
+            w.stdin.take();
+            match wait_child(&w.child) {
+                Ok(exit) => {
+                    rss += exit.max_rss_kb;
+                    if !exit.success() && exit_problem.is_none() {
+                        exit_problem = Some(format!(
+                            "worker process {n} ended with {}{}",
+                            exit.describe(),
+                            stderr_tail(&mut w.child)
+                        ));
+                    }
+                }
+                Err(e) => exit_problem = Some(format!("failed to wait for worker {n}: {e}")),
+            }
+        }
+        let checksum = match (result, exit_problem) {
+            (Ok(sum), None) => sum,
+            (Err(e), Some(p)) => return Err(format!("{e}; {p}")),
+            (Err(e), None) | (Ok(_), Some(e)) => return Err(e),
+        };
+        Ok(Outcome {
+            checksum: Some(checksum),
+            setup_s,
+            reported_s: None,
+            workers_rss_kb: Some(rss),
+        })
+    }
+}
+
+fn start_workers(job: &Job, workers: &mut Vec<Worker>) -> Result<(), String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find parabench itself: {e}"))?;
+    let params = serde_json::to_string(job.params).map_err(|e| e.to_string())?;
+    for n in 0..job.workers {
+        let mut cmd = Command::new(&exe);
+        cmd.arg(WORKER_COMMAND)
+            .arg(job.kernel)
+            .arg(&params)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = fork_exec(&mut cmd)
+            .spawn()
+            .map_err(|e| format!("failed to start worker process {n}: {e}"))?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            return Err("worker pipes were not created".into());
+        };
+        workers.push(Worker {
+            child,
+            stdin: Some(stdin),
+            stdout: BufReader::new(stdout),
+        });
+    }
+    for (n, w) in workers.iter_mut().enumerate() {
+        let mut line = String::new();
+        w.stdout
+            .read_line(&mut line)
+            .map_err(|e| format!("worker {n} did not start: {e}"))?;
+        if line.trim() != "ready" {
+            return Err(format!("worker {n} did not start: {}", line.trim()));
+        }
+    }
+    Ok(())
+}
+
+/// Hands out chunks from a shared counter, one coordinator thread per worker.
+fn feed(job: &Job, workers: &mut [Worker]) -> Result<u64, String> {
+    let total = job.tasks;
+    let chunk = total.div_ceil(4 * job.workers).max(1);
+    let next = AtomicU64::new(0);
+    let failed = AtomicBool::new(false);
+    let sums = std::thread::scope(|scope| {
+        let handles: Vec<_> = workers
+            .iter_mut()
+            .enumerate()
+            .map(|(n, w)| {
+                let (next, failed) = (&next, &failed);
+                scope.spawn(move || {
+                    let mut sum = 0u64;
+                    let mut line = String::new();
+                    let stdin = w.stdin.as_mut().ok_or("worker stdin closed")?;
+                    while !failed.load(Ordering::Relaxed) {
+                        let start = next.fetch_add(chunk, Ordering::Relaxed);
+                        if start >= total {
+                            break;
+                        }
+                        let end = (start + chunk).min(total);
+                        let sent = writeln!(stdin, "{start} {end}").and_then(|()| stdin.flush());
+                        line.clear();
+                        let got = sent.and_then(|()| w.stdout.read_line(&mut line));
+                        let reply = match got {
+                            Ok(0) | Err(_) => Err(format!(
+                                "worker process {n} died during tasks {start}..{end}"
+                            )),
+                            Ok(_) => parse_reply(&line, n),
+                        };
+                        match reply {
+                            Ok(s) => sum = sum.wrapping_add(s),
+                            Err(e) => {
+                                failed.store(true, Ordering::Relaxed);
+                                return Err(e);
+                            }
+                        }
+                    }
+                    Ok::<u64, String>(sum)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("coordinator thread panicked".into()))
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut checksum = 0u64;
+    for s in sums {
+        checksum = checksum.wrapping_add(s?);
+    }
+    Ok(checksum)
+}
+
+fn parse_reply(line: &str, n: usize) -> Result<u64, String> {
+    let line = line.trim_end();
+    if let Some(v) = line.strip_prefix("ok ") {
+        v.parse()
+            .map_err(|_| format!("worker {n} sent a bad checksum: {line}"))
+    } else if let Some(msg) = line.strip_prefix("err ") {
+        Err(msg.to_string())
+    } else {
+        Err(format!("worker {n} sent an unexpected line: {line}"))
+    }
+}
+
+fn stderr_tail(child: &mut Child) -> String {
+    let mut text = String::new();
+    if let Some(mut err) = child.stderr.take() {
+        let _ = err.read_to_string(&mut text);
+    }
+    let tail: Vec<&str> = text.lines().rev().take(3).collect();
+    if tail.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ": {}",
+            tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
+        )
+    }
+}
+
+/// The worker side: prepare the kernel, say `ready`, run chunks until stdin closes.
+pub fn worker_main(kernel_name: &str, params_json: &str) -> Result<(), String> {
+    let params: Params =
+        serde_json::from_str(params_json).map_err(|e| format!("bad worker parameters: {e}"))?;
+    let kernel =
+        kernel::find(kernel_name).ok_or_else(|| format!("unknown kernel `{kernel_name}`"))?;
+    let task = kernel.prepare(&params)?;
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    let io = |e: std::io::Error| e.to_string();
+    writeln!(out, "ready")
+        .and_then(|()| out.flush())
+        .map_err(io)?;
+    for line in stdin.lock().lines() {
+        let line = line.map_err(io)?;
+        let mut parts = line.split_whitespace().map(str::parse::<u64>);
+        let reply = match (parts.next(), parts.next()) {
+            (Some(Ok(a)), Some(Ok(b))) => match kernel::run_range(task.as_ref(), a..b) {
+                Ok(sum) => format!("ok {sum}"),
+                Err(e) => format!("err {}", e.replace('\n', " ")),
+            },
+            _ => format!("err bad request `{line}`"),
+        };
+        writeln!(out, "{reply}")
+            .and_then(|()| out.flush())
+            .map_err(io)?;
+    }
+    Ok(())
+}

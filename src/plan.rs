@@ -1,0 +1,64 @@
+//! Planning: a scenario becomes the ordered list of cells to measure. One cell is one
+//! (workload, model, workers) point; models that ignore the worker count get one cell.
+
+use crate::kernel::Params;
+use crate::model::{self, command::CommandModel};
+use crate::scenario::{Scaling, Scenario};
+use serde::{Deserialize, Serialize};
+
+/// One (workload, model, workers) point with everything its isolated child process needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    pub workload: String,
+    pub kernel: String,
+    pub builtin_kernel: bool,
+    pub params: Params,
+    pub model: String,
+    /// The command definition for external models; `None` for built-in models.
+    pub command: Option<CommandModel>,
+    pub workers: u64,
+    /// Tasks per run, after weak scaling (tasks per worker x workers) is applied.
+    pub tasks: u64,
+    pub warmup: u32,
+    pub repeats: u32,
+    pub timeout_s: Option<f64>,
+}
+
+/// Expands every workload into cells, in workload, model, workers order.
+pub fn cells(scenario: &Scenario) -> Vec<Cell> {
+    let mut out = Vec::new();
+    for w in &scenario.workloads {
+        for m in &w.models {
+            let command = scenario.commands.iter().find(|c| &c.name == m).cloned();
+            let counts = match model::find(m).and_then(|b| b.fixed_workers()) {
+                Some(n) => vec![n],
+                None => w.workers.clone(),
+            };
+            for workers in counts {
+                let tasks = match w.scaling {
+                    Scaling::Strong => w.tasks,
+                    Scaling::Weak => w.tasks * workers,
+                };
+                out.push(Cell {
+                    workload: w.name.clone(),
+                    kernel: w.kernel.clone(),
+                    builtin_kernel: w.builtin,
+                    params: w.params.clone(),
+                    model: m.clone(),
+                    command: command.clone(),
+                    workers,
+                    tasks,
+                    warmup: w.warmup,
+                    repeats: w.repeats,
+                    timeout_s: w.timeout_s,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Total measured runs in a list of cells (for progress and `--dry-run`-style summaries).
+pub fn total_runs(cells: &[Cell]) -> u64 {
+    cells.iter().map(|c| c.repeats as u64).sum()
+}

@@ -1,0 +1,146 @@
+//! Charts: each chart is built as plain data ([`Chart`]) from the summary, and one renderer
+//! ([`render`]) draws any chart as PNG and SVG. Adding a chart is one file that returns a
+//! `Chart` plus one line in [`CHARTS`].
+
+mod render;
+
+pub use render::render;
+
+/// One chart, as data: what to draw, not how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// Main title, e.g. "cpu-vs-io / primes: speedup vs workers".
+    pub title: String,
+    /// Second, smaller line under the title (kernel, tasks, baseline ...).
+    pub subtitle: String,
+    pub x_label: String,
+    pub y_label: String,
+    /// Logarithmic x axis (base 2 ticks look best for worker counts).
+    pub x_log: bool,
+    /// Logarithmic y axis.
+    pub y_log: bool,
+    pub series: Vec<Series>,
+    /// Dashed grey reference line (e.g. ideal speedup y = x), drawn under the series.
+    pub reference: Option<Reference>,
+    /// Vertical dotted marker at this x (e.g. the logical core count), with its label.
+    pub marker: Option<(f64, String)>,
+}
+
+/// A reference line such as "ideal".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub label: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// One line of the chart: one model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub label: String,
+    /// Stable colour for this series across every chart of a run (see [`render::color`]).
+    pub color_index: usize,
+    pub points: Vec<Point>,
+}
+
+/// One measured point, with an optional confidence interval drawn as an error bar.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+    pub ci: Option<(f64, f64)>,
+}
+
+mod speedup;
+mod time;
+
+use crate::report::summary::SummaryRow;
+use crate::report::RunData;
+use crate::scenario::Workload;
+
+/// Every chart drawn for each workload, in report order.
+pub static CHARTS: &[&dyn ChartKind] = &[&speedup::Speedup, &time::Time];
+
+/// A kind of chart: turns a run's data into a [`Chart`] for one workload.
+pub trait ChartKind: Sync {
+    /// File name part: `<workload>.<suffix>.png`.
+    fn suffix(&self) -> &'static str;
+    /// Heading in the report.
+    fn title(&self) -> &'static str;
+    fn build(&self, data: &RunData, workload: &Workload) -> Chart;
+}
+
+/// One series per model of the workload (in the workload's model order), with the points
+/// `point` extracts from each summary row; models without any point are left out.
+fn by_model(
+    data: &RunData,
+    w: &Workload,
+    point: impl Fn(&SummaryRow) -> Option<Point>,
+) -> Vec<(Series, String)> {
+    w.models
+        .iter()
+        .filter_map(|m| {
+            let points: Vec<Point> = data
+                .summary
+                .iter()
+                .filter(|r| r.workload == w.name && &r.model == m)
+                .filter_map(&point)
+                .collect();
+            (!points.is_empty()).then(|| {
+                (
+                    Series {
+                        label: m.clone(),
+                        color_index: data.meta.model_index(m),
+                        points,
+                    },
+                    m.clone(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The worker counts on the x axis (every measured count plus the core count).
+fn x_values(series: &[(Series, String)], data: &RunData) -> Vec<f64> {
+    let mut xs: Vec<f64> = series
+        .iter()
+        .flat_map(|(s, _)| s.points.iter().map(|p| p.x))
+        .chain(std::iter::once(data.meta.machine.logical_cores as f64))
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    xs
+}
+
+/// A log axis reads better once the counts span a factor of 8 or more.
+fn wide(xs: &[f64]) -> bool {
+    match (xs.first(), xs.last()) {
+        (Some(&a), Some(&b)) if a > 0.0 => b / a >= 8.0,
+        _ => false,
+    }
+}
+
+fn core_marker(data: &RunData) -> (f64, String) {
+    let m = &data.meta.machine;
+    let label = match m.physical_cores {
+        Some(p) if p != m.logical_cores => {
+            format!("{} logical cores ({p} physical)", m.logical_cores)
+        }
+        _ => format!("{} cores", m.logical_cores),
+    };
+    (m.logical_cores as f64, label)
+}
+
+/// "kernel primes (limit=50000), 16 tasks, strong scaling".
+fn workload_line(w: &Workload) -> String {
+    let params: Vec<String> = w.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let params = if params.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", params.join(", "))
+    };
+    let tasks = match w.scaling {
+        crate::scenario::Scaling::Strong => format!("{} tasks", w.tasks),
+        crate::scenario::Scaling::Weak => format!("{} tasks per worker", w.tasks),
+    };
+    format!("kernel {}{params}, {tasks}", w.kernel)
+}

@@ -1,0 +1,176 @@
+//! `report.md`: machine and run facts, then per workload its charts and a table of cells,
+//! then any failed runs — ready to paste into a post or a PR comment.
+
+use super::chart::CHARTS;
+use super::{Exporter, RunData};
+use std::fmt::Write;
+
+pub struct Markdown;
+
+impl Exporter for Markdown {
+    fn file_name(&self) -> &'static str {
+        "report.md"
+    }
+    fn serialize(&self, data: &RunData) -> anyhow::Result<Vec<u8>> {
+        Ok(render(data)?.into_bytes())
+    }
+}
+
+fn num(v: Option<f64>, digits: usize) -> String {
+    v.map_or_else(|| "-".into(), |v| format!("{v:.digits$}"))
+}
+
+/// Seconds with a unit that keeps 3 significant figures readable.
+pub fn seconds(v: Option<f64>) -> String {
+    match v {
+        None => "-".into(),
+        Some(s) if s >= 1.0 => format!("{s:.3} s"),
+        Some(s) if s >= 1e-3 => format!("{:.2} ms", s * 1e3),
+        Some(s) => format!("{:.1} us", s * 1e6),
+    }
+}
+
+fn render(data: &RunData) -> Result<String, std::fmt::Error> {
+    let m = &data.meta;
+    let mut s = String::new();
+    writeln!(s, "# parabench report: {}\n", m.scenario.name)?;
+    if !m.scenario.description.is_empty() {
+        writeln!(s, "{}\n", m.scenario.description)?;
+    }
+    let mc = &m.machine;
+    writeln!(s, "| | |\n|---|---|")?;
+    writeln!(s, "| machine | {} |", mc.cpu_model)?;
+    let phys = mc
+        .physical_cores
+        .map_or(String::new(), |p| format!(", {p} physical"));
+    writeln!(s, "| cores | {} logical{phys} |", mc.logical_cores)?;
+    if let Some(kb) = mc.memory_kb {
+        writeln!(s, "| memory | {:.1} GiB |", kb as f64 / 1024.0 / 1024.0)?;
+    }
+    writeln!(s, "| system | {} ({}, {}) |", mc.kernel, mc.os, mc.arch)?;
+    writeln!(s, "| parabench | {} |", m.parabench_version)?;
+    let path = m.scenario.path.as_deref().unwrap_or("built-in demo");
+    writeln!(
+        s,
+        "| scenario | `{path}` (sha256 `{}`) |",
+        &m.scenario.sha256[..m.scenario.sha256.len().min(12)]
+    )?;
+    writeln!(
+        s,
+        "| run | {} to {} ({}) |\n",
+        m.started_utc,
+        m.finished_utc.as_deref().unwrap_or("-"),
+        m.ending
+    )?;
+    writeln!(
+        s,
+        "Times are medians of the measured runs with 95% bootstrap confidence intervals. Speedup \
+         is the reference time divided by the cell's time; efficiency is speedup per unit of \
+         added workers.\n"
+    )?;
+
+    for w in &m.workloads {
+        let rows: Vec<_> = data
+            .summary
+            .iter()
+            .filter(|r| r.workload == w.name)
+            .collect();
+        writeln!(s, "## {}\n", w.name)?;
+        let params: Vec<String> = w.params.iter().map(|(k, v)| format!("`{k}={v}`")).collect();
+        writeln!(
+            s,
+            "Kernel `{}`{}, {} tasks{}, {} scaling, {} measured runs per cell after {} warmup, baseline: {}.\n",
+            w.kernel,
+            if params.is_empty() { String::new() } else { format!(" ({})", params.join(", ")) },
+            w.tasks,
+            if w.scaling == crate::scenario::Scaling::Weak { " per worker" } else { "" },
+            w.scaling.as_str(),
+            w.repeats,
+            w.warmup,
+            w.baseline.as_deref().unwrap_or("each model at its fewest workers"),
+        )?;
+        if !w.description.is_empty() {
+            writeln!(s, "{}\n", w.description)?;
+        }
+        if let Some(best) = rows.iter().filter(|r| r.median_s.is_some()).min_by(|a, b| {
+            a.median_s
+                .partial_cmp(&b.median_s)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        }) {
+            writeln!(
+                s,
+                "**Fastest:** `{}` at {} workers, {} per run{}.\n",
+                best.model,
+                best.workers,
+                seconds(best.median_s),
+                best.speedup
+                    .map_or(String::new(), |x| format!(", speedup {x:.2}x"))
+            )?;
+        }
+        for c in CHARTS {
+            writeln!(
+                s,
+                "![{} of {}]({}.{}.png)\n",
+                c.title(),
+                w.name,
+                w.name,
+                c.suffix()
+            )?;
+        }
+        writeln!(s, "| model | workers | runs | median | 95% CI | speedup (95% CI) | efficiency | setup | CPU util | peak RSS |")?;
+        writeln!(s, "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|")?;
+        for r in &rows {
+            let runs = if r.failed > 0 {
+                format!("{} (+{} failed)", r.runs, r.failed)
+            } else {
+                r.runs.to_string()
+            };
+            let rss = r.workers_rss_kb.or(r.max_rss_kb);
+            writeln!(
+                s,
+                "| {} | {} | {} | {} | {} to {} | {} ({} to {}) | {} | {} | {} | {} |",
+                r.model,
+                r.workers,
+                runs,
+                seconds(r.median_s),
+                seconds(r.ci_low_s),
+                seconds(r.ci_high_s),
+                num(r.speedup, 2),
+                num(r.speedup_ci_low, 2),
+                num(r.speedup_ci_high, 2),
+                num(r.efficiency, 2),
+                seconds(r.setup_s),
+                num(r.cpu_util, 2),
+                rss.map_or("-".into(), |kb| format!("{:.1} MiB", kb as f64 / 1024.0)),
+            )?;
+        }
+        if rows.iter().any(|r| r.time_source != "wall") {
+            writeln!(s, "\nTimes of command models are the programs' own `elapsed_s` (interpreter start-up excluded); parabench's wall time is in runs.csv.")?;
+        }
+        writeln!(s)?;
+    }
+
+    let failed: Vec<_> = data.rows.iter().filter(|r| !r.ok()).collect();
+    if !failed.is_empty() {
+        writeln!(s, "## Failed runs\n")?;
+        writeln!(
+            s,
+            "| workload | model | workers | run | status | error |\n|---|---|---:|---:|---|---|"
+        )?;
+        for r in failed {
+            writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} |",
+                r.workload,
+                r.model,
+                r.workers,
+                r.repeat,
+                r.status,
+                r.error.replace('|', "\\|")
+            )?;
+        }
+        writeln!(s)?;
+    }
+    writeln!(s, "Files: `runs.csv` (one row per run), `summary.csv` (one row per cell), `meta.json` (machine and scenario).")?;
+    Ok(s)
+}

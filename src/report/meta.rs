@@ -1,0 +1,207 @@
+//! `meta.json`: what was run, where, when and with what — enough to redraw every output from
+//! `runs.csv` alone (`parabench plot`) and to judge whether two runs are comparable.
+
+use super::{Exporter, RunData};
+use crate::scenario::{Scenario, Workload};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    pub parabench_version: String,
+    pub scenario: ScenarioInfo,
+    pub command_line: Vec<String>,
+    pub started_utc: String,
+    pub finished_utc: Option<String>,
+    /// `running`, `complete` or `interrupted`.
+    pub ending: String,
+    pub machine: Machine,
+    pub workloads: Vec<Workload>,
+    pub models: Vec<ModelInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub description: String,
+    pub path: Option<String>,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub name: String,
+    pub about: String,
+    /// The argv template of a command model; `None` for built-in models.
+    pub command: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Machine {
+    pub os: String,
+    pub kernel: String,
+    pub arch: String,
+    pub cpu_model: String,
+    /// Logical cores available to parabench (what `cores` resolved to).
+    pub logical_cores: u64,
+    pub physical_cores: Option<u64>,
+    pub memory_kb: Option<u64>,
+}
+
+impl Meta {
+    pub fn new(scenario: &Scenario) -> Meta {
+        let mut models: Vec<ModelInfo> = Vec::new();
+        for w in &scenario.workloads {
+            for m in &w.models {
+                if models.iter().any(|x| &x.name == m) {
+                    continue;
+                }
+                let command = scenario.commands.iter().find(|c| &c.name == m);
+                let about = match (command, crate::model::find(m)) {
+                    (Some(c), _) => c.description.clone(),
+                    (None, Some(b)) => b.about().to_string(),
+                    (None, None) => String::new(),
+                };
+                models.push(ModelInfo {
+                    name: m.clone(),
+                    about,
+                    command: command.map(|c| c.argv.clone()),
+                });
+            }
+        }
+        Meta {
+            parabench_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: ScenarioInfo {
+                name: scenario.name.clone(),
+                description: scenario.description.clone(),
+                path: scenario.path.as_ref().map(|p| p.display().to_string()),
+                sha256: scenario.sha256.clone(),
+            },
+            command_line: std::env::args().collect(),
+            started_utc: now_utc(),
+            finished_utc: None,
+            ending: "running".into(),
+            machine: Machine::detect(),
+            workloads: scenario.workloads.clone(),
+            models,
+        }
+    }
+
+    /// Position of a model in the run's model order: the key of its chart colour, so one
+    /// model has one colour in every chart of a run.
+    pub fn model_index(&self, model: &str) -> usize {
+        self.models
+            .iter()
+            .position(|m| m.name == model)
+            .unwrap_or(self.models.len())
+    }
+}
+
+pub struct MetaJson;
+
+impl Exporter for MetaJson {
+    fn file_name(&self) -> &'static str {
+        "meta.json"
+    }
+    fn serialize(&self, data: &RunData) -> anyhow::Result<Vec<u8>> {
+        let mut v = serde_json::to_vec_pretty(&data.meta)?;
+        v.push(b'\n');
+        Ok(v)
+    }
+}
+
+impl Machine {
+    pub fn detect() -> Machine {
+        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let cpu_model = cpuinfo
+            .lines()
+            .find(|l| l.starts_with("model name"))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        // Physical cores: distinct (physical id, core id) pairs.
+        let mut cores = std::collections::BTreeSet::new();
+        let (mut phys, mut core) = (None, None);
+        for line in cpuinfo.lines() {
+            if let Some((k, v)) = line.split_once(':') {
+                match k.trim() {
+                    "physical id" => phys = Some(v.trim().to_string()),
+                    "core id" => core = Some(v.trim().to_string()),
+                    _ => {}
+                }
+            }
+            if line.trim().is_empty() {
+                if let (Some(p), Some(c)) = (phys.take(), core.take()) {
+                    cores.insert((p, c));
+                }
+            }
+        }
+        let memory_kb = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        });
+        Machine {
+            os: std::env::consts::OS.to_string(),
+            kernel: uname_release(),
+            arch: std::env::consts::ARCH.to_string(),
+            cpu_model,
+            logical_cores: crate::scenario::logical_cores(),
+            physical_cores: (!cores.is_empty()).then_some(cores.len() as u64),
+            memory_kb,
+        }
+    }
+}
+
+fn uname_release() -> String {
+    // SAFETY: uname fills a zeroed struct of fixed-size, NUL-terminated arrays.
+    unsafe {
+        let mut u: libc::utsname = std::mem::zeroed();
+        if libc::uname(&mut u) != 0 {
+            return "unknown".into();
+        }
+        let cstr = |a: &[libc::c_char]| {
+            std::ffi::CStr::from_ptr(a.as_ptr())
+                .to_string_lossy()
+                .into_owned()
+        };
+        format!("{} {}", cstr(&u.sysname), cstr(&u.release))
+    }
+}
+
+/// Current UTC time as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    format_utc(secs)
+}
+
+/// Formats Unix seconds as an ISO-8601 UTC timestamp (civil-from-days, proleptic Gregorian).
+pub fn format_utc(secs: i64) -> String {
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_formatting() {
+        assert_eq!(super::format_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::format_utc(1_795_000_000), "2026-11-18T11:06:40Z");
+    }
+}

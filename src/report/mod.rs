@@ -1,0 +1,63 @@
+//! Outputs of a run: `summary.csv`, `report.md`, `meta.json` (exporters: pure functions from
+//! the run's data to bytes) and the charts (data built per workload, drawn by one renderer).
+//! `runs.csv` is written while the run goes (see [`output::RunsCsv`]). Adding an output is one
+//! file plus one line in [`EXPORTERS`]; adding a chart is one file plus one line in
+//! [`chart::CHARTS`].
+
+pub mod chart;
+pub mod markdown;
+pub mod meta;
+pub mod output;
+pub mod summary;
+
+use crate::run::RunRow;
+use meta::Meta;
+use output::RunDir;
+use summary::SummaryRow;
+
+/// Everything known about a finished (or interrupted) run.
+pub struct RunData {
+    pub meta: Meta,
+    pub rows: Vec<RunRow>,
+    pub summary: Vec<SummaryRow>,
+}
+
+impl RunData {
+    pub fn new(meta: Meta, rows: Vec<RunRow>) -> RunData {
+        let summary = summary::compute(&meta, &rows);
+        RunData {
+            meta,
+            rows,
+            summary,
+        }
+    }
+}
+
+/// A file format written from a run's data.
+pub trait Exporter: Sync {
+    fn file_name(&self) -> &'static str;
+    fn serialize(&self, data: &RunData) -> anyhow::Result<Vec<u8>>;
+}
+
+/// Every file written at the end of a run, besides `runs.csv` and the charts.
+pub static EXPORTERS: &[&dyn Exporter] =
+    &[&summary::SummaryCsv, &markdown::Markdown, &meta::MetaJson];
+
+/// Writes every exporter's file and every chart into the run folder.
+pub fn write_all(dir: &RunDir, data: &RunData) -> anyhow::Result<()> {
+    for e in EXPORTERS {
+        dir.write(e.file_name(), &e.serialize(data)?)?;
+    }
+    for w in &data.meta.workloads {
+        for c in chart::CHARTS {
+            let chart = c.build(data, w);
+            let stem = format!("{}.{}", w.name, c.suffix());
+            chart::render(
+                &chart,
+                &dir.file(&format!("{stem}.png")),
+                &dir.file(&format!("{stem}.svg")),
+            )?;
+        }
+    }
+    Ok(())
+}

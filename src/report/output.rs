@@ -1,0 +1,108 @@
+//! The run folder: created fresh for every run (an earlier run is set aside first and removed
+//! only once the new one is complete, so old and new files never mix), files written under a
+//! temporary name and renamed into place, and `runs.csv` appended and flushed per run.
+
+use crate::run::RunRow;
+use anyhow::Context;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+
+/// A run folder in use.
+pub struct RunDir {
+    pub path: PathBuf,
+    /// Where the previous run in this folder was moved, until this run completes.
+    previous: Option<PathBuf>,
+}
+
+impl RunDir {
+    /// Prepares `<root>/<name>/` for a new run.
+    pub fn create(root: &Path, name: &str) -> anyhow::Result<RunDir> {
+        fs::create_dir_all(root)
+            .with_context(|| format!("failed to create output folder {}", root.display()))?;
+        let path = root.join(name);
+        let mut previous = None;
+        if path.exists() {
+            let aside = root.join(format!(".{name}.previous"));
+            if aside.exists() {
+                fs::remove_dir_all(&aside)
+                    .with_context(|| format!("failed to remove {}", aside.display()))?;
+            }
+            fs::rename(&path, &aside).with_context(|| {
+                format!("failed to set aside the earlier run in {}", path.display())
+            })?;
+            previous = Some(aside);
+        }
+        fs::create_dir_all(&path)
+            .with_context(|| format!("failed to create {}", path.display()))?;
+        Ok(RunDir { path, previous })
+    }
+
+    /// Opens an existing run folder (for `parabench plot`).
+    pub fn open(path: &Path) -> RunDir {
+        RunDir {
+            path: path.to_path_buf(),
+            previous: None,
+        }
+    }
+
+    /// The new run is complete: the earlier one can go.
+    pub fn commit(&mut self) -> anyhow::Result<()> {
+        if let Some(p) = self.previous.take() {
+            fs::remove_dir_all(&p).with_context(|| format!("failed to remove {}", p.display()))?;
+        }
+        Ok(())
+    }
+
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+
+    /// Writes a file atomically: to a temporary name, then renamed over the real one.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        write_atomic(&self.file(name), bytes)
+    }
+}
+
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = path.with_extension(format!(
+        "{}.tmp",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("")
+    ));
+    fs::write(&tmp, bytes).with_context(|| format!("failed to write {}", tmp.display()))?;
+    fs::rename(&tmp, path).with_context(|| format!("failed to write {}", path.display()))?;
+    Ok(())
+}
+
+/// `runs.csv`, one row appended and flushed per run so nothing measured is ever lost.
+pub struct RunsCsv {
+    writer: csv::Writer<File>,
+}
+
+impl RunsCsv {
+    pub fn create(path: &Path) -> anyhow::Result<RunsCsv> {
+        let file =
+            File::create(path).with_context(|| format!("failed to create {}", path.display()))?;
+        Ok(RunsCsv {
+            writer: csv::Writer::from_writer(file),
+        })
+    }
+
+    pub fn append(&mut self, row: &RunRow) -> anyhow::Result<()> {
+        self.writer.serialize(row)?;
+        self.writer.flush()?;
+        Ok(())
+    }
+}
+
+/// Reads `runs.csv` back.
+pub fn read_runs(path: &Path) -> anyhow::Result<Vec<RunRow>> {
+    let mut reader = csv::Reader::from_path(path)
+        .with_context(|| format!("failed to open {}", path.display()))?;
+    let mut rows = Vec::new();
+    for (i, row) in reader.deserialize().enumerate() {
+        rows.push(row.with_context(|| {
+            format!("{}: row {} is not a parabench run", path.display(), i + 2)
+        })?);
+    }
+    Ok(rows)
+}

@@ -1,0 +1,155 @@
+//! `summary.csv`: one row per cell — statistics of its successful runs, speedup and
+//! efficiency against the baseline, with bootstrap intervals. Computed from runs alone, so
+//! `parabench plot` can redo it from `runs.csv`.
+
+use super::{Exporter, RunData};
+use crate::measure::stats::{self, median_of};
+use crate::report::meta::Meta;
+use crate::run::RunRow;
+use crate::scenario::Scaling;
+use serde::{Deserialize, Serialize};
+
+/// One row of `summary.csv`. Field order is the column order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryRow {
+    pub scenario: String,
+    pub workload: String,
+    pub kernel: String,
+    pub model: String,
+    pub workers: u64,
+    pub tasks: u64,
+    /// Successful runs (the statistics use these) and failed ones.
+    pub runs: usize,
+    pub failed: usize,
+    /// `wall` (parabench's clock), `reported` (the program's own `elapsed_s`) or `mixed`.
+    pub time_source: String,
+    pub median_s: Option<f64>,
+    pub mean_s: Option<f64>,
+    pub stddev_s: Option<f64>,
+    pub min_s: Option<f64>,
+    pub max_s: Option<f64>,
+    pub ci_low_s: Option<f64>,
+    pub ci_high_s: Option<f64>,
+    pub outliers: usize,
+    pub speedup: Option<f64>,
+    pub speedup_ci_low: Option<f64>,
+    pub speedup_ci_high: Option<f64>,
+    pub efficiency: Option<f64>,
+    pub efficiency_ci_low: Option<f64>,
+    pub efficiency_ci_high: Option<f64>,
+    pub setup_s: Option<f64>,
+    pub cpu_util: Option<f64>,
+    pub max_rss_kb: Option<u64>,
+    pub workers_rss_kb: Option<u64>,
+    /// The reference of the speedup, e.g. `sequential@1`.
+    pub baseline: String,
+    pub scaling: String,
+}
+
+/// Computes the summary of every cell present in `rows`, in plan order.
+pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
+    let mut out = Vec::new();
+    for w in &meta.workloads {
+        let of = |model: &str, workers: u64| -> Vec<&RunRow> {
+            rows.iter()
+                .filter(|r| r.workload == w.name && r.model == model && r.workers == workers)
+                .collect()
+        };
+        let counts = |model: &str| -> Vec<u64> {
+            let mut v: Vec<u64> = rows
+                .iter()
+                .filter(|r| r.workload == w.name && r.model == model)
+                .map(|r| r.workers)
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let ok_times = |cell: &[&RunRow]| -> Vec<f64> {
+            cell.iter().filter(|r| r.ok()).map(|r| r.time_s()).collect()
+        };
+        for model in &w.models {
+            for workers in counts(model) {
+                let cell = of(model, workers);
+                let times = ok_times(&cell);
+                let ok: Vec<&RunRow> = cell.iter().copied().filter(|r| r.ok()).collect();
+                let seed = stats::seed_of(&format!("{}/{}/{}", w.name, model, workers));
+                let s = stats::summarize(&times, seed);
+                // The reference cell: the baseline model (or this model) at its fewest workers.
+                let ref_model = w.baseline.as_deref().unwrap_or(model);
+                let ref_workers = counts(ref_model).first().copied();
+                let (speedup, efficiency, baseline) = match ref_workers {
+                    Some(rw) => {
+                        let ref_times = ok_times(&of(ref_model, rw));
+                        let ratio = workers as f64 / rw as f64;
+                        let factor = match w.scaling {
+                            Scaling::Strong => 1.0,
+                            Scaling::Weak => ratio,
+                        };
+                        let sp = stats::speedup(&ref_times, &times, factor, seed ^ 0x5eed);
+                        let eff = sp.map(|(a, b, c)| (a / ratio, b / ratio, c / ratio));
+                        (sp, eff, format!("{ref_model}@{rw}"))
+                    }
+                    None => (None, None, format!("{ref_model} (not measured)")),
+                };
+                let reported = ok.iter().filter(|r| r.reported_s.is_some()).count();
+                let time_source = match reported {
+                    0 => "wall",
+                    n if n == ok.len() => "reported",
+                    _ => "mixed",
+                };
+                let med = |f: &dyn Fn(&RunRow) -> f64| -> Option<f64> {
+                    (!ok.is_empty())
+                        .then(|| median_of(&ok.iter().map(|r| f(r)).collect::<Vec<_>>()))
+                };
+                out.push(SummaryRow {
+                    scenario: meta.scenario.name.clone(),
+                    workload: w.name.clone(),
+                    kernel: w.kernel.clone(),
+                    model: model.clone(),
+                    workers,
+                    tasks: cell.first().map_or(w.tasks, |r| r.tasks),
+                    runs: ok.len(),
+                    failed: cell.len() - ok.len(),
+                    time_source: time_source.into(),
+                    median_s: s.map(|s| s.median),
+                    mean_s: s.map(|s| s.mean),
+                    stddev_s: s.map(|s| s.stddev),
+                    min_s: s.map(|s| s.min),
+                    max_s: s.map(|s| s.max),
+                    ci_low_s: s.map(|s| s.ci_low),
+                    ci_high_s: s.map(|s| s.ci_high),
+                    outliers: s.map_or(0, |s| s.outliers),
+                    speedup: speedup.map(|t| t.0),
+                    speedup_ci_low: speedup.map(|t| t.1),
+                    speedup_ci_high: speedup.map(|t| t.2),
+                    efficiency: efficiency.map(|t| t.0),
+                    efficiency_ci_low: efficiency.map(|t| t.1),
+                    efficiency_ci_high: efficiency.map(|t| t.2),
+                    setup_s: med(&|r| r.setup_s),
+                    cpu_util: med(&|r| r.cpu_util),
+                    max_rss_kb: ok.iter().map(|r| r.max_rss_kb).max(),
+                    workers_rss_kb: ok.iter().filter_map(|r| r.workers_rss_kb).max(),
+                    baseline,
+                    scaling: w.scaling.as_str().into(),
+                });
+            }
+        }
+    }
+    out
+}
+
+pub struct SummaryCsv;
+
+impl Exporter for SummaryCsv {
+    fn file_name(&self) -> &'static str {
+        "summary.csv"
+    }
+    fn serialize(&self, data: &RunData) -> anyhow::Result<Vec<u8>> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for row in &data.summary {
+            w.serialize(row)?;
+        }
+        Ok(w.into_inner()?)
+    }
+}

@@ -1,0 +1,251 @@
+//! Diagnostics for scenario files: an error names the file, line, column and key path, says
+//! what was expected, shows the offending line, and suggests the nearest known name.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::de::{DeTable, DeValue};
+
+/// A problem with a scenario file, located as precisely as the parser allows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError {
+    pub file: PathBuf,
+    /// 1-based line and column; 0 when the problem is about the file as a whole.
+    pub line: usize,
+    pub col: usize,
+    /// Key path such as `workload[1].workers[2]`; empty for syntax errors.
+    pub key: String,
+    pub message: String,
+    /// The fix, e.g. "did you mean `primes`?".
+    pub help: Option<String>,
+    /// The source line and the caret span within it.
+    snippet: Option<(String, usize, usize)>,
+}
+
+impl ScenarioError {
+    /// An error about the file as a whole (unreadable, empty ...).
+    pub fn whole_file(file: &Path, message: impl Into<String>) -> Self {
+        ScenarioError {
+            file: file.to_path_buf(),
+            line: 0,
+            col: 0,
+            key: String::new(),
+            message: message.into(),
+            help: None,
+            snippet: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.col)?;
+        }
+        write!(f, ": ")?;
+        if !self.key.is_empty() {
+            write!(f, "`{}`: ", self.key)?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some((text, start, len)) = &self.snippet {
+            let num = self.line.to_string();
+            let pad = " ".repeat(num.len());
+            write!(
+                f,
+                "\n{pad} |\n{num} | {text}\n{pad} | {}{}",
+                " ".repeat(*start),
+                "^".repeat((*len).max(1))
+            )?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// One step of a key path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// Renders a key path as `workload[1].workers[2]`.
+pub fn path_string(path: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+/// The text of a scenario file with its parsed tree, to turn key paths into positions.
+pub struct Source<'a> {
+    pub file: &'a Path,
+    pub text: &'a str,
+    table: Option<DeTable<'a>>,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(file: &'a Path, text: &'a str) -> Self {
+        let table = DeTable::parse(text).ok().map(|t| t.into_inner());
+        Source { file, text, table }
+    }
+
+    /// An error at a byte span.
+    pub fn error_at(
+        &self,
+        span: Option<Range<usize>>,
+        key: String,
+        message: String,
+    ) -> ScenarioError {
+        let mut err = ScenarioError {
+            file: self.file.to_path_buf(),
+            line: 0,
+            col: 0,
+            key,
+            message,
+            help: None,
+            snippet: None,
+        };
+        if let Some(span) = span {
+            let start = span.start.min(self.text.len());
+            let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = self.text[start..]
+                .find('\n')
+                .map_or(self.text.len(), |i| start + i);
+            let line_text = self.text[line_start..line_end].trim_end_matches('\r');
+            err.line = self.text[..start].matches('\n').count() + 1;
+            err.col = self.text[line_start..start].chars().count() + 1;
+            let end = span.end.clamp(start, line_end);
+            let width = self.text[start..end].chars().count();
+            err.snippet = Some((line_text.to_string(), err.col - 1, width));
+        }
+        err
+    }
+
+    /// An error at a key path; `at_key` points at the key itself rather than its value.
+    pub fn error(&self, path: &[Seg], at_key: bool, message: impl Into<String>) -> ScenarioError {
+        self.error_at(self.span(path, at_key), path_string(path), message.into())
+    }
+
+    /// Byte span of the value (or the key) at `path`, or of its nearest existing parent.
+    pub fn span(&self, path: &[Seg], at_key: bool) -> Option<Range<usize>> {
+        let table = self.table.as_ref()?;
+        let mut best: Option<Range<usize>> = None;
+        let mut here: Option<&DeValue> = None;
+        for (i, seg) in path.iter().enumerate() {
+            let last = i + 1 == path.len();
+            match seg {
+                Seg::Key(k) => {
+                    let map = match here {
+                        None => table,
+                        Some(v) => v.as_table()?,
+                    };
+                    let (key, value) = map.iter().find(|(key, _)| key.get_ref() == k)?;
+                    best = Some(if last && at_key {
+                        key.span()
+                    } else {
+                        value.span()
+                    });
+                    here = Some(value.get_ref());
+                }
+                Seg::Index(n) => {
+                    let item = here?.as_array()?.iter().nth(*n)?;
+                    best = Some(item.span());
+                    here = Some(item.get_ref());
+                }
+            }
+        }
+        best
+    }
+}
+
+/// The known name nearest to `word`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word_l = word.to_lowercase();
+    known
+        .into_iter()
+        .map(|k| (edit_distance(&word_l, &k.to_lowercase()), k))
+        .filter(|(d, k)| *d <= (k.len().max(word.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// "did you mean `x`? " prefix plus the full list of what is accepted.
+pub fn suggest<'a>(word: &str, what: &str, known: &[&'a str]) -> String {
+    let list = known
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match did_you_mean(word, known.iter().copied()) {
+        Some(k) => format!("did you mean `{k}`? {what}: {list}"),
+        None => format!("{what}: {list}"),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_find_typos_only() {
+        assert_eq!(did_you_mean("prims", ["primes", "spin"]), Some("primes"));
+        assert_eq!(
+            did_you_mean("threds", ["threads", "rayon"]),
+            Some("threads")
+        );
+        assert_eq!(did_you_mean("zzzzzz", ["threads", "rayon"]), None);
+    }
+
+    #[test]
+    fn spans_follow_key_paths() {
+        let text = "workers = [1, 2]\n\n[[workload]]\nname = \"a\"\nworkers = [1, 0]\n";
+        let src = Source::new(Path::new("x.toml"), text);
+        let path = [
+            Seg::Key("workload".into()),
+            Seg::Index(0),
+            Seg::Key("workers".into()),
+            Seg::Index(1),
+        ];
+        let err = src.error(&path, false, "bad");
+        assert_eq!((err.line, err.col), (5, 15));
+        assert_eq!(err.key, "workload[0].workers[1]");
+        assert!(err
+            .to_string()
+            .starts_with("x.toml:5:15: `workload[0].workers[1]`: bad"));
+    }
+}
