@@ -49,6 +49,10 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     }
     writeln!(s, "| system | {} ({}, {}) |", mc.kernel, mc.os, mc.arch)?;
     writeln!(s, "| parabench | {} |", m.parabench_version)?;
+    for model in m.models.iter().filter(|x| x.interpreter.is_some()) {
+        let version = model.interpreter.as_deref().unwrap_or_default();
+        writeln!(s, "| `{}` runs | {version} |", model.name)?;
+    }
     let path = m.scenario.path.as_deref().unwrap_or("built-in demo");
     writeln!(
         s,

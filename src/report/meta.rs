@@ -33,6 +33,9 @@ pub struct ModelInfo {
     pub about: String,
     /// The argv template of a command model; `None` for built-in models.
     pub command: Option<Vec<String>>,
+    /// `--version` of a command model's interpreter (python, node, ...), when it is one.
+    #[serde(default)]
+    pub interpreter: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,6 +68,7 @@ impl Meta {
                     name: m.clone(),
                     about,
                     command: command.map(|c| c.argv.clone()),
+                    interpreter: command.and_then(|c| interpreter_version(c.argv.first()?, &c.dir)),
                 });
             }
         }
@@ -151,6 +155,25 @@ impl Machine {
             memory_kb,
         }
     }
+}
+
+/// Interpreters whose `--version` is safe to ask and worth recording.
+const INTERPRETERS: &[&str] = &["python", "pypy", "node", "ruby", "perl", "java", "php"];
+
+/// Asks a known interpreter for its version (stdin closed, so it cannot wait for input).
+fn interpreter_version(program: &str, dir: &std::path::Path) -> Option<String> {
+    let base = std::path::Path::new(program).file_name()?.to_str()?;
+    if !INTERPRETERS.iter().any(|i| base.starts_with(i)) {
+        return None;
+    }
+    let path = crate::model::command::resolve_program(program, dir).ok()?;
+    let out = std::process::Command::new(path)
+        .arg("--version")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(if out.stdout.is_empty() { &out.stderr } else { &out.stdout });
+    text.lines().next().map(|l| l.trim().to_string()).filter(|l| !l.is_empty())
 }
 
 fn uname_release() -> String {

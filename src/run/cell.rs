@@ -15,6 +15,9 @@ use std::time::Instant;
 /// The hidden subcommand that runs one cell.
 pub const CELL_COMMAND: &str = "__cell";
 
+/// Printed by the cell process just before each run (warmup or measured) begins.
+pub const START_LINE: &str = "start";
+
 /// What the scheduler asks of a cell process.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CellRequest {
@@ -72,13 +75,21 @@ pub fn cell_main() -> Result<(), String> {
         workers: cell.workers,
         repeat: 0,
     };
+    let mut out = std::io::stdout().lock();
+    // `start` before every run lets the scheduler time each run out on its own.
+    let start = |out: &mut std::io::StdoutLock| {
+        writeln!(out, "{START_LINE}")
+            .and_then(|()| out.flush())
+            .map_err(|e| format!("cannot report a run: {e}"))
+    };
     for w in 0..cell.warmup {
         job.repeat = w;
+        start(&mut out)?;
         let _ = measure(model, &job);
     }
-    let mut out = std::io::stdout().lock();
     for r in req.first_repeat..cell.repeats {
         job.repeat = r;
+        start(&mut out)?;
         let m = measure(model, &job);
         let line = serde_json::to_string(&m).map_err(|e| e.to_string())?;
         writeln!(out, "{line}")

@@ -7,7 +7,7 @@ pub mod progress;
 
 use crate::measure::{fork_exec_group, kill_group};
 use crate::plan::Cell;
-use cell::{CellRequest, Measured, CELL_COMMAND};
+use cell::{CellRequest, Measured, CELL_COMMAND, START_LINE};
 use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError};
 use progress::Progress;
 use serde::{Deserialize, Serialize};
@@ -91,6 +91,9 @@ impl RunRow {
     }
 }
 
+/// Time allowed for a cell process to start before its first run's limit applies.
+const STARTUP_GRACE: Duration = Duration::from_secs(2);
+
 /// Set by SIGINT/SIGTERM; the scheduler polls it.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -152,10 +155,10 @@ pub fn execute(
             rows.push(row);
             Ok(())
         })?;
-        progress.end_cell(cell, &rows);
         if ending == Ending::Interrupted {
             return Ok(ending);
         }
+        progress.end_cell(cell, &rows);
     }
     Ok(Ending::Complete)
 }
@@ -206,8 +209,10 @@ fn run_cell(
         let lines = spawn_reader(child.stdout.take());
         let stderr = spawn_tail(child.stderr.take());
         let per_run = cell.timeout_s.map(Duration::from_secs_f64);
+        // Until the first run starts, allow for process start-up; then each run gets its limit.
+        let mut run_start = Instant::now();
         let mut deadline =
-            per_run.map(|t| Instant::now() + t * (cell.warmup + 1) + Duration::from_secs(5));
+            per_run.map(|t| Instant::now() + t + STARTUP_GRACE);
         let mut timed_out = false;
         let mut stopped = false;
         loop {
@@ -216,13 +221,17 @@ fn run_cell(
                 stopped = true;
             }
             match lines.recv_timeout(Duration::from_millis(50)) {
+                Ok(Msg::Line(line)) if line == START_LINE => {
+                    run_start = Instant::now();
+                    deadline = per_run.map(|t| run_start + t);
+                }
                 Ok(Msg::Line(line)) => {
                     let Ok(m) = serde_json::from_str::<Measured>(&line) else {
                         continue;
                     };
                     next = m.repeat + 1;
                     emit(RunRow::new(scenario, cell, m))?;
-                    deadline = per_run.map(|t| Instant::now() + t);
+                    deadline = per_run.map(|t| Instant::now() + t + STARTUP_GRACE);
                 }
                 Ok(Msg::Eof) | Err(RecvTimeoutError::Disconnected) => break,
                 Err(RecvTimeoutError::Timeout) => {
@@ -252,7 +261,9 @@ fn run_cell(
                     format!("the cell process ended early ({status}){tail}"),
                 )
             };
-            emit(RunRow::failed(scenario, cell, next, kind, why))?;
+            let mut row = RunRow::failed(scenario, cell, next, kind, why);
+            row.wall_s = run_start.elapsed().as_secs_f64();
+            emit(row)?;
             next += 1;
         }
     }

@@ -19,7 +19,7 @@ pub struct ScenarioError {
     /// The fix, e.g. "did you mean `primes`?".
     pub help: Option<String>,
     /// The source line and the caret span within it.
-    snippet: Option<(String, usize, usize)>,
+    snippet: Option<Box<(String, usize, usize)>>,
 }
 
 impl ScenarioError {
@@ -53,7 +53,7 @@ impl fmt::Display for ScenarioError {
             write!(f, "`{}`: ", self.key)?;
         }
         write!(f, "{}", self.message)?;
-        if let Some((text, start, len)) = &self.snippet {
+        if let Some((text, start, len)) = self.snippet.as_deref() {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
             write!(
@@ -136,7 +136,7 @@ impl<'a> Source<'a> {
             err.col = self.text[line_start..start].chars().count() + 1;
             let end = span.end.clamp(start, line_end);
             let width = self.text[start..end].chars().count();
-            err.snippet = Some((line_text.to_string(), err.col - 1, width));
+            err.snippet = Some(Box::new((line_text.to_string(), err.col - 1, width)));
         }
         err
     }
@@ -168,7 +168,7 @@ impl<'a> Source<'a> {
                     here = Some(value.get_ref());
                 }
                 Seg::Index(n) => {
-                    let item = here?.as_array()?.iter().nth(*n)?;
+                    let item = here?.as_array()?.get(*n)?;
                     best = Some(item.span());
                     here = Some(item.get_ref());
                 }
@@ -190,7 +190,7 @@ pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// "did you mean `x`? " prefix plus the full list of what is accepted.
-pub fn suggest<'a>(word: &str, what: &str, known: &[&'a str]) -> String {
+pub fn suggest(word: &str, what: &str, known: &[&str]) -> String {
     let list = known
         .iter()
         .map(|k| format!("`{k}`"))

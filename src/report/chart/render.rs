@@ -702,15 +702,27 @@ fn fit_text(text: &str, size: f64, min: f64, style: FontStyle, max_width: i32) -
     while s > min && text_width(text, s, style) > max_width {
         s -= 1.0;
     }
-    let mut t = text.to_string();
-    while text_width(&t, s, style) > max_width && t.chars().count() > 2 {
-        t.pop();
-        while t.ends_with('…') || t.ends_with(' ') {
-            t.pop();
-        }
-        t.push('…');
+    if text_width(text, s, style) <= max_width {
+        return (text.to_string(), s);
     }
-    (t, s)
+    // Longest prefix that fits with an ellipsis (binary search: titles can be long).
+    let chars: Vec<char> = text.chars().collect();
+    let shortened = |n: usize| -> String {
+        let mut t: String = chars[..n].iter().collect();
+        t.truncate(t.trim_end().len());
+        t.push('…');
+        t
+    };
+    let (mut lo, mut hi) = (0, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if text_width(&shortened(mid), s, style) <= max_width {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    (shortened(lo), s)
 }
 
 /// Horizontal glyph metrics read from an embedded TrueType font.
@@ -1477,7 +1489,7 @@ mod tests {
         assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
         let text = fs::read_to_string(&svg).unwrap();
         assert!(text.contains("wall time (s)"));
-        assert!(text.contains(" ms<"), "seconds ticks should use ms");
+        assert!(text.contains("00 ms"), "seconds ticks should use ms");
     }
 
     #[test]
@@ -1501,10 +1513,8 @@ mod tests {
         assert!(format!("{err:#}").contains("c.png"), "{err:#}");
     }
 
-    #[test]
-    fn degenerate_charts_render() {
-        let dir = tempfile::tempdir().unwrap();
-        let base = Chart {
+    fn degenerate_base() -> Chart {
+        Chart {
             title: "empty".into(),
             subtitle: String::new(),
             x_label: "workers".into(),
@@ -1514,82 +1524,99 @@ mod tests {
             series: vec![],
             reference: None,
             marker: None,
-        };
-        let series = |points: Vec<Point>| Series {
+        }
+    }
+
+    fn one_series(points: Vec<Point>) -> Vec<Series> {
+        vec![Series {
             label: "s".into(),
             color_index: 3,
             points,
-        };
+        }]
+    }
 
-        let mut cases: Vec<(&str, Chart)> = vec![("nothing", base.clone())];
+    /// Renders every chart (and its log-log variant when `log_too`) and checks both files.
+    fn assert_renders(cases: Vec<(&str, Chart)>, log_too: bool) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, chart) in cases {
+            let mut variants = vec![(name.to_string(), chart.clone())];
+            if log_too {
+                let mut log = chart;
+                log.x_log = true;
+                log.y_log = true;
+                variants.push((format!("{name}-log"), log));
+            }
+            for (name, chart) in variants {
+                let (png, svg) = render_to(dir.path(), &name, &chart);
+                assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"), "{name}");
+                let text = fs::read_to_string(&svg).unwrap();
+                assert!(text.contains("<svg"), "{name}");
+                if chart.series.iter().all(|s| s.points.is_empty()) {
+                    assert!(text.contains("no data"), "{name}");
+                }
+            }
+        }
+    }
 
-        let mut c = base.clone();
-        c.series = vec![series(vec![])];
+    #[test]
+    fn charts_without_points_render_with_a_note() {
+        let mut c = degenerate_base();
+        c.series = one_series(vec![]);
         c.reference = Some(Reference {
             label: "ideal".into(),
             points: vec![],
         });
         c.marker = Some((4.0, "4 cores".into()));
-        cases.push(("empty-series", c.clone()));
-        c.x_log = true;
-        c.y_log = true;
-        cases.push(("empty-series-log", c));
+        assert_renders(vec![("nothing", degenerate_base()), ("empty-series", c)], true);
+    }
 
-        let mut c = base.clone();
-        c.series = vec![series(vec![pt(4.0, 2.0, Some((1.5, 2.5)))])];
-        cases.push(("one-point", c.clone()));
-        c.x_log = true;
-        c.y_log = true;
-        cases.push(("one-point-log", c));
-
-        let mut c = base.clone();
-        c.series = vec![series(vec![
+    #[test]
+    fn one_point_and_equal_values_render() {
+        let mut one = degenerate_base();
+        one.series = one_series(vec![pt(4.0, 2.0, Some((1.5, 2.5)))]);
+        let mut equal = degenerate_base();
+        equal.series = one_series(vec![
             pt(1.0, 3.0, None),
             pt(2.0, 3.0, Some((3.0, 3.0))),
             pt(4.0, 3.0, None),
-        ])];
-        cases.push(("all-equal", c.clone()));
-        c.y_log = true;
-        cases.push(("all-equal-log", c));
+        ]);
+        let mut zeros = degenerate_base();
+        zeros.series = one_series(vec![pt(0.0, 0.0, None), pt(0.0, 0.0, None)]);
+        assert_renders(vec![("one", one), ("equal", equal), ("zeros", zeros)], true);
+    }
 
-        let mut c = base.clone();
-        c.series = vec![series(vec![
+    #[test]
+    fn non_finite_and_extreme_values_render() {
+        let mut nan = degenerate_base();
+        nan.series = one_series(vec![
             pt(1.0, f64::NAN, None),
             pt(2.0, 1.0, Some((f64::NEG_INFINITY, 2.0))),
             pt(f64::INFINITY, 3.0, None),
             pt(4.0, 2.0, Some((f64::NAN, f64::NAN))),
             pt(8.0, 0.0, Some((-1.0, 1.0))),
-        ])];
-        c.reference = Some(Reference {
+        ]);
+        nan.reference = Some(Reference {
             label: "ideal".into(),
             points: vec![(0.0, 0.0), (f64::NAN, 1.0), (100.0, 100.0)],
         });
-        c.marker = Some((f64::NAN, "nan".into()));
-        cases.push(("nan", c.clone()));
-        c.x_log = true;
-        c.y_log = true;
-        cases.push(("nan-log", c));
+        nan.marker = Some((f64::NAN, "nan".into()));
+        let mut extreme = degenerate_base();
+        extreme.title = "x".repeat(400);
+        extreme.subtitle = "y ".repeat(300);
+        extreme.series = one_series(vec![pt(1e-9, 1e12, None), pt(2e-9, -5e11, None)]);
+        assert_renders(vec![("nan", nan)], true);
+        assert_renders(vec![("extreme", extreme)], false);
+    }
 
-        let mut c = base.clone();
-        c.series = vec![series(vec![pt(0.0, 0.0, None), pt(0.0, 0.0, None)])];
-        cases.push(("zeros", c.clone()));
-        c.x_log = true;
-        c.y_log = true;
-        cases.push(("zeros-log", c));
-
-        let mut c = base;
-        c.title = "x".repeat(400);
-        c.series = vec![series(vec![pt(1e-9, 1e12, None), pt(2e-9, -5e11, None)])];
-        cases.push(("extreme", c));
-
-        for (name, chart) in &cases {
-            let (png, svg) = render_to(dir.path(), name, chart);
-            assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"), "{name}");
-            let text = fs::read_to_string(&svg).unwrap();
-            assert!(text.contains("<svg"), "{name}");
-        }
-        let text = fs::read_to_string(dir.path().join("nothing.svg")).unwrap();
-        assert!(text.contains("no data"));
+    #[test]
+    fn long_titles_are_shortened_to_fit() {
+        ensure_fonts().unwrap();
+        let (t, size) = fit_text(&"word ".repeat(100), 28.0, 16.0, FontStyle::Bold, 500);
+        assert_eq!(size, 16.0);
+        assert!(t.ends_with('…'));
+        assert!(text_width(&t, size, FontStyle::Bold) <= 500);
+        let (t, size) = fit_text("short", 28.0, 16.0, FontStyle::Bold, 500);
+        assert_eq!((t.as_str(), size), ("short", 28.0));
     }
 
     #[test]
