@@ -3,6 +3,9 @@
 //! checksum; a run's checksum is the wrapping sum over its tasks, so every model must arrive at
 //! the same number. Adding a kernel is one file here plus one line in [`KERNELS`].
 
+mod alloc;
+mod file;
+pub mod http;
 mod noop;
 mod primes;
 mod sleep;
@@ -16,7 +19,15 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 /// Every built-in kernel, in the order `parabench list` shows them.
-pub static KERNELS: &[&dyn Kernel] = &[&primes::Primes, &spin::Spin, &sleep::Sleep, &noop::Noop];
+pub static KERNELS: &[&dyn Kernel] = &[
+    &primes::Primes,
+    &spin::Spin,
+    &alloc::Alloc,
+    &sleep::Sleep,
+    &file::File,
+    &http::Http,
+    &noop::Noop,
+];
 
 /// Looks a built-in kernel up by name.
 pub fn find(name: &str) -> Option<&'static dyn Kernel> {
@@ -52,8 +63,26 @@ pub trait Kernel: Sync {
     fn about(&self) -> &'static str;
     fn kind(&self) -> Kind;
     fn params(&self) -> &'static [ParamSpec];
-    /// Builds the task from validated parameters (every declared parameter is present).
+    /// Builds the task from validated parameters (every declared parameter is present, plus
+    /// those its [`Kernel::service`] provides).
     fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, String>;
+
+    /// Something that must run while the workload runs (e.g. a loopback server), started once
+    /// per workload by the scheduler. Its parameters (e.g. `url`) are added to every task's.
+    fn service(&self, _params: &Params) -> Result<Option<Service>, String> {
+        Ok(None)
+    }
+
+    /// Names of the parameters [`Kernel::service`] adds (usable as command placeholders).
+    fn service_params(&self) -> &'static [&'static str] {
+        &[]
+    }
+}
+
+/// A running helper of a workload; it stops when dropped.
+pub struct Service {
+    pub params: Params,
+    pub guard: Box<dyn Send>,
 }
 
 /// One task, ready to run any number of times from any thread.
@@ -130,17 +159,26 @@ pub fn run_range(task: &dyn Task, range: std::ops::Range<u64>) -> Result<u64, St
 mod tests {
     use super::*;
 
-    fn defaults(k: &dyn Kernel) -> Params {
-        k.params()
+    /// Default parameters (kept small), plus those of the kernel's service, which stays up as
+    /// long as the returned guard lives.
+    fn defaults(k: &dyn Kernel) -> (Params, Option<Service>) {
+        let mut p: Params = k
+            .params()
             .iter()
             .map(|p| (p.name.to_string(), ParamValue::Int(p.default.min(1000))))
-            .collect()
+            .collect();
+        let service = k.service(&p).unwrap();
+        if let Some(s) = &service {
+            p.extend(s.params.clone());
+        }
+        (p, service)
     }
 
     #[test]
     fn every_kernel_prepares_with_defaults_and_is_deterministic() {
         for k in KERNELS {
-            let task = k.prepare(&defaults(*k)).unwrap();
+            let (params, _service) = defaults(*k);
+            let task = k.prepare(&params).unwrap();
             assert_eq!(task.run(3), task.run(3), "kernel {}", k.name());
             for p in k.params() {
                 assert!(
@@ -160,7 +198,8 @@ mod tests {
             .build()
             .unwrap();
         for k in KERNELS {
-            let task = k.prepare(&defaults(*k)).unwrap();
+            let (params, _service) = defaults(*k);
+            let task = k.prepare(&params).unwrap();
             let blocking = task.run(5);
             let asynced = rt.block_on(task.clone().run_async(5));
             assert_eq!(blocking, asynced, "kernel {}", k.name());

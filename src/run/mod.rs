@@ -5,6 +5,7 @@
 pub mod cell;
 pub mod progress;
 
+use crate::kernel::{self, Service};
 use crate::measure::{fork_exec_group, kill_group};
 use crate::plan::Cell;
 use cell::{CellRequest, Measured, CELL_COMMAND, START_LINE};
@@ -131,7 +132,24 @@ pub fn execute(
     let exe = std::env::current_exe()?;
     // First checksum seen per workload, and the model that produced it.
     let mut reference: HashMap<String, (u64, String)> = HashMap::new();
+    // The running service (e.g. the http kernel's server) of the current workload.
+    let mut service: Option<(String, Option<Service>)> = None;
     for cell in cells {
+        if service.as_ref().map(|(w, _)| w) != Some(&cell.workload) {
+            drop(service.take()); // stops the previous workload's service first
+            let started = match kernel::find(&cell.kernel).filter(|_| cell.builtin_kernel) {
+                Some(k) => k.service(&cell.params).map_err(|e| {
+                    anyhow::anyhow!("failed to start the `{}` kernel's service: {e}", k.name())
+                })?,
+                None => None,
+            };
+            service = Some((cell.workload.clone(), started));
+        }
+        let mut cell = cell.clone();
+        if let Some((_, Some(s))) = &service {
+            cell.params.extend(s.params.clone());
+        }
+        let cell = &cell;
         progress.start_cell(cell);
         let mut rows = Vec::new();
         let ending = run_cell(&exe, scenario, cell, &mut |mut row: RunRow| {

@@ -423,6 +423,7 @@ impl Checker<'_> {
             }
             let mut allowed: Vec<&str> = command::BUILTIN_PLACEHOLDERS.to_vec();
             allowed.extend(params.keys().map(String::as_str));
+            allowed.extend(builtin.map_or(&[][..], |k| k.service_params()));
             for (j, arg) in c.argv.iter().enumerate() {
                 for ph in command::placeholders(arg).unwrap_or_default() {
                     if !allowed.contains(&ph.as_str()) {

@@ -203,13 +203,16 @@ impl Axis {
     }
 }
 
+/// Pieces of a line, each a run of points drawn connected.
+type Polyline = Vec<Vec<(f64, f64)>>;
+
 /// One series, cleaned up for drawing.
 #[derive(Debug, Clone)]
 struct PlannedSeries {
     label: String,
     color: RGBColor,
     /// Runs of consecutive drawable points; a skipped (non-finite) point breaks the line.
-    runs: Vec<Vec<(f64, f64)>>,
+    runs: Polyline,
     /// Error bars: (x, low, y, high).
     bars: Vec<(f64, f64, f64, f64)>,
 }
@@ -220,7 +223,7 @@ struct Plan {
     y: Axis,
     series: Vec<PlannedSeries>,
     /// Reference label and its polyline clipped to the x range.
-    reference: Option<(String, Vec<Vec<(f64, f64)>>)>,
+    reference: Option<(String, Polyline)>,
     marker: Option<(f64, String)>,
     /// Whether any series has at least one drawable point.
     has_data: bool,
@@ -238,7 +241,7 @@ impl Plan {
         // Points, split into runs at unusable points.
         let mut series = Vec::with_capacity(chart.series.len());
         for s in &chart.series {
-            let mut runs: Vec<Vec<(f64, f64)>> = vec![];
+            let mut runs: Polyline = vec![];
             let mut current = vec![];
             let mut bars = vec![];
             for p in &s.points {
@@ -322,6 +325,7 @@ impl Plan {
                 bar.1 = bar.1.max(y_lo);
                 bar.3 = bar.3.min(y_hi);
             }
+            s.bars.retain(|bar| bar.1 <= bar.3);
         }
 
         let mut xs_for_ticks = data_xs;
@@ -435,7 +439,7 @@ fn log_pad(lo: f64, hi: f64, frac: f64, min_factor: f64) -> (f64, f64) {
 }
 
 /// Cuts a polyline to `lo <= x <= hi`, interpolating at the edges. Returns the visible pieces.
-fn clip_polyline(points: &[(f64, f64)], lo: f64, hi: f64) -> Vec<Vec<(f64, f64)>> {
+fn clip_polyline(points: &[(f64, f64)], lo: f64, hi: f64) -> Polyline {
     let inside = |x: f64| x >= lo && x <= hi;
     let lerp = |a: (f64, f64), b: (f64, f64), x: f64| {
         if (b.0 - a.0).abs() < f64::EPSILON {
@@ -623,7 +627,7 @@ fn format_number(v: f64, digits: usize) -> String {
         return "0".to_string();
     }
     let digits = digits.max(1);
-    if a >= 1e6 || a < 1e-4 {
+    if !(1e-4..1e6).contains(&a) {
         return trim_scientific(&format!("{:.*e}", digits - 1, v));
     }
     if (v - v.round()).abs() < 1e-9 * a.max(1.0) {
@@ -1567,7 +1571,10 @@ mod tests {
             points: vec![],
         });
         c.marker = Some((4.0, "4 cores".into()));
-        assert_renders(vec![("nothing", degenerate_base()), ("empty-series", c)], true);
+        assert_renders(
+            vec![("nothing", degenerate_base()), ("empty-series", c)],
+            true,
+        );
     }
 
     #[test]
@@ -1594,6 +1601,7 @@ mod tests {
             pt(f64::INFINITY, 3.0, None),
             pt(4.0, 2.0, Some((f64::NAN, f64::NAN))),
             pt(8.0, 0.0, Some((-1.0, 1.0))),
+            pt(16.0, 1.0, Some((-2.0, -1.0))),
         ]);
         nan.reference = Some(Reference {
             label: "ideal".into(),
