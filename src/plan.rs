@@ -2,7 +2,7 @@
 //! (workload, model, workers) point; models that ignore the worker count get one cell.
 
 use crate::kernel::Params;
-use crate::model::{self, command::CommandModel};
+use crate::model::{self, command::CommandModel, Model};
 use crate::scenario::{Scaling, Scenario};
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +30,11 @@ pub fn cells(scenario: &Scenario) -> Vec<Cell> {
     for w in &scenario.workloads {
         for m in &w.models {
             let command = scenario.commands.iter().find(|c| &c.name == m).cloned();
-            let counts = match model::find(m).and_then(|b| b.fixed_workers()) {
+            let fixed = match &command {
+                Some(c) => c.fixed_workers(),
+                None => model::find(m).and_then(|b| b.fixed_workers()),
+            };
+            let counts = match fixed {
                 Some(n) => vec![n],
                 None => w.workers.clone(),
             };

@@ -61,7 +61,10 @@ impl Kernel for Http {
         let body = Bytes::from(vec![b'x'; int(params, "bytes")? as usize]);
         let server = Server::start(delay, body)?;
         let mut extra = Params::new();
-        extra.insert(URL_PARAM.into(), ParamValue::Str(format!("http://{}/", server.addr)));
+        extra.insert(
+            URL_PARAM.into(),
+            ParamValue::Str(format!("http://{}/", server.addr)),
+        );
         Ok(Some(Service {
             params: extra,
             guard: Box::new(server),
@@ -70,7 +73,12 @@ impl Kernel for Http {
     fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, String> {
         let url = match params.get(URL_PARAM) {
             Some(ParamValue::Str(u)) => u.clone(),
-            _ => return Err("the http kernel runs against parabench's own server; no `url` was given".into()),
+            _ => {
+                return Err(
+                    "the http kernel runs against parabench's own server; no `url` was given"
+                        .into(),
+                )
+            }
         };
         let addr = url
             .trim_start_matches("http://")
@@ -78,7 +86,9 @@ impl Kernel for Http {
             .parse::<SocketAddr>()
             .map_err(|e| format!("bad server address in `{url}`: {e}"))?;
         if !addr.ip().is_loopback() {
-            return Err(format!("refusing to send requests to {addr}: the http kernel only talks to 127.0.0.1"));
+            return Err(format!(
+                "refusing to send requests to {addr}: the http kernel only talks to 127.0.0.1"
+            ));
         }
         Ok(Arc::new(HttpTask { url, addr }))
     }
@@ -101,8 +111,11 @@ impl Task for HttpTask {
 
     fn run_async(self: Arc<Self>, _index: u64) -> TaskFuture {
         Box::pin(async move {
-            let fail = |what: &str, e: &dyn std::fmt::Display| format!("{what} {} failed: {e}", self.url);
-            let stream = tokio::net::TcpStream::connect(self.addr).await.map_err(|e| fail("connecting to", &e))?;
+            let fail =
+                |what: &str, e: &dyn std::fmt::Display| format!("{what} {} failed: {e}", self.url);
+            let stream = tokio::net::TcpStream::connect(self.addr)
+                .await
+                .map_err(|e| fail("connecting to", &e))?;
             let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
                 .await
                 .map_err(|e| fail("handshake with", &e))?;
@@ -113,11 +126,18 @@ impl Task for HttpTask {
                 .header(hyper::header::CONNECTION, "close")
                 .body(Empty::<Bytes>::new())
                 .map_err(|e| fail("building a request for", &e))?;
-            let resp = sender.send_request(req).await.map_err(|e| fail("GET", &e))?;
+            let resp = sender
+                .send_request(req)
+                .await
+                .map_err(|e| fail("GET", &e))?;
             if !resp.status().is_success() {
                 return Err(format!("GET {} answered {}", self.url, resp.status()));
             }
-            let body = resp.into_body().collect().await.map_err(|e| fail("reading the body of", &e))?;
+            let body = resp
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| fail("reading the body of", &e))?;
             Ok(body.to_bytes().len() as u64)
         })
     }
@@ -201,7 +221,10 @@ mod tests {
         params.extend(service.params.clone());
         let task = Http.prepare(&params).unwrap();
         assert_eq!(task.run(0), Ok(3000));
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         assert_eq!(rt.block_on(task.clone().run_async(1)), Ok(3000));
         let url = match &service.params[URL_PARAM] {
             ParamValue::Str(u) => u.clone(),
@@ -215,7 +238,10 @@ mod tests {
     #[test]
     fn refuses_other_hosts() {
         let mut params = Params::new();
-        params.insert(URL_PARAM.into(), ParamValue::Str("http://10.0.0.1:80/".into()));
+        params.insert(
+            URL_PARAM.into(),
+            ParamValue::Str("http://10.0.0.1:80/".into()),
+        );
         assert!(Http.prepare(&params).is_err());
     }
 }

@@ -26,6 +26,13 @@ pub struct CommandModel {
     /// Folder the program runs in (the scenario file's folder).
     pub dir: PathBuf,
     pub description: String,
+    /// Append `--<param> <value>` for every workload parameter (`_` becomes `-`), each as
+    /// its own arguments: how the shipped CPython kernels take their parameters.
+    #[serde(default)]
+    pub pass_params: bool,
+    /// Measure at this worker count only (a sequential program ignores the count).
+    #[serde(default)]
+    pub fixed_workers: Option<u64>,
 }
 
 impl Model for CommandModel {
@@ -34,6 +41,9 @@ impl Model for CommandModel {
     }
     fn about(&self) -> &str {
         &self.description
+    }
+    fn fixed_workers(&self) -> Option<u64> {
+        self.fixed_workers
     }
     fn run(&self, job: &Job) -> Result<Outcome, String> {
         let mut values: BTreeMap<&str, String> = BTreeMap::new();
@@ -46,11 +56,17 @@ impl Model for CommandModel {
         for (k, v) in job.params {
             values.insert(k, v.to_string());
         }
-        let argv = self
+        let mut argv = self
             .argv
             .iter()
             .map(|a| substitute(a, &values))
             .collect::<Result<Vec<_>, _>>()?;
+        if self.pass_params {
+            for (k, v) in job.params {
+                argv.push(format!("--{}", k.replace('_', "-")));
+                argv.push(v.to_string());
+            }
+        }
         let mut cmd = if self.shell {
             let mut c = Command::new("sh");
             c.arg("-c").arg(argv.join(" "));

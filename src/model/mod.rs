@@ -8,6 +8,7 @@ mod async_current;
 mod async_multi;
 pub mod command;
 pub mod processes;
+pub mod python;
 mod rayon_pool;
 mod sequential;
 mod threads;

@@ -172,8 +172,15 @@ fn interpreter_version(program: &str, dir: &std::path::Path) -> Option<String> {
         .stdin(std::process::Stdio::null())
         .output()
         .ok()?;
-    let text = String::from_utf8_lossy(if out.stdout.is_empty() { &out.stderr } else { &out.stdout });
-    text.lines().next().map(|l| l.trim().to_string()).filter(|l| !l.is_empty())
+    let text = String::from_utf8_lossy(if out.stdout.is_empty() {
+        &out.stderr
+    } else {
+        &out.stdout
+    });
+    text.lines()
+        .next()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
 }
 
 fn uname_release() -> String {

@@ -229,8 +229,7 @@ fn run_cell(
         let per_run = cell.timeout_s.map(Duration::from_secs_f64);
         // Until the first run starts, allow for process start-up; then each run gets its limit.
         let mut run_start = Instant::now();
-        let mut deadline =
-            per_run.map(|t| Instant::now() + t + STARTUP_GRACE);
+        let mut deadline = per_run.map(|t| Instant::now() + t + STARTUP_GRACE);
         let mut timed_out = false;
         let mut stopped = false;
         loop {

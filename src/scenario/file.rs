@@ -96,6 +96,8 @@ impl<'de> Deserialize<'de> for Number {
 pub struct RawScenario {
     pub name: Option<String>,
     pub description: Option<String>,
+    /// Interpreter for the built-in `py-*` models.
+    pub python: Option<String>,
     pub matrix: Matrix,
     pub workloads: Vec<RawWorkload>,
     pub models: Vec<RawModel>,
@@ -115,7 +117,7 @@ pub struct RawWorkload {
 }
 
 pub const WORKLOAD_KEYS: &[&str] = &["name", "kernel", "tasks", "description"];
-pub const TOP_KEYS: &[&str] = &["name", "description", "workload", "model"];
+pub const TOP_KEYS: &[&str] = &["name", "description", "python", "workload", "model"];
 
 /// One `[[model]]` table: an external command run once per measured run.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -149,6 +151,7 @@ impl<'de> Deserialize<'de> for RawScenario {
                     match key.as_str() {
                         "name" => s.name = Some(map.next_value()?),
                         "description" => s.description = Some(map.next_value()?),
+                        "python" => s.python = Some(map.next_value()?),
                         "workload" => s.workloads = map.next_value()?,
                         "model" => s.models = map.next_value()?,
                         _ => {

@@ -100,7 +100,8 @@ impl Checker<'_> {
             }
             None => stem.to_string(),
         };
-        let commands = self.commands(&raw)?;
+        let mut commands = self.commands(&raw)?;
+        self.python_models(&raw, &mut commands)?;
         if raw.workloads.is_empty() {
             return Err(ScenarioError::whole_file(self.src.file, "the scenario has no workloads")
                 .with_help("add a [[workload]] table with name, kernel and tasks, e.g.\n\n    [[workload]]\n    name = \"primes\"\n    kernel = \"primes\"\n    tasks = 16\n"));
@@ -185,10 +186,56 @@ impl Checker<'_> {
                     .description
                     .clone()
                     .unwrap_or_else(|| format!("external command: {}", m.command.join(" "))),
+                pass_params: false,
+                fixed_workers: None,
             });
         }
         let _ = MODEL_KEYS;
         Ok(out)
+    }
+
+    /// Adds a command model for every built-in `py-*` name the scenario uses (unless a
+    /// `[[model]]` of that name overrides it).
+    fn python_models(
+        &self,
+        raw: &RawScenario,
+        commands: &mut Vec<command::CommandModel>,
+    ) -> Result<(), ScenarioError> {
+        let mut uses: Vec<(Vec<Seg>, &String)> = Vec::new();
+        if let Some(models) = &raw.matrix.models {
+            uses.extend(
+                models
+                    .iter()
+                    .enumerate()
+                    .map(|(j, m)| (vec![key("models"), Seg::Index(j)], m)),
+            );
+        }
+        for (i, w) in raw.workloads.iter().enumerate() {
+            if let Some(models) = &w.matrix.models {
+                uses.extend(models.iter().enumerate().map(|(j, m)| {
+                    (
+                        vec![key("workload"), Seg::Index(i), key("models"), Seg::Index(j)],
+                        m,
+                    )
+                }));
+            }
+        }
+        let python = model::python::interpreter(raw.python.as_deref());
+        for (path, name) in uses {
+            if model::python::is_py_model(name) && !commands.iter().any(|c| &c.name == name) {
+                let path = if raw.python.is_some()
+                    && std::env::var_os(model::python::PYTHON_ENV).is_none()
+                {
+                    vec![key("python")]
+                } else {
+                    path
+                };
+                let c = model::python::command_model(name, &python, self.dir)
+                    .map_err(|e| self.err(&path, e))?;
+                commands.push(c);
+            }
+        }
+        Ok(())
     }
 
     fn workload(
@@ -275,6 +322,12 @@ impl Checker<'_> {
         }
         let mut known: Vec<&str> = model::names();
         known.extend(commands.iter().map(|c| c.name.as_str()));
+        known.extend(
+            model::python::PY_MODELS
+                .iter()
+                .map(|(n, _, _)| *n)
+                .filter(|n| !commands.iter().any(|c| c.name == *n)),
+        );
         let mut seen = BTreeSet::new();
         for (j, m) in models.iter().enumerate() {
             let mut p = models_path.clone();
@@ -413,6 +466,22 @@ impl Checker<'_> {
                     };
                     params.insert(pname.clone(), v);
                 }
+            }
+        }
+
+        if let Some(py) = models.iter().find(|m| {
+            model::python::is_py_model(m) && commands.iter().any(|c| &c.name == *m && c.pass_params)
+        }) {
+            if !model::python::PY_KERNELS.contains(&kernel_name.as_str()) {
+                return Err(self
+                    .err(
+                        &at("kernel"),
+                        format!("model `{py}` cannot run kernel `{kernel_name}`"),
+                    )
+                    .with_help(format!(
+                        "the CPython models run the kernels {}",
+                        model::python::PY_KERNELS.join(", ")
+                    )));
             }
         }
 

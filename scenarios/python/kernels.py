@@ -1,0 +1,861 @@
+#!/usr/bin/env python3
+"""CPython side of parabench: one kernel, N tasks, W workers, one concurrency model.
+
+Standard library only; runs on Python 3.8 and later.
+
+Usage
+-----
+    python3 kernels.py --model MODEL --kernel KERNEL --workers W --tasks N [kernel options]
+    python3 kernels.py --self-test
+
+The program runs tasks 0..N-1 of KERNEL with W workers under MODEL and prints, as its
+last stdout line (nothing follows it)::
+
+    elapsed_s=<seconds> checksum=<integer>
+
+``elapsed_s`` is measured with ``time.perf_counter()`` around the model run alone: creating
+threads, pools and worker processes is inside it, interpreter start-up and argument parsing
+are not. ``checksum`` is the sum of the per-task checksums modulo 2**64; the kernels compute
+exactly what parabench's built-in Rust kernels compute, so a run's checksum can be compared
+with a native run of the same workload.
+
+Exit status: 0 on success; 1 when a task failed (the error goes to stderr and no result line
+is printed); 2 for invalid arguments.
+
+Models (--model)
+    sequential       a plain loop in the main thread
+    threading        W threading.Thread workers taking task indices from a queue.Queue
+    multiprocessing  multiprocessing.Pool(W) and pool.map (pool start-up is timed)
+    asyncio          asyncio.run with W worker coroutines reading an asyncio.Queue; sleep and
+                     http await real async operations, every other kernel runs its blocking
+                     body inline and so holds up the event loop
+    threadpool       concurrent.futures.ThreadPoolExecutor(max_workers=W) and executor.map
+    processpool      concurrent.futures.ProcessPoolExecutor(max_workers=W) and executor.map
+                     with the chunk size Pool.map would pick, ceil(N / (4 W))
+    dummy            multiprocessing.dummy.Pool(W): threads behind the Pool interface
+    to_thread        an asyncio loop handing every task to loop.run_in_executor on a
+                     ThreadPoolExecutor(W), all awaited together with asyncio.gather
+
+Process models use the platform's default start method; this file is safe to import from
+spawned children (all work happens under ``if __name__ == "__main__":``).
+
+Kernels (--kernel) and their options; options a kernel does not use are accepted and ignored
+    primes  --limit L (50000)      count primes below L by trial division  -> the count
+    spin    --iters K (10000000)   K steps of a 64-bit LCG seeded with the task index
+                                   -> top 32 bits of the final state
+    alloc   --size S (300)         append i*j + index for i, j < S to a list -> its sum
+    sleep   --ms M (10)            time.sleep (asyncio.sleep under asyncio) -> M
+    file    --bytes B (65536)      write B bytes to a file in a private temporary folder,
+                                   fsync, read back -> sum of the bytes read
+    http    --url URL (required)   GET URL from a loopback server -> body bytes received;
+            --delay-ms D           the server's delay: accepted, only widens the timeout
+    noop                           nothing -> the task index
+
+Put --url only into commands of http workloads: parabench offers the {url} placeholder
+there alone. The http kernel refuses any host that is not a loopback address, ignores proxy
+settings and does not follow redirects; any status other than 200 fails the task.
+
+--self-test runs every kernel (small sizes) under every model with 1 and 3 workers against a
+loopback HTTP server it starts on 127.0.0.1, compares the checksums with the sequential model
+and with values worked out independently, exercises the command line, and ends with
+``<n> passed, <m> failed``; the exit status is 0 only when nothing failed.
+
+Example parabench model table::
+
+    [[model]]
+    name = "py-threading"
+    command = ["python3", "python/kernels.py", "--model", "threading", "--kernel", "{kernel}",
+               "--workers", "{workers}", "--tasks", "{tasks}", "--limit", "{limit}"]
+"""
+
+import argparse
+import asyncio
+import concurrent.futures
+import ipaddress
+import multiprocessing
+import multiprocessing.dummy
+import os
+import queue
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+MASK = (1 << 64) - 1
+
+# The 64-bit LCG of the spin kernel (Knuth's MMIX constants, as in parabench's Rust kernel).
+LCG_MUL = 6364136223846793005
+LCG_INC = 1442695040888963407
+
+MODELS = (
+    "sequential",
+    "threading",
+    "multiprocessing",
+    "asyncio",
+    "threadpool",
+    "processpool",
+    "dummy",
+    "to_thread",
+)
+
+KERNELS = ("primes", "spin", "alloc", "sleep", "file", "http", "noop")
+
+# Kernel option: (default, minimum, maximum), the same bounds parabench's kernels declare.
+PARAM_BOUNDS = {
+    "limit": (50000, 2, 1000000000),
+    "iters": (10000000, 1, 1000000000000),
+    "ms": (10, 0, 3600000),
+    "size": (300, 1, 100000),
+    "bytes": (65536, 0, 1 << 30),
+    "delay_ms": (20, 0, 600000),
+}
+
+PARAM_HELP = {
+    "limit": "primes: count primes below this",
+    "iters": "spin: LCG steps per task",
+    "ms": "sleep: milliseconds per task",
+    "size": "alloc: rows and columns of the product table",
+    "bytes": "file: bytes written and read per task (http: ignored, the server's body size)",
+    "delay_ms": "http: the server's delay, only widens the client timeout",
+}
+
+# Start method for the process models; None means the platform default. Only the
+# self-test changes it, to prove that spawned children can import this file.
+_MP_CONTEXT = None
+
+
+class KernelError(RuntimeError):
+    """A task failed. Carries only a message, so it crosses process boundaries intact."""
+
+
+# --------------------------------------------------------------------------------------------
+# Kernels: blocking forms. Each takes the parameter dict and the task index, returns an int.
+# --------------------------------------------------------------------------------------------
+
+
+def is_prime(n):
+    """Trial division by 3, 5, 7, ... up to the square root (same steps as the Rust kernel)."""
+    if n < 4:
+        return n >= 2
+    if n % 2 == 0:
+        return False
+    d = 3
+    while d * d <= n:
+        if n % d == 0:
+            return False
+        d += 2
+    return True
+
+
+def count_primes(limit):
+    """How many primes p satisfy 2 <= p < limit. is_prime is inlined: this loop is the work."""
+    found = 0
+    for n in range(2, limit):
+        if n < 4:
+            found += 1
+            continue
+        if not n & 1:
+            continue
+        d = 3
+        while d * d <= n:
+            if n % d == 0:
+                break
+            d += 2
+        else:
+            found += 1
+    return found
+
+
+def kernel_primes(p, index):
+    return count_primes(p["limit"])
+
+
+def kernel_spin(p, index):
+    x = index & MASK
+    mul, inc, mask = LCG_MUL, LCG_INC, MASK
+    for _ in range(p["iters"]):
+        x = (x * mul + inc) & mask
+    return x >> 32
+
+
+def kernel_alloc(p, index):
+    size = p["size"]
+    products = []
+    for i in range(size):
+        for j in range(size):
+            products.append(i * j + index)
+    return sum(products) & MASK
+
+
+def kernel_sleep(p, index):
+    time.sleep(p["ms"] / 1000.0)
+    return p["ms"]
+
+
+def kernel_noop(p, index):
+    return index
+
+
+def file_pattern(index, length):
+    """Bytes whose k-th value is (index + k) % 256."""
+    start = index % 256
+    period = bytes(range(start, 256)) + bytes(range(0, start))
+    return (period * (length // 256 + 1))[:length]
+
+
+def kernel_file(p, index):
+    path = os.path.join(p["dir"], "task-%d.bin" % index)
+    with open(path, "wb") as f:
+        f.write(file_pattern(index, p["bytes"]))
+        f.flush()
+        os.fsync(f.fileno())
+    try:
+        with open(path, "rb") as f:
+            back = f.read()
+    finally:
+        os.remove(path)
+    return sum(back) & MASK
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect could lead off the loopback interface: report it as an HTTP error."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = None
+
+
+def _http_opener():
+    # The same machinery as urllib.request.urlopen, minus environment proxies and redirects.
+    global _opener
+    if _opener is None:
+        _opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), _RefuseRedirects()
+        )
+    return _opener
+
+
+def http_timeout(p):
+    return 60.0 + 2.0 * p.get("delay_ms", 0) / 1000.0
+
+
+def kernel_http(p, index):
+    url = p["url"]
+    received = 0
+    # urllib sends "Connection: close" itself, so every task opens its own connection.
+    with _http_opener().open(url, timeout=http_timeout(p)) as resp:
+        status = resp.getcode()
+        if status != 200:
+            raise KernelError("GET %s answered %s" % (url, status))
+        while True:
+            chunk = resp.read(65536)
+            if not chunk:
+                break
+            received += len(chunk)
+    return received
+
+
+BLOCKING = {
+    "primes": kernel_primes,
+    "spin": kernel_spin,
+    "alloc": kernel_alloc,
+    "sleep": kernel_sleep,
+    "file": kernel_file,
+    "http": kernel_http,
+    "noop": kernel_noop,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Kernels: async forms (only sleep and http have real ones).
+# --------------------------------------------------------------------------------------------
+
+
+async def _read_counted(reader, n):
+    """Read exactly n bytes, returning n; fails if the connection ends early."""
+    left = n
+    while left:
+        chunk = await reader.read(min(left, 65536))
+        if not chunk:
+            raise KernelError("connection closed %d bytes before the end of the body" % left)
+        left -= len(chunk)
+    return n
+
+
+async def _read_chunked(reader):
+    total = 0
+    while True:
+        line = await reader.readline()
+        if not line:
+            raise KernelError("connection closed inside a chunked body")
+        size = int(line.split(b";", 1)[0].strip(), 16)
+        if size == 0:
+            while True:  # optional trailers, then the blank line
+                line = await reader.readline()
+                if line in (b"\r\n", b"\n", b""):
+                    return total
+        total += await _read_counted(reader, size)
+        await reader.readline()  # the CRLF after each chunk
+
+
+async def _read_response(reader, url):
+    while True:
+        status_line = await reader.readline()
+        if not status_line:
+            raise KernelError("GET %s: connection closed before a status line" % url)
+        fields = status_line.decode("latin-1").split(None, 2)
+        if len(fields) < 2 or not fields[0].startswith("HTTP/") or not fields[1].isdigit():
+            raise KernelError("GET %s: bad status line %r" % (url, status_line))
+        status = int(fields[1])
+        headers = {}
+        while True:
+            line = await reader.readline()
+            if not line:
+                raise KernelError("GET %s: connection closed inside the headers" % url)
+            if line in (b"\r\n", b"\n"):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if 100 <= status < 200:
+            continue  # an interim response: the real one follows
+        break
+    if status != 200:
+        raise KernelError("GET %s answered %d" % (url, status))
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        return await _read_chunked(reader)
+    if "content-length" in headers:
+        return await _read_counted(reader, int(headers["content-length"]))
+    total = 0
+    while True:  # no length given: the body ends when the server closes
+        chunk = await reader.read(65536)
+        if not chunk:
+            return total
+        total += len(chunk)
+
+
+async def async_http_get(url, timeout):
+    """HTTP/1.1 GET with Connection: close over asyncio streams; returns the body length."""
+    parts = urllib.parse.urlsplit(url)
+    target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+    reader, writer = await asyncio.wait_for(
+        asyncio.open_connection(parts.hostname, parts.port or 80), timeout
+    )
+    try:
+        request = (
+            "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: parabench-kernels.py\r\n"
+            "Accept: */*\r\nConnection: close\r\n\r\n" % (target, parts.netloc)
+        )
+        writer.write(request.encode("latin-1"))
+        await writer.drain()
+        return await asyncio.wait_for(_read_response(reader, url), timeout)
+    finally:
+        writer.close()
+        try:
+            await writer.wait_closed()
+        except OSError:
+            pass
+
+
+class Task(object):
+    """One kernel with fixed parameters, callable with a task index. Picklable, so process
+    pools can ship it to their workers."""
+
+    def __init__(self, kernel, params):
+        self.kernel = kernel
+        self.params = params
+
+    def __call__(self, index):
+        try:
+            return BLOCKING[self.kernel](self.params, index)
+        except KernelError:
+            raise
+        except Exception as e:
+            raise KernelError(_describe(self.kernel, index, e)) from None
+
+    async def run_async(self, index):
+        if self.kernel == "sleep":
+            await asyncio.sleep(self.params["ms"] / 1000.0)
+            return self.params["ms"]
+        if self.kernel == "http":
+            try:
+                return await async_http_get(self.params["url"], http_timeout(self.params))
+            except KernelError:
+                raise
+            except Exception as e:
+                raise KernelError(_describe(self.kernel, index, e)) from None
+        return self(index)  # CPU or blocking IO: runs inline and stalls the event loop
+
+
+def _describe(kernel, index, e):
+    text = str(e) or repr(e)
+    return "%s task %d: %s: %s" % (kernel, index, type(e).__name__, text)
+
+
+# --------------------------------------------------------------------------------------------
+# Models. Each takes (task, workers, tasks) and returns the checksum.
+# --------------------------------------------------------------------------------------------
+
+
+def run_sequential(task, workers, n):
+    total = 0
+    for i in range(n):
+        total += task(i)
+    return total & MASK
+
+
+def run_threading(task, workers, n):
+    jobs = queue.Queue()
+    for i in range(n):
+        jobs.put(i)
+    for _ in range(workers):
+        jobs.put(None)  # one stop marker per thread
+    lock = threading.Lock()
+    partial_sums = []
+    errors = []
+
+    def worker():
+        subtotal = 0
+        while True:
+            i = jobs.get()
+            if i is None:
+                break
+            if errors:
+                continue  # a task failed: drain the queue without doing more work
+            try:
+                subtotal += task(i)
+            except BaseException as e:
+                with lock:
+                    errors.append(e)
+        with lock:
+            partial_sums.append(subtotal)
+
+    threads = [
+        threading.Thread(target=worker, name="kernel-worker-%d" % w) for w in range(workers)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return sum(partial_sums) & MASK
+
+
+def _mp():
+    return _MP_CONTEXT or multiprocessing
+
+
+def run_multiprocessing(task, workers, n):
+    with _mp().Pool(workers) as pool:
+        results = pool.map(task, range(n))
+    return sum(results) & MASK
+
+
+async def _asyncio_main(task, workers, n):
+    jobs = asyncio.Queue()  # created inside the running loop (required on 3.8/3.9)
+    for i in range(n):
+        jobs.put_nowait(i)
+    for _ in range(workers):
+        jobs.put_nowait(None)
+
+    async def worker():
+        subtotal = 0
+        while True:
+            i = await jobs.get()
+            if i is None:
+                return subtotal
+            subtotal += await task.run_async(i)
+
+    partial_sums = await asyncio.gather(*[worker() for _ in range(workers)])
+    return sum(partial_sums) & MASK
+
+
+def run_asyncio(task, workers, n):
+    return asyncio.run(_asyncio_main(task, workers, n))
+
+
+def run_threadpool(task, workers, n):
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as executor:
+        return sum(executor.map(task, range(n))) & MASK
+
+
+def pool_chunksize(n, workers):
+    """The chunk size multiprocessing.Pool.map picks by default: ceil(n / (4 * workers))."""
+    chunks, extra = divmod(n, 4 * workers)
+    return max(1, chunks + (1 if extra else 0))
+
+
+def run_processpool(task, workers, n):
+    executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=_mp())
+    with executor:
+        results = executor.map(task, range(n), chunksize=pool_chunksize(n, workers))
+        return sum(results) & MASK
+
+
+def run_dummy(task, workers, n):
+    with multiprocessing.dummy.Pool(workers) as pool:
+        results = pool.map(task, range(n))
+    return sum(results) & MASK
+
+
+async def _to_thread_main(task, workers, n):
+    loop = asyncio.get_running_loop()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as executor:
+        results = await asyncio.gather(
+            *[loop.run_in_executor(executor, task, i) for i in range(n)]
+        )
+    return sum(results) & MASK
+
+
+def run_to_thread(task, workers, n):
+    return asyncio.run(_to_thread_main(task, workers, n))
+
+
+RUNNERS = {
+    "sequential": run_sequential,
+    "threading": run_threading,
+    "multiprocessing": run_multiprocessing,
+    "asyncio": run_asyncio,
+    "threadpool": run_threadpool,
+    "processpool": run_processpool,
+    "dummy": run_dummy,
+    "to_thread": run_to_thread,
+}
+
+
+def run_benchmark(model, kernel, workers, tasks, params):
+    """Runs one measurement and returns (elapsed seconds, checksum). Raises on task failure."""
+    params = dict(params)
+    folder = None
+    if kernel == "file":
+        folder = tempfile.mkdtemp(prefix="parabench-py-file-")
+        params["dir"] = folder
+    try:
+        task = Task(kernel, params)
+        runner = RUNNERS[model]
+        start = time.perf_counter()
+        checksum = runner(task, workers, tasks)
+        elapsed = time.perf_counter() - start
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+    return elapsed, checksum
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="kernels.py",
+        description="Run N tasks of a kernel with W workers under a CPython concurrency "
+        "model; the last stdout line is `elapsed_s=<float> checksum=<int>`.",
+        epilog="Exit status: 0 ok, 1 a task failed, 2 bad arguments.",
+    )
+    parser.add_argument("--model", choices=MODELS, help="concurrency model")
+    parser.add_argument("--kernel", choices=KERNELS, help="what each task does")
+    parser.add_argument("--workers", type=int, metavar="W", help="worker count (>= 1)")
+    parser.add_argument("--tasks", type=int, metavar="N", help="task count (>= 1)")
+    for name, (default, low, high) in sorted(PARAM_BOUNDS.items()):
+        flags = ["--" + name.replace("_", "-")]
+        if "_" in name:
+            flags.append("--" + name)
+        parser.add_argument(
+            *flags,
+            dest=name,
+            type=int,
+            default=default,
+            metavar="INT",
+            help="%s (%d-%d, default %d)" % (PARAM_HELP[name], low, high, default),
+        )
+    parser.add_argument("--url", help="http kernel: the loopback URL to GET")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check every kernel under every model"
+    )
+    return parser
+
+
+def loopback_problem(url):
+    """None when url is an http:// URL on a loopback host, else what is wrong with it."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # raises ValueError for a malformed port
+    except ValueError as e:
+        return "bad URL %r: %s" % (url, e)
+    if parts.scheme != "http":
+        return "only http:// URLs are supported, got %r" % url
+    host = parts.hostname
+    if not host:
+        return "no host in URL %r" % url
+    if host == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return "refusing %r: the http kernel only talks to loopback addresses such as 127.0.0.1" % url
+
+
+def validated(parser, args):
+    """Checks the arguments (parser.error exits with status 2) and returns the run's settings."""
+    for name in ("model", "kernel", "workers", "tasks"):
+        if getattr(args, name) is None:
+            parser.error("--%s is required (or use --self-test)" % name)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1, got %d" % args.workers)
+    if args.tasks < 1:
+        parser.error("--tasks must be at least 1, got %d" % args.tasks)
+    params = {}
+    for name, (default, low, high) in PARAM_BOUNDS.items():
+        value = getattr(args, name)
+        if not low <= value <= high:
+            parser.error(
+                "--%s must be between %d and %d, got %d"
+                % (name.replace("_", "-"), low, high, value)
+            )
+        params[name] = value
+    if args.kernel == "http":
+        if not args.url:
+            parser.error("the http kernel needs --url")
+        problem = loopback_problem(args.url)
+        if problem:
+            parser.error(problem)
+        params["url"] = args.url
+    return args.model, args.kernel, args.workers, args.tasks, params
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_test:
+        return self_test()
+    model, kernel, workers, tasks, params = validated(parser, args)
+    try:
+        elapsed, checksum = run_benchmark(model, kernel, workers, tasks, params)
+    except Exception as e:
+        sys.stdout.flush()
+        print("kernels.py: %s/%s failed: %s" % (model, kernel, e), file=sys.stderr)
+        return 1
+    print("elapsed_s=%.9f checksum=%d" % (elapsed, checksum), flush=True)
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# Self-test
+# --------------------------------------------------------------------------------------------
+
+
+def start_test_server(body_bytes, delay_s):
+    """A ThreadingHTTPServer on 127.0.0.1 (port picked by the OS) in a background thread."""
+    import http.server
+
+    class _TestHandler(http.server.BaseHTTPRequestHandler):
+        """Serves body_bytes bytes after delay_s on any path; /missing answers 404 and
+        /chunked sends the same body with chunked transfer encoding."""
+
+        protocol_version = "HTTP/1.1"
+        body = b"x" * body_bytes
+        delay = delay_s
+
+        def do_GET(self):
+            if self.path.startswith("/missing"):
+                self.send_error(404)
+                return
+            time.sleep(self.delay)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            if self.path.startswith("/chunked"):
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for at in range(0, len(self.body), 1000):
+                    piece = self.body[at : at + 1000]
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.write(b"0\r\n\r\n")
+            else:
+                self.send_header("Content-Length", str(len(self.body)))
+                self.end_headers()
+                self.wfile.write(self.body)
+            self.close_connection = True
+
+        def log_message(self, format, *args):
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        request_queue_size = 128
+        daemon_threads = True
+
+    server = Server(("127.0.0.1", 0), _TestHandler)
+    thread = threading.Thread(target=server.serve_forever, name="test-http", daemon=True)
+    thread.start()
+    return server, "http://127.0.0.1:%d/" % server.server_address[1]
+
+
+def _closed_loopback_port():
+    import socket
+
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def self_test():
+    import re
+    import subprocess
+
+    started = time.perf_counter()
+    counts = [0, 0]  # passed, failed
+
+    def report(ok, what, detail=""):
+        counts[0 if ok else 1] += 1
+        print("%s %s%s" % ("ok  " if ok else "FAIL", what, (": " + detail) if detail else ""),
+              flush=True)
+
+    def check_equal(what, got, want):
+        report(got == want, what, "" if got == want else "got %r, expected %r" % (got, want))
+
+    def check_fails(what, fn):
+        try:
+            fn()
+        except Exception as e:
+            report(True, what, "failed as expected (%s)" % type(e).__name__)
+        else:
+            report(False, what, "expected an error, got none")
+
+    def run(model, kernel, workers, tasks, params):
+        return run_benchmark(model, kernel, workers, tasks, params)[1]
+
+    # Values worked out without the kernels. Spin: three LCG steps from 0, written out.
+    x1 = (0 * LCG_MUL + LCG_INC) % 2 ** 64
+    x2 = (x1 * LCG_MUL + LCG_INC) % 2 ** 64
+    x3 = (x2 * LCG_MUL + LCG_INC) % 2 ** 64
+    check_equal("spin by hand: 3 steps from 0, top 32 bits", x3 >> 32, 2599843874)
+    check_equal("primes below 10", count_primes(10), 4)
+    check_equal("primes below 100", count_primes(100), 25)
+    check_equal("is_prime agrees with count_primes below 1000",
+                sum(1 for n in range(1000) if is_prime(n)), count_primes(1000))
+    # File, 300 bytes from index 0: bytes 0..255 (sum 32640), then 0..43 (sum 946).
+    check_equal("file pattern sum, 300 bytes, index 0", sum(file_pattern(0, 300)), 32640 + 946)
+    check_equal("file pattern byte k is (index + k) % 256",
+                list(file_pattern(7, 600)), [(7 + k) % 256 for k in range(600)])
+    check_equal("pool chunk size like Pool.map", [pool_chunksize(16, 2), pool_chunksize(17, 2),
+                                                  pool_chunksize(1, 3)], [2, 3, 1])
+
+    http_bytes = 3000
+    server, url = start_test_server(http_bytes, 0.002)
+    before = set(os.listdir(tempfile.gettempdir()))
+    try:
+        # (kernel, params, tasks, expected checksum or None = whatever sequential gives)
+        cases = [
+            ("primes", {"limit": 10000}, 1, 1229),
+            ("primes", {"limit": 2000}, 5, 5 * 303),
+            ("spin", {"iters": 3}, 1, 2599843874),
+            ("spin", {"iters": 1000}, 5, None),
+            ("alloc", {"size": 3}, 2, 27),  # per task 9 + 9 * index: 9 + 18
+            ("alloc", {"size": 40}, 4, None),
+            ("sleep", {"ms": 1}, 4, 4),
+            ("noop", {}, 10, 45),
+            ("file", {"bytes": 300}, 1, 33586),
+            ("file", {"bytes": 5000}, 4, None),
+            ("http", {"url": url, "delay_ms": 2}, 4, 4 * http_bytes),
+        ]
+        for kernel, params, tasks, expected in cases:
+            label = "%s %s N=%d" % (
+                kernel,
+                " ".join("%s=%s" % kv for kv in sorted(params.items()) if kv[0] != "url"),
+                tasks,
+            )
+            try:
+                reference = run("sequential", kernel, 1, tasks, params)
+            except Exception as e:
+                report(False, "sequential %s" % label, "raised %s" % e)
+                continue
+            if expected is not None:
+                check_equal("sequential %s = %d" % (label, expected), reference, expected)
+            for model in MODELS:
+                if model == "sequential":
+                    continue
+                for workers in (1, 3):
+                    what = "%-15s W=%d %s" % (model, workers, label)
+                    try:
+                        check_equal(what, run(model, kernel, workers, tasks, params), reference)
+                    except Exception as e:
+                        report(False, what, "raised %s" % e)
+
+        # HTTP details: chunked bodies, error statuses, refused connections.
+        for model in ("sequential", "asyncio"):
+            check_equal("%s http chunked body" % model,
+                        run(model, "http", 2, 2, {"url": url + "chunked", "delay_ms": 0}),
+                        2 * http_bytes)
+        for model in ("sequential", "threading", "asyncio", "processpool", "to_thread"):
+            check_fails("%s http 404 is an error" % model,
+                        lambda m=model: run(m, "http", 2, 3, {"url": url + "missing"}))
+        dead = "http://127.0.0.1:%d/" % _closed_loopback_port()
+        for model in ("sequential", "asyncio", "multiprocessing"):
+            check_fails("%s http refused connection is an error" % model,
+                        lambda m=model: run(m, "http", 2, 2, {"url": dead}))
+
+        # Spawned children must be able to import this file.
+        global _MP_CONTEXT
+        if "spawn" in multiprocessing.get_all_start_methods():
+            _MP_CONTEXT = multiprocessing.get_context("spawn")
+            try:
+                for model in ("multiprocessing", "processpool"):
+                    check_equal("%s with the spawn start method" % model,
+                                run(model, "primes", 2, 4, {"limit": 2000}), 4 * 303)
+            finally:
+                _MP_CONTEXT = None
+    finally:
+        server.shutdown()
+        server.server_close()
+    leftovers = sorted(n for n in set(os.listdir(tempfile.gettempdir())) - before
+                       if n.startswith("parabench-py-file-"))
+    check_equal("file kernel left no temporary folders", leftovers, [])
+
+    # The command line, as parabench runs it.
+    me = [sys.executable, os.path.abspath(__file__)]
+
+    def cli(*extra):
+        return subprocess.run(me + list(extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True, timeout=60)
+
+    base = ["--workers", "2", "--tasks", "10"]
+    done = cli("--model", "threading", "--kernel", "noop", *base)
+    last = done.stdout.rstrip("\n").split("\n")[-1]
+    shape = re.match(r"^elapsed_s=[0-9]+\.[0-9]+ checksum=[0-9]+$", last) is not None
+    report(done.returncode == 0 and shape and last.endswith(" checksum=45")
+           and done.stdout.endswith(last + "\n"),
+           "cli prints `elapsed_s=<float> checksum=45` as its last line", repr(done.stdout[-80:]))
+    for extra, why in [
+        (["--model", "nope", "--kernel", "noop"] + base, "unknown model"),
+        (["--model", "threading", "--kernel", "noop", "--workers", "0", "--tasks", "3"],
+         "zero workers"),
+        (["--model", "threading", "--kernel", "primes", "--limit", "1"] + base, "limit below 2"),
+        (["--model", "sequential", "--kernel", "http"] + base, "http without --url"),
+        (["--model", "sequential", "--kernel", "http", "--url", "http://192.0.2.1/"] + base,
+         "http to a non-loopback host"),
+        (["--kernel", "noop"] + base, "missing --model"),
+    ]:
+        done = cli(*extra)
+        report(done.returncode == 2 and "elapsed_s=" not in done.stdout and done.stderr.strip(),
+               "cli exits 2 on bad arguments (%s)" % why, "exit %d" % done.returncode)
+    done = cli("--model", "asyncio", "--kernel", "http", "--url", dead, *base)
+    report(done.returncode == 1 and "elapsed_s=" not in done.stdout and "failed" in done.stderr,
+           "cli exits 1 without a result line when a task fails", "exit %d" % done.returncode)
+
+    print("self-test took %.1f s" % (time.perf_counter() - started))
+    print("%d passed, %d failed" % (counts[0], counts[1]), flush=True)
+    return 0 if counts[1] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
