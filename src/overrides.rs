@@ -2,7 +2,9 @@
 //! Names given here are checked like scenario names: unknown ones stop the run with exit 2.
 
 use crate::cli::RunArgs;
-use crate::scenario::{diag::suggest, logical_cores, workers, Scenario};
+use crate::scenario::{
+    diag::suggest, logical_cores, process_limit, workers, Scenario, MAX_PROCESSES,
+};
 use crate::Error;
 
 pub fn apply(mut s: Scenario, args: &RunArgs) -> Result<Scenario, Error> {
@@ -67,6 +69,12 @@ pub fn apply(mut s: Scenario, args: &RunArgs) -> Result<Scenario, Error> {
         if let Some(list) = &workers {
             w.workers = list.clone();
             w.workers_spec = args.workers.clone().unwrap_or_default();
+            if let Some(problem) = process_limit(&w.workers, &w.models) {
+                return Err(Error::Usage(format!(
+                    "--workers: {problem} in workload `{}`: use at most {MAX_PROCESSES}",
+                    w.name
+                )));
+            }
         }
     }
     if s.workloads.is_empty() {

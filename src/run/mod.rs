@@ -130,8 +130,9 @@ pub fn execute(
     sink: &mut dyn FnMut(&RunRow) -> anyhow::Result<()>,
 ) -> anyhow::Result<Ending> {
     let exe = std::env::current_exe()?;
-    // First checksum seen per workload, and the model that produced it.
-    let mut reference: HashMap<String, (u64, String)> = HashMap::new();
+    // First checksum seen per workload and task count (weak scaling varies the count), and
+    // the model that produced it.
+    let mut reference: HashMap<(String, u64), (u64, String)> = HashMap::new();
     // The running service (e.g. the http kernel's server) of the current workload.
     let mut service: Option<(String, Option<Service>)> = None;
     for cell in cells {
@@ -154,7 +155,8 @@ pub fn execute(
         let mut rows = Vec::new();
         let ending = run_cell(&exe, scenario, cell, &mut |mut row: RunRow| {
             if let (true, Some(sum)) = (row.ok(), row.checksum) {
-                match reference.get(&cell.workload) {
+                let key = (cell.workload.clone(), cell.tasks);
+                match reference.get(&key) {
                     Some((expected, by)) if *expected != sum => {
                         row.status = "mismatch".into();
                         row.error = format!(
@@ -164,7 +166,7 @@ pub fn execute(
                     }
                     Some(_) => {}
                     None => {
-                        reference.insert(cell.workload.clone(), (sum, cell.model.clone()));
+                        reference.insert(key, (sum, cell.model.clone()));
                     }
                 }
             }

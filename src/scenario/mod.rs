@@ -56,6 +56,17 @@ pub struct Workload {
     pub timeout_s: Option<f64>,
 }
 
+/// Starting more worker processes than this is almost surely a mistake on any machine.
+pub const MAX_PROCESSES: u64 = 256;
+
+/// Why these worker counts are too many for the models (the `processes` model starts one
+/// process per worker), if they are.
+pub fn process_limit(workers: &[u64], models: &[String]) -> Option<String> {
+    let max = workers.last().copied().unwrap_or(1);
+    (max > MAX_PROCESSES && models.iter().any(|m| m == "processes"))
+        .then(|| format!("the `processes` model would start {max} processes"))
+}
+
 /// Logical cores this process may use (affinity-aware).
 pub fn logical_cores() -> u64 {
     std::thread::available_parallelism().map_or(1, |n| n.get() as u64)

@@ -16,8 +16,8 @@ use std::path::Path;
 const MAX_REPEATS: u32 = 100_000;
 const MAX_WARMUP: u32 = 10_000;
 const MAX_TASKS: u64 = 100_000_000;
-/// Starting more worker processes than this is almost surely a mistake on any machine.
-const MAX_PROCESSES: u64 = 256;
+/// A week: longer limits are typos (and would overflow timers).
+const MAX_TIMEOUT_S: f64 = 604_800.0;
 
 pub fn parse(
     file: &Path,
@@ -154,7 +154,10 @@ impl Checker<'_> {
             if model::find(&m.name).is_some() {
                 return Err(self
                     .err(&at("name"), format!("`{}` is a built-in model", m.name))
-                    .with_help("give the [[model]] another name, e.g. `my-{}`"));
+                    .with_help(format!(
+                        "give the [[model]] another name, e.g. `my-{}`",
+                        m.name
+                    )));
             }
             if out.iter().any(|c| c.name == m.name) {
                 return Err(self
@@ -296,11 +299,11 @@ impl Checker<'_> {
         }
         let timeout_s = pick(&w.matrix.timeout_s, &top.timeout_s);
         if let Some(t) = timeout_s {
-            if !(t > 0.0 && t.is_finite()) {
+            if !(t > 0.0 && t <= MAX_TIMEOUT_S) {
                 return Err(self
                     .err(
                         &origin("timeout_s", w.matrix.timeout_s.is_some()),
-                        format!("timeout_s = {t} must be a positive number of seconds"),
+                        format!("timeout_s = {t} must be a positive number of seconds up to {MAX_TIMEOUT_S}"),
                     )
                     .with_help("e.g. timeout_s = 120, or leave it out for no limit"));
             }
@@ -524,11 +527,11 @@ impl Checker<'_> {
         let workers = spec
             .resolve(self.cores)
             .map_err(|e| self.err(&workers_path, e))?;
-        let max = workers.last().copied().unwrap_or(1);
-        if max > MAX_PROCESSES && models.iter().any(|m| m == "processes") {
-            return Err(self
-                .err(&workers_path, format!("the `processes` model would start {max} processes"))
-                .with_help(format!("use at most {MAX_PROCESSES} workers for `processes`, or move it to a workload with fewer workers")));
+        if let Some(problem) = super::process_limit(&workers, &models) {
+            return Err(self.err(&workers_path, problem).with_help(format!(
+                "use at most {} workers for `processes`, or move it to a workload with fewer workers",
+                super::MAX_PROCESSES
+            )));
         }
 
         Ok(Workload {

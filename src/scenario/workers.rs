@@ -28,8 +28,10 @@ impl WorkerExpr {
         match self {
             WorkerExpr::Count(n) => n,
             WorkerExpr::Cores { mul, div, add } => {
-                let base = (mul * cores / div.max(1)) as i64 + add;
-                base.max(1) as u64
+                // Saturating: absurd expressions resolve to huge counts that the limit rejects.
+                let base = mul.saturating_mul(cores) / div.max(1);
+                let sum = (base.min(i64::MAX as u64) as i64).saturating_add(add);
+                sum.max(1) as u64
             }
         }
     }
@@ -67,13 +69,15 @@ impl WorkerExpr {
         if rest.is_empty() {
             return Ok(expr);
         }
-        let (op, operand) = rest.split_at(1);
+        let mut chars = rest.chars();
+        let op = chars.next().ok_or_else(bad)?;
+        let operand = chars.as_str();
         let k = num(operand).ok_or_else(bad)?;
         match op {
-            "*" => *m *= k,
-            "/" => *div = k,
-            "+" => *add = k as i64,
-            "-" => *add = -(k as i64),
+            '*' => *m = m.saturating_mul(k),
+            '/' => *div = k,
+            '+' => *add = k.min(i64::MAX as u64) as i64,
+            '-' => *add = -(k.min(i64::MAX as u64) as i64),
             _ => return Err(bad()),
         }
         Ok(expr)
@@ -172,13 +176,18 @@ impl WorkersSpec {
                          {cores} cores; swap them"
                     ));
                 }
+                if b > MAX_WORKERS {
+                    return Err(format!(
+                        "worker count {b} (to = {to}) is above the limit of {MAX_WORKERS}: use a smaller count"
+                    ));
+                }
                 let mut v = Vec::new();
                 let mut x = a;
                 while x <= b {
                     v.push(x);
                     x = match step {
-                        Step::Add(k) => x + k,
-                        Step::Mul(k) => x * k,
+                        Step::Add(k) => x.saturating_add(*k),
+                        Step::Mul(k) => x.saturating_mul(*k),
                     };
                 }
                 v
@@ -258,6 +267,11 @@ impl<'de> Deserialize<'de> for WorkersSpec {
                     (None, Some(f)) if f < 2 => {
                         return Err(de::Error::custom(format!(
                             "`factor` must be at least 2, found {f}"
+                        )))
+                    }
+                    (None, Some(f)) if f > MAX_WORKERS => {
+                        return Err(de::Error::custom(format!(
+                            "`factor` = {f} is too large: use 2 to {MAX_WORKERS}"
                         )))
                     }
                     (None, Some(f)) => Step::Mul(f),

@@ -1,0 +1,200 @@
+//! Helpers shared by the integration tests: the binary, fixture paths, temporary output
+//! folders and CSV reading. Every run writes into a temporary `-o` folder, never `output/`.
+
+#![allow(dead_code)] // each test binary uses its own subset
+
+use assert_cmd::Command;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The columns of `runs.csv`, in order (DESIGN.md, "Outputs").
+pub const RUNS_COLUMNS: &[&str] = &[
+    "scenario",
+    "workload",
+    "kernel",
+    "model",
+    "workers",
+    "tasks",
+    "repeat",
+    "wall_s",
+    "setup_s",
+    "reported_s",
+    "user_s",
+    "sys_s",
+    "cpu_util",
+    "max_rss_kb",
+    "workers_rss_kb",
+    "vol_ctx",
+    "invol_ctx",
+    "checksum",
+    "status",
+    "error",
+];
+
+/// Columns `summary.csv` must have (DESIGN.md, "Outputs"); others may sit beside them.
+pub const SUMMARY_COLUMNS: &[&str] = &[
+    "scenario",
+    "workload",
+    "kernel",
+    "model",
+    "workers",
+    "tasks",
+    "runs",
+    "median_s",
+    "mean_s",
+    "stddev_s",
+    "min_s",
+    "max_s",
+    "ci_low_s",
+    "ci_high_s",
+    "outliers",
+    "speedup",
+    "speedup_ci_low",
+    "speedup_ci_high",
+    "efficiency",
+    "cpu_util",
+    "max_rss_kb",
+    "baseline",
+];
+
+/// The seven built-in models, as documented.
+pub const BUILTIN_MODELS: &[&str] = &[
+    "sequential",
+    "threads",
+    "rayon",
+    "processes",
+    "async",
+    "async-multi",
+    "async-blocking",
+];
+
+/// The parabench binary of this build.
+pub fn parabench() -> Command {
+    let mut cmd = Command::cargo_bin("parabench").expect("the parabench binary is built");
+    // Never inherit a progress bar or colour settings from the developer's terminal.
+    cmd.env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+/// The crate root (where `cargo test` runs).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `tests/scenarios/valid/<name>`.
+pub fn valid(name: &str) -> PathBuf {
+    root().join("tests/scenarios/valid").join(name)
+}
+
+/// `tests/scenarios/invalid/<name>`.
+pub fn invalid(name: &str) -> PathBuf {
+    root().join("tests/scenarios/invalid").join(name)
+}
+
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("parabench-test-")
+        .tempdir()
+        .expect("a temporary folder")
+}
+
+/// Output of one finished command, as text.
+pub struct Ran {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Ran {
+    pub fn describe(&self) -> String {
+        format!(
+            "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, Some(code), "{}", self.describe());
+        self
+    }
+}
+
+/// Runs the command to completion and captures everything.
+pub fn run(mut cmd: Command) -> Ran {
+    let out = cmd.output().expect("parabench starts");
+    Ran {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `parabench run <scenario> -o <out> --no-progress <extra...>`.
+pub fn run_scenario(scenario: &Path, out: &Path, extra: &[&str]) -> Ran {
+    let mut cmd = parabench();
+    cmd.arg("run")
+        .arg(scenario)
+        .arg("-o")
+        .arg(out)
+        .arg("--no-progress")
+        .args(extra);
+    run(cmd)
+}
+
+/// `parabench validate <files...>`.
+pub fn validate(files: &[&Path]) -> Ran {
+    let mut cmd = parabench();
+    cmd.arg("validate").args(files);
+    run(cmd)
+}
+
+/// A CSV file as its header and its rows (each a column -> value map).
+pub struct Csv {
+    pub header: Vec<String>,
+    pub rows: Vec<HashMap<String, String>>,
+}
+
+impl Csv {
+    #[track_caller]
+    pub fn read(path: &Path) -> Csv {
+        let mut r = csv::Reader::from_path(path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        let rows = r
+            .records()
+            .map(|rec| {
+                let rec = rec.unwrap();
+                header
+                    .iter()
+                    .cloned()
+                    .zip(rec.iter().map(String::from))
+                    .collect()
+            })
+            .collect();
+        Csv { header, rows }
+    }
+
+    /// Rows where every `(column, value)` matches.
+    pub fn filter(&self, pairs: &[(&str, &str)]) -> Vec<&HashMap<String, String>> {
+        self.rows
+            .iter()
+            .filter(|r| pairs.iter().all(|(k, v)| r[*k] == *v))
+            .collect()
+    }
+}
+
+/// A numeric cell; panics with the column name when it is empty or not a number.
+#[track_caller]
+pub fn num(row: &HashMap<String, String>, col: &str) -> f64 {
+    row[col]
+        .parse()
+        .unwrap_or_else(|e| panic!("column {col} = {:?} is not a number: {e}", row[col]))
+}
+
+/// Writes a scenario into `dir` and returns its path.
+pub fn write_scenario(dir: &Path, file: &str, text: &str) -> PathBuf {
+    let p = dir.join(file);
+    std::fs::write(&p, text).unwrap();
+    p
+}

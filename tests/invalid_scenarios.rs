@@ -1,0 +1,235 @@
+//! Every file in tests/scenarios/invalid/ is one kind of mistake. For each, `validate` and `run`
+//! exit 2 with the file, line, column and key path of the mistake and a helpful message, and
+//! `run` creates nothing. Adding a fixture is one line in [`CASES`].
+
+mod common;
+
+use common::{invalid, parabench, run, tempdir, Ran};
+use std::collections::BTreeSet;
+
+/// One invalid fixture and what its error must say.
+struct Case {
+    file: &'static str,
+    /// 1-based line and column of the mistake; `None` for errors about the whole file.
+    at: Option<(usize, usize)>,
+    /// Key path shown in backticks; `None` for syntax and whole-file errors.
+    key: Option<&'static str>,
+    /// Fragments the message must contain (message and help).
+    says: &'static [&'static str],
+}
+
+const fn case(
+    file: &'static str,
+    at: Option<(usize, usize)>,
+    key: Option<&'static str>,
+    says: &'static [&'static str],
+) -> Case {
+    Case {
+        file,
+        at,
+        key,
+        says,
+    }
+}
+
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    case("syntax_error.toml", Some((3, 11)), None, &["invalid TOML", "quoted"]),
+    case("unknown_top_key.toml", Some((3, 1)), Some("repeat"), &["unknown key `repeat`", "did you mean `repeats`?"]),
+    case("unknown_param.toml", Some((6, 1)), Some("workload[0].limt"), &["unknown key `limt` for kernel `primes`", "did you mean `limit`?"]),
+    case("wrong_type.toml", Some((5, 9)), Some("workload[0].tasks"), &["invalid type", "\"many\"", "expected a whole number"]),
+    case("missing_kernel.toml", Some((7, 1)), Some("workload[1]"), &["workload `no-kernel` has no `kernel`", "primes"]),
+    case("missing_tasks.toml", Some((2, 1)), Some("workload[0]"), &["workload `noop` has no `tasks`"]),
+    case("zero_workers.toml", Some((8, 15)), Some("workload[0].workers[1]"), &["at least 1, found 0"]),
+    case("negative_workers.toml", Some((2, 15)), Some("workers[1]"), &["at least 1, found -2"]),
+    case("absurd_workers.toml", Some((2, 18)), Some("workers[2]"), &["100000", "above the limit of 4096"]),
+    case("range_from_gt_to.toml", Some((6, 11)), Some("workload[0].workers"), &["range goes down", "from = 8", "to = 2"]),
+    case("bad_core_expr.toml", Some((2, 15)), Some("workers[1]"), &["invalid worker expression `2*cpus`", "\"cores\""]),
+    case("unknown_kernel.toml", Some((4, 10)), Some("workload[0].kernel"), &["unknown kernel `prims`", "did you mean `primes`?"]),
+    case("unknown_model.toml", Some((2, 25)), Some("models[1]"), &["unknown model `threds`", "did you mean `threads`?"]),
+    case("baseline_not_in_models.toml", Some((3, 12)), Some("baseline"), &["baseline `sequential` is not among", "`threads`, `rayon`"]),
+    case("duplicate_workload.toml", Some((8, 8)), Some("workload[1].name"), &["duplicate workload name `same`"]),
+    case("model_named_builtin.toml", Some((8, 8)), Some("model[0].name"), &["`threads` is a built-in model"]),
+    case("empty_command.toml", Some((11, 11)), Some("model[0].command"), &["the command is empty"]),
+    case("program_not_found.toml", Some((11, 12)), Some("model[0].command[0]"), &["program `./no-such-program.sh` not found", "relative to the scenario file's folder"]),
+    case("unknown_placeholder.toml", Some((11, 63)), Some("model[0].command[4]"), &["unknown placeholder `{worker}`", "did you mean `workers`?"]),
+    case("name_escapes_output.toml", Some((3, 8)), Some("workload[0].name"), &["`../x` cannot be used as a file name", "output folder"]),
+    case("scenario_name_escapes.toml", Some((2, 8)), Some("name"), &["`../../etc` cannot be used as a file name"]),
+    case("zero_repeats.toml", Some((2, 11)), Some("repeats"), &["repeats = 0 is out of range"]),
+    case("model_unknown_key.toml", Some((12, 1)), Some("model[0].shel"), &["unknown key `shel`", "did you mean `shell`?"]),
+    case("processes_300.toml", Some((7, 11)), Some("workload[0].workers"), &["`processes` model would start 300 processes", "at most 256"]),
+    case("negative_timeout.toml", Some((6, 13)), Some("workload[0].timeout_s"), &["timeout_s = -1.5 must be a positive number"]),
+    case("range_factor_one.toml", Some((2, 11)), Some("workers"), &["`factor` must be at least 2, found 1"]),
+    case("range_unknown_key.toml", Some((2, 11)), Some("workers"), &["unknown key `stepp` in a worker range"]),
+    case("param_out_of_range.toml", Some((6, 9)), Some("workload[0].limit"), &["`limit` = 1 is not valid for kernel `primes`", "from 2 to"]),
+    case("model_listed_twice.toml", Some((6, 31)), Some("workload[0].models[2]"), &["model `threads` is listed twice"]),
+    case("empty_models.toml", Some((2, 10)), Some("models"), &["the model list is empty"]),
+    case("empty_worker_list.toml", Some((6, 11)), Some("workload[0].workers"), &["the worker list is empty"]),
+    case("zero_tasks.toml", Some((5, 9)), Some("workload[0].tasks"), &["tasks = 0 is out of range"]),
+    case("unclosed_brace.toml", Some((11, 24)), Some("model[0].command[2]"), &["unclosed `{`", "`{{`"]),
+    case("kernel_not_builtin_with_builtin_model.toml", Some((6, 10)), Some("workload[0].kernel"), &["unknown kernel `my-own-kernel`", "`threads` is a built-in model"]),
+    case("no_workloads.toml", None, None, &["the scenario has no workloads", "[[workload]]"]),
+];
+
+#[track_caller]
+fn check_message(c: &Case, out: &Ran, what: &str) {
+    let err = &out.stderr;
+    let ctx = || format!("{what} {}:\n{}", c.file, out.describe());
+    match c.at {
+        Some((line, col)) => assert!(
+            err.contains(&format!("{}:{line}:{col}: ", c.file)),
+            "expected `{}:{line}:{col}: ` in stderr of {}",
+            c.file,
+            ctx()
+        ),
+        None => assert!(
+            err.contains(&format!("{}: ", c.file)),
+            "expected the file name in {}",
+            ctx()
+        ),
+    }
+    if let Some(key) = c.key {
+        assert!(
+            err.contains(&format!("`{key}`: ")),
+            "expected the key path `{key}` in {}",
+            ctx()
+        );
+    }
+    for frag in c.says {
+        assert!(
+            err.contains(frag),
+            "expected {frag:?} in the message of {}",
+            ctx()
+        );
+    }
+    assert!(!err.contains("panicked"), "{}", ctx());
+}
+
+#[test]
+fn validate_reports_each_mistake_with_location_key_and_message() {
+    for c in CASES {
+        let path = invalid(c.file);
+        assert!(path.is_file(), "missing fixture {}", path.display());
+        let mut cmd = parabench();
+        cmd.arg("validate").arg(&path);
+        let out = run(cmd);
+        out.expect_code(2);
+        check_message(c, &out, "validate");
+        assert!(
+            !out.stdout.contains("ok:"),
+            "validate printed ok for {}",
+            c.file
+        );
+    }
+}
+
+#[test]
+fn run_refuses_each_mistake_before_creating_anything() {
+    let tmp = tempdir();
+    for c in CASES {
+        let out_dir = tmp.path().join(c.file.trim_end_matches(".toml"));
+        let mut cmd = parabench();
+        cmd.arg("run")
+            .arg(invalid(c.file))
+            .arg("-o")
+            .arg(&out_dir)
+            .arg("--no-progress");
+        let out = run(cmd);
+        out.expect_code(2);
+        check_message(c, &out, "run");
+        assert!(
+            !out_dir.exists(),
+            "run of {} created {} although the scenario is invalid",
+            c.file,
+            out_dir.display()
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "invalid runs left files: {left:?}");
+}
+
+#[test]
+fn every_invalid_fixture_is_in_the_table() {
+    let listed: BTreeSet<&str> = CASES.iter().map(|c| c.file).collect();
+    assert_eq!(listed.len(), CASES.len(), "a fixture is listed twice");
+    let on_disk: BTreeSet<String> = std::fs::read_dir(invalid(""))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for f in &on_disk {
+        assert!(
+            listed.contains(f.as_str()),
+            "tests/scenarios/invalid/{f} has no line in CASES"
+        );
+    }
+    for f in &listed {
+        assert!(on_disk.contains(*f), "CASES names a missing fixture {f}");
+    }
+}
+
+#[test]
+fn the_error_shows_the_offending_line_with_a_caret() {
+    let out = run({
+        let mut c = parabench();
+        c.arg("validate").arg(invalid("unknown_model.toml"));
+        c
+    });
+    out.expect_code(2);
+    assert!(
+        out.stderr
+            .contains("2 | models = [\"sequential\", \"threds\"]"),
+        "{}",
+        out.describe()
+    );
+    // The caret sits under the offending value, 24 columns in (column 25).
+    let caret = out
+        .stderr
+        .lines()
+        .find(|l| l.contains('^'))
+        .expect("a caret line");
+    let after_bar = caret.split_once("| ").expect("a gutter").1;
+    assert_eq!(
+        after_bar,
+        format!("{}{}", " ".repeat(24), "^".repeat("\"threds\"".len()))
+    );
+}
+
+#[test]
+fn validate_checks_every_file_and_fails_if_any_is_invalid() {
+    let good = common::valid("scripted.toml");
+    let bad = invalid("unknown_model.toml");
+    let mut cmd = parabench();
+    cmd.arg("validate").arg(&good).arg(&bad);
+    let out = run(cmd);
+    out.expect_code(2);
+    assert!(out.stdout.contains("ok: "), "{}", out.describe());
+    assert!(out.stderr.contains("unknown model `threds`"));
+}
+
+#[test]
+fn a_missing_scenario_file_is_a_usage_error() {
+    let tmp = tempdir();
+    let mut cmd = parabench();
+    cmd.arg("run")
+        .arg(tmp.path().join("nope.toml"))
+        .arg("-o")
+        .arg(tmp.path().join("out"));
+    let out = run(cmd);
+    out.expect_code(2);
+    assert!(out.stderr.contains("nope.toml"), "{}", out.describe());
+    assert!(!tmp.path().join("out").exists());
+}
+
+#[test]
+fn built_in_model_name_help_suggests_a_concrete_name() {
+    let mut cmd = parabench();
+    cmd.arg("validate").arg(invalid("model_named_builtin.toml"));
+    let out = run(cmd);
+    out.expect_code(2);
+    assert!(
+        out.stderr.contains("`my-threads`"),
+        "expected a concrete suggestion such as `my-threads`:\n{}",
+        out.describe()
+    );
+    assert!(!out.stderr.contains("{}"), "{}", out.describe());
+}

@@ -1,0 +1,147 @@
+//! Extreme worker specifications must be refused with a located error (exit 2), never crash,
+//! loop or exhaust memory. Each case runs `parabench validate` in a child shell with a memory
+//! limit and a timeout, so a bug shows up as a failed test rather than a stuck machine.
+
+mod common;
+
+use common::{tempdir, write_scenario, Ran};
+use std::time::Duration;
+
+/// Validates a one-workload scenario whose top-level `workers` is `workers`, with at most
+/// 1 GB of address space and 20 s.
+fn validate_limited(workers: &str) -> Ran {
+    let tmp = tempdir();
+    let file = write_scenario(
+        tmp.path(),
+        "limits.toml",
+        &format!(
+            "workers = {workers}\nmodels = [\"threads\"]\n\n[[workload]]\nname = \"n\"\n\
+             kernel = \"noop\"\ntasks = 2\n"
+        ),
+    );
+    let bin = assert_cmd::cargo::cargo_bin("parabench");
+    let mut cmd = assert_cmd::Command::new("sh");
+    cmd.arg("-c")
+        .arg("ulimit -v 1000000; exec \"$0\" validate \"$1\"")
+        .arg(bin)
+        .arg(&file)
+        .env("RUST_BACKTRACE", "0")
+        .timeout(Duration::from_secs(20));
+    let out = cmd.output().expect("sh runs");
+    Ran {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[track_caller]
+fn refused(workers: &str, says: &str) {
+    let out = validate_limited(workers);
+    assert!(
+        !out.stderr.contains("panicked"),
+        "{workers}: {}",
+        out.describe()
+    );
+    out.expect_code(2);
+    assert!(out.stderr.contains("limits.toml:1:"), "{}", out.describe());
+    assert!(out.stderr.contains("`workers"), "{}", out.describe());
+    assert!(out.stderr.contains(says), "{workers}: {}", out.describe());
+}
+
+#[track_caller]
+fn accepted(workers: &str, cells: usize) {
+    let out = validate_limited(workers);
+    assert!(
+        !out.stderr.contains("panicked"),
+        "{workers}: {}",
+        out.describe()
+    );
+    out.expect_code(0);
+    assert!(
+        out.stdout.contains(&format!("1 workloads, {cells} cells")),
+        "{workers}: {}",
+        out.describe()
+    );
+}
+
+#[test]
+fn ordinary_specs_pass_under_the_limits() {
+    accepted("[1, 2]", 2);
+    accepted("{ from = 1, to = 64, factor = 2 }", 7);
+    accepted("{ from = 4000, to = 4096, step = 48 }", 3);
+    accepted("\"cores-100\"", 1); // never below 1
+}
+
+#[test]
+fn large_but_representable_specs_are_refused() {
+    refused("[4097]", "above the limit of 4096");
+    refused("[9223372036854775807]", "above the limit of 4096");
+    refused("\"5000*cores\"", "above the limit of 4096");
+    refused(
+        "{ from = 1, to = 5000, step = 1000 }",
+        "above the limit of 4096",
+    );
+}
+
+#[test]
+fn a_range_to_a_huge_core_expression_is_refused_without_allocating_it() {
+    refused(
+        "{ from = 1, to = \"1000000000*cores\", step = 1 }",
+        "above the limit of 4096",
+    );
+}
+
+#[test]
+fn a_huge_range_factor_is_refused() {
+    refused(
+        "{ from = 2, to = 4096, factor = 9223372036854775808 }",
+        "factor",
+    );
+}
+
+#[test]
+fn a_huge_range_step_stops_the_range() {
+    // 1, then 1 + step is far above `to`: only one count.
+    accepted("{ from = 1, to = 2, step = 18446744073709551615 }", 1);
+}
+
+#[test]
+fn huge_core_expressions_are_refused() {
+    refused(
+        "[\"18446744073709551615*cores\"]",
+        "above the limit of 4096",
+    );
+    refused("[\"cores+9223372036854775807\"]", "above the limit of 4096");
+}
+
+#[test]
+fn a_huge_core_subtraction_does_not_crash() {
+    let out = validate_limited("[\"cores-9223372036854775808\"]");
+    assert!(!out.stderr.contains("panicked"), "{}", out.describe());
+    assert!(
+        out.code == Some(0) || out.code == Some(2),
+        "{}",
+        out.describe()
+    );
+}
+
+#[test]
+fn a_non_ascii_operator_in_a_core_expression_is_refused() {
+    refused("[1, \"cores–1\"]", "invalid worker expression");
+    refused("[\"cores×2\"]", "invalid worker expression");
+}
+
+#[test]
+fn a_non_ascii_operator_on_the_command_line_is_a_usage_error() {
+    let tmp = tempdir();
+    let out = common::run_scenario(
+        &common::valid("scripted.toml"),
+        &tmp.path().join("out"),
+        &["--workers", "cores×2"],
+    );
+    assert!(!out.stderr.contains("panicked"), "{}", out.describe());
+    out.expect_code(2);
+    assert!(out.stderr.contains("--workers"), "{}", out.describe());
+    assert!(!tmp.path().join("out").exists());
+}
