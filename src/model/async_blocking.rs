@@ -1,7 +1,7 @@
 //! `async-blocking`: an event loop that hands each task to tokio's blocking thread pool, with
 //! at most N in flight — the `loop.run_in_executor` / `asyncio.to_thread` pattern.
 
-use super::{Job, Model, Outcome};
+use super::{start_runtime, sum_joined, Job, Model, Outcome};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -18,13 +18,9 @@ impl Model for AsyncBlocking {
     fn run(&self, job: &Job) -> Result<Outcome, String> {
         let task = job.task()?;
         let start = Instant::now();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .max_blocking_threads(job.workers as usize)
-            .enable_time()
-            .enable_io()
-            .build()
-            .map_err(|e| format!("failed to start a tokio runtime: {e}"))?;
-        let setup_s = start.elapsed().as_secs_f64();
+        let mut builder = tokio::runtime::Builder::new_current_thread();
+        builder.max_blocking_threads(job.workers as usize);
+        let (rt, setup_s) = start_runtime(builder, start)?;
         let total = job.tasks;
         let next = Arc::new(AtomicU64::new(0));
         let checksum = rt.block_on(async {
@@ -47,12 +43,7 @@ impl Model for AsyncBlocking {
                     }
                 });
             }
-            let mut checksum = 0u64;
-            while let Some(r) = set.join_next().await {
-                let sum = r.map_err(|e| format!("async task failed: {e}"))??;
-                checksum = checksum.wrapping_add(sum);
-            }
-            Ok::<u64, String>(checksum)
+            sum_joined(set).await
         })?;
         Ok(Outcome {
             checksum: Some(checksum),

@@ -2,7 +2,7 @@
 //! analogue. Waits overlap (N timers at once); CPU work runs on the one thread and blocks the
 //! loop, exactly as it does in asyncio.
 
-use super::{Job, Model, Outcome};
+use super::{start_runtime, Job, Model, Outcome};
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Instant;
@@ -19,12 +19,7 @@ impl Model for Async {
     fn run(&self, job: &Job) -> Result<Outcome, String> {
         let task = job.task()?;
         let start = Instant::now();
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .enable_io()
-            .build()
-            .map_err(|e| format!("failed to start a tokio runtime: {e}"))?;
-        let setup_s = start.elapsed().as_secs_f64();
+        let (rt, setup_s) = start_runtime(tokio::runtime::Builder::new_current_thread(), start)?;
         let local = tokio::task::LocalSet::new();
         let total = job.tasks;
         let next = Rc::new(Cell::new(0u64));

@@ -87,6 +87,30 @@ pub trait Model: Sync {
     fn run(&self, job: &Job) -> Result<Outcome, String>;
 }
 
+/// Builds a tokio runtime inside the timed run; returns it with the seconds since `start`
+/// (the run's setup time).
+fn start_runtime(
+    mut builder: tokio::runtime::Builder,
+    start: std::time::Instant,
+) -> Result<(tokio::runtime::Runtime, f64), String> {
+    let rt = builder
+        .enable_time()
+        .enable_io()
+        .build()
+        .map_err(|e| format!("failed to start a tokio runtime: {e}"))?;
+    Ok((rt, start.elapsed().as_secs_f64()))
+}
+
+/// Awaits every task in `set` and sums their checksums (the first error wins).
+async fn sum_joined(mut set: tokio::task::JoinSet<Result<u64, String>>) -> Result<u64, String> {
+    let mut checksum = 0u64;
+    while let Some(r) = set.join_next().await {
+        let sum = r.map_err(|e| format!("async task failed: {e}"))??;
+        checksum = checksum.wrapping_add(sum);
+    }
+    Ok(checksum)
+}
+
 /// Turns a panic payload into text for the `error` column.
 pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {

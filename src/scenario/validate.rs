@@ -391,25 +391,15 @@ impl Checker<'_> {
                         );
                         known.extend(WORKLOAD_KEYS);
                         known.extend(MATRIX_KEYS);
+                        let keys = WORKLOAD_KEYS
+                            .iter()
+                            .chain(MATRIX_KEYS)
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(", ");
                         let help = match super::diag::did_you_mean(pname, known.iter().copied()) {
-                            Some(m) => format!(
-                                "did you mean `{m}`? {what} {}",
-                                WORKLOAD_KEYS
-                                    .iter()
-                                    .chain(MATRIX_KEYS)
-                                    .copied()
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                            None => format!(
-                                "{what} {}",
-                                WORKLOAD_KEYS
-                                    .iter()
-                                    .chain(MATRIX_KEYS)
-                                    .copied()
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
+                            Some(m) => format!("did you mean `{m}`? {what} {keys}"),
+                            None => format!("{what} {keys}"),
                         };
                         return Err(self
                             .err_key(

@@ -1,0 +1,202 @@
+//! The built-in CPython models (`py-*`) run the shipped kernels.py: they must agree with the
+//! native models on every kernel's checksum, report their own timing, record the interpreter,
+//! and fail validation clearly when the interpreter is missing.
+
+mod common;
+
+use common::{tempdir, write_scenario, Csv};
+use std::collections::BTreeMap;
+
+fn have_python() -> bool {
+    let ok = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipped: python3 is not installed, so the CPython models cannot run");
+    }
+    ok
+}
+
+const EVERY_KERNEL: &str = r#"
+repeats = 1
+warmup = 0
+workers = [2]
+models = ["sequential", "threads", "async", "py-threading", "py-multiprocessing", "py-asyncio"]
+
+[[workload]]
+name = "primes"
+kernel = "primes"
+tasks = 4
+limit = 2000
+
+[[workload]]
+name = "spin"
+kernel = "spin"
+tasks = 3
+iters = 1000
+
+[[workload]]
+name = "alloc"
+kernel = "alloc"
+tasks = 3
+size = 20
+
+[[workload]]
+name = "sleep"
+kernel = "sleep"
+tasks = 4
+ms = 1
+
+[[workload]]
+name = "file"
+kernel = "file"
+tasks = 3
+bytes = 1000
+
+[[workload]]
+name = "http"
+kernel = "http"
+tasks = 4
+delay_ms = 1
+bytes = 500
+
+[[workload]]
+name = "noop"
+kernel = "noop"
+tasks = 10
+"#;
+
+#[test]
+fn cpython_and_native_models_agree_on_every_kernel() {
+    if !have_python() {
+        return;
+    }
+    let tmp = tempdir();
+    let file = write_scenario(tmp.path(), "py.toml", EVERY_KERNEL);
+    let out = tmp.path().join("out");
+    common::run_scenario(&file, &out, &[]).expect_code(0);
+
+    let runs = Csv::read(&out.join("py/runs.csv"));
+    assert_eq!(runs.rows.len(), 7 * 6, "one run per workload and model");
+    let mut sums: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    for r in &runs.rows {
+        assert_eq!(r["status"], "ok", "{r:?}");
+        sums.entry(&r["workload"])
+            .or_default()
+            .push((&r["model"], &r["checksum"]));
+        if r["model"].starts_with("py-") {
+            assert!(
+                !r["reported_s"].is_empty(),
+                "CPython runs report elapsed_s: {r:?}"
+            );
+        }
+    }
+    for (workload, got) in &sums {
+        let first = got[0].1;
+        assert!(!first.is_empty(), "{workload}: no checksum");
+        for (model, sum) in got {
+            assert_eq!(
+                sum, &first,
+                "{workload}: {model} disagrees with {}",
+                got[0].0
+            );
+        }
+    }
+    // Hand-computed: primes below 2000 = 303 per task; noop = 0 + 1 + ... + 9.
+    assert_eq!(sums["primes"][0].1, (4 * 303).to_string());
+    assert_eq!(sums["noop"][0].1, "45");
+    assert_eq!(sums["http"][0].1, (4 * 500).to_string());
+
+    let summary = Csv::read(&out.join("py/summary.csv"));
+    for r in summary.filter(&[("model", "py-threading")]) {
+        assert_eq!(r["time_source"], "reported");
+    }
+    let meta = std::fs::read_to_string(out.join("py/meta.json")).unwrap();
+    assert!(meta.contains("\"interpreter\": \"Python 3"), "{meta}");
+    let report = std::fs::read_to_string(out.join("py/report.md")).unwrap();
+    assert!(
+        report.contains("| `py-threading` runs | Python 3"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_missing_interpreter_is_a_validation_error() {
+    let tmp = tempdir();
+    let file = write_scenario(
+        tmp.path(),
+        "nopy.toml",
+        "[[workload]]\nname = \"p\"\nkernel = \"primes\"\ntasks = 2\nmodels = [\"threads\", \"py-threading\"]\n",
+    );
+    let mut cmd = common::parabench();
+    cmd.arg("validate")
+        .arg(&file)
+        .env("PARABENCH_PYTHON", "/nonexistent/python3.99");
+    let ran = common::run(cmd);
+    ran.expect_code(2);
+    assert!(ran.stderr.contains("nopy.toml:5:"), "{}", ran.describe());
+    assert!(
+        ran.stderr
+            .contains("`py-threading` needs a Python interpreter"),
+        "{}",
+        ran.describe()
+    );
+    assert!(
+        ran.stderr.contains("PARABENCH_PYTHON"),
+        "{}",
+        ran.describe()
+    );
+}
+
+#[test]
+fn the_scenario_python_key_names_the_interpreter() {
+    let tmp = tempdir();
+    let file = write_scenario(
+        tmp.path(),
+        "pykey.toml",
+        "python = \"python3.99-missing\"\n[[workload]]\nname = \"p\"\nkernel = \"noop\"\ntasks = 2\nmodels = [\"py-asyncio\"]\n",
+    );
+    let mut cmd = common::parabench();
+    cmd.arg("validate")
+        .arg(&file)
+        .env_remove("PARABENCH_PYTHON");
+    let ran = common::run(cmd);
+    ran.expect_code(2);
+    assert!(
+        ran.stderr.contains("pykey.toml:1:10: `python`"),
+        "{}",
+        ran.describe()
+    );
+    assert!(
+        ran.stderr.contains("python3.99-missing"),
+        "{}",
+        ran.describe()
+    );
+}
+
+#[test]
+fn cpython_models_refuse_kernels_they_do_not_have() {
+    if !have_python() {
+        return;
+    }
+    let tmp = tempdir();
+    let file = write_scenario(
+        tmp.path(),
+        "nokernel.toml",
+        "[[workload]]\nname = \"x\"\nkernel = \"fancy\"\ntasks = 2\nmodels = [\"py-threading\"]\n",
+    );
+    let ran = common::validate(&[&file]);
+    ran.expect_code(2);
+    assert!(
+        ran.stderr
+            .contains("nokernel.toml:3:10: `workload[0].kernel`"),
+        "{}",
+        ran.describe()
+    );
+    assert!(
+        ran.stderr.contains("cannot run kernel `fancy`"),
+        "{}",
+        ran.describe()
+    );
+}
