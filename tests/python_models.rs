@@ -200,3 +200,60 @@ fn cpython_models_refuse_kernels_they_do_not_have() {
         ran.describe()
     );
 }
+
+#[test]
+fn the_http_server_url_is_a_placeholder_of_http_workloads_only() {
+    let tmp = tempdir();
+    let ok = write_scenario(
+        tmp.path(),
+        "url.toml",
+        "[[workload]]\nname = \"h\"\nkernel = \"http\"\ntasks = 2\nmodels = [\"get\"]\n\n\
+         [[model]]\nname = \"get\"\ncommand = [\"sh\", \"-c\", \"echo {url}\"]\n",
+    );
+    common::validate(&[&ok]).expect_code(0);
+    let bad = write_scenario(
+        tmp.path(),
+        "nourl.toml",
+        "[[workload]]\nname = \"s\"\nkernel = \"sleep\"\ntasks = 2\nmodels = [\"get\"]\n\n\
+         [[model]]\nname = \"get\"\ncommand = [\"sh\", \"-c\", \"echo {url}\"]\n",
+    );
+    let ran = common::validate(&[&bad]);
+    ran.expect_code(2);
+    assert!(
+        ran.stderr.contains("unknown placeholder `{url}`"),
+        "{}",
+        ran.describe()
+    );
+}
+
+#[test]
+fn a_command_gets_the_loopback_url_and_the_server_answers() {
+    if !have_python() {
+        return;
+    }
+    let tmp = tempdir();
+    let file = write_scenario(
+        tmp.path(),
+        "fetch.toml",
+        r#"repeats = 1
+warmup = 0
+workers = [1]
+[[workload]]
+name = "h"
+kernel = "http"
+tasks = 1
+delay_ms = 1
+bytes = 321
+models = ["curlish"]
+
+[[model]]
+name = "curlish"
+command = ["python3", "-c", "import sys, urllib.request as u; b = u.urlopen(sys.argv[1]).read(); print('checksum=%d' % len(b))", "{url}"]
+"#,
+    );
+    let out = tmp.path().join("out");
+    common::run_scenario(&file, &out, &[]).expect_code(0);
+    let runs = Csv::read(&out.join("fetch/runs.csv"));
+    assert_eq!(runs.rows.len(), 1);
+    assert_eq!(runs.rows[0]["checksum"], "321", "{:?}", runs.rows[0]);
+}
