@@ -89,6 +89,10 @@ fn list(what: Option<ListWhat>) {
         for m in model::MODELS {
             println!("  {:<15} {}", m.name(), m.about());
         }
+        println!("CPython models (the shipped kernels.py; interpreter: python3, `python = ...` or $PARABENCH_PYTHON):");
+        for (name, _, about) in model::python::PY_MODELS {
+            println!("  {name:<19} {about}");
+        }
         println!("  (any [[model]] with a `command` in a scenario file runs an external program)");
     }
 }
