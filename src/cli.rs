@@ -31,6 +31,9 @@ pub enum Command {
         /// Scenario files (TOML).
         #[arg(required = true, value_name = "SCENARIO")]
         scenarios: Vec<PathBuf>,
+        /// Accept more than 256 worker processes for the `processes` model.
+        #[arg(long)]
+        force: bool,
     },
     /// List the built-in kernels and models.
     List {
@@ -98,4 +101,13 @@ pub struct RunArgs {
     /// Print nothing but errors and the final summary.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Continue an interrupted run in the output folder: keep the cells already complete in its
+    /// runs.csv (same scenario file, same SHA-256) and run only the rest.
+    #[arg(long)]
+    pub resume: bool,
+
+    /// Accept more than 256 worker processes for the `processes` model.
+    #[arg(long)]
+    pub force: bool,
 }

@@ -78,22 +78,25 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
 /// The pipeline for one scenario: plan, fresh run folder, run every cell (each row to
 /// runs.csv as it comes), then summary, report, charts and metadata.
 pub fn run_scenario(scenario: &Scenario, args: &RunArgs) -> Result<Outcome, Error> {
-    let cells = plan::cells(scenario);
-    let mut dir = RunDir::create(&args.out, &scenario.name)?;
+    let (mut dir, earlier) = open_run_dir(scenario, args)?;
+    let (cells, kept) = plan::remaining(plan::cells(scenario), earlier);
     let mut meta = Meta::new(scenario);
     dir.write(
         "meta.json",
         &serde_json::to_vec_pretty(&meta).map_err(anyhow::Error::from)?,
     )?;
     let mut runs_csv = RunsCsv::create(&dir.file("runs.csv"))?;
-    let mut rows = Vec::new();
+    for row in &kept {
+        runs_csv.append(row)?;
+    }
+    let mut rows = kept.clone();
     let mut progress = Progress::new(
         plan::total_runs(&cells),
         cells.len(),
         !args.no_progress,
         args.quiet,
     );
-    let ending = run::execute(&scenario.name, &cells, &mut progress, &mut |row| {
+    let ending = run::execute(&scenario.name, &cells, &kept, &mut progress, &mut |row| {
         runs_csv.append(row)?;
         rows.push(row.clone());
         Ok(())
@@ -122,7 +125,7 @@ fn print_outcome(dir: &RunDir, data: &RunData, ending: Ending) -> Outcome {
     );
     if ending == Ending::Interrupted {
         eprintln!(
-            "interrupted: the {} completed runs are in {}; run the same command again to start over",
+            "interrupted: the {} completed runs are in {}; add --resume to the same command to finish the rest",
             data.rows.len(),
             dir.file("runs.csv").display()
         );
@@ -136,6 +139,43 @@ fn print_outcome(dir: &RunDir, data: &RunData, ending: Ending) -> Outcome {
         return Outcome::SomeFailed;
     }
     Outcome::AllOk
+}
+
+/// The run folder: a fresh one, or with `--resume` the existing one and its rows (which must
+/// come from the same scenario text).
+fn open_run_dir(scenario: &Scenario, args: &RunArgs) -> Result<(RunDir, Vec<run::RunRow>), Error> {
+    let path = args.out.join(&scenario.name);
+    if !args.resume || !path.join("runs.csv").is_file() {
+        if args.resume {
+            eprintln!(
+                "nothing to resume in {}: starting a fresh run",
+                path.display()
+            );
+        }
+        return Ok((RunDir::create(&args.out, &scenario.name)?, Vec::new()));
+    }
+    let meta_path = path.join("meta.json");
+    let meta: Meta = std::fs::read_to_string(&meta_path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "--resume: {} is missing or unreadable; run without --resume to start over",
+                meta_path.display()
+            ))
+        })?;
+    if meta.scenario.sha256 != scenario.sha256 {
+        return Err(Error::Usage(format!(
+            "--resume: the run in {} is of a different version of scenario `{}` (sha256 {} then, {} now); run without --resume to start over",
+            path.display(),
+            scenario.name,
+            &meta.scenario.sha256[..12.min(meta.scenario.sha256.len())],
+            &scenario.sha256[..12]
+        )));
+    }
+    let rows =
+        read_runs(&path.join("runs.csv")).map_err(|e| Error::Usage(format!("--resume: {e:#}")))?;
+    Ok((RunDir::open(&path), rows))
 }
 
 /// Loads and validates every file, stopping at the first invalid one.

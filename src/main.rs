@@ -4,16 +4,23 @@ use clap::Parser;
 use parabench::cli::{Cli, Command, ListWhat};
 use parabench::{kernel, model, Error, Outcome};
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run(args) => parabench::run(&args).map(|o| match o {
-            Outcome::AllOk => ExitCode::SUCCESS,
-            Outcome::SomeFailed => ExitCode::from(1),
-            Outcome::Interrupted => ExitCode::from(130),
-        }),
-        Command::Validate { scenarios } => validate(&scenarios),
+        Command::Run(args) => {
+            parabench::scenario::FORCE.store(args.force, Ordering::Relaxed);
+            parabench::run(&args).map(|o| match o {
+                Outcome::AllOk => ExitCode::SUCCESS,
+                Outcome::SomeFailed => ExitCode::from(1),
+                Outcome::Interrupted => ExitCode::from(130),
+            })
+        }
+        Command::Validate { scenarios, force } => {
+            parabench::scenario::FORCE.store(force, Ordering::Relaxed);
+            validate(&scenarios)
+        }
         Command::List { what } => {
             list(what);
             Ok(ExitCode::SUCCESS)

@@ -3,6 +3,7 @@
 
 use crate::kernel::Params;
 use crate::model::{self, command::CommandModel, Model};
+use crate::run::RunRow;
 use crate::scenario::{Scaling, Scenario};
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +61,23 @@ pub fn cells(scenario: &Scenario) -> Vec<Cell> {
         }
     }
     out
+}
+
+/// For `--resume`: the cells still to run, and the earlier rows to keep (those of cells that
+/// already have all their runs). A cell with only some of its runs is run again whole, so its
+/// runs share one warmed-up process.
+pub fn remaining(cells: Vec<Cell>, earlier: Vec<RunRow>) -> (Vec<Cell>, Vec<RunRow>) {
+    let of = |c: &Cell, r: &RunRow| {
+        r.workload == c.workload && r.model == c.model && r.workers == c.workers
+    };
+    let (done, todo): (Vec<Cell>, Vec<Cell>) = cells
+        .into_iter()
+        .partition(|c| earlier.iter().filter(|r| of(c, r)).count() >= c.repeats as usize);
+    let kept = earlier
+        .into_iter()
+        .filter(|r| done.iter().any(|c| of(c, r)))
+        .collect();
+    (todo, kept)
 }
 
 /// Total measured runs in a list of cells (for progress and `--dry-run`-style summaries).

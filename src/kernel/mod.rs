@@ -4,6 +4,7 @@
 //! the same number. Adding a kernel is one file here plus one line in [`KERNELS`].
 
 mod alloc;
+mod crash;
 mod file;
 pub mod http;
 mod noop;
@@ -27,6 +28,7 @@ pub static KERNELS: &[&dyn Kernel] = &[
     &file::File,
     &http::Http,
     &noop::Noop,
+    &crash::Crash,
 ];
 
 /// Looks a built-in kernel up by name.

@@ -50,7 +50,7 @@ impl Model for Processes {
                     rss += exit.max_rss_kb;
                     if !exit.success() && exit_problem.is_none() {
                         exit_problem = Some(format!(
-                            "worker process {n} ended with {}{}",
+                            "worker process {n}: {}{}",
                             exit.describe(),
                             stderr_tail(&mut w.child)
                         ));
@@ -83,7 +83,9 @@ fn start_workers(job: &Job, workers: &mut Vec<Worker>) -> Result<(), String> {
             .arg(&params)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .stderr(Stdio::piped())
+            // A panic's message, not a backtrace, belongs in the `error` column.
+            .env("RUST_BACKTRACE", "0");
         let mut child = fork_exec(&mut cmd)
             .spawn()
             .map_err(|e| format!("failed to start worker process {n}: {e}"))?;
@@ -183,7 +185,12 @@ fn stderr_tail(child: &mut Child) -> String {
     if let Some(mut err) = child.stderr.take() {
         let _ = err.read_to_string(&mut text);
     }
-    let tail: Vec<&str> = text.lines().rev().take(3).collect();
+    let tail: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("note: "))
+        .rev()
+        .take(3)
+        .collect();
     if tail.is_empty() {
         String::new()
     } else {

@@ -126,6 +126,7 @@ pub enum Ending {
 pub fn execute(
     scenario: &str,
     cells: &[Cell],
+    earlier: &[RunRow],
     progress: &mut Progress,
     sink: &mut dyn FnMut(&RunRow) -> anyhow::Result<()>,
 ) -> anyhow::Result<Ending> {
@@ -133,6 +134,12 @@ pub fn execute(
     // First checksum seen per workload and task count (weak scaling varies the count), and
     // the model that produced it.
     let mut reference: HashMap<(String, u64), (u64, String)> = HashMap::new();
+    for r in earlier.iter().filter(|r| r.ok()) {
+        if let Some(sum) = r.checksum {
+            let key = (r.workload.clone(), r.tasks);
+            reference.entry(key).or_insert((sum, r.model.clone()));
+        }
+    }
     // The running service (e.g. the http kernel's server) of the current workload.
     let mut service: Option<(String, Option<Service>)> = None;
     for cell in cells {

@@ -56,6 +56,9 @@ pub struct Workload {
     pub timeout_s: Option<f64>,
 }
 
+/// `--force`: lift the limit on worker processes (set once by the command line).
+pub static FORCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Starting more worker processes than this is almost surely a mistake on any machine.
 pub const MAX_PROCESSES: u64 = 256;
 
@@ -63,7 +66,8 @@ pub const MAX_PROCESSES: u64 = 256;
 /// process per worker), if they are.
 pub fn process_limit(workers: &[u64], models: &[String]) -> Option<String> {
     let max = workers.last().copied().unwrap_or(1);
-    (max > MAX_PROCESSES && models.iter().any(|m| m == "processes"))
+    let forced = FORCE.load(std::sync::atomic::Ordering::Relaxed);
+    (!forced && max > MAX_PROCESSES && models.iter().any(|m| m == "processes"))
         .then(|| format!("the `processes` model would start {max} processes"))
 }
 

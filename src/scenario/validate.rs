@@ -519,7 +519,7 @@ impl Checker<'_> {
             .map_err(|e| self.err(&workers_path, e))?;
         if let Some(problem) = super::process_limit(&workers, &models) {
             return Err(self.err(&workers_path, problem).with_help(format!(
-                "use at most {} workers for `processes`, or move it to a workload with fewer workers",
+                "use at most {} workers for `processes` (or pass --force if you mean it)",
                 super::MAX_PROCESSES
             )));
         }
