@@ -47,6 +47,8 @@ const POINT_RADIUS: i32 = 5;
 /// Legend geometry: room for the line sample, and padding inside the box.
 const LEGEND_SAMPLE_AREA: i32 = 44;
 const LEGEND_MARGIN: i32 = 10;
+/// Space between the plot area and the legend box on its right.
+const LEGEND_GAP: i32 = 18;
 
 /// Colour-blind-friendly palette: Okabe-Ito (without the hard-to-see yellow) followed by
 /// Tableau colours that stay distinguishable from them.
@@ -1118,11 +1120,28 @@ where
         .last()
         .map_or(0, |(_, l)| text_width(l, TICK_SIZE, FontStyle::Normal) / 2);
 
+    // Legend: every series, then the reference line, in a box right of the plot, so it never
+    // hides data whatever shape the lines take.
+    let mut entries: Vec<(&str, LegendSample)> = plan
+        .series
+        .iter()
+        .map(|s| (s.label.as_str(), LegendSample::Series(s.color)))
+        .collect();
+    if let Some((label, _)) = &plan.reference {
+        entries.push((label.as_str(), LegendSample::Reference));
+    }
+    let legend = legend_size(&entries);
+    let right = if entries.is_empty() {
+        28.max(last_x_tick_half + 8)
+    } else {
+        legend.0 + LEGEND_GAP + 14
+    };
+
     let mut cc = ChartBuilder::on(root)
         .margin_top(top)
         .margin_left(14)
         .margin_bottom(12)
-        .margin_right(28.max(last_x_tick_half + 8))
+        .margin_right(right)
         .x_label_area_size(x_area)
         .y_label_area_size(y_area)
         .build_cartesian_2d(AxisCoord::new(&plan.x), AxisCoord::new(&plan.y))?;
@@ -1248,39 +1267,34 @@ where
         pen.draw(root, &note, (cx, cy))?;
     }
 
-    // Legend: every series, then the reference line.
-    let mut entries: Vec<(&str, LegendSample)> = plan
-        .series
-        .iter()
-        .map(|s| (s.label.as_str(), LegendSample::Series(s.color)))
-        .collect();
-    if let Some((label, _)) = &plan.reference {
-        entries.push((label.as_str(), LegendSample::Reference));
-    }
     if !entries.is_empty() {
-        draw_legend(root, &cc, plan, pen, &entries)?;
+        draw_legend(root, (px.end + LEGEND_GAP, py.start), legend, pen, &entries)?;
     }
     Ok(())
 }
 
-fn draw_legend<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    cc: &ChartContext<'_, DB, Cartesian2d<AxisCoord, AxisCoord>>,
-    plan: &Plan,
-    pen: Pen,
-    entries: &[(&str, LegendSample)],
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+/// Width and height in pixels of the legend box for `entries`.
+fn legend_size(entries: &[(&str, LegendSample)]) -> (i32, i32) {
     let line_height = (LEGEND_SIZE * 1.3).round() as i32;
     let text_w = entries
         .iter()
         .map(|(l, _)| text_width(l, LEGEND_SIZE, FontStyle::Normal))
         .max()
         .unwrap_or(0);
-    let size = (
+    (
         LEGEND_MARGIN + LEGEND_SAMPLE_AREA + text_w + LEGEND_MARGIN,
         2 * LEGEND_MARGIN + line_height * entries.len() as i32,
-    );
-    let (x0, y0) = pick_legend_corner(cc, plan, size);
+    )
+}
+
+fn draw_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (x0, y0): (i32, i32),
+    size: (i32, i32),
+    pen: Pen,
+    entries: &[(&str, LegendSample)],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let line_height = (LEGEND_SIZE * 1.3).round() as i32;
     let (x1, y1) = (x0 + size.0, y0 + size.1);
     root.draw(&Rectangle::new(
         [(x0, y0), (x1, y1)],
@@ -1311,64 +1325,6 @@ fn draw_legend<DB: DrawingBackend>(
         pen.draw(root, &label, (x + LEGEND_SAMPLE_AREA, y))?;
     }
     Ok(())
-}
-
-/// Top-left corner (in pixels) for a legend box of `size`: the corner of the plot area where it
-/// covers the least drawn data, preferring upper left.
-fn pick_legend_corner<DB: DrawingBackend>(
-    cc: &ChartContext<'_, DB, Cartesian2d<AxisCoord, AxisCoord>>,
-    plan: &Plan,
-    (bw, bh): (i32, i32),
-) -> (i32, i32) {
-    // Sample the drawn geometry in pixels.
-    let mut samples: Vec<((i32, i32), f64)> = vec![];
-    let mut add_polyline = |pts: &[(f64, f64)], weight: f64| {
-        let px: Vec<(i32, i32)> = pts.iter().map(|p| cc.backend_coord(p)).collect();
-        for (i, &p) in px.iter().enumerate() {
-            samples.push((p, weight * 3.0));
-            if let Some(&q) = px.get(i + 1) {
-                for k in 1..16 {
-                    let t = f64::from(k) / 16.0;
-                    let x = f64::from(p.0) + f64::from(q.0 - p.0) * t;
-                    let y = f64::from(p.1) + f64::from(q.1 - p.1) * t;
-                    samples.push(((x as i32, y as i32), weight));
-                }
-            }
-        }
-    };
-    for s in &plan.series {
-        for run in &s.runs {
-            add_polyline(run, 1.0);
-        }
-        for &(x, lo, _, hi) in &s.bars {
-            add_polyline(&[(x, lo), (x, hi)], 0.5);
-        }
-    }
-    if let Some((_, pieces)) = &plan.reference {
-        for piece in pieces {
-            add_polyline(piece, 0.3);
-        }
-    }
-
-    let (xr, yr) = cc.plotting_area().get_pixel_range();
-    let inset = 8;
-    let (left, right) = (xr.start + inset, xr.end - inset - bw);
-    let (upper, lower) = (yr.start + inset, yr.end - inset - bh);
-    let pad = 6;
-    let mut best = ((left, upper), f64::INFINITY);
-    for (x0, y0) in [(left, upper), (right, upper), (right, lower), (left, lower)] {
-        let cost: f64 = samples
-            .iter()
-            .filter(|((x, y), _)| {
-                *x >= x0 - pad && *x <= x0 + bw + pad && *y >= y0 - pad && *y <= y0 + bh + pad
-            })
-            .map(|(_, w)| w)
-            .sum();
-        if cost < best.1 - 1e-9 {
-            best = ((x0, y0), cost);
-        }
-    }
-    best.0
 }
 
 #[cfg(test)]
