@@ -233,3 +233,42 @@ fn built_in_model_name_help_suggests_a_concrete_name() {
     );
     assert!(!out.stderr.contains("{}"), "{}", out.describe());
 }
+
+/// The fixtures in tests/scenarios/invalid/, sorted.
+fn fixture_files() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(invalid(""))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|f| f.ends_with(".toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The whole `validate` message of every fixture, one insta snapshot each
+/// (tests/snapshots/invalid_scenarios__<fixture>.snap), so any change in wording, location,
+/// source excerpt or help shows up in review. The file is passed relative to the crate root,
+/// so the message is the same on every machine; an absolute path that still appears (where a
+/// command's program was looked for) has the crate root replaced by `<root>`.
+#[test]
+fn every_invalid_fixture_message_matches_its_snapshot() {
+    let root = common::root();
+    let files = fixture_files();
+    assert!(!files.is_empty());
+    for file in &files {
+        let rel = format!("tests/scenarios/invalid/{file}");
+        let mut cmd = parabench();
+        cmd.current_dir(&root).arg("validate").arg(&rel);
+        let out = run(cmd);
+        out.expect_code(2);
+        assert_eq!(out.stdout, "", "{}", out.describe());
+        let stderr = out.stderr.replace(root.to_str().unwrap(), "<root>");
+        let name = file.trim_end_matches(".toml");
+        insta::with_settings!({
+            description => format!("parabench validate {rel}"),
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(name, stderr);
+        });
+    }
+}
