@@ -110,7 +110,15 @@ pub fn run_scenario(scenario: &Scenario, args: &RunArgs) -> Result<Outcome, Erro
     .into();
     let data = RunData::new(meta, rows);
     report::write_all(&dir, &data)?;
-    dir.commit()?;
+    // An interrupted run keeps the earlier complete one beside it (`.<name>.previous`).
+    if ending == Ending::Complete {
+        dir.commit()?;
+    } else if let Some(previous) = dir.previous() {
+        eprintln!(
+            "the earlier run in this folder is kept in {}",
+            previous.display()
+        );
+    }
     Ok(print_outcome(&dir, &data, ending))
 }
 

@@ -582,3 +582,66 @@ command = ["sh", "-c", "echo elapsed_s=0.001 checksum=1"]
     assert_eq!(Csv::read(&out.join("again/runs.csv")).rows.len(), 2);
     assert_eq!(entries(), BTreeSet::from(["again".to_string()]));
 }
+
+// ---------------------------------------------------------------------------------------------
+// An earlier run survives an interrupted re-run; a hard-killed parabench leaves nothing behind.
+
+/// Completes the stuck scenario once (no `hang` file), then starts it again with `hang` and
+/// returns once `stuck`'s sleep runs.
+fn rerun_until_stuck(tag: u32) -> (tempfile::TempDir, PathBuf, Background, String) {
+    let tmp = tempdir();
+    let sleep_s = format!("30.{}", unique(tag));
+    let marker = format!("sleep {sleep_s}");
+    let file = write_scenario(tmp.path(), "fault.toml", &stuck_scenario(&sleep_s));
+    let out = tmp.path().join("out");
+    common::run_scenario(&file, &out, &[]).expect_code(0);
+    std::fs::write(tmp.path().join("hang"), "").unwrap();
+    let mut bg = Background::start(&file, &out);
+    let runs_path = out.join("fault/runs.csv");
+    let ready = poll(Duration::from_secs(20), || {
+        if bg.exited().is_some() {
+            return Some(false);
+        }
+        let sleeping = processes_matching(&marker)
+            .iter()
+            .any(|(_, c)| c.starts_with("sleep "));
+        (data_lines(&runs_path) >= 3 && sleeping).then_some(true)
+    });
+    if ready != Some(true) {
+        reap_leftovers(&marker);
+        panic!("the re-run did not reach stuck's sleep\n{}", bg.describe());
+    }
+    (tmp, out, bg, marker)
+}
+
+#[test]
+fn an_interrupted_rerun_keeps_the_earlier_complete_run_aside() {
+    let (_tmp, out, mut bg, marker) = rerun_until_stuck(41);
+    send(bg.child.id(), libc::SIGINT);
+    let status = bg.wait_at_most(Duration::from_secs(5), "of the signal");
+    assert_eq!(status.code(), Some(130), "{}", bg.describe());
+    reap_leftovers(&marker);
+    let stderr = std::fs::read_to_string(&bg.stderr).unwrap();
+    assert!(
+        stderr.contains("the earlier run in this folder is kept in"),
+        "{}",
+        bg.describe()
+    );
+    let previous = Csv::read(&out.join(".fault.previous/runs.csv"));
+    assert_eq!(previous.rows.len(), 6, "the complete earlier run is intact");
+    assert_eq!(Csv::read(&out.join("fault/runs.csv")).rows.len(), 3);
+}
+
+#[test]
+fn a_hard_killed_parabench_leaves_no_cell_command_or_grandchild_behind() {
+    let (_tmp, _out, mut bg, marker) = rerun_until_stuck(42);
+    send(bg.child.id(), libc::SIGKILL);
+    bg.wait_at_most(Duration::from_secs(5), "of SIGKILL");
+    let gone = poll(Duration::from_secs(3), || {
+        processes_matching(&marker).is_empty().then_some(())
+    });
+    if gone.is_none() {
+        let left = reap_leftovers(&marker);
+        panic!("processes outlived a killed parabench: {left:?}");
+    }
+}

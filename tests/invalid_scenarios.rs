@@ -51,7 +51,7 @@ const CASES: &[Case] = &[
     case("duplicate_workload.toml", Some((8, 8)), Some("workload[1].name"), &["duplicate workload name `same`"]),
     case("model_named_builtin.toml", Some((8, 8)), Some("model[0].name"), &["`threads` is a built-in model"]),
     case("empty_command.toml", Some((11, 11)), Some("model[0].command"), &["the command is empty"]),
-    case("program_not_found.toml", Some((11, 12)), Some("model[0].command[0]"), &["program `./no-such-program.sh` not found", "relative to the scenario file's folder"]),
+    case("program_not_found.toml", Some((11, 12)), Some("model[0].command[0]"), &["program `./no-such-program.sh` not found", "relative paths start at the scenario file's folder"]),
     case("unknown_placeholder.toml", Some((11, 63)), Some("model[0].command[4]"), &["unknown placeholder `{worker}`", "did you mean `workers`?"]),
     case("name_escapes_output.toml", Some((3, 8)), Some("workload[0].name"), &["`../x` cannot be used as a file name", "output folder"]),
     case("scenario_name_escapes.toml", Some((2, 8)), Some("name"), &["`../../etc` cannot be used as a file name"]),
@@ -67,7 +67,7 @@ const CASES: &[Case] = &[
     case("empty_worker_list.toml", Some((6, 11)), Some("workload[0].workers"), &["the worker list is empty"]),
     case("zero_tasks.toml", Some((5, 9)), Some("workload[0].tasks"), &["tasks = 0 is out of range"]),
     case("unclosed_brace.toml", Some((11, 24)), Some("model[0].command[2]"), &["unclosed `{`", "`{{`"]),
-    case("kernel_not_builtin_with_builtin_model.toml", Some((6, 10)), Some("workload[0].kernel"), &["unknown kernel `my-own-kernel`", "`threads` is a built-in model"]),
+    case("kernel_not_builtin_with_builtin_model.toml", Some((6, 10)), Some("workload[0].kernel"), &["unknown kernel `my-own-kernel`", "remove the built-in model `threads`"]),
     case("no_workloads.toml", None, None, &["the scenario has no workloads", "[[workload]]"]),
 ];
 

@@ -66,6 +66,15 @@ pub struct ChildExit {
 }
 
 impl ChildExit {
+    /// From a status `std` already waited for (no resource usage then).
+    pub fn from_status(status: std::process::ExitStatus) -> ChildExit {
+        use std::os::unix::process::ExitStatusExt;
+        ChildExit {
+            status: status.into_raw(),
+            max_rss_kb: 0,
+        }
+    }
+
     pub fn success(&self) -> bool {
         libc::WIFEXITED(self.status) && libc::WEXITSTATUS(self.status) == 0
     }
@@ -119,14 +128,28 @@ pub fn wait_child(child: &Child) -> io::Result<ChildExit> {
 
 /// Makes `cmd` spawn with fork+exec rather than posix_spawn. With posix_spawn (vfork) the
 /// child's `ru_maxrss` starts at the parent's peak, so every child would appear as large as
-/// parabench; with fork+exec it starts from the new program's own pages.
+/// parabench; with fork+exec it starts from the new program's own pages. The child is also
+/// killed if its parent dies, so a parabench killed hard leaves no workers behind.
 pub fn fork_exec(cmd: &mut Command) -> &mut Command {
-    // SAFETY: the closure runs between fork and exec and calls nothing but returns Ok.
-    unsafe { cmd.pre_exec(|| Ok(())) }
+    // SAFETY: prctl is async-signal-safe and only affects the new child.
+    unsafe { cmd.pre_exec(die_with_parent) }
+}
+
+fn die_with_parent() -> io::Result<()> {
+    signal_on_parent_death(libc::SIGKILL)
+}
+
+fn signal_on_parent_death(sig: libc::c_int) -> io::Result<()> {
+    // SAFETY: PR_SET_PDEATHSIG takes a signal number and touches no memory.
+    if unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, sig) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// Like [`fork_exec`], and also puts the child in a new process group so that it and every
-/// process it starts can be killed together (timeouts, Ctrl-C).
+/// process it starts can be killed together (timeouts, Ctrl-C). If parabench dies, the child
+/// gets SIGTERM, on which a cell process kills its whole group (see `run::cell`).
 pub fn fork_exec_group(cmd: &mut Command) -> &mut Command {
     // SAFETY: setpgid is async-signal-safe and only affects the new child.
     unsafe {
@@ -134,8 +157,23 @@ pub fn fork_exec_group(cmd: &mut Command) -> &mut Command {
             if libc::setpgid(0, 0) != 0 {
                 return Err(io::Error::last_os_error());
             }
-            Ok(())
+            signal_on_parent_death(libc::SIGTERM)
         })
+    }
+}
+
+/// Makes SIGTERM kill this process's whole group: every worker, command and their children.
+/// Cell processes install it, as parabench's death reaches them as SIGTERM.
+pub fn kill_group_on_sigterm() {
+    extern "C" fn on_term(_: libc::c_int) {
+        // SAFETY: kill is async-signal-safe; 0 means "my own process group".
+        unsafe {
+            libc::kill(0, libc::SIGKILL);
+        }
+    }
+    // SAFETY: installs a handler that only calls kill.
+    unsafe {
+        libc::signal(libc::SIGTERM, on_term as *const () as libc::sighandler_t);
     }
 }
 

@@ -103,7 +103,7 @@ impl Model for CommandModel {
         let err_text = err_reader.join().unwrap_or_default();
         if !exit.success() {
             return Err(format!(
-                "command ended with {}{}",
+                "command failed: {}{}",
                 exit.describe(),
                 tail(&err_text, " stderr: ")
             ));
@@ -221,10 +221,11 @@ pub fn resolve_program(program: &str, dir: &Path) -> Result<PathBuf, String> {
         if path.is_file() {
             Ok(path)
         } else {
+            let shown = dir.join(program.trim_start_matches("./"));
             Err(format!(
-                "program `{program}` not found (looked for {}): give a path relative to the \
-                 scenario file's folder",
-                path.display()
+                "program `{program}` not found (looked for {}): check that the file exists; \
+                 relative paths start at the scenario file's folder",
+                shown.display()
             ))
         }
     } else {

@@ -45,6 +45,11 @@ impl RunDir {
         }
     }
 
+    /// Where the earlier run was set aside, while it is kept.
+    pub fn previous(&self) -> Option<&Path> {
+        self.previous.as_deref()
+    }
+
     /// The new run is complete: the earlier one can go.
     pub fn commit(&mut self) -> anyhow::Result<()> {
         if let Some(p) = self.previous.take() {

@@ -6,7 +6,7 @@ pub mod cell;
 pub mod progress;
 
 use crate::kernel::{self, Service};
-use crate::measure::{fork_exec_group, kill_group};
+use crate::measure::{fork_exec_group, kill_group, ChildExit};
 use crate::plan::Cell;
 use cell::{CellRequest, Measured, CELL_COMMAND, START_LINE};
 use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError};
@@ -284,7 +284,10 @@ fn run_cell(
             } else {
                 (
                     "error",
-                    format!("the cell process ended early ({status}){tail}"),
+                    format!(
+                        "the cell process ended early ({}){tail}",
+                        ChildExit::from_status(status).describe()
+                    ),
                 )
             };
             let mut row = RunRow::failed(scenario, cell, next, kind, why);

@@ -436,7 +436,7 @@ impl Checker<'_> {
                     return Err(self
                         .err(&at("kernel"), format!("unknown kernel `{kernel_name}`"))
                         .with_help(format!(
-                            "{}; a kernel that is not built in can only be run by [[model]] commands, and `{m}` is a built-in model",
+                            "{}; a kernel of your own can only be run by [[model]] commands, so either fix the kernel name or remove the built-in model `{m}` from this workload's models",
                             suggest(&kernel_name, "built-in kernels are", &kernel::names())
                         )));
                 }
@@ -568,8 +568,8 @@ fn spec_text(spec: &WorkersSpec) -> String {
 /// gets a "did you mean".
 fn friendly(message: &str) -> (String, Option<String>) {
     let mut m = message
-        .replace("expected u64", "expected a whole number >= 0")
-        .replace("expected u32", "expected a whole number >= 0")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected u32", "expected a whole number")
         .replace("expected a boolean", "expected true or false");
     let mut help = None;
     if let Some(rest) = message.strip_prefix("unknown field `") {

@@ -266,7 +266,7 @@ impl<'de> Deserialize<'de> for WorkersSpec {
                     }
                     (None, Some(f)) if f < 2 => {
                         return Err(de::Error::custom(format!(
-                            "`factor` must be at least 2, found {f}"
+                            "`factor` must be at least 2, found {f}: use factor = 2 or more, or step = 1 to count up by one"
                         )))
                     }
                     (None, Some(f)) if f > MAX_WORKERS => {
