@@ -68,7 +68,7 @@ const CASES: &[Case] = &[
     case("zero_tasks.toml", Some((5, 9)), Some("workload[0].tasks"), &["tasks = 0 is out of range"]),
     case("unclosed_brace.toml", Some((11, 24)), Some("model[0].command[2]"), &["unclosed `{`", "`{{`"]),
     case("kernel_not_builtin_with_builtin_model.toml", Some((6, 10)), Some("workload[0].kernel"), &["unknown kernel `my-own-kernel`", "remove the built-in model `threads`"]),
-    case("no_workloads.toml", None, None, &["the scenario has no workloads", "[[workload]]"]),
+    case("no_workloads.toml", Some((1, 1)), None, &["the scenario has no workloads", "[[workload]]"]),
 ];
 
 #[track_caller]

@@ -88,5 +88,14 @@ mod tests {
         // bytes 0..255 then 0..43: 32640 + 946
         assert_eq!(task.run(0), Ok(32640 + 946));
         drop(task);
+        let dir = std::env::temp_dir().join(format!("parabench-file-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let task = FileTask {
+            bytes: 10,
+            dir: dir.clone(),
+        };
+        assert_eq!(task.run(1), Ok((1..=10).sum()));
+        drop(task);
+        assert!(!dir.exists(), "the temp folder is removed with the task");
     }
 }

@@ -103,7 +103,7 @@ impl Checker<'_> {
         let mut commands = self.commands(&raw)?;
         self.python_models(&raw, &mut commands)?;
         if raw.workloads.is_empty() {
-            return Err(ScenarioError::whole_file(self.src.file, "the scenario has no workloads")
+            return Err(self.src.error_at(Some(0..0), String::new(), "the scenario has no workloads".into())
                 .with_help("add a [[workload]] table with name, kernel and tasks, e.g.\n\n    [[workload]]\n    name = \"primes\"\n    kernel = \"primes\"\n    tasks = 16\n"));
         }
         let mut names = BTreeSet::new();
