@@ -103,6 +103,7 @@ pub fn run_scenario(scenario: &Scenario, args: &RunArgs) -> Result<Outcome, Erro
     })?;
     progress.finish();
     meta.finished_utc = Some(now_utc());
+    meta.machine.load_end = report::meta::load_average();
     meta.ending = match ending {
         Ending::Complete => "complete",
         Ending::Interrupted => "interrupted",

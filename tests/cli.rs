@@ -211,7 +211,7 @@ fn summary_csv_has_one_row_per_cell_with_consistent_statistics() {
 fn charts_exist_as_png_and_svg_with_titles_and_axis_labels() {
     let dir = native_dir();
     for (workload, _, _) in NATIVE_CHECKSUMS {
-        for kind in ["speedup", "time"] {
+        for kind in ["speedup", "time", "efficiency", "memory", "cpu"] {
             let png = std::fs::read(dir.join(format!("{workload}.{kind}.png"))).unwrap();
             assert!(
                 png.starts_with(b"\x89PNG\r\n\x1a\n"),
@@ -284,7 +284,14 @@ fn report_md_has_a_section_and_table_per_workload() {
         assert!(report.contains(&format!("\n## {workload}\n")), "{workload}");
         assert!(report.contains(&format!("({workload}.speedup.png)")));
         assert!(report.contains(&format!("({workload}.time.png)")));
+        for kind in ["efficiency", "memory", "cpu"] {
+            assert!(
+                report.contains(&format!("({workload}.{kind}.png)")),
+                "{kind}"
+            );
+        }
     }
+    assert!(report.contains("| load average (1/5/15 min) | "));
     for m in BUILTIN_MODELS {
         let rows = report
             .lines()
@@ -314,7 +321,7 @@ fn plot_redraws_summary_report_and_charts_from_the_csv() {
     let report_before = std::fs::read_to_string(copy.join("report.md")).unwrap();
     let mut removed = vec!["summary.csv".to_string(), "report.md".to_string()];
     for (w, _, _) in NATIVE_CHECKSUMS {
-        for kind in ["speedup", "time"] {
+        for kind in ["speedup", "time", "efficiency", "memory", "cpu"] {
             for ext in ["png", "svg"] {
                 removed.push(format!("{w}.{kind}.{ext}"));
             }

@@ -249,7 +249,7 @@ fn interrupt_mid_run(sig: libc::c_int, tag: u32) -> (tempfile::TempDir, PathBuf,
     let at_signal = std::fs::read_to_string(&runs_path).unwrap();
 
     send(bg.child.id(), sig);
-    let status = bg.wait_at_most(Duration::from_secs(5), "of the signal");
+    let status = bg.wait_at_most(Duration::from_secs(10), "of the signal");
     let described = bg.describe();
     assert_eq!(status.code(), Some(130), "{status}\n{described}");
     let stderr = std::fs::read_to_string(&bg.stderr).unwrap();
@@ -618,7 +618,7 @@ fn rerun_until_stuck(tag: u32) -> (tempfile::TempDir, PathBuf, Background, Strin
 fn an_interrupted_rerun_keeps_the_earlier_complete_run_aside() {
     let (_tmp, out, mut bg, marker) = rerun_until_stuck(41);
     send(bg.child.id(), libc::SIGINT);
-    let status = bg.wait_at_most(Duration::from_secs(5), "of the signal");
+    let status = bg.wait_at_most(Duration::from_secs(10), "of the signal");
     assert_eq!(status.code(), Some(130), "{}", bg.describe());
     reap_leftovers(&marker);
     let stderr = std::fs::read_to_string(&bg.stderr).unwrap();

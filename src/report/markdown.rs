@@ -7,6 +7,11 @@ use std::fmt::Write;
 
 pub struct Markdown;
 
+/// A cell whose runs vary more than this (stddev / mean) is flagged as noisy.
+const NOISY_CV: f64 = 0.10;
+/// Runs shorter than this are flagged as too short to time well.
+const SHORT_S: f64 = 0.005;
+
 impl Exporter for Markdown {
     fn file_name(&self) -> &'static str {
         "report.md"
@@ -43,7 +48,21 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     let phys = mc
         .physical_cores
         .map_or(String::new(), |p| format!(", {p} physical"));
-    writeln!(s, "| cores | {} logical{phys} |", mc.logical_cores)?;
+    let smt = match mc.smt {
+        Some(true) => ", SMT on",
+        Some(false) => ", no SMT",
+        None => "",
+    };
+    writeln!(s, "| cores | {} logical{phys}{smt} |", mc.logical_cores)?;
+    let load = |l: Option<[f64; 3]>| {
+        l.map_or("-".to_string(), |[a, b, c]| format!("{a:.2} {b:.2} {c:.2}"))
+    };
+    writeln!(
+        s,
+        "| load average (1/5/15 min) | {} at start, {} at end |",
+        load(mc.load_start),
+        load(mc.load_end)
+    )?;
     if let Some(kb) = mc.memory_kb {
         writeln!(s, "| memory | {:.1} GiB |", kb as f64 / 1024.0 / 1024.0)?;
     }
@@ -111,15 +130,25 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
                     .map_or(String::new(), |x| format!(", speedup {x:.2}x"))
             )?;
         }
-        for c in CHARTS {
-            writeln!(
-                s,
-                "![{} of {}]({}.{}.png)\n",
-                c.title(),
-                w.name,
-                w.name,
-                c.suffix()
-            )?;
+        // The first two charts inline, the rest as links, so the report stays readable.
+        for c in CHARTS.iter().take(2) {
+            let (title, suffix) = (c.title(), c.suffix());
+            writeln!(s, "![{title} of {}]({}.{suffix}.png)\n", w.name, w.name)?;
+        }
+        let more: Vec<String> = CHARTS
+            .iter()
+            .skip(2)
+            .map(|c| {
+                format!(
+                    "[{}]({}.{}.png)",
+                    c.title().to_lowercase(),
+                    w.name,
+                    c.suffix()
+                )
+            })
+            .collect();
+        if !more.is_empty() {
+            writeln!(s, "More charts: {}.\n", more.join(", "))?;
         }
         writeln!(s, "| model | workers | runs | median | 95% CI | speedup (95% CI) | efficiency | setup | CPU util | peak RSS |")?;
         writeln!(s, "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|")?;
@@ -147,6 +176,25 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
                 num(r.cpu_util, 2),
                 rss.map_or("-".into(), |kb| format!("{:.1} MiB", kb as f64 / 1024.0)),
             )?;
+        }
+        let noisy: Vec<String> = rows
+            .iter()
+            .filter_map(|r| {
+                let cv = r.stddev_s? / r.mean_s?;
+                (r.runs > 1 && cv > NOISY_CV)
+                    .then(|| format!("`{}`@{} ({:.0}%)", r.model, r.workers, cv * 100.0))
+            })
+            .collect();
+        if !noisy.is_empty() {
+            writeln!(s, "\n> **Noisy cells** (coefficient of variation above {:.0}%): {}. Treat their medians with care; more repeats or a quieter machine help.", NOISY_CV * 100.0, noisy.join(", "))?;
+        }
+        let short: Vec<String> = rows
+            .iter()
+            .filter(|r| r.median_s.is_some_and(|m| m < SHORT_S))
+            .map(|r| format!("`{}`@{}", r.model, r.workers))
+            .collect();
+        if !short.is_empty() {
+            writeln!(s, "\n> **Short runs** (median below {:.0} ms, where start-up and timer resolution weigh): {}. Give the workload more tasks or a larger size for firmer numbers.", SHORT_S * 1e3, short.join(", "))?;
         }
         if rows.iter().any(|r| r.time_source != "wall") {
             writeln!(s, "\nTimes of command models are the programs' own `elapsed_s` (interpreter start-up excluded); parabench's wall time is in runs.csv.")?;

@@ -47,7 +47,16 @@ pub struct Machine {
     /// Logical cores available to parabench (what `cores` resolved to).
     pub logical_cores: u64,
     pub physical_cores: Option<u64>,
+    /// Simultaneous multithreading (hyperthreads): more logical than physical cores.
+    #[serde(default)]
+    pub smt: Option<bool>,
     pub memory_kb: Option<u64>,
+    /// 1, 5 and 15 minute load averages when the run started and when it ended: a busy
+    /// machine makes numbers noisy.
+    #[serde(default)]
+    pub load_start: Option<[f64; 3]>,
+    #[serde(default)]
+    pub load_end: Option<[f64; 3]>,
 }
 
 impl Meta {
@@ -145,14 +154,19 @@ impl Machine {
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse().ok())
         });
+        let physical_cores = (!cores.is_empty()).then_some(cores.len() as u64);
+        let logical_cores = crate::scenario::logical_cores();
         Machine {
             os: std::env::consts::OS.to_string(),
             kernel: uname_release(),
             arch: std::env::consts::ARCH.to_string(),
             cpu_model,
-            logical_cores: crate::scenario::logical_cores(),
-            physical_cores: (!cores.is_empty()).then_some(cores.len() as u64),
+            logical_cores,
+            physical_cores,
+            smt: physical_cores.map(|p| p < logical_cores),
             memory_kb,
+            load_start: load_average(),
+            load_end: None,
         }
     }
 }
@@ -181,6 +195,13 @@ fn interpreter_version(program: &str, dir: &std::path::Path) -> Option<String> {
         .next()
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty())
+}
+
+/// The 1, 5 and 15 minute load averages from /proc/loadavg.
+pub fn load_average() -> Option<[f64; 3]> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    let mut it = text.split_whitespace().map(|v| v.parse::<f64>().ok());
+    Some([it.next()??, it.next()??, it.next()??])
 }
 
 fn uname_release() -> String {

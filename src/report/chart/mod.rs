@@ -50,6 +50,9 @@ pub struct Point {
     pub ci: Option<(f64, f64)>,
 }
 
+mod cpu;
+mod efficiency;
+mod memory;
 mod speedup;
 mod time;
 
@@ -58,7 +61,13 @@ use crate::report::RunData;
 use crate::scenario::Workload;
 
 /// Every chart drawn for each workload, in report order.
-pub static CHARTS: &[&dyn ChartKind] = &[&speedup::Speedup, &time::Time];
+pub static CHARTS: &[&dyn ChartKind] = &[
+    &speedup::Speedup,
+    &time::Time,
+    &efficiency::Efficiency,
+    &memory::Memory,
+    &cpu::Cpu,
+];
 
 /// A kind of chart: turns a run's data into a [`Chart`] for one workload.
 pub trait ChartKind: Sync {
