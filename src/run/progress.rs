@@ -23,10 +23,12 @@ impl Progress {
         let bar = (bar && tty && !quiet).then(|| {
             let pb = ProgressBar::new(total_runs);
             let style = ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:30.cyan/blue} {pos}/{len} runs, ETA {eta}  {msg}",
+                "{spinner} {elapsed_precise} {bar:20.cyan/blue} {pos}/{len} runs, ETA {eta} {wide_msg}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar());
             pb.set_style(style);
+            // Keep the clock and spinner moving during long runs.
+            pb.enable_steady_tick(std::time::Duration::from_millis(200));
             pb
         });
         Progress {
@@ -40,7 +42,7 @@ impl Progress {
     pub fn start_cell(&mut self, cell: &Cell) {
         if let Some(pb) = &self.bar {
             pb.set_message(format!(
-                "{} / {} / {} workers",
+                "{}: {} x{}",
                 cell.workload, cell.model, cell.workers
             ));
         }
