@@ -132,8 +132,6 @@ pub struct RawModel {
     pub description: Option<String>,
 }
 
-pub const MODEL_KEYS: &[&str] = &["name", "command", "shell", "description"];
-
 impl<'de> Deserialize<'de> for RawScenario {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;

@@ -3,9 +3,7 @@
 //! found is returned, located at the exact key or value.
 
 use super::diag::{suggest, Seg, Source};
-use super::file::{
-    Matrix, RawScenario, RawWorkload, MATRIX_KEYS, MODEL_KEYS, TOP_KEYS, WORKLOAD_KEYS,
-};
+use super::file::{Matrix, RawScenario, RawWorkload, MATRIX_KEYS, TOP_KEYS, WORKLOAD_KEYS};
 use super::workers::{Step, WorkerExpr, WorkersSpec};
 use super::{sha256_hex, Scenario, ScenarioError, Workload};
 use crate::kernel::{self, ParamValue, Params};
@@ -193,7 +191,6 @@ impl Checker<'_> {
                 fixed_workers: None,
             });
         }
-        let _ = MODEL_KEYS;
         Ok(out)
     }
 
