@@ -205,8 +205,9 @@ pub fn load_all(paths: &[std::path::PathBuf]) -> Result<Vec<Scenario>, Error> {
     Ok(out)
 }
 
-/// `parabench plot`: recompute summary, report and charts from a run folder's files.
-pub fn plot(run_dir: &Path) -> Result<(), Error> {
+/// Reads a run folder's `meta.json` and `runs.csv` (as `plot`, `compare` and `merge` do) and
+/// recomputes its summary.
+pub fn load_run_dir(run_dir: &Path) -> Result<RunData, Error> {
     let meta_path = run_dir.join("meta.json");
     let text = std::fs::read_to_string(&meta_path).map_err(|e| {
         Error::Usage(format!(
@@ -222,9 +223,13 @@ pub fn plot(run_dir: &Path) -> Result<(), Error> {
         ))
     })?;
     let rows = read_runs(&run_dir.join("runs.csv")).map_err(|e| Error::Usage(format!("{e:#}")))?;
-    let dir = RunDir::open(run_dir);
-    let data = RunData::new(meta, rows);
-    report::write_all(&dir, &data)?;
+    Ok(RunData::new(meta, rows))
+}
+
+/// `parabench plot`: recompute summary, report and charts from a run folder's files.
+pub fn plot(run_dir: &Path) -> Result<(), Error> {
+    let data = load_run_dir(run_dir)?;
+    report::write_all(&RunDir::open(run_dir), &data)?;
     println!("redrew {} from {} runs", run_dir.display(), data.rows.len());
     Ok(())
 }
