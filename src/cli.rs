@@ -46,6 +46,21 @@ pub enum Command {
         #[arg(value_name = "RUN_DIR")]
         run_dir: PathBuf,
     },
+    /// Join the run folders of `run --shard K/N` slices into one run folder, with summary,
+    /// report and charts as if the matrix had run in one go.
+    #[command(
+        after_help = "Example: two CI jobs run `parabench run suite.toml --shard 1/2 -o s1` and `--shard 2/2 -o s2`;\n\
+                      then `parabench merge s1/suite s2/suite -o output/suite`.\n\
+                      Folders of different scenario texts, parabench versions or splits are refused (exit 2)."
+    )]
+    Merge {
+        /// The shard run folders (each written by `parabench run --shard K/N`).
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// The merged run folder to write (replaced if it exists).
+        #[arg(short, long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// (internal) Run one cell in an isolated process.
     #[command(name = "__cell", hide = true)]
     Cell,
@@ -110,4 +125,21 @@ pub struct RunArgs {
     /// Accept more than 256 worker processes for the `processes` model.
     #[arg(long)]
     pub force: bool,
+
+    /// Print the expanded matrix (every cell, its runs and an estimated time) and exit
+    /// without running anything.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Run only slice K of N of the matrix, e.g. `--shard 1/2` on one machine and `--shard 2/2`
+    /// on another; `parabench merge` joins the folders. Slices are balanced by estimated time
+    /// and the same on every machine.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+
+    /// Run order: `cells` (cell after cell), `interleaved` (one run of every cell per round) or
+    /// `random` (every run shuffled, seeded by the file), so drift does not bias one model.
+    /// Overrides the scenario's `order`.
+    #[arg(long, value_name = "ORDER", value_parser = ["cells", "interleaved", "random"])]
+    pub order: Option<String>,
 }

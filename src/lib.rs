@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod kernel;
 pub mod measure;
+pub mod merge;
 pub mod model;
 mod overrides;
 pub mod plan;
@@ -13,6 +14,7 @@ pub mod run;
 pub mod scenario;
 
 use cli::RunArgs;
+use measure::stats;
 use report::meta::{now_utc, Meta};
 use report::output::{read_runs, RunDir, RunsCsv};
 use report::RunData;
@@ -63,10 +65,22 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
         .into_iter()
         .map(|s| overrides::apply(s, args))
         .collect::<Result<Vec<_>, _>>()?;
+    let shard = args
+        .shard
+        .as_deref()
+        .map(plan::Shard::parse)
+        .transpose()
+        .map_err(Error::Usage)?;
+    if args.dry_run {
+        for s in &scenarios {
+            dry_run(s, shard);
+        }
+        return Ok(Outcome::AllOk);
+    }
     run::install_signal_handlers();
     let mut outcome = Outcome::AllOk;
     for s in &scenarios {
-        match run_scenario(s, args)? {
+        match run_scenario(s, args, shard)? {
             Outcome::Interrupted => return Ok(Outcome::Interrupted),
             Outcome::SomeFailed => outcome = Outcome::SomeFailed,
             Outcome::AllOk => {}
@@ -77,10 +91,16 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
 
 /// The pipeline for one scenario: plan, fresh run folder, run every cell (each row to
 /// runs.csv as it comes), then summary, report, charts and metadata.
-pub fn run_scenario(scenario: &Scenario, args: &RunArgs) -> Result<Outcome, Error> {
-    let (mut dir, earlier) = open_run_dir(scenario, args)?;
-    let (cells, kept) = plan::remaining(plan::cells(scenario), earlier);
+pub fn run_scenario(
+    scenario: &Scenario,
+    args: &RunArgs,
+    shard: Option<plan::Shard>,
+) -> Result<Outcome, Error> {
+    let (mut dir, earlier) = open_run_dir(scenario, args, shard)?;
+    let (cells, kept) = plan::remaining(planned_cells(scenario, shard), earlier);
+    let slots = plan::schedule(&cells, scenario.order, stats::seed_of(&scenario.sha256));
     let mut meta = Meta::new(scenario);
+    meta.shard = shard.map(|s| s.to_string());
     dir.write(
         "meta.json",
         &serde_json::to_vec_pretty(&meta).map_err(anyhow::Error::from)?,
@@ -92,15 +112,22 @@ pub fn run_scenario(scenario: &Scenario, args: &RunArgs) -> Result<Outcome, Erro
     let mut rows = kept.clone();
     let mut progress = Progress::new(
         plan::total_runs(&cells),
-        cells.len(),
+        slots.len(),
         !args.no_progress,
         args.quiet,
     );
-    let ending = run::execute(&scenario.name, &cells, &kept, &mut progress, &mut |row| {
-        runs_csv.append(row)?;
-        rows.push(row.clone());
-        Ok(())
-    })?;
+    let ending = run::execute(
+        &scenario.name,
+        &cells,
+        &slots,
+        &kept,
+        &mut progress,
+        &mut |row| {
+            runs_csv.append(row)?;
+            rows.push(row.clone());
+            Ok(())
+        },
+    )?;
     progress.finish();
     meta.finished_utc = Some(now_utc());
     meta.machine.load_end = report::meta::load_average();
@@ -150,9 +177,91 @@ fn print_outcome(dir: &RunDir, data: &RunData, ending: Ending) -> Outcome {
     Outcome::AllOk
 }
 
+/// Every cell of the scenario, or only those of one `--shard` slice.
+fn planned_cells(scenario: &Scenario, shard: Option<plan::Shard>) -> Vec<plan::Cell> {
+    let cells = plan::cells(scenario);
+    match shard {
+        Some(sh) => plan::shard(cells, sh, scenario::logical_cores()),
+        None => cells,
+    }
+}
+
+/// `--dry-run`: the expanded matrix, its runs and an estimated duration; runs nothing.
+fn dry_run(scenario: &Scenario, shard: Option<plan::Shard>) {
+    let cores = scenario::logical_cores();
+    let cells = planned_cells(scenario, shard);
+    let slots = plan::schedule(&cells, scenario.order, stats::seed_of(&scenario.sha256));
+    let slice = shard.map(|s| format!(", shard {s}")).unwrap_or_default();
+    println!(
+        "scenario `{}` ({}{slice}, order {}):",
+        scenario.name,
+        scenario
+            .path
+            .as_deref()
+            .map_or("built-in demo".into(), |p| p.display().to_string()),
+        scenario.order.as_str()
+    );
+    println!(
+        "  {:<20} {:<20} {:>7} {:>7} {:>13} {:>10}",
+        "workload", "model", "workers", "tasks", "warmup+runs", "est. time"
+    );
+    let mut total = 0.0;
+    for c in &cells {
+        let est = plan::estimate_cell_s(c, cores);
+        total += est;
+        println!(
+            "  {:<20} {:<20} {:>7} {:>7} {:>13} {:>10}",
+            c.workload,
+            c.model,
+            c.workers,
+            c.tasks,
+            format!("{}+{}", c.warmup, c.repeats),
+            human_duration(est)
+        );
+    }
+    // Interleaved and random orders start a process (with its warmup) for every run.
+    if slots.len() > cells.len() {
+        total = slots
+            .iter()
+            .map(|sl| {
+                let c = &cells[sl.cell];
+                0.01 + (c.warmup + 1) as f64 * plan::estimate_run_s(c, cores)
+            })
+            .sum();
+    }
+    println!(
+        "  {} cells, {} measured runs, {} processes; estimated time about {} (a rough guess from the kernels' parameters)",
+        cells.len(),
+        plan::total_runs(&cells),
+        slots.len(),
+        human_duration(total)
+    );
+}
+
+/// "850 ms", "12.3 s", "4 min 10 s", "2 h 05 min".
+fn human_duration(s: f64) -> String {
+    if s < 1.0 {
+        format!("{:.0} ms", s * 1000.0)
+    } else if s < 60.0 {
+        format!("{s:.1} s")
+    } else if s < 3600.0 {
+        format!("{} min {:02} s", (s / 60.0) as u64, (s % 60.0) as u64)
+    } else {
+        format!(
+            "{} h {:02} min",
+            (s / 3600.0) as u64,
+            ((s % 3600.0) / 60.0) as u64
+        )
+    }
+}
+
 /// The run folder: a fresh one, or with `--resume` the existing one and its rows (which must
-/// come from the same scenario text).
-fn open_run_dir(scenario: &Scenario, args: &RunArgs) -> Result<(RunDir, Vec<run::RunRow>), Error> {
+/// come from the same scenario text and the same shard).
+fn open_run_dir(
+    scenario: &Scenario,
+    args: &RunArgs,
+    shard: Option<plan::Shard>,
+) -> Result<(RunDir, Vec<run::RunRow>), Error> {
     let path = args.out.join(&scenario.name);
     if !args.resume || !path.join("runs.csv").is_file() {
         if args.resume {
@@ -180,6 +289,19 @@ fn open_run_dir(scenario: &Scenario, args: &RunArgs) -> Result<(RunDir, Vec<run:
             scenario.name,
             &meta.scenario.sha256[..12.min(meta.scenario.sha256.len())],
             &scenario.sha256[..12]
+        )));
+    }
+    let wanted = shard.map(|s| s.to_string());
+    if meta.shard != wanted {
+        let says = |s: &Option<String>| {
+            s.as_ref()
+                .map_or("the whole matrix".to_string(), |s| format!("shard {s}"))
+        };
+        return Err(Error::Usage(format!(
+            "--resume: the run in {} holds {}, but this command asks for {}; give the same --shard as before",
+            path.display(),
+            says(&meta.shard),
+            says(&wanted)
         )));
     }
     let rows =

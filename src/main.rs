@@ -26,6 +26,16 @@ fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Command::Plot { run_dir } => parabench::plot(&run_dir).map(|()| ExitCode::SUCCESS),
+        Command::Merge { dirs, out } => parabench::merge::merge(&dirs, &out).map(|data| {
+            println!(
+                "merged {} folders: {} runs in {} cells -> {}/",
+                dirs.len(),
+                data.rows.len(),
+                data.summary.len(),
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }),
         Command::Cell => internal(parabench::run::cell::cell_main()),
         Command::Worker { kernel, params } => {
             internal(model::processes::worker_main(&kernel, &params))

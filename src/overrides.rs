@@ -8,6 +8,10 @@ use crate::scenario::{
 use crate::Error;
 
 pub fn apply(mut s: Scenario, args: &RunArgs) -> Result<Scenario, Error> {
+    if let Some(o) = &args.order {
+        s.order = crate::plan::Order::parse(o)
+            .ok_or_else(|| Error::Usage(format!("--order: unknown order `{o}`")))?;
+    }
     let workers = match &args.workers {
         Some(text) => Some(
             workers::parse_list(text)

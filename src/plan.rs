@@ -84,3 +84,174 @@ pub fn remaining(cells: Vec<Cell>, earlier: Vec<RunRow>) -> (Vec<Cell>, Vec<RunR
 pub fn total_runs(cells: &[Cell]) -> u64 {
     cells.iter().map(|c| c.repeats as u64).sum()
 }
+
+/// The order in which runs happen. Drift (thermal throttling, a neighbour's load) biases
+/// whichever cells run during it; interleaving or shuffling spreads it over every model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Order {
+    /// Cell after cell, all repeats of a cell in one warmed-up process (the default).
+    #[default]
+    Cells,
+    /// Round-robin: repeat 0 of every cell, then repeat 1 of every cell, ...
+    Interleaved,
+    /// Every (cell, repeat) pair in a shuffled order (seeded by the scenario's SHA-256, so
+    /// the same file gives the same order).
+    Random,
+}
+
+impl Order {
+    pub const NAMES: &'static [&'static str] = &["cells", "interleaved", "random"];
+
+    pub fn parse(s: &str) -> Option<Order> {
+        match s {
+            "cells" => Some(Order::Cells),
+            "interleaved" => Some(Order::Interleaved),
+            "random" => Some(Order::Random),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// A stretch of one cell's measured runs that one cell process does (after its warmup).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    /// Index into the cell list.
+    pub cell: usize,
+    pub repeats: std::ops::Range<u32>,
+}
+
+/// The slots to run, in order. With `Cells` each cell is one slot; otherwise each measured
+/// run is its own slot (and its own process, with its own warmup).
+pub fn schedule(cells: &[Cell], order: Order, seed: u64) -> Vec<Slot> {
+    let all = |c: usize| Slot {
+        cell: c,
+        repeats: 0..cells[c].repeats,
+    };
+    let one = |c: usize, r: u32| Slot {
+        cell: c,
+        repeats: r..r + 1,
+    };
+    match order {
+        Order::Cells => (0..cells.len()).map(all).collect(),
+        Order::Interleaved => {
+            let rounds = cells.iter().map(|c| c.repeats).max().unwrap_or(0);
+            (0..rounds)
+                .flat_map(|r| {
+                    (0..cells.len())
+                        .filter(move |&c| r < cells[c].repeats)
+                        .map(move |c| one(c, r))
+                })
+                .collect()
+        }
+        Order::Random => {
+            let mut slots: Vec<Slot> = (0..cells.len())
+                .flat_map(|c| (0..cells[c].repeats).map(move |r| one(c, r)))
+                .collect();
+            // Fisher-Yates with a small deterministic generator (splitmix64).
+            let mut state = seed;
+            let mut next = || {
+                state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+                let mut z = state;
+                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+                z ^ (z >> 31)
+            };
+            for i in (1..slots.len()).rev() {
+                let j = (next() % (i as u64 + 1)) as usize;
+                slots.swap(i, j);
+            }
+            slots
+        }
+    }
+}
+
+/// A rough estimate of one measured run of `cell`, in seconds, from the kernel's per-task
+/// cost and how the model spreads tasks over `cores` cores. Used for `--dry-run` and to
+/// balance `--shard` slices; only its order of magnitude matters.
+pub fn estimate_run_s(cell: &Cell, cores: u64) -> f64 {
+    let kernel = crate::kernel::find(&cell.kernel).filter(|_| cell.builtin_kernel);
+    let per_task = kernel.map_or(1e-3, |k| k.task_cost_s(&cell.params));
+    let cpu = kernel.is_none_or(|k| k.kind() != crate::kernel::Kind::Io);
+    let w = cell.workers.max(1) as f64;
+    let parallel = match cell.model.as_str() {
+        "sequential" => 1.0,
+        "async" | "py-asyncio" | "py-threading" | "py-threadpool" | "py-dummy" if cpu => 1.0,
+        _ if cpu => w.min(cores.max(1) as f64),
+        _ => w,
+    };
+    let mut t = cell.tasks as f64 * per_task / parallel;
+    if cell.command.is_some() {
+        // An interpreter: slower per task (CPython ~30x on CPU work) and seconds to start.
+        if cpu {
+            t *= 30.0;
+        }
+        t += 0.3;
+    }
+    if cell.model == "processes" || cell.model.ends_with("multiprocessing") {
+        t += 0.002 * w;
+    }
+    t + 0.0005
+}
+
+/// The estimated seconds of a whole cell: its process, warmup and measured runs.
+pub fn estimate_cell_s(cell: &Cell, cores: u64) -> f64 {
+    0.01 + (cell.warmup + cell.repeats) as f64 * estimate_run_s(cell, cores)
+}
+
+/// A `--shard K/N` selection: which of N slices this machine runs (K counts from 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// Parses `K/N` with 1 <= K <= N.
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let bad = || {
+            format!("--shard `{s}`: expected K/N with 1 <= K <= N, e.g. --shard 1/2 and --shard 2/2 on two machines")
+        };
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: u32 = k.trim().parse().map_err(|_| bad())?;
+        let count: u32 = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// The cells of one shard, in plan order. Cells go, costliest first, to the shard with the
+/// least estimated time so far (ties to the lower shard), so the N slices take about equally
+/// long and every cell lands in exactly one of them, the same way on every machine.
+pub fn shard(cells: Vec<Cell>, shard: Shard, cores: u64) -> Vec<Cell> {
+    let cost: Vec<f64> = cells.iter().map(|c| estimate_cell_s(c, cores)).collect();
+    let mut by_cost: Vec<usize> = (0..cells.len()).collect();
+    by_cost.sort_by(|&a, &b| cost[b].total_cmp(&cost[a]).then(a.cmp(&b)));
+    let mut load = vec![0.0f64; shard.count as usize];
+    let mut owner = vec![0usize; cells.len()];
+    for i in by_cost {
+        let lightest = (0..load.len())
+            .min_by(|&a, &b| load[a].total_cmp(&load[b]).then(a.cmp(&b)))
+            .unwrap_or(0);
+        load[lightest] += cost[i];
+        owner[i] = lightest;
+    }
+    cells
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| owner[*i] == shard.index as usize - 1)
+        .map(|(_, c)| c)
+        .collect()
+}

@@ -2,7 +2,7 @@
 //! pure-Python workload where `multiprocessing.dummy` (threads under the GIL) loses to a plain
 //! loop. Here it measures allocator contention between threads instead.
 
-use super::{int, Kernel, Kind, ParamSpec, Params, Task};
+use super::{int, int_or, Kernel, Kind, ParamSpec, Params, Task};
 use std::sync::Arc;
 
 pub struct Alloc;
@@ -34,6 +34,9 @@ impl Kernel for Alloc {
         Ok(Arc::new(AllocTask {
             size: int(params, "size")? as u64,
         }))
+    }
+    fn task_cost_s(&self, params: &Params) -> f64 {
+        1.4e-9 * int_or(params, "size", 300).powi(2)
     }
 }
 

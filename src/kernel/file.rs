@@ -2,7 +2,7 @@
 //! back — disk IO with a real durability barrier. The folder is removed when the task is
 //! dropped (at the end of the run's process), so nothing is left behind.
 
-use super::{int, Kernel, Kind, ParamSpec, Params, Task};
+use super::{int, int_or, Kernel, Kind, ParamSpec, Params, Task};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,6 +47,10 @@ impl Kernel for File {
             bytes: int(params, "bytes")? as usize,
             dir,
         }))
+    }
+    fn task_cost_s(&self, params: &Params) -> f64 {
+        // An fsync costs milliseconds; the bytes themselves little.
+        2e-3 + int_or(params, "bytes", 65_536) / 5e8
     }
 }
 

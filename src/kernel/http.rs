@@ -4,7 +4,7 @@
 //! Every request opens its own connection, as `urllib.request.urlopen` does. The server's
 //! address reaches tasks and command templates as the `url` parameter.
 
-use super::{int, Kernel, Kind, ParamSpec, ParamValue, Params, Service, Task, TaskFuture};
+use super::{int, int_or, Kernel, Kind, ParamSpec, ParamValue, Params, Service, Task, TaskFuture};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty, Full};
 use hyper::body::Incoming;
@@ -91,6 +91,9 @@ impl Kernel for Http {
             ));
         }
         Ok(Arc::new(HttpTask { url, addr }))
+    }
+    fn task_cost_s(&self, params: &Params) -> f64 {
+        1e-3 * int_or(params, "delay_ms", 20) + 1e-4
     }
 }
 

@@ -79,6 +79,12 @@ pub trait Kernel: Sync {
     fn service_params(&self) -> &'static [&'static str] {
         &[]
     }
+
+    /// A rough estimate of one task's seconds on one native worker, for `--dry-run`
+    /// estimates and for balancing `--shard` slices. Only its order of magnitude matters.
+    fn task_cost_s(&self, _params: &Params) -> f64 {
+        1e-6
+    }
 }
 
 /// A running helper of a workload; it stops when dropped.
@@ -134,6 +140,14 @@ impl fmt::Display for ParamValue {
             ParamValue::Bool(v) => write!(f, "{v}"),
             ParamValue::Str(v) => f.write_str(v),
         }
+    }
+}
+
+/// An integer parameter for estimates: its value, or `default` when absent or not an integer.
+pub fn int_or(params: &Params, name: &str, default: i64) -> f64 {
+    match params.get(name) {
+        Some(ParamValue::Int(v)) => *v as f64,
+        _ => default as f64,
     }
 }
 

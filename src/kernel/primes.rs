@@ -1,7 +1,7 @@
 //! `primes`: count the primes below `limit` by trial division — pure CPU work with no memory
 //! traffic to speak of, the classic "threads don't help under the GIL" workload.
 
-use super::{int, Kernel, Kind, ParamSpec, Params, Task};
+use super::{int, int_or, Kernel, Kind, ParamSpec, Params, Task};
 use std::sync::Arc;
 
 pub struct Primes;
@@ -33,6 +33,11 @@ impl Kernel for Primes {
         Ok(Arc::new(PrimesTask {
             limit: int(params, "limit")? as u64,
         }))
+    }
+    fn task_cost_s(&self, params: &Params) -> f64 {
+        // Trial division up to the square root: about limit^1.5 / ln(limit) steps of ~1 ns.
+        let l = int_or(params, "limit", 50_000).max(3.0);
+        1e-9 * l.powf(1.5) / l.ln()
     }
 }
 

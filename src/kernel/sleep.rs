@@ -1,7 +1,7 @@
 //! `sleep`: wait `ms` milliseconds — the stand-in for any slow IO. Thread models block in
 //! `thread::sleep`; async models await a timer, so one thread can wait on thousands at once.
 
-use super::{int, Kernel, Kind, ParamSpec, Params, Task, TaskFuture};
+use super::{int, int_or, Kernel, Kind, ParamSpec, Params, Task, TaskFuture};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,6 +34,9 @@ impl Kernel for Sleep {
         Ok(Arc::new(SleepTask {
             ms: int(params, "ms")? as u64,
         }))
+    }
+    fn task_cost_s(&self, params: &Params) -> f64 {
+        1e-3 * int_or(params, "ms", 10)
     }
 }
 

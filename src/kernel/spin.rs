@@ -1,7 +1,7 @@
 //! `spin`: a fixed arithmetic loop (a 64-bit linear congruential generator) of `iters` steps,
 //! seeded with the task index. Pure register work, cheap to reproduce exactly in any language.
 
-use super::{int, Kernel, Kind, ParamSpec, Params, Task};
+use super::{int, int_or, Kernel, Kind, ParamSpec, Params, Task};
 use std::sync::Arc;
 
 pub struct Spin;
@@ -37,6 +37,9 @@ impl Kernel for Spin {
         Ok(Arc::new(SpinTask {
             iters: int(params, "iters")? as u64,
         }))
+    }
+    fn task_cost_s(&self, params: &Params) -> f64 {
+        1.3e-9 * int_or(params, "iters", 10_000_000)
     }
 }
 

@@ -17,6 +17,19 @@ pub struct Meta {
     pub machine: Machine,
     pub workloads: Vec<Workload>,
     pub models: Vec<ModelInfo>,
+    /// Run order: `cells`, `interleaved` or `random`.
+    #[serde(default = "default_order")]
+    pub order: String,
+    /// `K/N` when this folder holds one `--shard` slice of the matrix.
+    #[serde(default)]
+    pub shard: Option<String>,
+    /// The shard folders `parabench merge` joined into this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<String>,
+}
+
+fn default_order() -> String {
+    "cells".into()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,6 +109,9 @@ impl Meta {
             machine: Machine::detect(),
             workloads: scenario.workloads.clone(),
             models,
+            order: scenario.order.as_str().into(),
+            shard: None,
+            merged_from: Vec::new(),
         }
     }
 

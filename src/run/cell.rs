@@ -24,6 +24,10 @@ pub struct CellRequest {
     pub cell: Cell,
     /// Measured runs start at this index (later than 0 after a failed cell process).
     pub first_repeat: u32,
+    /// ... and stop before this one (`None`: the cell's `repeats`). Interleaved and random
+    /// orders run one measured run per process.
+    #[serde(default)]
+    pub end_repeat: Option<u32>,
 }
 
 /// One measured run, as the cell process reports it.
@@ -88,7 +92,7 @@ pub fn cell_main() -> Result<(), String> {
         start(&mut out)?;
         let _ = measure(model, &job);
     }
-    for r in req.first_repeat..cell.repeats {
+    for r in req.first_repeat..req.end_repeat.unwrap_or(cell.repeats) {
         job.repeat = r;
         start(&mut out)?;
         let m = measure(model, &job);

@@ -7,7 +7,7 @@ pub mod progress;
 
 use crate::kernel::{self, Service};
 use crate::measure::{fork_exec_group, kill_group, ChildExit};
-use crate::plan::Cell;
+use crate::plan::{Cell, Slot};
 use cell::{CellRequest, Measured, CELL_COMMAND, START_LINE};
 use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError};
 use progress::Progress;
@@ -122,10 +122,12 @@ pub enum Ending {
     Interrupted,
 }
 
-/// Runs every cell; `sink` gets each row as soon as it exists (it writes and flushes runs.csv).
+/// Runs every slot of the plan (see [`crate::plan::schedule`]); `sink` gets each row as soon
+/// as it exists (it writes and flushes runs.csv).
 pub fn execute(
     scenario: &str,
     cells: &[Cell],
+    slots: &[Slot],
     earlier: &[RunRow],
     progress: &mut Progress,
     sink: &mut dyn FnMut(&RunRow) -> anyhow::Result<()>,
@@ -140,48 +142,58 @@ pub fn execute(
             reference.entry(key).or_insert((sum, r.model.clone()));
         }
     }
-    // The running service (e.g. the http kernel's server) of the current workload.
-    let mut service: Option<(String, Option<Service>)> = None;
-    for cell in cells {
-        if service.as_ref().map(|(w, _)| w) != Some(&cell.workload) {
-            drop(service.take()); // stops the previous workload's service first
+    // Running services (e.g. the http kernel's server) by workload. In cell order only the
+    // current workload's runs; interleaved orders keep each one up until the end.
+    let mut services: HashMap<String, Option<Service>> = HashMap::new();
+    for slot in slots {
+        let cell = &cells[slot.cell];
+        if !services.contains_key(&cell.workload) {
+            if slots.len() == cells.len() {
+                services.clear(); // stops the previous workload's service first
+            }
             let started = match kernel::find(&cell.kernel).filter(|_| cell.builtin_kernel) {
                 Some(k) => k.service(&cell.params).map_err(|e| {
                     anyhow::anyhow!("failed to start the `{}` kernel's service: {e}", k.name())
                 })?,
                 None => None,
             };
-            service = Some((cell.workload.clone(), started));
+            services.insert(cell.workload.clone(), started);
         }
         let mut cell = cell.clone();
-        if let Some((_, Some(s))) = &service {
+        if let Some(Some(s)) = services.get(&cell.workload) {
             cell.params.extend(s.params.clone());
         }
         let cell = &cell;
         progress.start_cell(cell);
         let mut rows = Vec::new();
-        let ending = run_cell(&exe, scenario, cell, &mut |mut row: RunRow| {
-            if let (true, Some(sum)) = (row.ok(), row.checksum) {
-                let key = (cell.workload.clone(), cell.tasks);
-                match reference.get(&key) {
-                    Some((expected, by)) if *expected != sum => {
-                        row.status = "mismatch".into();
-                        row.error = format!(
-                            "checksum {sum} differs from {expected} (first measured by model `{by}`): \
-                             the model did not run every task exactly once"
-                        );
-                    }
-                    Some(_) => {}
-                    None => {
-                        reference.insert(key, (sum, cell.model.clone()));
+        let ending = run_cell(
+            &exe,
+            scenario,
+            cell,
+            slot.repeats.clone(),
+            &mut |mut row: RunRow| {
+                if let (true, Some(sum)) = (row.ok(), row.checksum) {
+                    let key = (cell.workload.clone(), cell.tasks);
+                    match reference.get(&key) {
+                        Some((expected, by)) if *expected != sum => {
+                            row.status = "mismatch".into();
+                            row.error = format!(
+                                "checksum {sum} differs from {expected} (first measured by model `{by}`): \
+                                 the model did not run every task exactly once"
+                            );
+                        }
+                        Some(_) => {}
+                        None => {
+                            reference.insert(key, (sum, cell.model.clone()));
+                        }
                     }
                 }
-            }
-            sink(&row)?;
-            progress.run_done(&row);
-            rows.push(row);
-            Ok(())
-        })?;
+                sink(&row)?;
+                progress.run_done(&row);
+                rows.push(row);
+                Ok(())
+            },
+        )?;
         if ending == Ending::Interrupted {
             return Ok(ending);
         }
@@ -201,13 +213,16 @@ fn run_cell(
     exe: &std::path::Path,
     scenario: &str,
     cell: &Cell,
+    repeats: std::ops::Range<u32>,
     emit: &mut dyn FnMut(RunRow) -> anyhow::Result<()>,
 ) -> anyhow::Result<Ending> {
-    let mut next = 0;
-    while next < cell.repeats {
+    let mut next = repeats.start;
+    let end = repeats.end;
+    while next < end {
         let req = CellRequest {
             cell: cell.clone(),
             first_repeat: next,
+            end_repeat: Some(end),
         };
         let mut cmd = Command::new(exe);
         cmd.arg(CELL_COMMAND)
@@ -274,7 +289,7 @@ fn run_cell(
         if stopped {
             return Ok(Ending::Interrupted);
         }
-        if next < cell.repeats {
+        if next < end {
             let (kind, why) = if timed_out {
                 let t = cell.timeout_s.unwrap_or_default();
                 (

@@ -98,6 +98,8 @@ pub struct RawScenario {
     pub description: Option<String>,
     /// Interpreter for the built-in `py-*` models.
     pub python: Option<String>,
+    /// Run order: `cells`, `interleaved` or `random` (see [`crate::plan::Order`]).
+    pub order: Option<String>,
     pub matrix: Matrix,
     pub workloads: Vec<RawWorkload>,
     pub models: Vec<RawModel>,
@@ -117,7 +119,14 @@ pub struct RawWorkload {
 }
 
 pub const WORKLOAD_KEYS: &[&str] = &["name", "kernel", "tasks", "description"];
-pub const TOP_KEYS: &[&str] = &["name", "description", "python", "workload", "model"];
+pub const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "python",
+    "order",
+    "workload",
+    "model",
+];
 
 /// One `[[model]]` table: an external command run once per measured run.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -150,6 +159,7 @@ impl<'de> Deserialize<'de> for RawScenario {
                         "name" => s.name = Some(map.next_value()?),
                         "description" => s.description = Some(map.next_value()?),
                         "python" => s.python = Some(map.next_value()?),
+                        "order" => s.order = Some(map.next_value()?),
                         "workload" => s.workloads = map.next_value()?,
                         "model" => s.models = map.next_value()?,
                         _ => {

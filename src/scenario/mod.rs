@@ -31,6 +31,8 @@ pub struct Scenario {
     pub workloads: Vec<Workload>,
     /// External command models defined by `[[model]]` tables.
     pub commands: Vec<CommandModel>,
+    /// The order runs happen in (`order = ...`, or `--order`).
+    pub order: crate::plan::Order,
 }
 
 /// One workload with every matrix key resolved.

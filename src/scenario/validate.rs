@@ -98,6 +98,18 @@ impl Checker<'_> {
             }
             None => stem.to_string(),
         };
+        let order = match &raw.order {
+            None => crate::plan::Order::default(),
+            Some(o) => crate::plan::Order::parse(o).ok_or_else(|| {
+                self.err(&[key("order")], format!("unknown order `{o}`"))
+                    .with_help(format!(
+                        "{}order is `cells` (cell after cell, the default), `interleaved` (one run of every cell per round) or `random` (every run shuffled, seeded by the file)",
+                        crate::scenario::diag::did_you_mean(o, crate::plan::Order::NAMES.iter().copied())
+                            .map(|k| format!("did you mean `{k}`? "))
+                            .unwrap_or_default()
+                    ))
+            })?,
+        };
         let mut commands = self.commands(&raw)?;
         self.python_models(&raw, &mut commands)?;
         if raw.workloads.is_empty() {
@@ -125,6 +137,7 @@ impl Checker<'_> {
             sha256: sha256_hex(text),
             workloads,
             commands,
+            order,
         })
     }
 

@@ -1,0 +1,80 @@
+//! `results.json`: the whole run in one machine-readable file — every run and every cell, the
+//! machine, and the scenario as resolved (defaults filled, worker counts evaluated). Its shape
+//! is versioned by `schema_version`; fields are only ever added within a version.
+
+use super::meta::{Machine, ModelInfo, ScenarioInfo};
+use super::summary::SummaryRow;
+use super::{Exporter, RunData};
+use crate::run::RunRow;
+use crate::scenario::Workload;
+use serde::Serialize;
+
+/// Bumped when a field changes meaning or goes away.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Results<'a> {
+    schema_version: u32,
+    parabench_version: &'a str,
+    scenario: ResolvedScenario<'a>,
+    machine: &'a Machine,
+    run: RunInfo<'a>,
+    /// One entry per cell, as in summary.csv.
+    cells: &'a [SummaryRow],
+    /// One entry per measured run, as in runs.csv.
+    runs: &'a [RunRow],
+}
+
+#[derive(Serialize)]
+struct ResolvedScenario<'a> {
+    #[serde(flatten)]
+    info: &'a ScenarioInfo,
+    order: &'a str,
+    workloads: &'a [Workload],
+    models: &'a [ModelInfo],
+}
+
+#[derive(Serialize)]
+struct RunInfo<'a> {
+    command_line: &'a [String],
+    started_utc: &'a str,
+    finished_utc: Option<&'a str>,
+    ending: &'a str,
+    shard: Option<&'a str>,
+    merged_from: &'a [String],
+}
+
+pub struct ResultsJson;
+
+impl Exporter for ResultsJson {
+    fn file_name(&self) -> &'static str {
+        "results.json"
+    }
+    fn serialize(&self, data: &RunData) -> anyhow::Result<Vec<u8>> {
+        let m = &data.meta;
+        let results = Results {
+            schema_version: SCHEMA_VERSION,
+            parabench_version: &m.parabench_version,
+            scenario: ResolvedScenario {
+                info: &m.scenario,
+                order: &m.order,
+                workloads: &m.workloads,
+                models: &m.models,
+            },
+            machine: &m.machine,
+            run: RunInfo {
+                command_line: &m.command_line,
+                started_utc: &m.started_utc,
+                finished_utc: m.finished_utc.as_deref(),
+                ending: &m.ending,
+                shard: m.shard.as_deref(),
+                merged_from: &m.merged_from,
+            },
+            cells: &data.summary,
+            runs: &data.rows,
+        };
+        let mut v = serde_json::to_vec_pretty(&results)?;
+        v.push(b'\n');
+        Ok(v)
+    }
+}
