@@ -61,6 +61,21 @@ pub enum Command {
         #[arg(short, long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Print a JSON Schema of the scenario format, for editors (`#:schema` in the file).
+    #[command(
+        after_help = "Example: parabench schema > parabench.schema.json, then start the scenario file with\n\
+                      #:schema ./parabench.schema.json  (taplo / Even Better TOML complete and check keys)."
+    )]
+    Schema,
+    /// Write a commented starter scenario that runs as it is.
+    Init {
+        /// Where to write it.
+        #[arg(value_name = "PATH", default_value = "parabench.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
     /// (internal) Run one cell in an isolated process.
     #[command(name = "__cell", hide = true)]
     Cell,

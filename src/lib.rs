@@ -327,6 +327,33 @@ pub fn load_all(paths: &[std::path::PathBuf]) -> Result<Vec<Scenario>, Error> {
     Ok(out)
 }
 
+/// `parabench init`: writes the commented starter scenario to `path` (never over an existing
+/// file unless `force`).
+pub fn init(path: &Path, force: bool) -> Result<(), Error> {
+    if path.exists() && !force {
+        return Err(Error::Usage(format!(
+            "{} already exists; choose another path (parabench init my-bench.toml) or add --force to overwrite it",
+            path.display()
+        )));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::Usage(format!("cannot create the folder {}: {e}", dir.display()))
+        })?;
+    }
+    std::fs::write(path, scenario::STARTER)
+        .map_err(|e| Error::Usage(format!("cannot write {}: {e}", path.display())))?;
+    println!(
+        "wrote {p}\nnext: parabench run {p} --dry-run   (what would run)\n      parabench run {p}             (results in output/{stem}/)\n      parabench schema > {schema}   (editor completion via the #:schema line)",
+        p = path.display(),
+        stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("scenario"),
+        schema = path
+            .with_file_name("parabench.schema.json")
+            .display()
+    );
+    Ok(())
+}
+
 /// Reads a run folder's `meta.json` and `runs.csv` (as `plot`, `compare` and `merge` do) and
 /// recomputes its summary.
 pub fn load_run_dir(run_dir: &Path) -> Result<RunData, Error> {

@@ -36,6 +36,11 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }),
+        Command::Schema => {
+            println!("{}", parabench::scenario::schema::scenario_schema());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { path, force } => parabench::init(&path, force).map(|()| ExitCode::SUCCESS),
         Command::Cell => internal(parabench::run::cell::cell_main()),
         Command::Worker { kernel, params } => {
             internal(model::processes::worker_main(&kernel, &params))

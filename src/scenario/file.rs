@@ -31,7 +31,9 @@ pub const MATRIX_KEYS: &[&str] = &[
 ];
 
 /// Strong scaling keeps the total work fixed; weak scaling keeps the work per worker fixed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Scaling {
     #[default]
@@ -129,15 +131,17 @@ pub const TOP_KEYS: &[&str] = &[
 ];
 
 /// One `[[model]]` table: an external command run once per measured run.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawModel {
+    /// The model's name, as used in `models` lists.
     pub name: String,
     /// argv template; placeholders like `{workers}` are replaced per run.
     pub command: Vec<String>,
     /// Run through `sh -c` (the argv joined with spaces) instead of directly.
     #[serde(default)]
     pub shell: bool,
+    /// One line on what the model is, shown in the report.
     pub description: Option<String>,
 }
 

@@ -4,6 +4,7 @@
 
 pub mod diag;
 pub mod file;
+pub mod schema;
 mod validate;
 pub mod workers;
 
@@ -18,6 +19,9 @@ use std::path::{Path, PathBuf};
 /// The built-in demo, compiled in: it runs when `parabench run` gets no file, and doubles as
 /// the annotated example of the format.
 pub const DEMO: &str = include_str!("../../scenarios/demo.toml");
+
+/// The commented starter scenario `parabench init` writes.
+pub const STARTER: &str = include_str!("../../scenarios/starter.toml");
 
 /// A validated scenario, ready to plan.
 #[derive(Debug, Clone)]

@@ -11,11 +11,11 @@ use crate::model::{self, command};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const MAX_REPEATS: u32 = 100_000;
-const MAX_WARMUP: u32 = 10_000;
-const MAX_TASKS: u64 = 100_000_000;
+pub(crate) const MAX_REPEATS: u32 = 100_000;
+pub(crate) const MAX_WARMUP: u32 = 10_000;
+pub(crate) const MAX_TASKS: u64 = 100_000_000;
 /// A week: longer limits are typos (and would overflow timers).
-const MAX_TIMEOUT_S: f64 = 604_800.0;
+pub(crate) const MAX_TIMEOUT_S: f64 = 604_800.0;
 
 pub fn parse(
     file: &Path,
