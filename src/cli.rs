@@ -31,7 +31,7 @@ pub enum Command {
         /// Scenario files (TOML).
         #[arg(required = true, value_name = "SCENARIO")]
         scenarios: Vec<PathBuf>,
-        /// Accept more than 256 worker processes for the `processes` model.
+        /// Accept more than 256 worker processes (`processes`) or 4096 OS threads (thread models).
         #[arg(long)]
         force: bool,
     },
@@ -137,7 +137,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub resume: bool,
 
-    /// Accept more than 256 worker processes for the `processes` model.
+    /// Accept more than 256 worker processes (`processes`) or 4096 OS threads (thread models).
     #[arg(long)]
     pub force: bool,
 

@@ -2,9 +2,7 @@
 //! Names given here are checked like scenario names: unknown ones stop the run with exit 2.
 
 use crate::cli::RunArgs;
-use crate::scenario::{
-    diag::suggest, logical_cores, process_limit, workers, Scenario, MAX_PROCESSES,
-};
+use crate::scenario::{diag::suggest, logical_cores, process_limit, workers, Scenario};
 use crate::Error;
 
 pub fn apply(mut s: Scenario, args: &RunArgs) -> Result<Scenario, Error> {
@@ -73,9 +71,9 @@ pub fn apply(mut s: Scenario, args: &RunArgs) -> Result<Scenario, Error> {
         if let Some(list) = &workers {
             w.workers = list.clone();
             w.workers_spec = args.workers.clone().unwrap_or_default();
-            if let Some(problem) = process_limit(&w.workers, &w.models) {
+            if let Some((problem, limit)) = process_limit(&w.workers, &w.models) {
                 return Err(Error::Usage(format!(
-                    "--workers: {problem} in workload `{}`: use at most {MAX_PROCESSES}",
+                    "--workers: {problem} in workload `{}`: use at most {limit}, or pass --force if you mean it",
                     w.name
                 )));
             }

@@ -67,6 +67,8 @@ const VALUES: &[&str] = &[
     "257",
     "4096",
     "4097",
+    "100000",
+    "100001",
     "100000001",
     "9223372036854775807",
     "-9223372036854775808",
@@ -212,7 +214,7 @@ fn check(text: &str, result: Result<Scenario, ScenarioError>) -> Result<(), Test
                 prop_assert!(!w.models.is_empty());
                 prop_assert!(!w.workers.is_empty());
                 prop_assert!(w.workers.windows(2).all(|p| p[0] < p[1]), "{:?}", w.workers);
-                prop_assert!(w.workers.iter().all(|&n| (1..=4096).contains(&n)));
+                prop_assert!(w.workers.iter().all(|&n| (1..=100_000).contains(&n)));
                 prop_assert!(w.tasks >= 1 && w.repeats >= 1);
                 prop_assert!(!w.name.contains('/'));
             }

@@ -66,6 +66,19 @@ fn accepted(workers: &str, cells: usize) {
 }
 
 #[test]
+fn thread_models_stop_at_4096_threads_but_async_coroutines_go_further() {
+    // `validate_limited` uses the `threads` model.
+    refused("[4097]", "the `threads` model would start 4097 OS threads");
+    let tmp = tempdir();
+    let file = write_scenario(
+        tmp.path(),
+        "many.toml",
+        "workers = [10000]\nmodels = [\"async\"]\n\n[[workload]]\nname = \"n\"\nkernel = \"sleep\"\ntasks = 10000\n",
+    );
+    common::validate(&[&file]).expect_code(0);
+}
+
+#[test]
 fn ordinary_specs_pass_under_the_limits() {
     accepted("[1, 2]", 2);
     accepted("{ from = 1, to = 64, factor = 2 }", 7);
@@ -75,12 +88,12 @@ fn ordinary_specs_pass_under_the_limits() {
 
 #[test]
 fn large_but_representable_specs_are_refused() {
-    refused("[4097]", "above the limit of 4096");
-    refused("[9223372036854775807]", "above the limit of 4096");
-    refused("\"5000*cores\"", "above the limit of 4096");
+    refused("[100001]", "above the limit of 100000");
+    refused("[9223372036854775807]", "above the limit of 100000");
+    refused("\"200000*cores\"", "above the limit of 100000");
     refused(
-        "{ from = 1, to = 5000, step = 1000 }",
-        "above the limit of 4096",
+        "{ from = 1, to = 500000, step = 100000 }",
+        "above the limit of 100000",
     );
 }
 
@@ -88,7 +101,7 @@ fn large_but_representable_specs_are_refused() {
 fn a_range_to_a_huge_core_expression_is_refused_without_allocating_it() {
     refused(
         "{ from = 1, to = \"1000000000*cores\", step = 1 }",
-        "above the limit of 4096",
+        "above the limit of 100000",
     );
 }
 
@@ -110,9 +123,12 @@ fn a_huge_range_step_stops_the_range() {
 fn huge_core_expressions_are_refused() {
     refused(
         "[\"18446744073709551615*cores\"]",
-        "above the limit of 4096",
+        "above the limit of 100000",
     );
-    refused("[\"cores+9223372036854775807\"]", "above the limit of 4096");
+    refused(
+        "[\"cores+9223372036854775807\"]",
+        "above the limit of 100000",
+    );
 }
 
 #[test]

@@ -68,13 +68,35 @@ pub static FORCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool:
 /// Starting more worker processes than this is almost surely a mistake on any machine.
 pub const MAX_PROCESSES: u64 = 256;
 
-/// Why these worker counts are too many for the models (the `processes` model starts one
-/// process per worker), if they are.
-pub fn process_limit(workers: &[u64], models: &[String]) -> Option<String> {
+/// Starting more OS threads than this is almost surely a mistake too. Coroutines (`async`)
+/// are cheap and go up to the hard limit of [`workers::MAX_WORKERS`].
+pub const MAX_THREADS: u64 = 4096;
+
+/// Models that start one OS thread per worker.
+const THREAD_MODELS: &[&str] = &["threads", "rayon", "async-multi", "async-blocking"];
+
+/// Why these worker counts are too many for the models (`processes` starts one process per
+/// worker, the thread models one thread), if they are, and the limit that applies. `--force`
+/// lifts both.
+pub fn process_limit(workers: &[u64], models: &[String]) -> Option<(String, u64)> {
     let max = workers.last().copied().unwrap_or(1);
-    let forced = FORCE.load(std::sync::atomic::Ordering::Relaxed);
-    (!forced && max > MAX_PROCESSES && models.iter().any(|m| m == "processes"))
-        .then(|| format!("the `processes` model would start {max} processes"))
+    if FORCE.load(std::sync::atomic::Ordering::Relaxed) {
+        return None;
+    }
+    if max > MAX_PROCESSES && models.iter().any(|m| m == "processes") {
+        return Some((
+            format!("the `processes` model would start {max} processes"),
+            MAX_PROCESSES,
+        ));
+    }
+    let threads = models.iter().find(|m| THREAD_MODELS.contains(&m.as_str()));
+    match threads {
+        Some(m) if max > MAX_THREADS => Some((
+            format!("the `{m}` model would start {max} OS threads"),
+            MAX_THREADS,
+        )),
+        _ => None,
+    }
 }
 
 /// Logical cores this process may use (affinity-aware).

@@ -527,10 +527,10 @@ impl Checker<'_> {
         let workers = spec
             .resolve(self.cores)
             .map_err(|e| self.err(&workers_path, e))?;
-        if let Some(problem) = super::process_limit(&workers, &models) {
+        if let Some((problem, limit)) = super::process_limit(&workers, &models) {
             return Err(self.err(&workers_path, problem).with_help(format!(
-                "use at most {} workers for `processes` (or pass --force if you mean it)",
-                super::MAX_PROCESSES
+                "use at most {limit} workers for that model, or leave it out of this workload (e.g. `async` takes up to {} coroutines), or pass --force if you mean it",
+                super::workers::MAX_WORKERS
             )));
         }
 

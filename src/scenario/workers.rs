@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::fmt;
 
 /// Largest worker count anyone could mean; more is a typo, not a benchmark.
-pub const MAX_WORKERS: u64 = 4096;
+pub const MAX_WORKERS: u64 = 100_000;
 
 /// One worker count: an integer, or an expression over the core count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
