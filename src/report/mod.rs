@@ -53,16 +53,21 @@ pub fn write_all(dir: &RunDir, data: &RunData) -> anyhow::Result<()> {
     for e in EXPORTERS {
         dir.write(e.file_name(), &e.serialize(data)?)?;
     }
-    for w in &data.meta.workloads {
-        for c in chart::CHARTS {
-            let chart = c.build(data, w);
-            let stem = format!("{}.{}", w.name, c.suffix());
-            chart::render(
-                &chart,
-                &dir.file(&format!("{stem}.png")),
-                &dir.file(&format!("{stem}.svg")),
-            )?;
-        }
-    }
-    Ok(())
+    // Charts are independent of each other: draw them on every core.
+    use rayon::prelude::*;
+    let jobs: Vec<_> = data
+        .meta
+        .workloads
+        .iter()
+        .flat_map(|w| chart::CHARTS.iter().map(move |c| (w, c)))
+        .collect();
+    jobs.par_iter().try_for_each(|(w, c)| {
+        let chart = c.build(data, w);
+        let stem = format!("{}.{}", w.name, c.suffix());
+        chart::render(
+            &chart,
+            &dir.file(&format!("{stem}.png")),
+            &dir.file(&format!("{stem}.svg")),
+        )
+    })
 }
