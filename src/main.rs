@@ -26,6 +26,10 @@ fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Command::Plot { run_dir } => parabench::plot(&run_dir).map(|()| ExitCode::SUCCESS),
+        Command::Compare(args) => parabench::compare::compare(&args).map(|gate| match gate {
+            parabench::compare::Gate::Pass => ExitCode::SUCCESS,
+            parabench::compare::Gate::Regressed => ExitCode::from(1),
+        }),
         Command::Cell => internal(parabench::run::cell::cell_main()),
         Command::Worker { kernel, params } => {
             internal(model::processes::worker_main(&kernel, &params))
