@@ -64,7 +64,8 @@ pub enum Command {
     Worker { kernel: String, params: String },
 }
 
-const COMPARE_ABOUT: &str = "Compare two run folders cell by cell: BASE_DIR is the reference (e.g. a run \
+const COMPARE_ABOUT: &str =
+    "Compare two run folders cell by cell: BASE_DIR is the reference (e.g. a run \
     of the main branch), NEW_DIR the run to judge (e.g. of a pull request). A cell is one \
     (workload, model, workers); cells are matched by those three.\n\n\
     Compared per cell: the median time per run (change in %), speedup and efficiency (base -> \
@@ -97,11 +98,23 @@ pub struct CompareArgs {
 
     /// Smallest change in median time that counts, in percent: `5%` or `5` (five percent),
     /// `0.5%` (half a percent), `0` (any significant change).
-    #[arg(long, value_name = "PCT", default_value = "5%", value_parser = crate::compare::parse_threshold)]
+    #[arg(
+        long,
+        value_name = "PCT",
+        default_value = "5%",
+        allow_hyphen_values = true,
+        value_parser = crate::compare::parse_threshold
+    )]
     pub threshold: f64,
 
     /// Significance level of the rank test: a change counts only when p < ALPHA.
-    #[arg(long, value_name = "ALPHA", default_value = "0.05", value_parser = crate::compare::parse_alpha)]
+    #[arg(
+        long,
+        value_name = "ALPHA",
+        default_value = "0.05",
+        allow_hyphen_values = true,
+        value_parser = crate::compare::parse_alpha
+    )]
     pub alpha: f64,
 
     /// Output format on stdout.

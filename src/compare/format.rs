@@ -286,19 +286,18 @@ pub fn markdown(c: &Comparison, charts: &[String]) -> Result<String, std::fmt::E
     let n = c.counts();
     let mut s = String::new();
     writeln!(s, "## parabench compare\n")?;
-    writeln!(
-        s,
-        "**Result: {}** ({})\n",
-        result_line(c),
-        counts_line(&n)
-    )?;
+    writeln!(s, "**Result: {}** ({})\n", result_line(c), counts_line(&n))?;
     writeln!(s, "| | base | new |\n|---|---|---|")?;
     let row = |what: &str, f: &dyn Fn(&SideInfo) -> String| {
         format!("| {what} | {} | {} |\n", f(&c.base), f(&c.new))
     };
     s.push_str(&row("folder", &|x| format!("`{}`", x.dir)));
     s.push_str(&row("scenario", &|x| {
-        format!("{} (sha256 `{}`)", x.scenario, super::short(&x.scenario_sha256))
+        format!(
+            "{} (sha256 `{}`)",
+            x.scenario,
+            super::short(&x.scenario_sha256)
+        )
     }));
     s.push_str(&row("started", &|x| x.started_utc.clone()));
     s.push_str(&row("machine", &|x| {
@@ -340,10 +339,7 @@ pub fn markdown(c: &Comparison, charts: &[String]) -> Result<String, std::fmt::E
         }
     }
     if !charts.is_empty() {
-        writeln!(
-            s,
-            "### Speedup, base (dashed) vs new (solid)\n"
-        )?;
+        writeln!(s, "### Speedup, base (dashed) vs new (solid)\n")?;
         for name in charts {
             writeln!(s, "![{name}]({name})\n")?;
         }

@@ -500,10 +500,7 @@ pub fn judge(
     };
     (
         verdict,
-        format!(
-            "{size:.1}% {word}, p = {}, CIs apart",
-            format::p_value(p)
-        ),
+        format!("{size:.1}% {word}, p = {}, CIs apart", format::p_value(p)),
     )
 }
 
@@ -623,7 +620,10 @@ mod tests {
         let cases = [
             ((4.9, 0.001, 0.001, false), "within threshold (5%)"),
             ((-5.0, 0.001, 0.001, false), "within threshold (5%)"),
-            ((50.0, 0.1, 0.1, false), "too few runs for the rank test (3 + 3: p >= 0.100)"),
+            (
+                (50.0, 0.1, 0.1, false),
+                "too few runs for the rank test (3 + 3: p >= 0.100)",
+            ),
             ((50.0, 0.31, 0.008, false), "not significant (p = 0.310)"),
             ((50.0, 0.05, 0.008, false), "not significant (p = 0.050)"),
             ((50.0, 0.016, 0.008, true), "CIs overlap (p = 0.016)"),
@@ -640,8 +640,14 @@ mod tests {
             threshold_pct: 0.0,
             ..S
         };
-        assert_eq!(judge(0.5, 0.008, 0.008, false, (5, 5), &s).0, Verdict::Regressed);
-        assert_eq!(judge(0.0, 0.008, 0.008, false, (5, 5), &s).0, Verdict::Unchanged);
+        assert_eq!(
+            judge(0.5, 0.008, 0.008, false, (5, 5), &s).0,
+            Verdict::Regressed
+        );
+        assert_eq!(
+            judge(0.0, 0.008, 0.008, false, (5, 5), &s).0,
+            Verdict::Unchanged
+        );
     }
 
     #[test]
@@ -663,7 +669,10 @@ mod tests {
     fn alpha_must_be_a_small_probability() {
         assert_eq!(parse_alpha("0.01"), Ok(0.01));
         for bad in ["0", "0.6", "1", "-0.05", "5%", "x"] {
-            assert!(parse_alpha(bad).unwrap_err().contains("--alpha 0.05"), "{bad}");
+            assert!(
+                parse_alpha(bad).unwrap_err().contains("--alpha 0.05"),
+                "{bad}"
+            );
         }
     }
 

@@ -99,7 +99,9 @@ pub fn smallest_p(n1: usize, n2: usize) -> f64 {
 
 /// The fewest runs per side (equal sizes) for which the test can reach `alpha`.
 pub fn runs_needed(alpha: f64) -> usize {
-    (1..=1000).find(|&n| smallest_p(n, n) < alpha).unwrap_or(1000)
+    (1..=1000)
+        .find(|&n| smallest_p(n, n) < alpha)
+        .unwrap_or(1000)
 }
 
 /// Number of orderings giving each U = 0 ..= n1 n2 under the null hypothesis, from the
