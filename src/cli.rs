@@ -15,7 +15,8 @@ use std::path::PathBuf;
                   Start with `parabench run` (a built-in demo), then write a scenario file: see \
                   scenarios/demo.toml and the README.",
     after_help = "Exit codes: 0 all runs succeeded; 1 some run failed (all others are still written); \
-                  2 invalid scenario or command line; 130 interrupted."
+                  2 invalid scenario or command line; 130 interrupted. `compare` exits 1 when a \
+                  cell regressed (see `parabench compare --help`)."
 )]
 pub struct Cli {
     #[command(subcommand)]

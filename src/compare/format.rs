@@ -250,7 +250,13 @@ pub fn table(c: &Comparison) -> Result<String, std::fmt::Error> {
     writeln!(s, "parabench compare")?;
     writeln!(s, "  base: {}", side_line(&c.base))?;
     writeln!(s, "  new:  {}", side_line(&c.new))?;
-    writeln!(s, "  rule: {}\n", rule(c))?;
+    writeln!(
+        s,
+        "  rule: regressed = median time per run more than {}% slower, Mann-Whitney U p < {} \
+         and 95% CIs of the medians apart; improved = the same, faster\n",
+        format_pct(c.settings.threshold_pct),
+        c.settings.alpha
+    )?;
     writeln!(s, "{}\n", counts_line(&c.counts()))?;
     for w in &c.warnings {
         writeln!(s, "warning: {w}\n")?;
@@ -317,7 +323,7 @@ pub fn markdown(c: &Comparison, charts: &[String]) -> Result<String, std::fmt::E
                 "<details><summary><b>Unchanged ({})</b></summary>\n",
                 cells.len()
             )?;
-            writeln!(s, "{}</details>\n", Table::cells(&cells).markdown())?;
+            writeln!(s, "{}\n</details>\n", Table::cells(&cells).markdown())?;
             continue;
         }
         writeln!(s, "### {title} ({})\n", cells.len())?;
@@ -382,4 +388,144 @@ pub fn json(c: &Comparison) -> serde_json::Result<String> {
     let mut s = serde_json::to_string_pretty(&doc)?;
     s.push('\n');
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{CellStats, Settings};
+    use super::*;
+
+    fn stats(median_s: f64, speedup: f64, runs: usize) -> CellStats {
+        CellStats {
+            kernel: "primes".into(),
+            tasks: 16,
+            runs,
+            failed: 0,
+            time_source: "wall".into(),
+            median_s: Some(median_s),
+            ci_low_s: Some(median_s * 0.98),
+            ci_high_s: Some(median_s * 1.02),
+            speedup: Some(speedup),
+            efficiency: Some(speedup / 2.0),
+            baseline: "sequential@1".into(),
+        }
+    }
+
+    fn cell(model: &str, verdict: Verdict, reason: &str, base: f64, new: f64) -> CellComparison {
+        CellComparison {
+            workload: "primes".into(),
+            model: model.into(),
+            workers: 2,
+            verdict,
+            reason: reason.into(),
+            base: stats(base, 0.2 / base, 5),
+            new: stats(new, 0.2 / new, 5),
+            time_change_pct: Some((new / base - 1.0) * 100.0),
+            speedup_change_pct: Some((base / new - 1.0) * 100.0),
+            efficiency_change_pct: Some((base / new - 1.0) * 100.0),
+            p_value: Some(if verdict == Verdict::Unchanged {
+                0.69
+            } else {
+                2.0 / 252.0
+            }),
+            p_method: Some("exact"),
+            smallest_p: Some(2.0 / 252.0),
+            cis_overlap: Some(verdict == Verdict::Unchanged),
+            notes: vec![],
+        }
+    }
+
+    fn side(dir: &str) -> SideInfo {
+        SideInfo {
+            dir: dir.into(),
+            scenario: "demo".into(),
+            scenario_sha256: "b8ac2ce718f5defd4b0a5901711c6cfd95ce356613e074e66e16671c16de3310"
+                .into(),
+            started_utc: "2026-11-24T16:21:40Z".into(),
+            ending: "complete".into(),
+            parabench_version: "0.1.0".into(),
+            cpu_model: "AMD EPYC".into(),
+            logical_cores: 2,
+        }
+    }
+
+    fn sample() -> Comparison {
+        let mut tasks = cell(
+            "async",
+            Verdict::NotComparable,
+            "tasks changed 16 -> 32",
+            0.12,
+            0.24,
+        );
+        tasks.new.tasks = 32;
+        let mut noted = cell(
+            "rayon",
+            Verdict::Unchanged,
+            "not significant (p = 0.690)",
+            0.1,
+            0.103,
+        );
+        noted.notes.push("1 failed run(s) in new".into());
+        Comparison {
+            base: side("base/demo"),
+            new: side("new/demo"),
+            settings: Settings {
+                threshold_pct: 5.0,
+                alpha: 0.05,
+            },
+            cells: vec![
+                cell(
+                    "threads",
+                    Verdict::Regressed,
+                    "50.0% slower, p = 0.008, CIs apart",
+                    0.1,
+                    0.15,
+                ),
+                cell(
+                    "processes",
+                    Verdict::Improved,
+                    "20.0% faster, p = 0.008, CIs apart",
+                    0.1,
+                    0.08,
+                ),
+                noted,
+                tasks,
+            ],
+            only_in_base: vec![LoneCell {
+                workload: "primes".into(),
+                model: "async-multi".into(),
+                workers: 4,
+                stats: stats(0.07, 1.7, 5),
+            }],
+            only_in_new: vec![],
+            warnings: vec!["the scenario file changed between the runs (sha256 a -> b)".into()],
+        }
+    }
+
+    #[test]
+    fn table_snapshot() {
+        insta::assert_snapshot!(table(&sample()).unwrap());
+    }
+
+    #[test]
+    fn markdown_snapshot() {
+        insta::assert_snapshot!(markdown(&sample(), &["compare.primes.png".into()]).unwrap());
+    }
+
+    #[test]
+    fn json_snapshot() {
+        insta::assert_snapshot!(json(&sample()).unwrap());
+    }
+
+    #[test]
+    fn p_values_and_markdown_escaping() {
+        assert_eq!(p_value(0.0001), "<0.001");
+        assert_eq!(p_value(2.0 / 252.0), "0.008");
+        let t = Table {
+            header: vec!["a"],
+            right: vec![false],
+            rows: vec![vec!["x|y".into()]],
+        };
+        assert_eq!(t.markdown(), "| a |\n|---|\n| x\\|y |\n");
+    }
 }
