@@ -15,7 +15,8 @@ use std::path::PathBuf;
                   Start with `parabench run` (a built-in demo), then write a scenario file: see \
                   scenarios/demo.toml and the README.",
     after_help = "Exit codes: 0 all runs succeeded; 1 some run failed (all others are still written); \
-                  2 invalid scenario or command line; 130 interrupted."
+                  2 invalid scenario or command line; 130 interrupted. `compare` exits 1 when a \
+                  cell regressed (see `parabench compare --help`)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -76,12 +77,99 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Compare two run folders cell by cell: the CI regression gate (exit 1 on a regression).
+    #[command(
+        long_about = COMPARE_ABOUT,
+        after_help = "Exit codes: 0 no cell regressed; 1 at least one cell regressed (beyond the \
+                      threshold and significant); 2 a folder is missing or invalid, an option is \
+                      bad, or the chart folder cannot be written. The exit code is the same for \
+                      every --format.\n\n\
+                      In CI: parabench compare base/demo output/demo --format markdown >> \"$GITHUB_STEP_SUMMARY\""
+    )]
+    Compare(CompareArgs),
     /// (internal) Run one cell in an isolated process.
     #[command(name = "__cell", hide = true)]
     Cell,
     /// (internal) A worker process of the `processes` model.
     #[command(name = "__worker", hide = true)]
     Worker { kernel: String, params: String },
+}
+
+const COMPARE_ABOUT: &str =
+    "Compare two run folders cell by cell: BASE_DIR is the reference (e.g. a run \
+    of the main branch), NEW_DIR the run to judge (e.g. of a pull request). A cell is one \
+    (workload, model, workers); cells are matched by those three.\n\n\
+    Compared per cell: the median time per run (change in %), speedup and efficiency (base -> \
+    new), from the successful runs in each folder's runs.csv.\n\n\
+    Judged per cell: `regressed` when the median time grew by more than --threshold AND the \
+    change is significant, which takes both a two-sided Mann-Whitney U rank test on the runs' \
+    times with p < --alpha and 95% bootstrap confidence intervals of the two medians that do not \
+    overlap. `improved` is the same in the other direction; anything else is `unchanged` \
+    (within the threshold, not significant, or the intervals overlap). The rank test needs at \
+    least 4 runs per side to reach p < 0.05 (with 3 + 3 runs its smallest p is 0.1): cells with \
+    fewer are flagged, never judged.\n\n\
+    Reported, without changing the exit code: cells whose kernel, tasks, kernel parameters, \
+    scaling or time source differ (not comparable), cells without successful runs, and cells \
+    present in only one folder.\n\n\
+    Output on stdout: an aligned table (default), GitHub Markdown for PR comments and \
+    $GITHUB_STEP_SUMMARY, or JSON (with a schema_version). Charts of base vs new speedup per \
+    workload (compare.<workload>.png and .svg) and compare.md are written to NEW_DIR/compare/ \
+    unless --out or --no-charts say otherwise.";
+
+/// `parabench compare`'s options.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The reference run folder, e.g. output/demo of the main branch.
+    #[arg(value_name = "BASE_DIR")]
+    pub base: PathBuf,
+
+    /// The run folder to judge against it.
+    #[arg(value_name = "NEW_DIR")]
+    pub new: PathBuf,
+
+    /// Smallest change in median time that counts, in percent: `5%` or `5` (five percent),
+    /// `0.5%` (half a percent), `0` (any significant change).
+    #[arg(
+        long,
+        value_name = "PCT",
+        default_value = "5%",
+        allow_hyphen_values = true,
+        value_parser = crate::compare::parse_threshold
+    )]
+    pub threshold: f64,
+
+    /// Significance level of the rank test: a change counts only when p < ALPHA.
+    #[arg(
+        long,
+        value_name = "ALPHA",
+        default_value = "0.05",
+        allow_hyphen_values = true,
+        value_parser = crate::compare::parse_alpha
+    )]
+    pub alpha: f64,
+
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+    pub format: CompareFormat,
+
+    /// Folder for the charts and compare.md [default: NEW_DIR/compare].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Write no charts and no compare.md (stdout only).
+    #[arg(long)]
+    pub no_charts: bool,
+}
+
+/// How `parabench compare` prints its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    /// Aligned plain-text tables.
+    Table,
+    /// GitHub-flavoured Markdown (PR comments, $GITHUB_STEP_SUMMARY).
+    Markdown,
+    /// JSON with a `schema_version` (documented in the README).
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

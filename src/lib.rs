@@ -3,6 +3,7 @@
 //! tidy CSV, a Markdown report and speedup charts. The whole pipeline is [`run_scenario`].
 
 pub mod cli;
+pub mod compare;
 pub mod kernel;
 pub mod measure;
 pub mod merge;
@@ -360,7 +361,7 @@ pub fn load_run_dir(run_dir: &Path) -> Result<RunData, Error> {
     let meta_path = run_dir.join("meta.json");
     let text = std::fs::read_to_string(&meta_path).map_err(|e| {
         Error::Usage(format!(
-            "{} is not a parabench run folder: cannot read {}: {e}",
+            "{} is not a parabench run folder: cannot read {}: {e}; give a folder written by `parabench run` (it holds meta.json and runs.csv)",
             run_dir.display(),
             meta_path.display()
         ))

@@ -41,6 +41,10 @@ fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { path, force } => parabench::init(&path, force).map(|()| ExitCode::SUCCESS),
+        Command::Compare(args) => parabench::compare::compare(&args).map(|gate| match gate {
+            parabench::compare::Gate::Pass => ExitCode::SUCCESS,
+            parabench::compare::Gate::Regressed => ExitCode::from(1),
+        }),
         Command::Cell => internal(parabench::run::cell::cell_main()),
         Command::Worker { kernel, params } => {
             internal(model::processes::worker_main(&kernel, &params))

@@ -10,7 +10,7 @@ use std::path::Path;
 
 const SCENARIO: &str = r#"
 name = "suite"
-repeats = 3
+repeats = 4
 warmup = 0
 workers = [1, 2]
 models = ["sequential", "threads", "rayon", "processes"]
@@ -95,7 +95,7 @@ fn two_shards_merged_equal_one_run() {
     let out = merge(&[&a.join("suite"), &b.join("suite")], &merged);
     out.expect_code(0);
     assert!(
-        out.stdout.contains("36 runs in 12 cells"),
+        out.stdout.contains("48 runs in 12 cells"),
         "{}",
         out.describe()
     );
@@ -130,13 +130,44 @@ fn two_shards_merged_equal_one_run() {
         serde_json::from_str(&std::fs::read_to_string(merged.join("results.json")).unwrap())
             .unwrap();
     assert_eq!(results["schema_version"], 1);
-    assert_eq!(results["runs"].as_array().unwrap().len(), 36);
+    assert_eq!(results["runs"].as_array().unwrap().len(), 48);
     assert_eq!(results["cells"].as_array().unwrap().len(), 12);
     assert_eq!(results["run"]["merged_from"].as_array().unwrap().len(), 2);
     assert_eq!(results["run"]["ending"], "complete");
     assert!(results["run"]["shard"].is_null());
     let shard_meta = std::fs::read_to_string(a.join("suite/meta.json")).unwrap();
     assert!(shard_meta.contains("\"shard\": \"1/2\""), "{shard_meta}");
+
+    // The gate of the CI recipe: the merged run against itself passes ...
+    let compare = |base: &Path, new: &Path| {
+        let mut cmd = parabench();
+        cmd.arg("compare").arg(base).arg(new).arg("--no-charts");
+        run(cmd)
+    };
+    compare(&merged, &merged).expect_code(0);
+    // ... and against a copy where `threads` took 1.5 times as long, it fails.
+    let slowed = tmp.path().join("slowed/suite");
+    std::fs::create_dir_all(&slowed).unwrap();
+    std::fs::copy(merged.join("meta.json"), slowed.join("meta.json")).unwrap();
+    let mut reader = csv::Reader::from_path(merged.join("runs.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let wall = header.iter().position(|h| h == "wall_s").unwrap();
+    let model = header.iter().position(|h| h == "model").unwrap();
+    let mut writer = csv::Writer::from_path(slowed.join("runs.csv")).unwrap();
+    writer.write_record(&header).unwrap();
+    for rec in reader.records() {
+        let rec = rec.unwrap();
+        let mut fields: Vec<String> = rec.iter().map(String::from).collect();
+        if fields[model] == "threads" {
+            let t: f64 = fields[wall].parse().unwrap();
+            fields[wall] = (t * 1.5).to_string();
+        }
+        writer.write_record(&fields).unwrap();
+    }
+    writer.flush().unwrap();
+    let gate = compare(&merged, &slowed);
+    gate.expect_code(1);
+    assert!(gate.stdout.contains("threads"), "{}", gate.describe());
 }
 
 #[test]

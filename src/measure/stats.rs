@@ -36,7 +36,7 @@ pub fn summarize(xs: &[f64], seed: u64) -> Option<Summary> {
     } else {
         0.0
     };
-    let (ci_low, ci_high) = bootstrap(&[&v], seed, |s| median_of(s[0]));
+    let (ci_low, ci_high) = bootstrap(&[&v], seed, |s| quantile(&s[0], 0.5));
     let (q1, q3) = (quantile(&v, 0.25), quantile(&v, 0.75));
     let iqr = q3 - q1;
     let (lo, hi) = (q1 - 1.5 * iqr, q3 + 1.5 * iqr);
@@ -71,7 +71,7 @@ pub fn speedup(reference: &[f64], runs: &[f64], factor: f64, seed: u64) -> Optio
     }
     let point = factor * median_of(&r) / median_of(&x);
     let (lo, hi) = bootstrap(&[&r, &x], seed, |s| {
-        factor * median_of(s[0]) / median_of(s[1])
+        factor * quantile(&s[0], 0.5) / quantile(&s[1], 0.5)
     });
     Some((point, lo, hi))
 }
@@ -101,11 +101,13 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
-/// Percentile bootstrap: resample every sample with replacement, apply `stat`, and take the
-/// 2.5% and 97.5% quantiles of the results. Seeded, so reruns give identical intervals.
-fn bootstrap(samples: &[&[f64]], seed: u64, stat: impl Fn(&[&[f64]]) -> f64) -> (f64, f64) {
+/// Percentile bootstrap: resample every sample with replacement, apply `stat` (which gets
+/// each resample sorted), and take the 2.5% and 97.5% quantiles of the results. Seeded, so
+/// reruns give identical intervals. Resamples are sorted in place in reused buffers: this
+/// loop is most of the time `compare` and `plot` take on large runs.
+fn bootstrap(samples: &[&[f64]], seed: u64, stat: impl Fn(&[Vec<f64>]) -> f64) -> (f64, f64) {
     if samples.iter().all(|s| s.len() <= 1) {
-        let v = stat(samples);
+        let v = stat(&samples.iter().map(|s| s.to_vec()).collect::<Vec<_>>());
         return (v, v);
     }
     let mut rng = SplitMix(seed);
@@ -116,9 +118,9 @@ fn bootstrap(samples: &[&[f64]], seed: u64, stat: impl Fn(&[&[f64]]) -> f64) -> 
             for slot in buf.iter_mut() {
                 *slot = s[(rng.next() % s.len() as u64) as usize];
             }
+            buf.sort_unstable_by(f64::total_cmp);
         }
-        let views: Vec<&[f64]> = bufs.iter().map(|b| b.as_slice()).collect();
-        stats.push(stat(&views));
+        stats.push(stat(&bufs));
     }
     stats.sort_by(f64::total_cmp);
     (quantile(&stats, 0.025), quantile(&stats, 0.975))

@@ -8,6 +8,7 @@ use crate::report::meta::Meta;
 use crate::run::RunRow;
 use crate::scenario::Scaling;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// One row of `summary.csv`. Field order is the column order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,22 +49,33 @@ pub struct SummaryRow {
 
 /// Computes the summary of every cell present in `rows`, in plan order.
 pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
+    // Rows by cell and worker counts by (workload, model), indexed in one pass: scanning every
+    // row for every cell made runs of 1,000 cells slow to summarise.
+    let mut by_cell: HashMap<(&str, &str, u64), Vec<&RunRow>> = HashMap::new();
+    for r in rows {
+        by_cell
+            .entry((&r.workload, &r.model, r.workers))
+            .or_default()
+            .push(r);
+    }
+    let mut by_model: HashMap<(&str, &str), Vec<u64>> = HashMap::new();
+    for &(w, m, n) in by_cell.keys() {
+        by_model.entry((w, m)).or_default().push(n);
+    }
+    by_model.values_mut().for_each(|v| v.sort_unstable());
     let mut out = Vec::new();
     for w in &meta.workloads {
         let of = |model: &str, workers: u64| -> Vec<&RunRow> {
-            rows.iter()
-                .filter(|r| r.workload == w.name && r.model == model && r.workers == workers)
-                .collect()
+            by_cell
+                .get(&(w.name.as_str(), model, workers))
+                .cloned()
+                .unwrap_or_default()
         };
         let counts = |model: &str| -> Vec<u64> {
-            let mut v: Vec<u64> = rows
-                .iter()
-                .filter(|r| r.workload == w.name && r.model == model)
-                .map(|r| r.workers)
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
+            by_model
+                .get(&(w.name.as_str(), model))
+                .cloned()
+                .unwrap_or_default()
         };
         let ok_times = |cell: &[&RunRow]| -> Vec<f64> {
             cell.iter().filter(|r| r.ok()).map(|r| r.time_s()).collect()

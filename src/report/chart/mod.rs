@@ -40,6 +40,19 @@ pub struct Series {
     /// Stable colour for this series across every chart of a run (see [`render::color`]).
     pub color_index: usize,
     pub points: Vec<Point>,
+    /// How its line and markers are drawn (solid unless said otherwise).
+    pub style: SeriesStyle,
+}
+
+/// How a series is drawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SeriesStyle {
+    /// Solid line, filled markers: the data the chart is about.
+    #[default]
+    Solid,
+    /// Dashed line, hollow markers: data shown for reference beside it (e.g. the base run of
+    /// a comparison, drawn in the same colour as its new run).
+    Dashed,
 }
 
 /// One measured point, with an optional confidence interval drawn as an error bar.
@@ -100,6 +113,7 @@ fn by_model(
                         label: m.clone(),
                         color_index: data.meta.model_index(m),
                         points,
+                        style: SeriesStyle::Solid,
                     },
                     m.clone(),
                 )
@@ -121,14 +135,14 @@ fn x_values(series: &[(Series, String)], data: &RunData) -> Vec<f64> {
 }
 
 /// A log axis reads better once the counts span a factor of 8 or more.
-fn wide(xs: &[f64]) -> bool {
+pub(crate) fn wide(xs: &[f64]) -> bool {
     match (xs.first(), xs.last()) {
         (Some(&a), Some(&b)) if a > 0.0 => b / a >= 8.0,
         _ => false,
     }
 }
 
-fn core_marker(data: &RunData) -> (f64, String) {
+pub(crate) fn core_marker(data: &RunData) -> (f64, String) {
     let m = &data.meta.machine;
     let label = match m.physical_cores {
         Some(p) if p != m.logical_cores => {
@@ -140,7 +154,7 @@ fn core_marker(data: &RunData) -> (f64, String) {
 }
 
 /// "kernel primes (limit=50000), 16 tasks, strong scaling".
-fn workload_line(w: &Workload) -> String {
+pub(crate) fn workload_line(w: &Workload) -> String {
     let params: Vec<String> = w.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let params = if params.is_empty() {
         String::new()

@@ -16,7 +16,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{register_font, FontDesc, FontFamily, FontStyle, FontTransform};
 
-use super::Chart;
+use super::{Chart, SeriesStyle};
 
 /// Image size in pixels (PNG) and in user units (SVG).
 const WIDTH: u32 = 1200;
@@ -213,6 +213,7 @@ type Polyline = Vec<Vec<(f64, f64)>>;
 struct PlannedSeries {
     label: String,
     color: RGBColor,
+    style: SeriesStyle,
     /// Runs of consecutive drawable points; a skipped (non-finite) point breaks the line.
     runs: Polyline,
     /// Error bars: (x, low, y, high).
@@ -264,6 +265,7 @@ impl Plan {
             series.push(PlannedSeries {
                 label: s.label.clone(),
                 color: color(s.color_index),
+                style: s.style,
                 runs,
                 bars,
             });
@@ -1067,8 +1069,16 @@ impl Ranged for AxisCoord {
 /// What a legend entry shows next to its label.
 #[derive(Clone, Copy)]
 enum LegendSample {
-    Series(RGBColor),
+    Series(RGBColor, SeriesStyle),
     Reference,
+}
+
+/// A data point's marker: filled for solid series, a ring for dashed ones.
+fn point_marker(c: RGBColor, style: SeriesStyle) -> Circle<(i32, i32), i32> {
+    match style {
+        SeriesStyle::Solid => Circle::new((0, 0), POINT_RADIUS, c.filled()),
+        SeriesStyle::Dashed => Circle::new((0, 0), POINT_RADIUS - 1, c.stroke_width(2)),
+    }
 }
 
 fn draw_chart<DB>(root: &DrawingArea<DB, Shift>, chart: &Chart, plan: &Plan, pen: Pen) -> Result<()>
@@ -1125,7 +1135,7 @@ where
     let mut entries: Vec<(&str, LegendSample)> = plan
         .series
         .iter()
-        .map(|s| (s.label.as_str(), LegendSample::Series(s.color)))
+        .map(|s| (s.label.as_str(), LegendSample::Series(s.color, s.style)))
         .collect();
     if let Some((label, _)) = &plan.reference {
         entries.push((label.as_str(), LegendSample::Reference));
@@ -1236,19 +1246,24 @@ where
     }
     for s in &plan.series {
         for run in &s.runs {
-            cc.draw_series(LineSeries::new(
-                run.iter().copied(),
-                s.color.stroke_width(LINE_WIDTH),
-            ))?;
+            let line = s.color.stroke_width(LINE_WIDTH);
+            match s.style {
+                SeriesStyle::Solid => {
+                    cc.draw_series(LineSeries::new(run.iter().copied(), line))?;
+                }
+                SeriesStyle::Dashed => {
+                    cc.draw_series(DashedLineSeries::new(run.iter().copied(), 12, 8, line))?;
+                }
+            }
         }
     }
     for s in &plan.series {
-        let c = s.color;
+        let (c, style) = (s.color, s.style);
         for run in &s.runs {
             cc.draw_series(run.iter().map(|&p| {
                 EmptyElement::at(p)
                     + Circle::new((0, 0), POINT_RADIUS + 1, WHITE.filled())
-                    + Circle::new((0, 0), POINT_RADIUS, c.filled())
+                    + point_marker(c, style)
             }))?;
         }
     }
@@ -1305,12 +1320,18 @@ fn draw_legend<DB: DrawingBackend>(
         let y = y0 + LEGEND_MARGIN + line_height * i as i32 + line_height / 2;
         let x = x0 + LEGEND_MARGIN;
         match *sample {
-            LegendSample::Series(c) => {
-                root.draw(&PathElement::new(
-                    vec![(x, y), (x + 32, y)],
-                    c.stroke_width(LINE_WIDTH),
-                ))?;
-                root.draw(&Circle::new((x + 16, y), POINT_RADIUS, c.filled()))?;
+            LegendSample::Series(c, style) => {
+                let pieces: &[(i32, i32)] = match style {
+                    SeriesStyle::Solid => &[(0, 32)],
+                    SeriesStyle::Dashed => &[(0, 9), (23, 32)],
+                };
+                for &(a, b) in pieces {
+                    root.draw(&PathElement::new(
+                        vec![(x + a, y), (x + b, y)],
+                        c.stroke_width(LINE_WIDTH),
+                    ))?;
+                }
+                root.draw(&(EmptyElement::at((x + 16, y)) + point_marker(c, style)))?;
             }
             LegendSample::Reference => {
                 for (a, b) in [(0, 10), (16, 26), (32, 34)] {
@@ -1364,11 +1385,13 @@ mod tests {
                     label: "threads".into(),
                     color_index: 0,
                     points: threads,
+                    style: SeriesStyle::Solid,
                 },
                 Series {
                     label: "async (tokio)".into(),
                     color_index: 1,
                     points: asyncs,
+                    style: SeriesStyle::Solid,
                 },
             ],
             reference: Some(Reference {
@@ -1492,6 +1515,7 @@ mod tests {
             label: "s".into(),
             color_index: 3,
             points,
+            style: SeriesStyle::Solid,
         }]
     }
 
@@ -1631,6 +1655,20 @@ mod tests {
         let (t, light) = log_ticks(0.001, 10.0, None, 550.0);
         assert_eq!(t, [0.001, 0.01, 0.1, 1.0, 10.0]);
         assert!(light.contains(&0.02));
+    }
+
+    #[test]
+    fn dashed_series_render_beside_solid_ones() {
+        let mut c = sample_chart();
+        let mut base = c.series[0].clone();
+        base.label = "threads (base)".into();
+        base.style = SeriesStyle::Dashed;
+        c.series.push(base);
+        let dir = tempfile::tempdir().unwrap();
+        let (png, svg) = render_to(dir.path(), "dashed", &c);
+        assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+        let text = fs::read_to_string(&svg).unwrap();
+        assert!(text.contains("threads (base)"));
     }
 
     #[test]

@@ -1,0 +1,112 @@
+//! `compare.<workload>.{png,svg}`: speedup vs workers of the base run (dashed lines, hollow
+//! markers) and the new run (solid) per model, in the model's usual colour, with the ideal
+//! line and the core count. Built as a [`Chart`] and drawn by the one renderer.
+
+use super::Comparison;
+use crate::report::chart::{self, Chart, Point, Reference, Series, SeriesStyle};
+use crate::report::RunData;
+use crate::scenario::Workload;
+
+/// One chart per workload of either run (the new run's order first), with its workload name.
+pub fn build(c: &Comparison, base: &RunData, new: &RunData) -> Vec<(String, Chart)> {
+    let mut workloads: Vec<&Workload> = new.meta.workloads.iter().collect();
+    for w in &base.meta.workloads {
+        if !workloads.iter().any(|x| x.name == w.name) {
+            workloads.push(w);
+        }
+    }
+    // Colours follow the new run's model order (as in its own charts), then the base's extras.
+    let mut models: Vec<&str> = new.meta.models.iter().map(|m| m.name.as_str()).collect();
+    for m in &base.meta.models {
+        if !models.contains(&m.name.as_str()) {
+            models.push(&m.name);
+        }
+    }
+    workloads
+        .into_iter()
+        .map(|w| (w.name.clone(), workload_chart(c, base, new, w, &models)))
+        .collect()
+}
+
+fn workload_chart(
+    c: &Comparison,
+    base: &RunData,
+    new: &RunData,
+    w: &Workload,
+    all_models: &[&str],
+) -> Chart {
+    let points = |data: &RunData, model: &str| -> Vec<Point> {
+        data.summary
+            .iter()
+            .filter(|r| r.workload == w.name && r.model == model)
+            .filter_map(|r| {
+                Some(Point {
+                    x: r.workers as f64,
+                    y: r.speedup?,
+                    ci: r.speedup_ci_low.zip(r.speedup_ci_high),
+                })
+            })
+            .collect()
+    };
+    let mut series = Vec::new();
+    for (i, &m) in all_models.iter().enumerate() {
+        for (data, side, style) in [
+            (base, "base", SeriesStyle::Dashed),
+            (new, "new", SeriesStyle::Solid),
+        ] {
+            let points = points(data, m);
+            if !points.is_empty() {
+                series.push(Series {
+                    label: format!("{m} ({side})"),
+                    color_index: i,
+                    points,
+                    style,
+                });
+            }
+        }
+    }
+    let mut xs: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.x))
+        .chain(std::iter::once(new.meta.machine.logical_cores as f64))
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    // Ideal: speedup grows with workers / reference workers (of the new run's baseline).
+    let ref_workers = new
+        .summary
+        .iter()
+        .chain(&base.summary)
+        .find(|r| r.workload == w.name && r.speedup.is_some())
+        .and_then(|r| r.baseline.rsplit_once('@'))
+        .and_then(|(_, n)| n.parse::<f64>().ok())
+        .unwrap_or(1.0);
+    let reference = (!xs.is_empty()).then(|| Reference {
+        label: "ideal (linear)".into(),
+        points: xs.iter().map(|&x| (x, x / ref_workers)).collect(),
+    });
+    let baseline = match &w.baseline {
+        Some(b) => format!("baseline: {b}"),
+        None => "baseline: each model at its fewest workers".into(),
+    };
+    Chart {
+        title: format!(
+            "{}: speedup, base {} vs new {}",
+            w.name, c.base.dir, c.new.dir
+        ),
+        subtitle: format!(
+            "{} - {baseline} - dashed: base, solid: new - higher is better",
+            chart::workload_line(w)
+        ),
+        x_label: "workers".into(),
+        y_label: match w.scaling {
+            crate::scenario::Scaling::Strong => "speedup (x)".into(),
+            crate::scenario::Scaling::Weak => "scaled speedup (x, weak scaling)".into(),
+        },
+        x_log: chart::wide(&xs),
+        y_log: false,
+        series,
+        reference,
+        marker: Some(chart::core_marker(new)),
+    }
+}
