@@ -297,9 +297,13 @@ fn report_md_has_a_section_and_table_per_workload() {
             .lines()
             .filter(|l| l.starts_with(&format!("| {m} | ")))
             .count();
-        let per_workload = if *m == "sequential" { 1 } else { 2 };
+        // Its cells, plus one row in each workload's scaling-fits table.
+        let per_workload = if *m == "sequential" { 1 } else { 2 } + 1;
         assert_eq!(rows, 3 * per_workload, "table rows of {m}");
     }
+    assert_eq!(report.matches("**Scaling fits.**").count(), 3);
+    assert!(report.contains("| sequential | 1 | - | "));
+    assert!(report.contains("not fitted: runs at a fixed worker count"));
     assert!(!report.contains("## Failed runs"));
 }
 
@@ -319,7 +323,11 @@ fn plot_redraws_summary_report_and_charts_from_the_csv() {
     copy_dir(native_dir(), &copy);
     let summary_before = std::fs::read_to_string(copy.join("summary.csv")).unwrap();
     let report_before = std::fs::read_to_string(copy.join("report.md")).unwrap();
-    let mut removed = vec!["summary.csv".to_string(), "report.md".to_string()];
+    let mut removed = vec![
+        "summary.csv".to_string(),
+        "fits.csv".to_string(),
+        "report.md".to_string(),
+    ];
     for (w, _, _) in NATIVE_CHECKSUMS {
         for kind in ["speedup", "time", "efficiency", "memory", "cpu"] {
             for ext in ["png", "svg"] {
@@ -440,6 +448,46 @@ fn scripted_timings_give_exactly_computable_statistics() {
     let models = meta["models"].as_array().unwrap();
     assert_eq!(models.len(), 2);
     assert!(models[0]["command"].is_array());
+
+    // Speedups of exactly 1, 2, 4 and half that: both laws see perfect scaling, gamma 1 and
+    // 0.5, and with 10 tasks the predictions stop at 10 workers.
+    let fits = Csv::read(&dir.join("fits.csv"));
+    assert_eq!(fits.rows.len(), 2);
+    for (model, gamma) in [("scripted", 1.0), ("scripted-slow", 0.5)] {
+        let rows = fits.filter(&[("model", model)]);
+        let r = rows[0];
+        assert_eq!(r["status"], "fitted", "{r:?}");
+        assert_eq!(r["reason"], "");
+        assert_eq!(r["points"], "3");
+        assert_eq!(r["horizon_workers"], "10");
+        assert_eq!(r["usl_peak_workers"], "", "kappa = 0: no peak");
+        assert_eq!(r["amdahl_max_speedup"], "", "s = 0: no limit");
+        for (col, want) in [
+            ("usl_gamma", gamma),
+            ("usl_sigma", 0.0),
+            ("usl_kappa", 0.0),
+            ("amdahl_gamma", gamma),
+            ("amdahl_serial_fraction", 0.0),
+            ("usl_speedup_at_horizon", 10.0 * gamma),
+            ("usl_rms_rel_error", 0.0),
+        ] {
+            let got = num(r, col);
+            assert!(
+                (got - want).abs() < 1e-9,
+                "{model} {col}: got {got}, want {want}"
+            );
+        }
+    }
+    assert!(report.contains("**Scaling fits.**"), "{report}");
+    assert!(report.contains("| scripted | 3 (1-4) | 0 | unbounded (s = 0) | 0 | 0 | no peak (κ = 0) | - | 10.00x | "), "{report}");
+    assert!(
+        report.contains("Predictions stop at 10 workers"),
+        "{report}"
+    );
+    let svg = std::fs::read_to_string(dir.join("fake-work.speedup.svg")).unwrap();
+    assert!(svg.contains("USL fit (prediction)"));
+    assert!(svg.contains("prediction"));
+    assert!(svg.contains("ideal (linear)"));
 }
 
 #[test]

@@ -108,5 +108,6 @@ fn workload_chart(
         series,
         reference,
         marker: Some(chart::core_marker(new)),
+        fits: None,
     }
 }

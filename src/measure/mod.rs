@@ -1,6 +1,7 @@
 //! Measuring: process resource usage (getrusage, wait4) and child spawning with fork+exec
-//! semantics. Statistics over runs live in [`stats`].
+//! semantics. Statistics over runs live in [`stats`], scaling-law fits in [`fit`].
 
+pub mod fit;
 pub mod stats;
 
 use std::io;

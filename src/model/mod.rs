@@ -32,6 +32,17 @@ pub fn find(name: &str) -> Option<&'static dyn Model> {
     MODELS.iter().copied().find(|m| m.name() == name)
 }
 
+/// The worker count a built-in or shipped CPython model always runs at, if it ignores the
+/// count (`sequential`, `py-sequential`).
+pub fn fixed_workers(name: &str) -> Option<u64> {
+    find(name).and_then(|m| m.fixed_workers()).or_else(|| {
+        python::PY_MODELS
+            .iter()
+            .any(|(n, kind, _)| *n == name && *kind == "sequential")
+            .then_some(1)
+    })
+}
+
 /// Names of all built-in models, for defaults and "expected one of" messages.
 pub fn names() -> Vec<&'static str> {
     MODELS.iter().map(|m| m.name()).collect()

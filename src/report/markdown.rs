@@ -1,8 +1,8 @@
-//! `report.md`: machine and run facts, then per workload its charts and a table of cells,
-//! then any failed runs — ready to paste into a post or a PR comment.
+//! `report.md`: machine and run facts, then per workload its charts, a table of cells and the
+//! scaling fits, then any failed runs — ready to paste into a post or a PR comment.
 
 use super::chart::CHARTS;
-use super::{Exporter, RunData};
+use super::{fits, Exporter, RunData};
 use std::fmt::Write;
 
 pub struct Markdown;
@@ -200,6 +200,7 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
             writeln!(s, "\nTimes of command models are the programs' own `elapsed_s` (interpreter start-up excluded); parabench's wall time is in runs.csv.")?;
         }
         writeln!(s)?;
+        scaling_fits(&mut s, data, w)?;
     }
 
     let failed: Vec<_> = data.rows.iter().filter(|r| !r.ok()).collect();
@@ -223,6 +224,140 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         }
         writeln!(s)?;
     }
-    writeln!(s, "Files: `runs.csv` (one row per run), `summary.csv` (one row per cell), `meta.json` (machine and scenario).")?;
+    writeln!(s, "Files: `runs.csv` (one row per run), `summary.csv` (one row per cell), `fits.csv` (scaling fits per workload and model), `meta.json` (machine and scenario).")?;
     Ok(s)
+}
+
+/// A fitted parameter: 3 decimals, or 2 significant digits when smaller than 0.01.
+fn param(v: f64) -> String {
+    if v == 0.0 {
+        "0".into()
+    } else if v.abs() >= 0.01 {
+        format!("{v:.3}")
+    } else {
+        format!("{v:.1e}")
+    }
+}
+
+fn times(v: f64) -> String {
+    format!("{v:.2}x")
+}
+
+/// How far a fitted law is from the points: rms relative error, or "exact" when it has as many
+/// parameters as points and so could not miss.
+fn error(q: &crate::measure::fit::Quality) -> String {
+    if q.exact() {
+        "exact".into()
+    } else {
+        format!("{:.1}%", q.rms_rel * 100.0)
+    }
+}
+
+/// The "Scaling fits" table of one workload, with what its numbers mean.
+fn scaling_fits(s: &mut String, data: &RunData, w: &crate::scenario::Workload) -> std::fmt::Result {
+    let fits = fits::for_workload(data, w);
+    if fits.is_empty() {
+        return Ok(());
+    }
+    let h = fits::horizon(w);
+    let measured = fits
+        .iter()
+        .filter(|f| f.usl.is_ok() || f.amdahl.is_ok())
+        .filter_map(|f| f.max_workers())
+        .reduce(f64::max);
+    writeln!(
+        s,
+        "**Scaling fits.** Amdahl and the Universal Scalability Law (USL) fitted to each model's measured speedups:\n"
+    )?;
+    let at_h = if measured.is_some_and(|m| m >= h as f64) {
+        "fitted"
+    } else {
+        "predicted"
+    };
+    writeln!(s, "| model | points | Amdahl serial fraction s | Amdahl limit | USL σ (contention) | USL κ (coherency) | USL peak | speedup at peak | speedup at {h} ({at_h}) | fit error, rms (Amdahl / USL) | note |")?;
+    writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")?;
+    for f in &fits {
+        let dash = || "-".to_string();
+        let a = f.amdahl.as_ref().ok();
+        let u = f.usl.as_ref().ok();
+        let peak = u.map(|u| u.peak());
+        let note = match (&f.amdahl, &f.usl) {
+            (_, Ok(_)) => String::new(),
+            (Ok(_), Err(r)) => format!("USL not fitted: {r}"),
+            (Err(r), Err(_)) => format!("not fitted: {r}"),
+        };
+        let workers = match (
+            f.points.iter().map(|p| p.0).reduce(f64::min),
+            f.max_workers(),
+        ) {
+            (Some(lo), Some(hi)) if lo < hi => format!("{} ({lo}-{hi})", f.points.len()),
+            _ => f.points.len().to_string(),
+        };
+        writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} | {} |",
+            f.model,
+            workers,
+            a.map_or_else(dash, |a| param(a.serial)),
+            a.map_or_else(dash, |a| a
+                .limit()
+                .map_or("unbounded (s = 0)".into(), times)),
+            u.map_or_else(dash, |u| param(u.sigma)),
+            u.map_or_else(dash, |u| param(u.kappa)),
+            match peak {
+                None => dash(),
+                Some(None) => "no peak (κ = 0)".into(),
+                Some(Some((1, _))) => "1 worker".into(),
+                Some(Some((n, _))) => format!("{n} workers"),
+            },
+            peak.flatten().map_or_else(dash, |p| times(p.1)),
+            u.map_or_else(dash, |u| times(u.speedup(h as f64))),
+            a.map_or_else(dash, |a| error(&a.quality)),
+            u.map_or_else(dash, |u| error(&u.quality)),
+            note,
+        )?;
+    }
+    writeln!(
+        s,
+        "\nAmdahl: S(N) = γN / (1 + s(N−1)), so speedup approaches γ/s; USL: S(N) = γN / (1 + σ(N−1) + κN(N−1)), which peaks at N* = √((1−σ)/κ) workers. γ is the one-worker speedup against the reference, σ and s the share of work that does not overlap, κ a cost paid for every pair of workers (coherency: shared caches, locks, memory bandwidth) that makes the curve turn down. Cells with failed runs are left out."
+    )?;
+    if let Some(m) = measured {
+        let predicts = h as f64 > m;
+        if predicts {
+            write!(
+                s,
+                "\n> **Predictions, not measurements.** Beyond {m} workers (the most measured) these numbers and the dashed curves on the speedup chart extend the fitted law; they hold only if nothing else changes."
+            )?;
+        } else {
+            write!(
+                s,
+                "\n> **No predictions:** {m} workers were measured and, with {} tasks, more would idle.",
+                w.tasks
+            )?;
+        }
+        let cores = data.meta.machine.logical_cores;
+        if m > cores as f64 {
+            write!(
+                s,
+                " The fits include counts above this machine's {cores} cores, where workers share cores: for CPU-bound work the laws read that as contention or coherency cost, so past {cores} workers they describe this machine, not one with more cores."
+            )?;
+        }
+        if predicts && w.scaling == crate::scenario::Scaling::Strong && h == w.tasks {
+            write!(
+                s,
+                " Predictions stop at {h} workers: with {h} tasks, more workers would idle."
+            )?;
+        }
+        if fits
+            .iter()
+            .any(|f| f.usl.as_ref().is_ok_and(|u| u.quality.exact()))
+        {
+            write!(
+                s,
+                " An exact fit (as many worker counts as parameters) passes through every point whatever the data; measure more counts to test it."
+            )?;
+        }
+        writeln!(s)?;
+    }
+    writeln!(s)
 }

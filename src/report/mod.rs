@@ -1,10 +1,11 @@
-//! Outputs of a run: `summary.csv`, `report.md`, `meta.json`, `results.json` (exporters: pure functions from
-//! the run's data to bytes) and the charts (data built per workload, drawn by one renderer).
-//! `runs.csv` is written while the run goes (see [`output::RunsCsv`]). Adding an output is one
-//! file plus one line in [`EXPORTERS`]; adding a chart is one file plus one line in
-//! [`chart::CHARTS`].
+//! Outputs of a run: `summary.csv`, `fits.csv`, `report.md`, `meta.json`, `results.json`
+//! (exporters: pure functions from the run's data to bytes) and the charts (data built per
+//! workload, drawn by one renderer). `runs.csv` is written while the run goes (see [`output::RunsCsv`]). Adding an
+//! output is one file plus one line in [`EXPORTERS`]; adding a chart is one file plus one line
+//! in [`chart::CHARTS`].
 
 pub mod chart;
+pub mod fits;
 pub mod markdown;
 pub mod meta;
 pub mod output;
@@ -43,6 +44,7 @@ pub trait Exporter: Sync {
 /// Every file written at the end of a run, besides `runs.csv` and the charts.
 pub static EXPORTERS: &[&dyn Exporter] = &[
     &summary::SummaryCsv,
+    &fits::FitsCsv,
     &markdown::Markdown,
     &meta::MetaJson,
     &results::ResultsJson,

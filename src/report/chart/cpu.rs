@@ -44,6 +44,7 @@ impl ChartKind for Cpu {
             series: series.into_iter().map(|(s, _)| s).collect(),
             reference,
             marker: Some(super::core_marker(data)),
+            fits: None,
         }
     }
 }

@@ -43,6 +43,7 @@ impl ChartKind for Efficiency {
             series: series.into_iter().map(|(s, _)| s).collect(),
             reference,
             marker: Some(super::core_marker(data)),
+            fits: None,
         }
     }
 }

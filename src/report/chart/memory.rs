@@ -41,6 +41,7 @@ impl ChartKind for Memory {
             series: series.into_iter().map(|(s, _)| s).collect(),
             reference: None,
             marker: Some(super::core_marker(data)),
+            fits: None,
         }
     }
 }

@@ -24,6 +24,28 @@ pub struct Chart {
     pub reference: Option<Reference>,
     /// Vertical dotted marker at this x (e.g. the logical core count), with its label.
     pub marker: Option<(f64, String)>,
+    /// Fitted model curves, dashed, possibly reaching past the data into a shaded
+    /// prediction region; `None` on charts without fits.
+    pub fits: Option<Fits>,
+}
+
+/// Curves fitted to the series (e.g. the USL per model) and how far the data goes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fits {
+    /// One legend entry for every curve, e.g. "USL fit (prediction)".
+    pub label: String,
+    pub curves: Vec<FitCurve>,
+    /// The largest measured x: beyond it the chart shows predictions only, in a shaded region
+    /// labelled `region_label`.
+    pub measured_to: f64,
+    pub region_label: String,
+}
+
+/// One fitted curve, drawn dashed in the colour of the series it was fitted to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitCurve {
+    pub color_index: usize,
+    pub points: Vec<(f64, f64)>,
 }
 
 /// A reference line such as "ideal".

@@ -39,10 +39,18 @@ const GRID: RGBColor = RGBColor(222, 222, 222);
 const GRID_LIGHT: RGBColor = RGBColor(240, 240, 240);
 const REFERENCE: RGBColor = RGBColor(130, 130, 130);
 const MARKER: RGBColor = RGBColor(95, 95, 95);
+/// Legend sample of fitted curves when there are none to take colours from.
+const FIT_SAMPLE: RGBColor = RGBColor(90, 90, 90);
+/// Tint of the prediction region and colour of its label.
+const PREDICTION_FILL: RGBColor = RGBColor(236, 240, 246);
+const PREDICTION_TEXT: RGBColor = RGBColor(90, 105, 130);
 
 /// Series stroke width and marker radius in pixels.
 const LINE_WIDTH: u32 = 3;
 const POINT_RADIUS: i32 = 5;
+/// Fitted curves: thinner than the data, with short dashes (the reference has long ones).
+const FIT_WIDTH: u32 = 2;
+const FIT_DASH: (i32, i32) = (7, 6);
 
 /// Legend geometry: room for the line sample, and padding inside the box.
 const LEGEND_SAMPLE_AREA: i32 = 44;
@@ -220,14 +228,25 @@ struct PlannedSeries {
     bars: Vec<(f64, f64, f64, f64)>,
 }
 
+/// Fitted curves, clipped to the plot, and the prediction region.
+#[derive(Debug, Clone)]
+struct PlannedFits {
+    label: String,
+    curves: Vec<(RGBColor, Polyline)>,
+    /// The shaded region from this x to the right end of the x axis, with its label; `None`
+    /// when the data reaches the end of the axis.
+    region: Option<(f64, String)>,
+}
+
 #[derive(Debug, Clone)]
 struct Plan {
     x: Axis,
     y: Axis,
     series: Vec<PlannedSeries>,
-    /// Reference label and its polyline clipped to the x range.
+    /// Reference label and its polyline clipped to the plot.
     reference: Option<(String, Polyline)>,
     marker: Option<(f64, String)>,
+    fits: Option<PlannedFits>,
     /// Whether any series has at least one drawable point.
     has_data: bool,
 }
@@ -290,13 +309,32 @@ impl Plan {
             })
             .unwrap_or_default();
 
-        // X range: all series points and the marker; the reference only when nothing else.
+        let fit_curves: Vec<(RGBColor, Vec<(f64, f64)>)> = chart
+            .fits
+            .iter()
+            .flat_map(|f| &f.curves)
+            .map(|c| {
+                let pts = c.points.iter().copied().filter(|&(x, y)| ok(x, y));
+                (color(c.color_index), pts.collect::<Vec<_>>())
+            })
+            .filter(|(_, pts)| !pts.is_empty())
+            .collect();
+        let fit_xs: Vec<f64> = fit_curves
+            .iter()
+            .flat_map(|c| c.1.iter().map(|p| p.0))
+            .collect();
+
+        // X range: all series points, fitted curves and the marker; the reference only when
+        // nothing else.
         let data_xs: Vec<f64> = series
             .iter()
             .flat_map(|s| s.runs.iter().flatten().map(|p| p.0))
             .collect();
         let mut range_xs = data_xs.clone();
         range_xs.extend(marker.as_ref().map(|m| m.0));
+        // The measured part of the axis, before any prediction range.
+        let measured_hi = finite_min_max(&range_xs).map(|m| m.1);
+        range_xs.extend(&fit_xs);
         if data_xs.is_empty() {
             range_xs.extend(reference_points.iter().map(|p| p.0));
         }
@@ -308,7 +346,9 @@ impl Plan {
             (r.label.clone(), clipped)
         });
 
-        // Y range: points, CI ends and the visible reference.
+        // Y range: points, CI ends and the visible reference; with fits, the reference only
+        // over the measured range and the fitted curves only up to the larger of the data and
+        // the reference at the end of the axis, so a runaway prediction cannot flatten the data.
         let mut ys: Vec<f64> = vec![];
         for s in &series {
             ys.extend(s.runs.iter().flatten().map(|p| p.1));
@@ -316,11 +356,45 @@ impl Plan {
                 ys.extend([a, b]);
             }
         }
-        if let Some((_, runs)) = &reference {
-            ys.extend(runs.iter().flatten().map(|p| p.1));
+        let reference_ys = |hi: f64| -> Vec<f64> {
+            clip_polyline(&reference_points, x_lo, hi)
+                .iter()
+                .flatten()
+                .map(|p| p.1)
+                .collect()
+        };
+        match measured_hi {
+            Some(hi) if !fit_curves.is_empty() => {
+                ys.extend(reference_ys(hi));
+                let cap = ys
+                    .iter()
+                    .chain(&reference_ys(x_hi))
+                    .copied()
+                    .filter(|&y| usable(y, y_log))
+                    .fold(f64::NEG_INFINITY, f64::max);
+                for (_, pts) in &fit_curves {
+                    ys.extend(pts.iter().map(|p| p.1.min(cap)));
+                }
+            }
+            _ => ys.extend(reference_ys(x_hi)),
         }
         ys.retain(|&y| usable(y, y_log));
         let (y_lo, y_hi) = y_range(&ys, y_log);
+        let reference = reference.map(|(label, pieces)| (label, clip_y(&pieces, y_lo, y_hi)));
+        let fits = chart.fits.as_ref().map(|f| PlannedFits {
+            label: f.label.clone(),
+            curves: fit_curves
+                .iter()
+                .map(|(c, pts)| {
+                    let pieces = clip_polyline(pts, x_lo, x_hi);
+                    (*c, clip_y(&pieces, y_lo, y_hi))
+                })
+                .collect(),
+            region: (usable(f.measured_to, x_log)
+                && finite_min_max(&fit_xs)
+                    .is_some_and(|(_, hi)| hi > f.measured_to * (1.0 + 1e-9)))
+            .then(|| (f.measured_to.max(x_lo), f.region_label.clone())),
+        });
 
         // Clamp error bars into the y range (only matters for a log axis, where a CI can reach
         // down to zero or below).
@@ -335,6 +409,19 @@ impl Plan {
         let mut xs_for_ticks = data_xs;
         if xs_for_ticks.is_empty() {
             xs_for_ticks = range_xs;
+        }
+        // Past the data, fitted curves get ticks at powers of two and at their end.
+        if let (Some((_, data_hi)), Some((_, fit_hi))) =
+            (finite_min_max(&xs_for_ticks), finite_min_max(&fit_xs))
+        {
+            let mut v = 2f64.powf(data_hi.log2().floor() + 1.0);
+            while v < fit_hi && xs_for_ticks.len() < 64 {
+                xs_for_ticks.push(v);
+                v *= 2.0;
+            }
+            if fit_hi > data_hi {
+                xs_for_ticks.push(fit_hi);
+            }
         }
         let x_ticks = if x_log {
             log_ticks(x_lo, x_hi, Some(&xs_for_ticks), PLOT_WIDTH_GUESS)
@@ -377,6 +464,7 @@ impl Plan {
             series,
             reference,
             marker,
+            fits,
             has_data,
         }
     }
@@ -484,6 +572,16 @@ fn clip_polyline(points: &[(f64, f64)], lo: f64, hi: f64) -> Polyline {
     }
     pieces.retain(|p| !p.is_empty());
     pieces
+}
+
+/// Cuts every piece of a polyline to `lo <= y <= hi`.
+fn clip_y(pieces: &Polyline, lo: f64, hi: f64) -> Polyline {
+    let swap = |v: &[(f64, f64)]| -> Vec<(f64, f64)> { v.iter().map(|&(a, b)| (b, a)).collect() };
+    pieces
+        .iter()
+        .flat_map(|p| clip_polyline(&swap(p), lo, hi))
+        .map(|p| swap(&p))
+        .collect()
 }
 
 fn all_integers(xs: &[f64]) -> bool {
@@ -1071,6 +1169,8 @@ impl Ranged for AxisCoord {
 enum LegendSample {
     Series(RGBColor, SeriesStyle),
     Reference,
+    /// Short dashes in the colours of (up to) the first three fitted curves.
+    Fit([RGBColor; 3]),
 }
 
 /// A data point's marker: filled for solid series, a ring for dashed ones.
@@ -1137,6 +1237,15 @@ where
         .iter()
         .map(|s| (s.label.as_str(), LegendSample::Series(s.color, s.style)))
         .collect();
+    if let Some(f) = plan.fits.as_ref().filter(|f| !f.curves.is_empty()) {
+        let c = |i: usize| {
+            f.curves
+                .get(i)
+                .or(f.curves.first())
+                .map_or(FIT_SAMPLE, |c| c.0)
+        };
+        entries.push((f.label.as_str(), LegendSample::Fit([c(0), c(1), c(2)])));
+    }
     if let Some((label, _)) = &plan.reference {
         entries.push((label.as_str(), LegendSample::Reference));
     }
@@ -1169,6 +1278,20 @@ where
 
     let (px, py) = cc.plotting_area().get_pixel_range();
     let (y_lo, y_hi) = (plan.y.lo, plan.y.hi);
+
+    // Prediction region: a tint over the grid (translucent, so grid lines show through) and
+    // its edge; the label comes after the lines, on a patch of the tint, so none crosses it.
+    let region = plan.fits.as_ref().and_then(|f| f.region.as_ref());
+    if let Some((from, _)) = region {
+        cc.draw_series(std::iter::once(Rectangle::new(
+            [(*from, y_lo), (plan.x.hi, y_hi)],
+            PREDICTION_FILL.mix(0.6).filled(),
+        )))?;
+        cc.draw_series(LineSeries::new(
+            [(*from, y_lo), (*from, y_hi)],
+            PREDICTION_TEXT.mix(0.5).stroke_width(1),
+        ))?;
+    }
 
     // Tick labels and axis titles.
     for (t, l) in &x_labels {
@@ -1225,7 +1348,7 @@ where
         }
     }
 
-    // Reference line, under the series.
+    // Reference line and fitted curves, under the series.
     if let Some((_, pieces)) = &plan.reference {
         for piece in pieces {
             cc.draw_series(DashedLineSeries::new(
@@ -1235,6 +1358,40 @@ where
                 REFERENCE.stroke_width(2),
             ))?;
         }
+    }
+
+    if let Some(f) = &plan.fits {
+        for (c, pieces) in &f.curves {
+            for piece in pieces {
+                cc.draw_series(DashedLineSeries::new(
+                    piece.iter().copied(),
+                    FIT_DASH.0,
+                    FIT_DASH.1,
+                    c.stroke_width(FIT_WIDTH),
+                ))?;
+            }
+        }
+    }
+
+    // A region too narrow for its label is explained by the legend alone.
+    let labelled = region.map(|(from, text)| {
+        let (x, _) = cc.backend_coord(&(*from, y_hi));
+        (
+            x + 8,
+            text,
+            text_width(text, MARKER_LABEL_SIZE, FontStyle::Normal),
+        )
+    });
+    if let Some((x, text, tw)) = labelled.filter(|&(x, _, tw)| x + tw + 8 <= px.end) {
+        let y = py.start + 8;
+        let h = MARKER_LABEL_SIZE as i32;
+        root.draw(&Rectangle::new(
+            [(x - 4, y - 3), (x + tw + 4, y + h + 1)],
+            PREDICTION_FILL.filled(),
+        ))?;
+        let label =
+            Label::new(text, MARKER_LABEL_SIZE, PREDICTION_TEXT).anchor(HPos::Left, VPos::Top);
+        pen.draw(root, &label, (x, y))?;
     }
 
     // Series: error bars, lines, then markers on top.
@@ -1341,6 +1498,15 @@ fn draw_legend<DB: DrawingBackend>(
                     ))?;
                 }
             }
+            LegendSample::Fit(colors) => {
+                for (i, c) in colors.iter().enumerate() {
+                    let a = i as i32 * 13;
+                    root.draw(&PathElement::new(
+                        vec![(x + a, y), (x + a + FIT_DASH.0, y)],
+                        c.stroke_width(FIT_WIDTH + 1),
+                    ))?;
+                }
+            }
         }
         let label = Label::new(text, LEGEND_SIZE, TEXT).anchor(HPos::Left, VPos::Center);
         pen.draw(root, &label, (x + LEGEND_SAMPLE_AREA, y))?;
@@ -1350,7 +1516,7 @@ fn draw_legend<DB: DrawingBackend>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Point, Reference, Series};
+    use super::super::{FitCurve, Fits, Point, Reference, Series};
     use super::*;
 
     fn pt(x: f64, y: f64, ci: Option<(f64, f64)>) -> Point {
@@ -1399,6 +1565,7 @@ mod tests {
                 points: workers.iter().map(|&w| (w, w)).collect(),
             }),
             marker: Some((8.0, "8 logical cores".into())),
+            fits: None,
         }
     }
 
@@ -1507,6 +1674,7 @@ mod tests {
             series: vec![],
             reference: None,
             marker: None,
+            fits: None,
         }
     }
 
@@ -1655,6 +1823,102 @@ mod tests {
         let (t, light) = log_ticks(0.001, 10.0, None, 550.0);
         assert_eq!(t, [0.001, 0.01, 0.1, 1.0, 10.0]);
         assert!(light.contains(&0.02));
+    }
+
+    /// The sample chart measured up to 8 workers, with fitted curves to 64: one that keeps
+    /// rising past the ideal at the end of the axis, one that turns down.
+    fn fitted_chart() -> Chart {
+        let mut c = sample_chart();
+        for s in &mut c.series {
+            s.points.retain(|p| p.x <= 8.0);
+        }
+        let xs: Vec<f64> = (0..=60).map(|i| 2f64.powf(i as f64 / 10.0)).collect();
+        c.fits = Some(Fits {
+            label: "USL fit (prediction)".into(),
+            curves: vec![
+                FitCurve {
+                    color_index: 0,
+                    points: xs.iter().map(|&n| (n, 3.0 * n)).collect(),
+                },
+                FitCurve {
+                    color_index: 1,
+                    points: xs
+                        .iter()
+                        .map(|&n| (n, n / (1.0 + 0.05 * (n - 1.0) + 0.01 * n * (n - 1.0))))
+                        .collect(),
+                },
+            ],
+            measured_to: 8.0,
+            region_label: "prediction".into(),
+        });
+        c
+    }
+
+    #[test]
+    fn fits_extend_the_x_axis_into_a_labelled_prediction_region() {
+        let chart = fitted_chart();
+        let plan = Plan::new(&chart);
+        assert!(plan.x.hi >= 64.0, "{:?}", plan.x);
+        assert!(plan.x.ticks.contains(&16.0) && plan.x.ticks.contains(&64.0));
+        // Capped at the ideal at the end of the axis (~69 with padding), not 3 x 69.
+        assert!(plan.y.hi < 90.0, "{:?}", plan.y);
+        let f = plan.fits.as_ref().unwrap();
+        assert_eq!(f.region.as_ref().map(|r| r.0), Some(8.0));
+        for (_, pieces) in &f.curves {
+            for &(x, y) in pieces.iter().flatten() {
+                assert!(x <= plan.x.hi + 1e-9 && y <= plan.y.hi + 1e-9, "({x}, {y})");
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let (png, svg) = render_to(dir.path(), "fitted", &chart);
+        assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+        let text = fs::read_to_string(&svg).unwrap();
+        assert!(text.contains("USL fit (prediction)"));
+        assert!(text.contains(">prediction<") || text.contains(">\nprediction\n<"));
+        assert!(text.contains("ideal"));
+        assert!(text.contains("8 logical cores"));
+
+        let mut log = chart.clone();
+        log.y_log = true;
+        let (png, _) = render_to(dir.path(), "fitted-log", &log);
+        assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    }
+
+    #[test]
+    fn fits_within_the_data_draw_no_prediction_region() {
+        let mut chart = fitted_chart();
+        if let Some(f) = &mut chart.fits {
+            f.measured_to = 64.0;
+        }
+        let plan = Plan::new(&chart);
+        assert!(plan.fits.unwrap().region.is_none());
+        // Degenerate curves: empty, non-finite, a single point.
+        let mut odd = fitted_chart();
+        odd.fits = Some(Fits {
+            label: "fit".into(),
+            curves: vec![
+                FitCurve {
+                    color_index: 2,
+                    points: vec![],
+                },
+                FitCurve {
+                    color_index: 3,
+                    points: vec![(f64::NAN, 1.0), (16.0, f64::INFINITY), (32.0, 2.0)],
+                },
+            ],
+            measured_to: f64::NAN,
+            region_label: "prediction".into(),
+        });
+        assert_renders(vec![("odd-fits", odd)], true);
+    }
+
+    #[test]
+    fn polylines_are_clipped_in_y() {
+        let pieces = vec![vec![(0.0, 0.0), (1.0, 10.0), (2.0, 0.0)]];
+        assert_eq!(
+            clip_y(&pieces, 0.0, 5.0),
+            vec![vec![(0.0, 0.0), (0.5, 5.0)], vec![(1.5, 5.0), (2.0, 0.0)]]
+        );
     }
 
     #[test]

@@ -54,6 +54,7 @@ impl ChartKind for Time {
             series: series.into_iter().map(|(s, _)| s).collect(),
             reference: None,
             marker: Some(super::core_marker(data)),
+            fits: None,
         }
     }
 }

@@ -1,0 +1,365 @@
+//! Scaling-law fits per workload and model (Amdahl and USL, see [`crate::measure::fit`]) on
+//! the measured speedups of `summary.csv`, and `fits.csv`: one row per workload x model with
+//! the fitted parameters, predictions, fit quality, or why nothing was fitted.
+
+use super::{Exporter, RunData};
+use crate::measure::fit::{self, Amdahl, Usl};
+use crate::scenario::{Scaling, Workload};
+use serde::Serialize;
+
+/// Predictions reach at least this many workers ...
+const MIN_HORIZON: u64 = 64;
+/// ... and at least this many times the largest measured count ...
+const HORIZON_FACTOR: u64 = 4;
+// ... but, with strong scaling, no more workers than tasks: the rest would idle.
+
+/// The fits of one model/// The fits of one model in one workload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelFit {
+    pub model: String,
+    /// The (workers, speedup) points fitted: cells with a speedup and no failed run.
+    pub points: Vec<(f64, f64)>,
+    /// Cells left out because some of their runs failed.
+    pub excluded: usize,
+    pub amdahl: Result<Amdahl, String>,
+    pub usl: Result<Usl, String>,
+}
+
+impl ModelFit {
+    /// Largest measured worker count among the fitted points.
+    pub fn max_workers(&self) -> Option<f64> {
+        self.points.iter().map(|p| p.0).reduce(f64::max)
+    }
+}
+
+/// The worker count predictions are shown up to: a power of two, at least [`MIN_HORIZON`]
+/// and [`HORIZON_FACTOR`] x the largest measured count; with strong scaling capped at the
+/// task count (more workers than tasks cannot help), but never below the measured range.
+pub fn horizon(w: &Workload) -> u64 {
+    let max = w.workers.iter().copied().max().unwrap_or(1);
+    let wide = max
+        .saturating_mul(HORIZON_FACTOR)
+        .max(MIN_HORIZON)
+        .checked_next_power_of_two()
+        .unwrap_or(u64::MAX);
+    match w.scaling {
+        Scaling::Strong => wide.min(w.tasks).max(max),
+        Scaling::Weak => wide,
+    }
+}
+
+/// Fits every model of workload `w`, in the workload's model order.
+pub fn for_workload(data: &RunData, w: &Workload) -> Vec<ModelFit> {
+    w.models
+        .iter()
+        .map(|m| {
+            let cells: Vec<_> = data
+                .summary
+                .iter()
+                .filter(|r| r.workload == w.name && &r.model == m)
+                .collect();
+            let excluded = cells.iter().filter(|r| r.failed > 0).count();
+            let points: Vec<(f64, f64)> = cells
+                .iter()
+                .filter(|r| r.failed == 0)
+                .filter_map(|r| Some((r.workers as f64, r.speedup.filter(|s| *s > 0.0)?)))
+                .collect();
+            let refusal = if cells.is_empty() {
+                Some("not measured".to_string())
+            } else if crate::model::fixed_workers(m).is_some() {
+                Some("runs at a fixed worker count, so there is nothing to fit".to_string())
+            } else if points.is_empty() && excluded == 0 {
+                Some("no speedup (the reference cell has no successful run)".to_string())
+            } else {
+                None
+            };
+            let with_excluded = |e: fit::FitError| {
+                let reason = e.to_string();
+                match excluded {
+                    0 => reason,
+                    n => format!(
+                        "{reason} ({n} cell{} with failed runs left out)",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                }
+            };
+            let (amdahl, usl) = match refusal {
+                Some(r) => (Err(r.clone()), Err(r)),
+                None => (
+                    fit::amdahl(&points).map_err(with_excluded),
+                    fit::usl(&points).map_err(with_excluded),
+                ),
+            };
+            ModelFit {
+                model: m.clone(),
+                points,
+                excluded,
+                amdahl,
+                usl,
+            }
+        })
+        .collect()
+}
+
+/// One row of `fits.csv`. Field order is the column order; empty fields were not fitted.
+#[derive(Debug, Serialize)]
+struct FitRow<'a> {
+    scenario: &'a str,
+    workload: &'a str,
+    model: &'a str,
+    /// `fitted` (both laws), `amdahl only` or `not fitted`.
+    status: &'static str,
+    /// Why a law was not fitted (empty when both were).
+    reason: String,
+    /// Points used: one per cell with a speedup and no failed run.
+    points: usize,
+    excluded_cells: usize,
+    min_workers: Option<f64>,
+    max_workers: Option<f64>,
+    /// Worker count of the `*_at_horizon` predictions.
+    horizon_workers: u64,
+    amdahl_gamma: Option<f64>,
+    amdahl_serial_fraction: Option<f64>,
+    /// gamma / s: the speedup approached with unlimited workers (empty when s = 0).
+    amdahl_max_speedup: Option<f64>,
+    amdahl_speedup_at_horizon: Option<f64>,
+    amdahl_rms_rel_error: Option<f64>,
+    amdahl_r2: Option<f64>,
+    usl_gamma: Option<f64>,
+    usl_sigma: Option<f64>,
+    usl_kappa: Option<f64>,
+    /// Worker count of the predicted peak (empty when kappa = 0: no peak).
+    usl_peak_workers: Option<u64>,
+    usl_peak_speedup: Option<f64>,
+    usl_speedup_at_horizon: Option<f64>,
+    usl_rms_rel_error: Option<f64>,
+    usl_r2: Option<f64>,
+    /// Worker counts beyond the USL's 3 parameters; with 0 the curve can pass through every
+    /// point whatever the data (unless a constraint stops it), so the fit tests nothing.
+    usl_spare_points: Option<usize>,
+}
+
+pub struct FitsCsv;
+
+impl Exporter for FitsCsv {
+    fn file_name(&self) -> &'static str {
+        "fits.csv"
+    }
+    fn serialize(&self, data: &RunData) -> anyhow::Result<Vec<u8>> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        for w in &data.meta.workloads {
+            let h = horizon(w);
+            for f in for_workload(data, w) {
+                let a = f.amdahl.as_ref().ok();
+                let u = f.usl.as_ref().ok();
+                let (status, reason) = match (&f.amdahl, &f.usl) {
+                    (Ok(_), Ok(_)) => ("fitted", String::new()),
+                    (Ok(_), Err(r)) => ("amdahl only", format!("USL: {r}")),
+                    (Err(r), _) => ("not fitted", r.clone()),
+                };
+                let xs = f.points.iter().map(|p| p.0);
+                out.serialize(FitRow {
+                    scenario: &data.meta.scenario.name,
+                    workload: &w.name,
+                    model: &f.model,
+                    status,
+                    reason,
+                    points: f.points.len(),
+                    excluded_cells: f.excluded,
+                    min_workers: xs.clone().reduce(f64::min),
+                    max_workers: xs.reduce(f64::max),
+                    horizon_workers: h,
+                    amdahl_gamma: a.map(|a| a.gamma),
+                    amdahl_serial_fraction: a.map(|a| a.serial),
+                    amdahl_max_speedup: a.and_then(Amdahl::limit),
+                    amdahl_speedup_at_horizon: a.map(|a| a.speedup(h as f64)),
+                    amdahl_rms_rel_error: a.map(|a| a.quality.rms_rel),
+                    amdahl_r2: a.and_then(|a| a.quality.r2),
+                    usl_gamma: u.map(|u| u.gamma),
+                    usl_sigma: u.map(|u| u.sigma),
+                    usl_kappa: u.map(|u| u.kappa),
+                    usl_peak_workers: u.and_then(Usl::peak).map(|p| p.0),
+                    usl_peak_speedup: u.and_then(Usl::peak).map(|p| p.1),
+                    usl_speedup_at_horizon: u.map(|u| u.speedup(h as f64)),
+                    usl_rms_rel_error: u.map(|u| u.quality.rms_rel),
+                    usl_r2: u.and_then(|u| u.quality.r2),
+                    usl_spare_points: u.map(|u| u.quality.spare),
+                })?;
+            }
+        }
+        Ok(out.into_inner()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::meta::Meta;
+    use crate::report::summary::SummaryRow;
+
+    fn row(w: &Workload, model: &str, workers: u64, speedup: Option<f64>) -> SummaryRow {
+        SummaryRow {
+            scenario: "demo".into(),
+            workload: w.name.clone(),
+            kernel: w.kernel.clone(),
+            model: model.into(),
+            workers,
+            tasks: w.tasks,
+            runs: 5,
+            failed: 0,
+            time_source: "wall".into(),
+            median_s: Some(1.0),
+            mean_s: Some(1.0),
+            stddev_s: Some(0.0),
+            min_s: Some(1.0),
+            max_s: Some(1.0),
+            ci_low_s: Some(1.0),
+            ci_high_s: Some(1.0),
+            outliers: 0,
+            speedup,
+            speedup_ci_low: speedup,
+            speedup_ci_high: speedup,
+            efficiency: None,
+            efficiency_ci_low: None,
+            efficiency_ci_high: None,
+            setup_s: None,
+            cpu_util: None,
+            max_rss_kb: None,
+            workers_rss_kb: None,
+            baseline: "sequential@1".into(),
+            scaling: "strong".into(),
+        }
+    }
+
+    /// The demo's primes workload (models sequential, threads, rayon, processes, async, ...)
+    /// with made-up cells: threads follow a known USL exactly, rayon has a failed cell,
+    /// processes were not measured, async has no speedup.
+    fn sample() -> RunData {
+        let mut meta = Meta::new(&crate::scenario::demo().unwrap());
+        meta.workloads.truncate(1);
+        // Independent of this machine's core count.
+        meta.workloads[0].workers = vec![1, 2, 4, 8];
+        meta.workloads[0].tasks = 16;
+        let w = meta.workloads[0].clone();
+        let usl = |n: f64| n / (1.0 + 0.1 * (n - 1.0) + 0.01 * n * (n - 1.0));
+        let mut summary = vec![row(&w, "sequential", 1, Some(1.0))];
+        for n in [1, 2, 4, 8] {
+            summary.push(row(&w, "threads", n, Some(usl(n as f64))));
+        }
+        for n in [1, 2, 4] {
+            let mut r = row(&w, "rayon", n, Some(n as f64 * 0.9));
+            if n == 4 {
+                r.failed = 2;
+            }
+            summary.push(r);
+        }
+        summary.push(row(&w, "async", 1, None));
+        summary.push(row(&w, "async", 2, None));
+        RunData {
+            meta,
+            rows: vec![],
+            summary,
+        }
+    }
+
+    #[test]
+    fn fits_models_and_says_why_not() {
+        let data = sample();
+        let fits = for_workload(&data, &data.meta.workloads[0]);
+        let get = |m: &str| fits.iter().find(|f| f.model == m).unwrap();
+        let t = get("threads").usl.as_ref().unwrap();
+        assert!((t.sigma - 0.1).abs() < 1e-9 && (t.kappa - 0.01).abs() < 1e-9);
+        assert_eq!(t.peak().map(|p| p.0), Some(9)); // sqrt(0.9 / 0.01) = 9
+        assert!(get("threads").amdahl.is_ok());
+
+        let err = |m: &str| {
+            let f = get(m);
+            (
+                f.amdahl.as_ref().err().cloned(),
+                f.usl.as_ref().err().cloned(),
+            )
+        };
+        let fixed = "runs at a fixed worker count, so there is nothing to fit".to_string();
+        assert_eq!(err("sequential"), (Some(fixed.clone()), Some(fixed)));
+        assert_eq!(
+            err("rayon"),
+            (
+                None,
+                Some(
+                    "only 2 worker counts measured; USL needs 3 (1 cell with failed runs left out)"
+                        .into()
+                )
+            )
+        );
+        assert_eq!(get("rayon").excluded, 1);
+        assert_eq!(err("processes").1.as_deref(), Some("not measured"));
+        assert!(err("async").1.unwrap().starts_with("no speedup"));
+    }
+
+    #[test]
+    fn fits_csv_and_report_show_numbers_and_reasons() {
+        let data = sample();
+        let csv = String::from_utf8(FitsCsv.serialize(&data).unwrap()).unwrap();
+        let mut lines = csv.lines();
+        let header = lines.next().unwrap();
+        assert!(header.starts_with("scenario,workload,model,status,reason,points,"));
+        assert!(header.contains(",usl_sigma,usl_kappa,usl_peak_workers,"));
+        let rows: Vec<&str> = lines.collect();
+        assert_eq!(rows.len(), data.meta.workloads[0].models.len());
+        assert!(rows
+            .iter()
+            .any(|r| r.starts_with("demo,primes,threads,fitted,,4,0,1.0,8.0,")));
+        assert!(rows.iter().any(|r| r.starts_with(
+            "demo,primes,rayon,amdahl only,USL: only 2 worker counts measured; USL needs 3 (1 cell with failed runs left out),2,1,"
+        )));
+        assert!(rows.iter().any(|r| r
+            .starts_with("demo,primes,sequential,not fitted,\"runs at a fixed worker count, so")));
+
+        let md =
+            String::from_utf8(crate::report::markdown::Markdown.serialize(&data).unwrap()).unwrap();
+        assert!(md.contains("**Scaling fits.**"));
+        assert!(md.contains("| threads | 4 (1-8) | "), "{md}");
+        assert!(md.contains("| 0.100 | 0.010 | 9 workers | "), "{md}");
+        assert!(md.contains("USL not fitted: only 2 worker counts measured; USL needs 3"));
+        assert!(md.contains("not fitted: runs at a fixed worker count"));
+        assert!(md.contains("**Predictions, not measurements.** Beyond 8 workers"));
+        // 16 tasks: predictions stop there.
+        assert!(md.contains("speedup at 16 (predicted)"));
+        assert!(md.contains("Predictions stop at 16 workers"));
+    }
+
+    fn workload(workers: &[u64], tasks: u64, scaling: Scaling) -> Workload {
+        Workload {
+            name: "w".into(),
+            description: String::new(),
+            kernel: "primes".into(),
+            builtin: true,
+            tasks,
+            params: Default::default(),
+            repeats: 1,
+            warmup: 0,
+            workers: workers.to_vec(),
+            workers_spec: String::new(),
+            models: vec![],
+            baseline: None,
+            scaling,
+            timeout_s: None,
+        }
+    }
+
+    #[test]
+    fn horizon_is_past_the_measured_range_but_not_past_the_tasks() {
+        let weak = |ws: &[u64]| horizon(&workload(ws, 1, Scaling::Weak));
+        assert_eq!(weak(&[1, 2, 4]), 64);
+        assert_eq!(weak(&[1, 16]), 64);
+        assert_eq!(weak(&[1, 24]), 128);
+        assert_eq!(weak(&[1, 100]), 512);
+        assert_eq!(weak(&[]), 64);
+        let strong = |ws: &[u64], tasks| horizon(&workload(ws, tasks, Scaling::Strong));
+        assert_eq!(strong(&[1, 2, 4], 1000), 64);
+        assert_eq!(strong(&[1, 2, 4], 16), 16);
+        assert_eq!(strong(&[1, 2, 4], 20), 20);
+        // Already measured past the task count: no prediction range at all.
+        assert_eq!(strong(&[1, 8, 32], 16), 32);
+    }
+}
