@@ -163,6 +163,19 @@ pub fn fork_exec_group(cmd: &mut Command) -> &mut Command {
     }
 }
 
+/// Keeps memory a run frees in the process's heap instead of handing it back to the kernel,
+/// so the measured runs of a cell reuse the pages its warmup touched (as a long-running
+/// program would) rather than paying page faults for them again on every run. Cell processes
+/// call it once; glibc only (elsewhere the allocator's defaults stay).
+pub fn keep_heap_warm() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator tunables; it is called before any run starts.
+    unsafe {
+        libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX);
+        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
+    }
+}
+
 /// Makes SIGTERM kill this process's whole group: every worker, command and their children.
 /// Cell processes install it, as parabench's death reaches them as SIGTERM.
 pub fn kill_group_on_sigterm() {

@@ -50,6 +50,7 @@ pub struct Measured {
 /// Entry point of the `__cell` process.
 pub fn cell_main() -> Result<(), String> {
     crate::measure::kill_group_on_sigterm();
+    crate::measure::keep_heap_warm();
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)
