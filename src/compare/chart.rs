@@ -85,10 +85,7 @@ fn workload_chart(
         label: "ideal (linear)".into(),
         points: xs.iter().map(|&x| (x, x / ref_workers)).collect(),
     });
-    let baseline = match &w.baseline {
-        Some(b) => format!("baseline: {b}"),
-        None => "baseline: each model at its fewest workers".into(),
-    };
+    let baseline = chart::baseline_line(w);
     Chart {
         title: format!(
             "{}: speedup, base {} vs new {}",
@@ -99,10 +96,7 @@ fn workload_chart(
             chart::workload_line(w)
         ),
         x_label: "workers".into(),
-        y_label: match w.scaling {
-            crate::scenario::Scaling::Strong => "speedup (x)".into(),
-            crate::scenario::Scaling::Weak => "scaled speedup (x, weak scaling)".into(),
-        },
+        y_label: chart::speedup_label(w),
         x_log: chart::wide(&xs),
         y_log: false,
         series,

@@ -189,3 +189,19 @@ pub(crate) fn workload_line(w: &Workload) -> String {
     };
     format!("kernel {}{params}, {tasks}", w.kernel)
 }
+
+/// "baseline: sequential", or what speedups are relative to when no baseline is named.
+pub(crate) fn baseline_line(w: &Workload) -> String {
+    match &w.baseline {
+        Some(b) => format!("baseline: {b}"),
+        None => "baseline: each model at its fewest workers".into(),
+    }
+}
+
+/// The y label of a speedup chart: plain or scaled (weak scaling) speedup.
+pub(crate) fn speedup_label(w: &Workload) -> String {
+    match w.scaling {
+        crate::scenario::Scaling::Strong => "speedup (x)".into(),
+        crate::scenario::Scaling::Weak => "scaled speedup (x, weak scaling)".into(),
+    }
+}

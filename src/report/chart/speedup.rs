@@ -75,10 +75,7 @@ impl ChartKind for Speedup {
             label: "ideal (linear)".into(),
             points: ideal_xs.iter().map(|&x| (x, x / ref_workers)).collect(),
         });
-        let baseline = match &w.baseline {
-            Some(b) => format!("baseline: {b}"),
-            None => "baseline: each model at its fewest workers".into(),
-        };
+        let baseline = super::baseline_line(w);
         Chart {
             title: format!(
                 "{} / {}: speedup vs workers",
@@ -89,10 +86,7 @@ impl ChartKind for Speedup {
                 super::workload_line(w)
             ),
             x_label: "workers".into(),
-            y_label: match w.scaling {
-                crate::scenario::Scaling::Strong => "speedup (x)".into(),
-                crate::scenario::Scaling::Weak => "scaled speedup (x, weak scaling)".into(),
-            },
+            y_label: super::speedup_label(w),
             x_log,
             y_log,
             series: series.into_iter().map(|(s, _)| s).collect::<Vec<Series>>(),
