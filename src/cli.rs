@@ -110,4 +110,22 @@ pub struct RunArgs {
     /// Accept more than 256 worker processes for the `processes` model.
     #[arg(long)]
     pub force: bool,
+
+    /// Record which worker runs which task when (tasks.csv and <workload>.timeline.png), in
+    /// the last measured run of: each model's largest worker count (`default`), every cell
+    /// (`all`), or none (`off`).
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = Timeline::Default)]
+    pub timeline: Timeline,
+}
+
+/// Which cells record a timeline (`--timeline`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Timeline {
+    /// No timeline.
+    Off,
+    /// Each model's cell with the most workers, per workload.
+    #[default]
+    Default,
+    /// Every cell.
+    All,
 }

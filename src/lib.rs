@@ -14,10 +14,10 @@ pub mod scenario;
 
 use cli::RunArgs;
 use report::meta::{now_utc, Meta};
-use report::output::{read_runs, RunDir, RunsCsv};
+use report::output::{read_runs, read_tasks, RunDir, RunsCsv, TasksCsv};
 use report::RunData;
 use run::progress::Progress;
-use run::Ending;
+use run::{Ending, Event};
 use scenario::{Scenario, ScenarioError};
 use std::path::Path;
 
@@ -78,8 +78,10 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
 /// The pipeline for one scenario: plan, fresh run folder, run every cell (each row to
 /// runs.csv as it comes), then summary, report, charts and metadata.
 pub fn run_scenario(scenario: &Scenario, args: &RunArgs) -> Result<Outcome, Error> {
-    let (mut dir, earlier) = open_run_dir(scenario, args)?;
-    let (cells, kept) = plan::remaining(plan::cells(scenario), earlier);
+    let (mut dir, earlier, earlier_tasks) = open_run_dir(scenario, args)?;
+    let mut cells = plan::cells(scenario);
+    plan::choose_timeline(&mut cells, args.timeline);
+    let (cells, kept) = plan::remaining(cells, earlier);
     let mut meta = Meta::new(scenario);
     dir.write(
         "meta.json",
@@ -90,17 +92,40 @@ pub fn run_scenario(scenario: &Scenario, args: &RunArgs) -> Result<Outcome, Erro
         runs_csv.append(row)?;
     }
     let mut rows = kept.clone();
+    // Recorded tasks of the kept cells stay; the rest is recorded anew.
+    let mut tasks: Vec<run::TaskRow> = earlier_tasks
+        .into_iter()
+        .filter(|t| {
+            kept.iter()
+                .any(|r| r.workload == t.workload && r.model == t.model && r.workers == t.workers)
+        })
+        .collect();
+    let mut tasks_csv = TasksCsv::create(&dir.file("tasks.csv"))?;
+    tasks_csv.append(&tasks)?;
     let mut progress = Progress::new(
         plan::total_runs(&cells),
         cells.len(),
         !args.no_progress,
         args.quiet,
     );
-    let ending = run::execute(&scenario.name, &cells, &kept, &mut progress, &mut |row| {
-        runs_csv.append(row)?;
-        rows.push(row.clone());
-        Ok(())
-    })?;
+    let ending = run::execute(
+        &scenario.name,
+        &cells,
+        &kept,
+        &mut progress,
+        &mut |event| match event {
+            Event::Run(row) => {
+                runs_csv.append(row)?;
+                rows.push(row.clone());
+                Ok(())
+            }
+            Event::Tasks(recorded) => {
+                tasks_csv.append(recorded)?;
+                tasks.extend_from_slice(recorded);
+                Ok(())
+            }
+        },
+    )?;
     progress.finish();
     meta.finished_utc = Some(now_utc());
     meta.machine.load_end = report::meta::load_average();
@@ -109,7 +134,7 @@ pub fn run_scenario(scenario: &Scenario, args: &RunArgs) -> Result<Outcome, Erro
         Ending::Interrupted => "interrupted",
     }
     .into();
-    let data = RunData::new(meta, rows);
+    let data = RunData::new(meta, rows).with_tasks(tasks);
     report::write_all(&dir, &data)?;
     // An interrupted run keeps the earlier complete one beside it (`.<name>.previous`).
     if ending == Ending::Complete {
@@ -150,9 +175,11 @@ fn print_outcome(dir: &RunDir, data: &RunData, ending: Ending) -> Outcome {
     Outcome::AllOk
 }
 
-/// The run folder: a fresh one, or with `--resume` the existing one and its rows (which must
-/// come from the same scenario text).
-fn open_run_dir(scenario: &Scenario, args: &RunArgs) -> Result<(RunDir, Vec<run::RunRow>), Error> {
+/// The run folder: a fresh one, or with `--resume` the existing one with its runs and
+/// recorded tasks (which must come from the same scenario text).
+type Opened = (RunDir, Vec<run::RunRow>, Vec<run::TaskRow>);
+
+fn open_run_dir(scenario: &Scenario, args: &RunArgs) -> Result<Opened, Error> {
     let path = args.out.join(&scenario.name);
     if !args.resume || !path.join("runs.csv").is_file() {
         if args.resume {
@@ -161,7 +188,7 @@ fn open_run_dir(scenario: &Scenario, args: &RunArgs) -> Result<(RunDir, Vec<run:
                 path.display()
             );
         }
-        return Ok((RunDir::create(&args.out, &scenario.name)?, Vec::new()));
+        return Ok((RunDir::create(&args.out, &scenario.name)?, vec![], vec![]));
     }
     let meta_path = path.join("meta.json");
     let meta: Meta = std::fs::read_to_string(&meta_path)
@@ -182,9 +209,10 @@ fn open_run_dir(scenario: &Scenario, args: &RunArgs) -> Result<(RunDir, Vec<run:
             &scenario.sha256[..12]
         )));
     }
-    let rows =
-        read_runs(&path.join("runs.csv")).map_err(|e| Error::Usage(format!("--resume: {e:#}")))?;
-    Ok((RunDir::open(&path), rows))
+    let resume_error = |e: anyhow::Error| Error::Usage(format!("--resume: {e:#}"));
+    let rows = read_runs(&path.join("runs.csv")).map_err(resume_error)?;
+    let tasks = read_tasks(&path.join("tasks.csv")).map_err(resume_error)?;
+    Ok((RunDir::open(&path), rows, tasks))
 }
 
 /// Loads and validates every file, stopping at the first invalid one.
@@ -205,8 +233,8 @@ pub fn load_all(paths: &[std::path::PathBuf]) -> Result<Vec<Scenario>, Error> {
     Ok(out)
 }
 
-/// Reads a run folder's `meta.json` and `runs.csv` (as `plot`, `compare` and `merge` do) and
-/// recomputes its summary.
+/// Reads a run folder's `meta.json`, `runs.csv` and `tasks.csv` (as `plot`, `compare` and
+/// `merge` do) and recomputes its summary.
 pub fn load_run_dir(run_dir: &Path) -> Result<RunData, Error> {
     let meta_path = run_dir.join("meta.json");
     let text = std::fs::read_to_string(&meta_path).map_err(|e| {
@@ -223,7 +251,9 @@ pub fn load_run_dir(run_dir: &Path) -> Result<RunData, Error> {
         ))
     })?;
     let rows = read_runs(&run_dir.join("runs.csv")).map_err(|e| Error::Usage(format!("{e:#}")))?;
-    Ok(RunData::new(meta, rows))
+    let tasks =
+        read_tasks(&run_dir.join("tasks.csv")).map_err(|e| Error::Usage(format!("{e:#}")))?;
+    Ok(RunData::new(meta, rows).with_tasks(tasks))
 }
 
 /// `parabench plot`: recompute summary, report and charts from a run folder's files.

@@ -55,7 +55,9 @@ pub const PY_MODELS: &[(&str, &str, &str)] = &[
 ];
 
 /// Kernels that kernels.py implements (with the same checksums as the native ones).
-pub const PY_KERNELS: &[&str] = &["primes", "spin", "alloc", "sleep", "file", "http", "noop"];
+pub const PY_KERNELS: &[&str] = &[
+    "primes", "spin", "alloc", "sleep", "file", "http", "noop", "payload",
+];
 
 pub fn is_py_model(name: &str) -> bool {
     PY_MODELS.iter().any(|(n, _, _)| *n == name)

@@ -2,14 +2,20 @@
 //! as JSON on stdin, doing the warmup runs, then printing one [`Measured`] JSON line per
 //! measured run as soon as it ends. A fresh process per cell keeps peak RSS, allocator state
 //! and thread pools of one cell out of the next (JMH-style forks).
+//!
+//! In a cell that records a timeline, only the last measured run carries a
+//! [`Recorder`]; its per-task spans go out as one [`TIMELINE_PREFIX`] line just before its
+//! [`Measured`] line, so every other run is exactly as it would be without.
 
 use crate::kernel;
 use crate::measure::Usage;
-use crate::model::{self, panic_text, Job, Model};
+use crate::model::recorder::Span;
+use crate::model::{self, panic_text, Job, Model, Recorder};
 use crate::plan::Cell;
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The hidden subcommand that runs one cell.
@@ -17,6 +23,16 @@ pub const CELL_COMMAND: &str = "__cell";
 
 /// Printed by the cell process just before each run (warmup or measured) begins.
 pub const START_LINE: &str = "start";
+
+/// Starts the line that carries a recorded run's [`RecordedTasks`] as JSON.
+pub const TIMELINE_PREFIX: &str = "timeline ";
+
+/// The per-task spans of one recorded run (offsets from the run's start).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordedTasks {
+    pub repeat: u32,
+    pub spans: Vec<Span>,
+}
 
 /// What the scheduler asks of a cell process.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -75,6 +91,7 @@ pub fn cell_main() -> Result<(), String> {
         tasks: cell.tasks,
         workers: cell.workers,
         repeat: 0,
+        recorder: None,
     };
     let mut out = std::io::stdout().lock();
     // `start` before every run lets the scheduler time each run out on its own.
@@ -90,8 +107,20 @@ pub fn cell_main() -> Result<(), String> {
     }
     for r in req.first_repeat..cell.repeats {
         job.repeat = r;
+        // Slots allocated here, before the run's clock starts.
+        job.recorder =
+            (cell.timeline && r + 1 == cell.repeats).then(|| Arc::new(Recorder::new(cell.tasks)));
         start(&mut out)?;
         let m = measure(model, &job);
+        if let (Some(rec), None) = (job.recorder.take(), &m.error) {
+            let tasks = RecordedTasks {
+                repeat: r,
+                spans: rec.spans(),
+            };
+            let line = serde_json::to_string(&tasks).map_err(|e| e.to_string())?;
+            writeln!(out, "{TIMELINE_PREFIX}{line}")
+                .map_err(|e| format!("cannot report a run: {e}"))?;
+        }
         let line = serde_json::to_string(&m).map_err(|e| e.to_string())?;
         writeln!(out, "{line}")
             .and_then(|()| out.flush())
@@ -103,6 +132,9 @@ pub fn cell_main() -> Result<(), String> {
 /// Times one run of `model` and takes its resource usage.
 pub fn measure(model: &dyn Model, job: &Job) -> Measured {
     let before = Usage::now();
+    if let Some(r) = &job.recorder {
+        r.start();
+    }
     let start = Instant::now();
     let result = catch_unwind(AssertUnwindSafe(|| model.run(job)))
         .unwrap_or_else(|p| Err(format!("panicked: {}", panic_text(&*p))));

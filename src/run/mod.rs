@@ -8,7 +8,7 @@ pub mod progress;
 use crate::kernel::{self, Service};
 use crate::measure::{fork_exec_group, kill_group, ChildExit};
 use crate::plan::Cell;
-use cell::{CellRequest, Measured, CELL_COMMAND, START_LINE};
+use cell::{CellRequest, Measured, RecordedTasks, CELL_COMMAND, START_LINE, TIMELINE_PREFIX};
 use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError};
 use progress::Progress;
 use serde::{Deserialize, Serialize};
@@ -92,6 +92,51 @@ impl RunRow {
     }
 }
 
+/// One row of `tasks.csv`: one task of a run that recorded a timeline — which worker ran it,
+/// from when to when (seconds since the run's start). Field order is the column order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskRow {
+    pub scenario: String,
+    pub workload: String,
+    pub model: String,
+    pub workers: u64,
+    pub repeat: u32,
+    /// Thread, process or in-flight slot index within the run (see the model).
+    pub worker: u32,
+    pub task: u64,
+    pub start_s: f64,
+    pub end_s: f64,
+}
+
+impl TaskRow {
+    fn rows(scenario: &str, cell: &Cell, recorded: RecordedTasks) -> Vec<TaskRow> {
+        recorded
+            .spans
+            .into_iter()
+            .map(|s| TaskRow {
+                scenario: scenario.to_string(),
+                workload: cell.workload.clone(),
+                model: cell.model.clone(),
+                workers: cell.workers,
+                repeat: recorded.repeat,
+                worker: s.worker,
+                task: s.task,
+                start_s: s.start_ns as f64 / 1e9,
+                end_s: s.end_ns as f64 / 1e9,
+            })
+            .collect()
+    }
+}
+
+/// What the scheduler hands to its sink as a run goes.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A measured run ended (`runs.csv`).
+    Run(&'a RunRow),
+    /// The tasks of a run that recorded a timeline (`tasks.csv`), just before its `Run`.
+    Tasks(&'a [TaskRow]),
+}
+
 /// Time allowed for a cell process to start before its first run's limit applies.
 const STARTUP_GRACE: Duration = Duration::from_secs(2);
 
@@ -122,13 +167,14 @@ pub enum Ending {
     Interrupted,
 }
 
-/// Runs every cell; `sink` gets each row as soon as it exists (it writes and flushes runs.csv).
+/// Runs every cell; `sink` gets each row as soon as it exists (it writes and flushes runs.csv
+/// and tasks.csv).
 pub fn execute(
     scenario: &str,
     cells: &[Cell],
     earlier: &[RunRow],
     progress: &mut Progress,
-    sink: &mut dyn FnMut(&RunRow) -> anyhow::Result<()>,
+    sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
 ) -> anyhow::Result<Ending> {
     let exe = std::env::current_exe()?;
     // First checksum seen per workload and task count (weak scaling varies the count), and
@@ -160,7 +206,11 @@ pub fn execute(
         let cell = &cell;
         progress.start_cell(cell);
         let mut rows = Vec::new();
-        let ending = run_cell(&exe, scenario, cell, &mut |mut row: RunRow| {
+        let ending = run_cell(&exe, scenario, cell, &mut |got: Got| {
+            let mut row = match got {
+                Got::Run(row) => *row,
+                Got::Tasks(tasks) => return sink(Event::Tasks(&tasks)),
+            };
             if let (true, Some(sum)) = (row.ok(), row.checksum) {
                 let key = (cell.workload.clone(), cell.tasks);
                 match reference.get(&key) {
@@ -177,7 +227,7 @@ pub fn execute(
                     }
                 }
             }
-            sink(&row)?;
+            sink(Event::Run(&row))?;
             progress.run_done(&row);
             rows.push(row);
             Ok(())
@@ -195,13 +245,19 @@ enum Msg {
     Eof,
 }
 
+/// What a cell process reported.
+enum Got {
+    Run(Box<RunRow>),
+    Tasks(Vec<TaskRow>),
+}
+
 /// Runs one cell, restarting its process after a crash or timeout so that only the affected
 /// run is lost.
 fn run_cell(
     exe: &std::path::Path,
     scenario: &str,
     cell: &Cell,
-    emit: &mut dyn FnMut(RunRow) -> anyhow::Result<()>,
+    emit: &mut dyn FnMut(Got) -> anyhow::Result<()>,
 ) -> anyhow::Result<Ending> {
     let mut next = 0;
     while next < cell.repeats {
@@ -217,13 +273,13 @@ fn run_cell(
         let mut child = match fork_exec_group(&mut cmd).spawn() {
             Ok(c) => c,
             Err(e) => {
-                emit(RunRow::failed(
+                emit(Got::Run(Box::new(RunRow::failed(
                     scenario,
                     cell,
                     next,
                     "error",
                     format!("failed to start the cell process: {e}"),
-                ))?;
+                ))))?;
                 next += 1;
                 continue;
             }
@@ -251,12 +307,18 @@ fn run_cell(
                     run_start = Instant::now();
                     deadline = per_run.map(|t| run_start + t);
                 }
+                Ok(Msg::Line(line)) if line.starts_with(TIMELINE_PREFIX) => {
+                    let json = &line[TIMELINE_PREFIX.len()..];
+                    if let Ok(recorded) = serde_json::from_str::<RecordedTasks>(json) {
+                        emit(Got::Tasks(TaskRow::rows(scenario, cell, recorded)))?;
+                    }
+                }
                 Ok(Msg::Line(line)) => {
                     let Ok(m) = serde_json::from_str::<Measured>(&line) else {
                         continue;
                     };
                     next = m.repeat + 1;
-                    emit(RunRow::new(scenario, cell, m))?;
+                    emit(Got::Run(Box::new(RunRow::new(scenario, cell, m))))?;
                     deadline = per_run.map(|t| Instant::now() + t + STARTUP_GRACE);
                 }
                 Ok(Msg::Eof) | Err(RecvTimeoutError::Disconnected) => break,
@@ -292,7 +354,7 @@ fn run_cell(
             };
             let mut row = RunRow::failed(scenario, cell, next, kind, why);
             row.wall_s = run_start.elapsed().as_secs_f64();
-            emit(row)?;
+            emit(Got::Run(Box::new(row)))?;
             next += 1;
         }
     }
