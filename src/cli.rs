@@ -111,9 +111,9 @@ pub struct RunArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// Record which worker runs which task when (tasks.csv and <workload>.timeline.png), in
-    /// the last measured run of: each model's largest worker count (`default`), every cell
-    /// (`all`), or none (`off`).
+    /// Record which worker runs which task when (tasks.csv and <workload>.timeline.png) in one
+    /// extra run, after the measured ones, of: each model's largest worker count (`default`),
+    /// every cell (`all`), or none (`off`).
     #[arg(long, value_enum, value_name = "WHICH", default_value_t = Timeline::Default)]
     pub timeline: Timeline,
 }

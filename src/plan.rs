@@ -24,7 +24,7 @@ pub struct Cell {
     pub warmup: u32,
     pub repeats: u32,
     pub timeout_s: Option<f64>,
-    /// Whether the last measured run records which worker runs which task when.
+    /// Whether one more run after the measured ones records which worker runs which task when.
     #[serde(default)]
     pub timeline: bool,
 }
@@ -68,10 +68,11 @@ pub fn cells(scenario: &Scenario) -> Vec<Cell> {
     out
 }
 
-/// Marks the cells whose last measured run records a timeline: with [`Timeline::Default`]
-/// each model's cell with the most workers in each workload, with [`Timeline::All`] every
-/// cell; only runs of at most [`MAX_RECORDED_TASKS`] tasks. (A command model's program
-/// records only if it writes the file it is given, as the shipped kernels.py does.)
+/// Marks the cells that do one more run, after the measured ones, to record a timeline: with
+/// [`Timeline::Default`] each model's cell with the most workers in each workload, with
+/// [`Timeline::All`] every cell; only runs of at most [`MAX_RECORDED_TASKS`] tasks. (A
+/// command model's program records only if it writes the file it is given, as the shipped
+/// kernels.py does.)
 pub fn choose_timeline(cells: &mut [Cell], which: Timeline) {
     let recordable = |c: &Cell| c.tasks <= MAX_RECORDED_TASKS;
     for i in 0..cells.len() {

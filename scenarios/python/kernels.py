@@ -239,7 +239,9 @@ def file_pattern(index, length):
     """Bytes whose k-th value is (index + k) % 256."""
     start = index % 256
     period = bytes(range(start, 256)) + bytes(range(0, start))
-    return (period * (length // 256 + 1))[:length]
+    reps, rest = divmod(length, 256)
+    body = period * reps  # one allocation when length is a multiple of 256
+    return body + period[:rest] if rest else body
 
 
 def kernel_payload(p, index):

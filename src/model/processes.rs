@@ -303,6 +303,7 @@ fn run_chunk(
     timed: bool,
     out: &mut impl Write,
 ) -> Result<String, String> {
+    use std::fmt::Write as _;
     let data = task.returns_data();
     let mut sum = 0u64;
     let mut times = String::new();
@@ -315,12 +316,12 @@ fn run_chunk(
                 .and_then(|()| out.write_all(&bytes))
                 .map_err(|e| format!("cannot send task {i}'s data: {e}"))?;
             if timed {
-                times.push_str(&format!(" {t0} {t1}"));
+                let _ = write!(times, " {t0} {t1}");
             }
         } else {
             sum = sum.wrapping_add(task.run(i)?);
             if timed {
-                times.push_str(&format!(" {t0} {}", now_ns()));
+                let _ = write!(times, " {t0} {}", now_ns());
             }
         }
     }

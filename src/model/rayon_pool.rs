@@ -59,14 +59,13 @@ impl Model for Rayon {
             })?
         } else {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                pool.install(|| {
-                    (0..job.tasks)
-                        .into_par_iter()
-                        .map(|i| match &job.recorder {
-                            None => task.run(i),
-                            Some(r) => r.time(worker(), i, || task.run(i)),
-                        })
-                        .try_reduce(|| 0, |a, b| Ok(a.wrapping_add(b)))
+                let tasks = (0..job.tasks).into_par_iter();
+                let sum = |a: u64, b: u64| Ok(a.wrapping_add(b));
+                pool.install(|| match &job.recorder {
+                    None => tasks.map(|i| task.run(i)).try_reduce(|| 0, sum),
+                    Some(r) => tasks
+                        .map(|i| r.time(worker(), i, || task.run(i)))
+                        .try_reduce(|| 0, sum),
                 })
             }))
             .map_err(|p| format!("worker thread panicked: {}", panic_text(&*p)))??

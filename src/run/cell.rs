@@ -3,9 +3,9 @@
 //! measured run as soon as it ends. A fresh process per cell keeps peak RSS, allocator state
 //! and thread pools of one cell out of the next (JMH-style forks).
 //!
-//! In a cell that records a timeline, only the last measured run carries a
-//! [`Recorder`]; its per-task spans go out as one [`TIMELINE_PREFIX`] line just before its
-//! [`Measured`] line, so every other run is exactly as it would be without.
+//! A cell that records a timeline does one more run after the measured ones, the only one
+//! that carries a [`Recorder`]; its per-task spans go out as one [`TIMELINE_PREFIX`] line
+//! (and no [`Measured`] line), so the measured runs are exactly as they would be without.
 
 use crate::kernel;
 use crate::measure::Usage;
@@ -27,10 +27,13 @@ pub const START_LINE: &str = "start";
 /// Starts the line that carries a recorded run's [`RecordedTasks`] as JSON.
 pub const TIMELINE_PREFIX: &str = "timeline ";
 
-/// The per-task spans of one recorded run (offsets from the run's start).
+/// The per-task spans of the timeline run (offsets from the run's start).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordedTasks {
+    /// The run's index in its cell: one past the measured runs.
     pub repeat: u32,
+    /// Its wall time, measured as for every run.
+    pub wall_s: f64,
     pub spans: Vec<Span>,
 }
 
@@ -107,24 +110,31 @@ pub fn cell_main() -> Result<(), String> {
     }
     for r in req.first_repeat..cell.repeats {
         job.repeat = r;
-        // Slots allocated here, before the run's clock starts.
-        job.recorder =
-            (cell.timeline && r + 1 == cell.repeats).then(|| Arc::new(Recorder::new(cell.tasks)));
         start(&mut out)?;
         let m = measure(model, &job);
-        if let (Some(rec), None) = (job.recorder.take(), &m.error) {
-            let tasks = RecordedTasks {
-                repeat: r,
-                spans: rec.spans(),
-            };
-            let line = serde_json::to_string(&tasks).map_err(|e| e.to_string())?;
-            writeln!(out, "{TIMELINE_PREFIX}{line}")
-                .map_err(|e| format!("cannot report a run: {e}"))?;
-        }
         let line = serde_json::to_string(&m).map_err(|e| e.to_string())?;
         writeln!(out, "{line}")
             .and_then(|()| out.flush())
             .map_err(|e| format!("cannot report a run: {e}"))?;
+    }
+    if cell.timeline {
+        // One more run, timed like the others but outside the statistics, records the
+        // timeline; its slots are allocated before its clock starts.
+        job.repeat = cell.repeats;
+        job.recorder = Some(Arc::new(Recorder::new(cell.tasks)));
+        start(&mut out)?;
+        let m = measure(model, &job);
+        if let (Some(rec), None) = (job.recorder.take(), &m.error) {
+            let tasks = RecordedTasks {
+                repeat: job.repeat,
+                wall_s: m.wall_s,
+                spans: rec.spans(),
+            };
+            let line = serde_json::to_string(&tasks).map_err(|e| e.to_string())?;
+            writeln!(out, "{TIMELINE_PREFIX}{line}")
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("cannot report the timeline run: {e}"))?;
+        }
     }
     Ok(())
 }

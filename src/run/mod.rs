@@ -92,20 +92,24 @@ impl RunRow {
     }
 }
 
-/// One row of `tasks.csv`: one task of a run that recorded a timeline — which worker ran it,
-/// from when to when (seconds since the run's start). Field order is the column order.
+/// One row of `tasks.csv`: one task of a cell's timeline run (an extra run after the
+/// measured ones) — which worker ran it, from when to when (seconds since the run's start).
+/// Field order is the column order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskRow {
     pub scenario: String,
     pub workload: String,
     pub model: String,
     pub workers: u64,
+    /// The run's index in its cell (the number of measured runs: it follows them).
     pub repeat: u32,
     /// Thread, process or in-flight slot index within the run (see the model).
     pub worker: u32,
     pub task: u64,
     pub start_s: f64,
     pub end_s: f64,
+    /// Wall time of the whole run (the same on each of its rows).
+    pub run_wall_s: f64,
 }
 
 impl TaskRow {
@@ -123,6 +127,7 @@ impl TaskRow {
                 task: s.task,
                 start_s: s.start_ns as f64 / 1e9,
                 end_s: s.end_ns as f64 / 1e9,
+                run_wall_s: recorded.wall_s,
             })
             .collect()
     }
@@ -133,7 +138,7 @@ impl TaskRow {
 pub enum Event<'a> {
     /// A measured run ended (`runs.csv`).
     Run(&'a RunRow),
-    /// The tasks of a run that recorded a timeline (`tasks.csv`), just before its `Run`.
+    /// The tasks of a cell's timeline run (`tasks.csv`), after its measured runs.
     Tasks(&'a [TaskRow]),
 }
 

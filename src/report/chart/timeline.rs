@@ -1,7 +1,7 @@
 //! `<workload>.timeline.{png,svg}`: which worker ran which task when. One lane per model —
-//! its recorded run with the most workers (by default the last measured run of its largest
-//! worker count) — with a row per worker and a bar per task, on one time axis from the run's
-//! start. Drawn from `tasks.csv`; a workload without recorded tasks gets no file.
+//! the timeline run (an extra run after the measured ones) of its cell with the most workers
+//! — with a row per worker and a bar per task, on one time axis from the run's start. Drawn
+//! from `tasks.csv`; a workload without recorded tasks gets no file.
 
 use super::{Bar, Chart, ChartKind, Figure, Gantt, Lane};
 use crate::model::recorder::MAX_RECORDED_TASKS;
@@ -48,8 +48,9 @@ impl ChartKind for Timeline {
             .map(|r| format!("`{}`@{}", r.model, r.workers))
             .collect();
         let mut text = format!(
-            "Which worker ran which task when, in one measured run per model ({}): a row per \
-             worker, a bar per task. Start and end of every task are in `tasks.csv`.",
+            "Which worker ran which task when, in one extra run per model after its measured \
+             runs (not in the statistics; {}): a row per worker, a bar per task. Start and end \
+             of every task are in `tasks.csv`.",
             cells.join(", ")
         );
         let missing = not_recorded(data, w, &runs);
@@ -60,11 +61,10 @@ impl ChartKind for Timeline {
     }
 }
 
-/// One recorded run of a model: its cell, repeat and tasks.
+/// One recorded run of a model: its cell and tasks.
 struct Recorded<'a> {
     model: &'a str,
     workers: u64,
-    repeat: u32,
     tasks: Vec<&'a TaskRow>,
 }
 
@@ -86,7 +86,6 @@ fn chosen<'a>(data: &'a RunData, w: &'a Workload) -> Vec<Recorded<'a>> {
             Some(Recorded {
                 model: m,
                 workers,
-                repeat,
                 tasks: of_model()
                     .filter(|t| t.workers == workers && t.repeat == repeat)
                     .collect(),
@@ -141,17 +140,11 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
     let lanes = runs
         .iter()
         .map(|r| {
-            let noun = crate::model::find(r.model).map_or("worker", |m| m.timeline_worker());
-            let wall = data
-                .rows
-                .iter()
-                .find(|x| {
-                    x.workload == w.name
-                        && x.model == r.model
-                        && x.workers == r.workers
-                        && x.repeat == r.repeat
-                })
-                .map(|x| x.wall_s);
+            let noun = match crate::model::find(r.model) {
+                Some(m) => m.timeline_worker(),
+                None => crate::model::python::timeline_worker(r.model).unwrap_or("worker"),
+            };
+            let wall = r.tasks.first().map(|t| t.run_wall_s);
             let rows = r
                 .tasks
                 .iter()
@@ -159,15 +152,11 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
                 .max()
                 .unwrap_or(1)
                 .max(r.workers.min(u64::from(u32::MAX)) as u32);
-            let detail = match wall {
-                Some(s) => format!(
-                    "{}, run {} ({})",
-                    plural(noun, u64::from(rows)),
-                    r.repeat + 1,
-                    crate::report::markdown::seconds(Some(s))
-                ),
-                None => format!("{}, run {}", plural(noun, u64::from(rows)), r.repeat + 1),
-            };
+            let detail = format!(
+                "{}, a {} run",
+                plural(noun, u64::from(rows)),
+                crate::report::markdown::seconds(wall)
+            );
             Lane {
                 label: r.model.to_string(),
                 detail,
@@ -191,7 +180,7 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
     Some(Gantt {
         title: title(data, w),
         subtitle: format!(
-            "{} - one measured run per model at its most workers - a bar per task",
+            "{} - one run per model at its most workers - a bar per task",
             super::workload_line(w)
         ),
         x_label: "time since the run's start (s); a black line marks where each run ended".into(),
