@@ -173,11 +173,14 @@ impl Layout {
         let mut lanes = Vec::with_capacity(g.lanes.len());
         let mut y = top;
         for rows in placed {
+            // A lane shorter than its labels gets taller rows rather than blank space.
+            let natural: f64 = rows.iter().map(|(_, t)| row_units(*t) * row).sum();
+            let stretch = (LANE_MIN / natural.max(f64::MIN_POSITIVE)).max(1.0);
             let mut ry = y;
             let rows: Vec<RowGeom> = rows
                 .into_iter()
                 .map(|(bars, tracks)| {
-                    let height = row_units(tracks) * row;
+                    let height = row_units(tracks) * row * stretch;
                     let r = RowGeom {
                         top: ry,
                         height,
@@ -348,10 +351,12 @@ where
         let mut free_below = f64::NEG_INFINITY;
         for (r, row) in geom.rows.iter().enumerate() {
             let yc = row.top + row.height / 2.0;
-            if yc - ROW_LABEL_SIZE / 2.0 < free_below {
+            // Digits are about 0.75 em tall; keep 2 pixels between labels.
+            let half = ROW_LABEL_SIZE * 0.75 / 2.0;
+            if yc - half < free_below {
                 continue;
             }
-            free_below = yc + ROW_LABEL_SIZE / 2.0 + 2.0;
+            free_below = yc + half + 2.0;
             let text = r.to_string();
             let label =
                 Label::new(&text, ROW_LABEL_SIZE, SUBTITLE).anchor(HPos::Right, VPos::Center);
