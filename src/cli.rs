@@ -245,4 +245,22 @@ pub struct RunArgs {
     /// Overrides the scenario's `order`.
     #[arg(long, value_name = "ORDER", value_parser = ["cells", "interleaved", "random"])]
     pub order: Option<String>,
+
+    /// Record which worker runs which task when (tasks.csv and <workload>.timeline.png) in one
+    /// extra run, after the measured ones, of: each model's largest worker count (`default`),
+    /// every cell (`all`), or none (`off`).
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = Timeline::Default)]
+    pub timeline: Timeline,
+}
+
+/// Which cells record a timeline (`--timeline`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Timeline {
+    /// No timeline.
+    Off,
+    /// Each model's cell with the most workers, per workload.
+    #[default]
+    Default,
+    /// Every cell.
+    All,
 }

@@ -17,10 +17,10 @@ pub mod scenario;
 use cli::RunArgs;
 use measure::stats;
 use report::meta::{now_utc, Meta};
-use report::output::{read_runs, RunDir, RunsCsv};
+use report::output::{read_runs, read_tasks, RunDir, RunsCsv, TasksCsv};
 use report::RunData;
 use run::progress::Progress;
-use run::Ending;
+use run::{Ending, Event};
 use scenario::{Scenario, ScenarioError};
 use std::path::Path;
 
@@ -97,8 +97,9 @@ pub fn run_scenario(
     args: &RunArgs,
     shard: Option<plan::Shard>,
 ) -> Result<Outcome, Error> {
-    let (mut dir, earlier) = open_run_dir(scenario, args, shard)?;
-    let (cells, kept) = plan::remaining(planned_cells(scenario, shard), earlier);
+    let (mut dir, earlier, earlier_tasks) = open_run_dir(scenario, args, shard)?;
+    let planned = planned_cells(scenario, shard, args.timeline);
+    let (cells, kept) = plan::remaining(planned, earlier);
     let slots = plan::schedule(&cells, scenario.order, stats::seed_of(&scenario.sha256));
     let mut meta = Meta::new(scenario);
     meta.shard = shard.map(|s| s.to_string());
@@ -111,6 +112,16 @@ pub fn run_scenario(
         runs_csv.append(row)?;
     }
     let mut rows = kept.clone();
+    // Recorded tasks of the kept cells stay; the rest is recorded anew.
+    let mut tasks: Vec<run::TaskRow> = earlier_tasks
+        .into_iter()
+        .filter(|t| {
+            kept.iter()
+                .any(|r| r.workload == t.workload && r.model == t.model && r.workers == t.workers)
+        })
+        .collect();
+    let mut tasks_csv = TasksCsv::create(&dir.file("tasks.csv"))?;
+    tasks_csv.append(&tasks)?;
     let mut progress = Progress::new(
         plan::total_runs(&cells),
         slots.len(),
@@ -123,10 +134,17 @@ pub fn run_scenario(
         &slots,
         &kept,
         &mut progress,
-        &mut |row| {
-            runs_csv.append(row)?;
-            rows.push(row.clone());
-            Ok(())
+        &mut |event| match event {
+            Event::Run(row) => {
+                runs_csv.append(row)?;
+                rows.push(row.clone());
+                Ok(())
+            }
+            Event::Tasks(recorded) => {
+                tasks_csv.append(recorded)?;
+                tasks.extend_from_slice(recorded);
+                Ok(())
+            }
         },
     )?;
     progress.finish();
@@ -137,7 +155,7 @@ pub fn run_scenario(
         Ending::Interrupted => "interrupted",
     }
     .into();
-    let data = RunData::new(meta, rows);
+    let data = RunData::new(meta, rows).with_tasks(tasks);
     report::write_all(&dir, &data)?;
     // An interrupted run keeps the earlier complete one beside it (`.<name>.previous`).
     if ending == Ending::Complete {
@@ -178,9 +196,15 @@ fn print_outcome(dir: &RunDir, data: &RunData, ending: Ending) -> Outcome {
     Outcome::AllOk
 }
 
-/// Every cell of the scenario, or only those of one `--shard` slice.
-fn planned_cells(scenario: &Scenario, shard: Option<plan::Shard>) -> Vec<plan::Cell> {
-    let cells = plan::cells(scenario);
+/// Every cell of the scenario, or only those of one `--shard` slice, with the cells that
+/// record a timeline marked (chosen over the whole matrix, so slices agree).
+fn planned_cells(
+    scenario: &Scenario,
+    shard: Option<plan::Shard>,
+    timeline: cli::Timeline,
+) -> Vec<plan::Cell> {
+    let mut cells = plan::cells(scenario);
+    plan::choose_timeline(&mut cells, timeline);
     match shard {
         Some(sh) => plan::shard(cells, sh, scenario::logical_cores()),
         None => cells,
@@ -190,7 +214,7 @@ fn planned_cells(scenario: &Scenario, shard: Option<plan::Shard>) -> Vec<plan::C
 /// `--dry-run`: the expanded matrix, its runs and an estimated duration; runs nothing.
 fn dry_run(scenario: &Scenario, shard: Option<plan::Shard>) {
     let cores = scenario::logical_cores();
-    let cells = planned_cells(scenario, shard);
+    let cells = planned_cells(scenario, shard, cli::Timeline::Off);
     let slots = plan::schedule(&cells, scenario.order, stats::seed_of(&scenario.sha256));
     let slice = shard.map(|s| format!(", shard {s}")).unwrap_or_default();
     println!(
@@ -256,13 +280,15 @@ fn human_duration(s: f64) -> String {
     }
 }
 
-/// The run folder: a fresh one, or with `--resume` the existing one and its rows (which must
-/// come from the same scenario text and the same shard).
+/// The run folder: a fresh one, or with `--resume` the existing one with its runs and
+/// recorded tasks (which must come from the same scenario text and the same shard).
+type Opened = (RunDir, Vec<run::RunRow>, Vec<run::TaskRow>);
+
 fn open_run_dir(
     scenario: &Scenario,
     args: &RunArgs,
     shard: Option<plan::Shard>,
-) -> Result<(RunDir, Vec<run::RunRow>), Error> {
+) -> Result<Opened, Error> {
     let path = args.out.join(&scenario.name);
     if !args.resume || !path.join("runs.csv").is_file() {
         if args.resume {
@@ -271,7 +297,7 @@ fn open_run_dir(
                 path.display()
             );
         }
-        return Ok((RunDir::create(&args.out, &scenario.name)?, Vec::new()));
+        return Ok((RunDir::create(&args.out, &scenario.name)?, vec![], vec![]));
     }
     let meta_path = path.join("meta.json");
     let meta: Meta = std::fs::read_to_string(&meta_path)
@@ -305,9 +331,10 @@ fn open_run_dir(
             says(&wanted)
         )));
     }
-    let rows =
-        read_runs(&path.join("runs.csv")).map_err(|e| Error::Usage(format!("--resume: {e:#}")))?;
-    Ok((RunDir::open(&path), rows))
+    let resume_error = |e: anyhow::Error| Error::Usage(format!("--resume: {e:#}"));
+    let rows = read_runs(&path.join("runs.csv")).map_err(resume_error)?;
+    let tasks = read_tasks(&path.join("tasks.csv")).map_err(resume_error)?;
+    Ok((RunDir::open(&path), rows, tasks))
 }
 
 /// Loads and validates every file, stopping at the first invalid one.
@@ -355,8 +382,8 @@ pub fn init(path: &Path, force: bool) -> Result<(), Error> {
     Ok(())
 }
 
-/// Reads a run folder's `meta.json` and `runs.csv` (as `plot`, `compare` and `merge` do) and
-/// recomputes its summary.
+/// Reads a run folder's `meta.json`, `runs.csv` and `tasks.csv` (as `plot`, `compare` and
+/// `merge` do) and recomputes its summary.
 pub fn load_run_dir(run_dir: &Path) -> Result<RunData, Error> {
     let meta_path = run_dir.join("meta.json");
     let text = std::fs::read_to_string(&meta_path).map_err(|e| {
@@ -373,7 +400,9 @@ pub fn load_run_dir(run_dir: &Path) -> Result<RunData, Error> {
         ))
     })?;
     let rows = read_runs(&run_dir.join("runs.csv")).map_err(|e| Error::Usage(format!("{e:#}")))?;
-    Ok(RunData::new(meta, rows))
+    let tasks =
+        read_tasks(&run_dir.join("tasks.csv")).map_err(|e| Error::Usage(format!("{e:#}")))?;
+    Ok(RunData::new(meta, rows).with_tasks(tasks))
 }
 
 /// `parabench plot`: recompute summary, report and charts from a run folder's files.

@@ -4,15 +4,12 @@
 //! is reported.
 
 use crate::report::meta::Meta;
-use crate::report::output::{RunDir, RunsCsv};
+use crate::report::output::{RunDir, RunsCsv, TasksCsv};
 use crate::report::{self, RunData};
 use crate::run::RunRow;
 use crate::{load_run_dir, Error};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-
-/// Per-task files that are appended as they are (when present), besides `runs.csv`.
-const APPENDED_CSV: &[&str] = &["tasks.csv"];
 
 /// Merges the run folders `dirs` into the run folder `out`; returns the merged data.
 pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<RunData, Error> {
@@ -74,10 +71,12 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<RunData, Error> {
     for r in &rows {
         runs_csv.append(r)?;
     }
-    for file in APPENDED_CSV {
-        concat_csv(&parts, file, &dir)?;
-    }
-    let data = RunData::new(meta, rows);
+    let tasks: Vec<_> = parts
+        .iter()
+        .flat_map(|(_, p)| p.tasks.iter().cloned())
+        .collect();
+    TasksCsv::create(&dir.file("tasks.csv"))?.append(&tasks)?;
+    let data = RunData::new(meta, rows).with_tasks(tasks);
     report::write_all(&dir, &data)?;
     dir.commit()?;
     Ok(data)
@@ -239,31 +238,4 @@ fn merged_rows(parts: &[(PathBuf, RunData)], meta: &Meta) -> Result<Vec<RunRow>,
         }
     }
     Ok(rows)
-}
-
-/// Appends a per-task CSV file of every slice (header once) into the merged folder.
-fn concat_csv(parts: &[(PathBuf, RunData)], file: &str, dir: &RunDir) -> anyhow::Result<()> {
-    let mut out: Option<csv::Writer<std::fs::File>> = None;
-    for (d, _) in parts {
-        let path = d.join(file);
-        if !path.is_file() {
-            continue;
-        }
-        let mut reader = csv::Reader::from_path(&path)?;
-        let w = match &mut out {
-            Some(w) => w,
-            None => {
-                let mut w = csv::Writer::from_path(dir.file(file))?;
-                w.write_record(reader.headers()?)?;
-                out.insert(w)
-            }
-        };
-        for rec in reader.records() {
-            w.write_record(&rec?)?;
-        }
-    }
-    if let Some(mut w) = out {
-        w.flush()?;
-    }
-    Ok(())
 }

@@ -1,8 +1,9 @@
 //! Planning: a scenario becomes the ordered list of cells to measure. One cell is one
 //! (workload, model, workers) point; models that ignore the worker count get one cell.
 
+use crate::cli::Timeline;
 use crate::kernel::Params;
-use crate::model::{self, command::CommandModel, Model};
+use crate::model::{self, command::CommandModel, recorder::MAX_RECORDED_TASKS, Model};
 use crate::run::RunRow;
 use crate::scenario::{Scaling, Scenario};
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,9 @@ pub struct Cell {
     pub warmup: u32,
     pub repeats: u32,
     pub timeout_s: Option<f64>,
+    /// Whether one more run after the measured ones records which worker runs which task when.
+    #[serde(default)]
+    pub timeline: bool,
 }
 
 /// Expands every workload into cells, in workload, model, workers order.
@@ -56,11 +60,33 @@ pub fn cells(scenario: &Scenario) -> Vec<Cell> {
                     warmup: w.warmup,
                     repeats: w.repeats,
                     timeout_s: w.timeout_s,
+                    timeline: false,
                 });
             }
         }
     }
     out
+}
+
+/// Marks the cells that do one more run, after the measured ones, to record a timeline: with
+/// [`Timeline::Default`] each model's cell with the most workers in each workload, with
+/// [`Timeline::All`] every cell; only runs of at most [`MAX_RECORDED_TASKS`] tasks. (A
+/// command model's program records only if it writes the file it is given, as the shipped
+/// kernels.py does.)
+pub fn choose_timeline(cells: &mut [Cell], which: Timeline) {
+    let recordable = |c: &Cell| c.tasks <= MAX_RECORDED_TASKS;
+    for i in 0..cells.len() {
+        let c = &cells[i];
+        let largest = !cells
+            .iter()
+            .any(|o| o.workload == c.workload && o.model == c.model && o.workers > c.workers);
+        cells[i].timeline = recordable(&cells[i])
+            && match which {
+                Timeline::Off => false,
+                Timeline::Default => largest,
+                Timeline::All => true,
+            };
+    }
 }
 
 /// For `--resume`: the cells still to run, and the earlier rows to keep (those of cells that
@@ -254,4 +280,45 @@ pub fn shard(cells: Vec<Cell>, shard: Shard, cores: u64) -> Vec<Cell> {
         .filter(|(i, _)| owner[*i] == shard.index as usize - 1)
         .map(|(_, c)| c)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(workload: &str, model: &str, workers: u64, tasks: u64) -> Cell {
+        Cell {
+            workload: workload.into(),
+            kernel: "noop".into(),
+            builtin_kernel: true,
+            params: Params::new(),
+            model: model.into(),
+            command: None,
+            workers,
+            tasks,
+            warmup: 0,
+            repeats: 1,
+            timeout_s: None,
+            timeline: false,
+        }
+    }
+
+    #[test]
+    fn timeline_cells_are_the_largest_per_workload_and_model() {
+        let mut cells = vec![
+            cell("a", "threads", 1, 10),
+            cell("a", "threads", 4, 10),
+            cell("a", "threads", 2, 10),
+            cell("a", "async", 1, 10),
+            cell("b", "threads", 1, 10),
+            cell("b", "rayon", 8, MAX_RECORDED_TASKS + 1),
+        ];
+        let marked = |cells: &[Cell]| -> Vec<bool> { cells.iter().map(|c| c.timeline).collect() };
+        choose_timeline(&mut cells, Timeline::Default);
+        assert_eq!(marked(&cells), [false, true, false, true, true, false]);
+        choose_timeline(&mut cells, Timeline::All);
+        assert_eq!(marked(&cells), [true, true, true, true, true, false]);
+        choose_timeline(&mut cells, Timeline::Off);
+        assert_eq!(marked(&cells), [false; 6]);
+    }
 }

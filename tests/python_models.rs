@@ -65,6 +65,12 @@ bytes = 500
 name = "noop"
 kernel = "noop"
 tasks = 10
+
+[[workload]]
+name = "payload"
+kernel = "payload"
+tasks = 5
+bytes = 3000
 "#;
 
 #[test]
@@ -78,7 +84,7 @@ fn cpython_and_native_models_agree_on_every_kernel() {
     common::run_scenario(&file, &out, &[]).expect_code(0);
 
     let runs = Csv::read(&out.join("py/runs.csv"));
-    assert_eq!(runs.rows.len(), 7 * 6, "one run per workload and model");
+    assert_eq!(runs.rows.len(), 8 * 6, "one run per workload and model");
     let mut sums: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
     for r in &runs.rows {
         assert_eq!(r["status"], "ok", "{r:?}");
@@ -107,6 +113,8 @@ fn cpython_and_native_models_agree_on_every_kernel() {
     assert_eq!(sums["primes"][0].1, (4 * 303).to_string());
     assert_eq!(sums["noop"][0].1, "45");
     assert_eq!(sums["http"][0].1, (4 * 500).to_string());
+    // Python: sum(zlib.crc32(bytes((i + k) % 256 for k in range(3000))) for i in range(5))
+    assert_eq!(sums["payload"][0].1, "11896591685");
 
     let summary = Csv::read(&out.join("py/summary.csv"));
     for r in summary.filter(&[("model", "py-threading")]) {
@@ -119,6 +127,49 @@ fn cpython_and_native_models_agree_on_every_kernel() {
         report.contains("| `py-threading` runs | Python 3"),
         "{report}"
     );
+}
+
+#[test]
+fn cpython_models_record_a_timeline_through_the_environment() {
+    if !have_python() {
+        return;
+    }
+    let tmp = tempdir();
+    let file = write_scenario(
+        tmp.path(),
+        "pytl.toml",
+        r#"
+repeats = 1
+warmup = 0
+workers = [2]
+models = ["py-threading", "py-multiprocessing", "py-asyncio", "py-processpool"]
+
+[[workload]]
+name = "sleep"
+kernel = "sleep"
+tasks = 6
+ms = 2
+"#,
+    );
+    let out = tmp.path().join("out");
+    common::run_scenario(&file, &out, &[]).expect_code(0);
+    let tasks = Csv::read(&out.join("pytl/tasks.csv"));
+    for m in [
+        "py-threading",
+        "py-multiprocessing",
+        "py-asyncio",
+        "py-processpool",
+    ] {
+        let rows = tasks.filter(&[("model", m)]);
+        assert_eq!(rows.len(), 6, "{m}: one row per task");
+        for r in rows {
+            assert!(["0", "1"].contains(&r["worker"].as_str()), "{m}: {r:?}");
+            let (a, b) = (common::num(r, "start_s"), common::num(r, "end_s"));
+            assert!(0.0 <= a && a <= b, "{m}: {r:?}");
+        }
+    }
+    let svg = std::fs::read_to_string(out.join("pytl/sleep.timeline.svg")).unwrap();
+    assert!(svg.contains("py-asyncio"));
 }
 
 #[test]

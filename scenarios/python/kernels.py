@@ -19,6 +19,12 @@ are not. ``checksum`` is the sum of the per-task checksums modulo 2**64; the ker
 exactly what parabench's built-in Rust kernels compute, so a run's checksum can be compared
 with a native run of the same workload.
 
+Timeline: when the environment variable PARABENCH_TIMELINE names a file, every task appends
+one line to it, ``<worker> <task> <start_ns> <end_ns>``, from whichever thread or process ran
+it (times from ``time.monotonic_ns()``, the system's CLOCK_MONOTONIC; the worker is
+``<pid>:<thread id>``, or ``slot<k>`` for asyncio's worker coroutines). parabench sets it in
+the one run per cell that draws its timeline.
+
 Exit status: 0 on success; 1 when a task failed (the error goes to stderr and no result line
 is printed); 2 for invalid arguments.
 
@@ -50,6 +56,10 @@ Kernels (--kernel) and their options; options a kernel does not use are accepted
     http    --url URL (required)   GET URL from a loopback server -> body bytes received;
             --delay-ms D           the server's delay: accepted, only widens the timeout
     noop                           nothing -> the task index
+    payload --bytes B (65536)      build B bytes, (index + k) % 256, and hand them back to the
+                                   coordinating thread or process (through the pool's pipe
+                                   for process models), which computes their CRC-32
+                                   (zlib.crc32) -> that CRC
 
 Put --url only into commands of http workloads: parabench offers the {url} placeholder
 there alone. The http kernel refuses any host that is not a loopback address, ignores proxy
@@ -71,6 +81,7 @@ Example parabench model table::
 import argparse
 import asyncio
 import concurrent.futures
+import contextvars
 import ipaddress
 import multiprocessing
 import multiprocessing.dummy
@@ -83,6 +94,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+import zlib
 
 MASK = (1 << 64) - 1
 
@@ -101,7 +113,10 @@ MODELS = (
     "to_thread",
 )
 
-KERNELS = ("primes", "spin", "alloc", "sleep", "file", "http", "noop")
+KERNELS = ("primes", "spin", "alloc", "sleep", "file", "http", "noop", "payload")
+
+# Kernels whose tasks return data: the coordinator checksums what it receives.
+DATA_KERNELS = ("payload",)
 
 # Kernel option: (default, minimum, maximum), the same bounds parabench's kernels declare.
 PARAM_BOUNDS = {
@@ -118,9 +133,30 @@ PARAM_HELP = {
     "iters": "spin: LCG steps per task",
     "ms": "sleep: milliseconds per task",
     "size": "alloc: rows and columns of the product table",
-    "bytes": "file: bytes written and read per task (http: ignored, the server's body size)",
+    "bytes": "file: bytes written and read per task; payload: bytes each task returns "
+    "(http: ignored, the server's body size)",
     "delay_ms": "http: the server's delay, only widens the client timeout",
 }
+
+# Per-task times go to this file when set (see "Timeline" above); inherited by pool workers.
+TIMELINE_ENV = "PARABENCH_TIMELINE"
+_TIMELINE = os.environ.get(TIMELINE_ENV) or None
+_timeline_fd = None
+_timeline_pid = None
+# The asyncio worker coroutine running the current task, if any.
+_SLOT = contextvars.ContextVar("parabench_slot", default=None)
+
+
+def _record(index, start_ns, end_ns):
+    """Appends one task's line to the timeline file (one write, so lines from many processes
+    never interleave)."""
+    global _timeline_fd, _timeline_pid
+    if _timeline_pid != os.getpid():
+        _timeline_fd = os.open(_TIMELINE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        _timeline_pid = os.getpid()
+    worker = _SLOT.get() or "%d:%d" % (os.getpid(), threading.get_ident())
+    os.write(_timeline_fd, ("%s %d %d %d\n" % (worker, index, start_ns, end_ns)).encode())
+
 
 # Start method for the process models; None means the platform default. Only the
 # self-test changes it, to prove that spawned children can import this file.
@@ -203,7 +239,13 @@ def file_pattern(index, length):
     """Bytes whose k-th value is (index + k) % 256."""
     start = index % 256
     period = bytes(range(start, 256)) + bytes(range(0, start))
-    return (period * (length // 256 + 1))[:length]
+    reps, rest = divmod(length, 256)
+    body = period * reps  # one allocation when length is a multiple of 256
+    return body + period[:rest] if rest else body
+
+
+def kernel_payload(p, index):
+    return file_pattern(index, p["bytes"])
 
 
 def kernel_file(p, index):
@@ -268,6 +310,7 @@ BLOCKING = {
     "file": kernel_file,
     "http": kernel_http,
     "noop": kernel_noop,
+    "payload": kernel_payload,
 }
 
 
@@ -368,8 +411,26 @@ class Task(object):
     def __init__(self, kernel, params):
         self.kernel = kernel
         self.params = params
+        # Tasks return bytes, which the coordinator checksums (see total()).
+        self.returns_data = kernel in DATA_KERNELS
 
     def __call__(self, index):
+        if _TIMELINE is None:
+            return self._run(index)
+        start = time.monotonic_ns()
+        result = self._run(index)
+        _record(index, start, time.monotonic_ns())
+        return result
+
+    async def run_async(self, index):
+        if _TIMELINE is None:
+            return await self._run_async(index)
+        start = time.monotonic_ns()
+        result = await self._run_async(index)
+        _record(index, start, time.monotonic_ns())
+        return result
+
+    def _run(self, index):
         try:
             return BLOCKING[self.kernel](self.params, index)
         except KernelError:
@@ -377,7 +438,7 @@ class Task(object):
         except Exception as e:
             raise KernelError(_describe(self.kernel, index, e)) from None
 
-    async def run_async(self, index):
+    async def _run_async(self, index):
         if self.kernel == "sleep":
             await asyncio.sleep(self.params["ms"] / 1000.0)
             return self.params["ms"]
@@ -388,7 +449,7 @@ class Task(object):
                 raise
             except Exception as e:
                 raise KernelError(_describe(self.kernel, index, e)) from None
-        return self(index)  # CPU or blocking IO: runs inline and stalls the event loop
+        return self._run(index)  # CPU or blocking IO: runs inline and stalls the event loop
 
 
 def _describe(kernel, index, e):
@@ -401,14 +462,26 @@ def _describe(kernel, index, e):
 # --------------------------------------------------------------------------------------------
 
 
+def total(task, results):
+    """The run's checksum from the results that reached the coordinator: their sum, or for
+    data kernels the sum of the CRC-32s of the bytes received."""
+    if task.returns_data:
+        return sum(map(zlib.crc32, results)) & MASK
+    return sum(results) & MASK
+
+
 def run_sequential(task, workers, n):
-    total = 0
+    if task.returns_data:
+        return total(task, (task(i) for i in range(n)))
+    checksum = 0
     for i in range(n):
-        total += task(i)
-    return total & MASK
+        checksum += task(i)
+    return checksum & MASK
 
 
 def run_threading(task, workers, n):
+    if task.returns_data:
+        return _threading_data(task, workers, n)
     jobs = queue.Queue()
     for i in range(n):
         jobs.put(i)
@@ -446,6 +519,47 @@ def run_threading(task, workers, n):
     return sum(partial_sums) & MASK
 
 
+def _threading_data(task, workers, n):
+    """threading for data kernels: each worker puts one result per task on a bounded queue
+    (None for a failed or skipped task) and the main thread checksums what arrives."""
+    jobs = queue.Queue()
+    for i in range(n):
+        jobs.put(i)
+    for _ in range(workers):
+        jobs.put(None)
+    results = queue.Queue(maxsize=workers)
+    errors = []
+
+    def worker():
+        while True:
+            i = jobs.get()
+            if i is None:
+                return
+            value = None
+            if not errors:
+                try:
+                    value = task(i)
+                except BaseException as e:
+                    errors.append(e)
+            results.put(value)
+
+    threads = [
+        threading.Thread(target=worker, name="kernel-worker-%d" % w) for w in range(workers)
+    ]
+    for t in threads:
+        t.start()
+    checksum = 0
+    for _ in range(n):
+        value = results.get()
+        if value is not None:
+            checksum += zlib.crc32(value)
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return checksum & MASK
+
+
 def _mp():
     return _MP_CONTEXT or multiprocessing
 
@@ -453,7 +567,7 @@ def _mp():
 def run_multiprocessing(task, workers, n):
     with _mp().Pool(workers) as pool:
         results = pool.map(task, range(n))
-    return sum(results) & MASK
+    return total(task, results)
 
 
 async def _asyncio_main(task, workers, n):
@@ -463,15 +577,18 @@ async def _asyncio_main(task, workers, n):
     for _ in range(workers):
         jobs.put_nowait(None)
 
-    async def worker():
+    async def worker(slot):
+        _SLOT.set("slot%d" % slot)  # each worker is its own asyncio task, with its own context
         subtotal = 0
         while True:
             i = await jobs.get()
             if i is None:
                 return subtotal
-            subtotal += await task.run_async(i)
+            result = await task.run_async(i)
+            # One thread: the worker coroutine hands the bytes to the loop's own checksum.
+            subtotal += zlib.crc32(result) if task.returns_data else result
 
-    partial_sums = await asyncio.gather(*[worker() for _ in range(workers)])
+    partial_sums = await asyncio.gather(*[worker(k) for k in range(workers)])
     return sum(partial_sums) & MASK
 
 
@@ -481,7 +598,7 @@ def run_asyncio(task, workers, n):
 
 def run_threadpool(task, workers, n):
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as executor:
-        return sum(executor.map(task, range(n))) & MASK
+        return total(task, executor.map(task, range(n)))
 
 
 def pool_chunksize(n, workers):
@@ -494,13 +611,13 @@ def run_processpool(task, workers, n):
     executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=_mp())
     with executor:
         results = executor.map(task, range(n), chunksize=pool_chunksize(n, workers))
-        return sum(results) & MASK
+        return total(task, results)
 
 
 def run_dummy(task, workers, n):
     with multiprocessing.dummy.Pool(workers) as pool:
         results = pool.map(task, range(n))
-    return sum(results) & MASK
+    return total(task, results)
 
 
 async def _to_thread_main(task, workers, n):
@@ -509,7 +626,7 @@ async def _to_thread_main(task, workers, n):
         results = await asyncio.gather(
             *[loop.run_in_executor(executor, task, i) for i in range(n)]
         )
-    return sum(results) & MASK
+    return total(task, results)
 
 
 def run_to_thread(task, workers, n):
@@ -764,6 +881,9 @@ def self_test():
             ("alloc", {"size": 40}, 4, None),
             ("sleep", {"ms": 1}, 4, 4),
             ("noop", {}, 10, 45),
+            # crc32(bytes(range(10))), as parabench's payload kernel computes it.
+            ("payload", {"bytes": 10}, 1, 1164760902),
+            ("payload", {"bytes": 70000}, 5, None),
             ("file", {"bytes": 300}, 1, 33586),
             ("file", {"bytes": 5000}, 4, None),
             ("http", {"url": url, "delay_ms": 2}, 4, 4 * http_bytes),
@@ -824,9 +944,9 @@ def self_test():
     # The command line, as parabench runs it.
     me = [sys.executable, os.path.abspath(__file__)]
 
-    def cli(*extra):
+    def cli(*extra, env=None):
         return subprocess.run(me + list(extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True, timeout=60)
+                              universal_newlines=True, timeout=60, env=env)
 
     base = ["--workers", "2", "--tasks", "10"]
     done = cli("--model", "threading", "--kernel", "noop", *base)
@@ -851,6 +971,25 @@ def self_test():
     done = cli("--model", "asyncio", "--kernel", "http", "--url", dead, *base)
     report(done.returncode == 1 and "elapsed_s=" not in done.stdout and "failed" in done.stderr,
            "cli exits 1 without a result line when a task fails", "exit %d" % done.returncode)
+
+    # Timeline lines: one per task, from every kind of worker.
+    folder = tempfile.mkdtemp(prefix="parabench-py-timeline-")
+    try:
+        for model, kind in (("threading", ":"), ("multiprocessing", ":"), ("asyncio", "slot")):
+            path = os.path.join(folder, model + ".txt")
+            env = dict(os.environ, **{TIMELINE_ENV: path})
+            done = cli("--model", model, "--kernel", "sleep", "--ms", "1", *base, env=env)
+            try:
+                with open(path) as f:
+                    lines = [line.split() for line in f]
+            except OSError:
+                lines = []
+            shape = all(len(f) == 4 and kind in f[0] and int(f[2]) <= int(f[3]) for f in lines)
+            tasks = sorted(int(f[1]) for f in lines)
+            report(done.returncode == 0 and shape and tasks == list(range(10)),
+                   "%s writes one timeline line per task" % model, "%d lines" % len(lines))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
     print("self-test took %.1f s" % (time.perf_counter() - started))
     print("%d passed, %d failed" % (counts[0], counts[1]), flush=True)

@@ -2,12 +2,20 @@
 //! limits) and prepares a [`Task`] that models call once per task index. Every task returns a
 //! checksum; a run's checksum is the wrapping sum over its tasks, so every model must arrive at
 //! the same number. Adding a kernel is one file here plus one line in [`KERNELS`].
+//!
+//! Most tasks compute their checksum where they run. A task that [returns
+//! data](Task::returns_data) (`payload`) instead hands its bytes to the model, which carries
+//! them back to its coordinator (by moving the buffer between threads, or through a pipe
+//! between processes); the coordinator computes the checksum from what it received with
+//! [`data_checksum`]. Models pick that path once per run, so the other kernels' per-task path
+//! stays exactly as it was.
 
 mod alloc;
 mod crash;
 mod file;
 pub mod http;
 mod noop;
+mod payload;
 mod primes;
 mod sleep;
 mod spin;
@@ -28,6 +36,7 @@ pub static KERNELS: &[&dyn Kernel] = &[
     &file::File,
     &http::Http,
     &noop::Noop,
+    &payload::Payload,
     &crash::Crash,
 ];
 
@@ -104,6 +113,29 @@ pub trait Task: Send + Sync + 'static {
     fn run_async(self: Arc<Self>, index: u64) -> TaskFuture {
         Box::pin(async move { self.run(index) })
     }
+
+    /// Whether a task's result is data for the coordinator ([`Task::data`]) rather than a
+    /// checksum computed where the task ran. Models ask once per run.
+    fn returns_data(&self) -> bool {
+        false
+    }
+
+    /// The bytes task `index` hands back to the coordinator, which checksums them with
+    /// [`data_checksum`]. Only called when [`Task::returns_data`] is true; [`Task::run`] of
+    /// such a task is `data_checksum` of this, for models whose coordinator is the task's own
+    /// thread (sequential).
+    fn data(&self, index: u64) -> Result<Vec<u8>, String> {
+        Err(format!(
+            "task {index} returns no data: this kernel computes its checksum where it runs"
+        ))
+    }
+}
+
+/// The checksum of one task's data, as the coordinator computes it from the bytes it
+/// received: their CRC-32 (IEEE, as Python's `zlib.crc32`), so CPython models can compute the
+/// same number at C speed.
+pub fn data_checksum(bytes: &[u8]) -> u64 {
+    u64::from(crc32fast::hash(bytes))
 }
 
 pub type TaskFuture = Pin<Box<dyn Future<Output = Result<u64, String>> + Send>>;
@@ -159,16 +191,6 @@ pub fn int(params: &Params, name: &str) -> Result<i64, String> {
             "parameter `{name}` should be an integer, found {other:?}"
         )),
     }
-}
-
-/// Runs tasks `range` one after another and sums their checksums: the inner loop of several
-/// models (sequential, process workers, chunked pools).
-pub fn run_range(task: &dyn Task, range: std::ops::Range<u64>) -> Result<u64, String> {
-    let mut sum = 0u64;
-    for i in range {
-        sum = sum.wrapping_add(task.run(i)?);
-    }
-    Ok(sum)
 }
 
 #[cfg(test)]

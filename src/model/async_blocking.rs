@@ -1,7 +1,12 @@
 //! `async-blocking`: an event loop that hands each task to tokio's blocking thread pool, with
-//! at most N in flight — the `loop.run_in_executor` / `asyncio.to_thread` pattern.
+//! at most N in flight — the `loop.run_in_executor` / `asyncio.to_thread` pattern. A
+//! `payload` task's buffer comes back to the event loop (the coordinator), which checksums
+//! it. Timeline rows are the N in-flight slots; each bar is the task's time on a blocking
+//! thread.
 
+use super::recorder::timed;
 use super::{start_runtime, sum_joined, Job, Model, Outcome};
+use crate::kernel::data_checksum;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -15,8 +20,12 @@ impl Model for AsyncBlocking {
     fn about(&self) -> &str {
         "tokio event loop sending each task to spawn_blocking, at most N in flight (run_in_executor)"
     }
+    fn timeline_worker(&self) -> &str {
+        "in-flight slot"
+    }
     fn run(&self, job: &Job) -> Result<Outcome, String> {
         let task = job.task()?;
+        let data = task.returns_data();
         let start = Instant::now();
         let mut builder = tokio::runtime::Builder::new_current_thread();
         builder.max_blocking_threads(job.workers as usize);
@@ -25,9 +34,10 @@ impl Model for AsyncBlocking {
         let next = Arc::new(AtomicU64::new(0));
         let checksum = rt.block_on(async {
             let mut set = tokio::task::JoinSet::new();
-            for _ in 0..job.workers.min(total.max(1)) {
+            for w in 0..job.workers.min(total.max(1)) as usize {
                 let next = next.clone();
                 let task = task.clone();
+                let recorder = job.recorder.clone();
                 set.spawn(async move {
                     let mut sum = 0u64;
                     loop {
@@ -35,10 +45,22 @@ impl Model for AsyncBlocking {
                         if i >= total {
                             return Ok::<u64, String>(sum);
                         }
-                        let task = task.clone();
-                        let r = tokio::task::spawn_blocking(move || task.run(i))
+                        let (task, recorder) = (task.clone(), recorder.clone());
+                        let failed =
+                            |e: tokio::task::JoinError| format!("blocking task failed: {e}");
+                        let r = if data {
+                            // The buffer comes back to this loop, which checksums it.
+                            let made = tokio::task::spawn_blocking(move || {
+                                timed(recorder.as_deref(), w, i, || task.data(i))
+                            });
+                            data_checksum(&made.await.map_err(failed)??)
+                        } else {
+                            tokio::task::spawn_blocking(move || {
+                                timed(recorder.as_deref(), w, i, || task.run(i))
+                            })
                             .await
-                            .map_err(|e| format!("blocking task failed: {e}"))??;
+                            .map_err(failed)??
+                        };
                         sum = sum.wrapping_add(r);
                     }
                 });

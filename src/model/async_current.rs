@@ -1,10 +1,13 @@
 //! `async`: a tokio current-thread runtime with N worker tasks pulling indices — the asyncio
 //! analogue. Waits overlap (N timers at once); CPU work runs on the one thread and blocks the
-//! loop, exactly as it does in asyncio.
+//! loop, exactly as it does in asyncio. Tasks that return data (`payload`) pass their buffer to
+//! the coordinating future over a bounded channel. Timeline rows are the N in-flight slots
+//! (worker tasks), all on the one thread: overlapping bars are waits, not parallel work.
 
 use super::{start_runtime, Job, Model, Outcome};
-use std::cell::Cell;
-use std::rc::Rc;
+use crate::kernel::data_checksum;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 pub struct Async;
@@ -16,31 +19,61 @@ impl Model for Async {
     fn about(&self) -> &str {
         "tokio current-thread runtime, at most N tasks in flight (asyncio: IO overlaps, CPU blocks)"
     }
+    fn timeline_worker(&self) -> &str {
+        "in-flight slot"
+    }
     fn run(&self, job: &Job) -> Result<Outcome, String> {
         let task = job.task()?;
+        let data = task.returns_data();
         let start = Instant::now();
         let (rt, setup_s) = start_runtime(tokio::runtime::Builder::new_current_thread(), start)?;
-        let local = tokio::task::LocalSet::new();
         let total = job.tasks;
-        let next = Rc::new(Cell::new(0u64));
-        let checksum = local.block_on(&rt, async {
+        // One thread only (current-thread runtime), so this counter is never contended.
+        let next = Arc::new(AtomicU64::new(0));
+        let checksum = rt.block_on(async {
+            let slots = job.workers.min(total.max(1));
+            let (data_tx, mut data_rx) = tokio::sync::mpsc::channel::<Vec<u8>>(slots as usize);
             let mut handles = Vec::new();
-            for _ in 0..job.workers.min(total.max(1)) {
+            for w in 0..slots as usize {
                 let next = next.clone();
                 let task = task.clone();
-                handles.push(tokio::task::spawn_local(async move {
+                let recorder = job.recorder.clone();
+                let data_tx = data_tx.clone();
+                handles.push(tokio::spawn(async move {
                     let mut sum = 0u64;
                     loop {
-                        let i = next.get();
+                        let i = next.fetch_add(1, Ordering::Relaxed);
                         if i >= total {
                             return Ok::<u64, String>(sum);
                         }
-                        next.set(i + 1);
-                        sum = sum.wrapping_add(task.clone().run_async(i).await?);
+                        if data {
+                            // A buffer is made only once the coordinator has room for it.
+                            let Ok(permit) = data_tx.reserve().await else {
+                                return Ok(sum);
+                            };
+                            let rec = recorder.as_deref();
+                            permit.send(super::recorder::timed(rec, w, i, || task.data(i))?);
+                            continue;
+                        }
+                        let out = match &recorder {
+                            None => task.clone().run_async(i).await,
+                            Some(r) => {
+                                let t0 = super::recorder::now_ns();
+                                let out = task.clone().run_async(i).await;
+                                r.record(w, i, t0, super::recorder::now_ns());
+                                out
+                            }
+                        };
+                        sum = sum.wrapping_add(out?);
                     }
                 }));
             }
+            drop(data_tx);
+            // Ends when every slot has finished (each holds a sender).
             let mut checksum = 0u64;
+            while let Some(bytes) = data_rx.recv().await {
+                checksum = checksum.wrapping_add(data_checksum(&bytes));
+            }
             for h in handles {
                 let sum = h.await.map_err(|e| format!("async task failed: {e}"))??;
                 checksum = checksum.wrapping_add(sum);

@@ -3,8 +3,14 @@
 //! workload parameter) are replaced inside each argument — never re-split, never through a
 //! shell unless `shell = true`. The program runs in the scenario file's folder. If its last
 //! stdout line holds `elapsed_s=<float>` and/or `checksum=<int>`, both are recorded.
+//!
+//! In a run that records a timeline, the program finds a file name in [`TIMELINE_ENV`] and
+//! may append one line per task to it: `<worker> <task> <start_ns> <end_ns>`, where `worker`
+//! is any token naming what ran the task (a thread, a process, a slot) and the times are
+//! `CLOCK_MONOTONIC` nanoseconds (Python's `time.monotonic_ns()`, Rust's `Instant`: the same
+//! clock as parabench's on Linux). Workers become rows in order of their first task.
 
-use super::{Job, Model, Outcome};
+use super::{Job, Model, Outcome, Recorder};
 use crate::measure::{fork_exec, wait_child};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -12,6 +18,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
+
+/// Environment variable naming the file a command may write its per-task times to.
+pub const TIMELINE_ENV: &str = "PARABENCH_TIMELINE";
 
 /// Placeholders every command template may use, besides the workload's parameters.
 pub const BUILTIN_PLACEHOLDERS: &[&str] =
@@ -81,6 +90,11 @@ impl Model for CommandModel {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        let timeline = job.recorder.as_ref().map(|_| timeline_file());
+        if let Some(path) = &timeline {
+            let _ = std::fs::remove_file(path);
+            cmd.env(TIMELINE_ENV, path);
+        }
         let start = Instant::now();
         let mut child = fork_exec(&mut cmd)
             .spawn()
@@ -108,6 +122,12 @@ impl Model for CommandModel {
                 tail(&err_text, " stderr: ")
             ));
         }
+        if let (Some(path), Some(recorder)) = (&timeline, &job.recorder) {
+            if let Ok(text) = std::fs::read_to_string(path) {
+                read_timeline(&text, recorder);
+            }
+            let _ = std::fs::remove_file(path);
+        }
         let (reported_s, checksum) = parse_last_line(&out)?;
         Ok(Outcome {
             checksum,
@@ -115,6 +135,42 @@ impl Model for CommandModel {
             reported_s,
             workers_rss_kb: Some(exit.max_rss_kb),
         })
+    }
+}
+
+/// A fresh file name for one run's per-task times.
+fn timeline_file() -> PathBuf {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("parabench-timeline-{}-{n}.txt", std::process::id()))
+}
+
+/// Records the `<worker> <task> <start_ns> <end_ns>` lines a command wrote; worker names
+/// become indices in the order of their first task. Malformed lines are skipped: a timeline is
+/// an extra, never a reason to fail a run.
+pub fn read_timeline(text: &str, recorder: &Recorder) {
+    let tasks: Vec<(&str, u64, u64, u64)> = text
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            let worker = f.next()?;
+            let mut num = || f.next()?.parse::<u64>().ok();
+            let (task, t0, t1) = (num()?, num()?, num()?);
+            Some((worker, task, t0, t1))
+        })
+        .collect();
+    let mut first: Vec<(&str, u64)> = Vec::new();
+    for &(w, _, t0, _) in &tasks {
+        match first.iter_mut().find(|(name, _)| *name == w) {
+            Some(f) => f.1 = f.1.min(t0),
+            None => first.push((w, t0)),
+        }
+    }
+    first.sort_by_key(|&(name, t0)| (t0, name));
+    for (w, task, t0, t1) in tasks {
+        if let Some(row) = first.iter().position(|(name, _)| *name == w) {
+            recorder.record(row, task, t0, t1);
+        }
     }
 }
 
@@ -262,6 +318,29 @@ mod tests {
         v.insert("workers", "4".to_string());
         assert_eq!(substitute("a {workers} {{b}}", &v).unwrap(), "a 4 {b}");
         assert!(substitute("{nope}", &v).is_err());
+    }
+
+    #[test]
+    fn timeline_lines_become_rows_in_order_of_first_task() {
+        let r = Recorder::new(4);
+        r.start();
+        let t = crate::model::recorder::now_ns();
+        let text = format!(
+            "b {} {} {}\na 1 {} {}\nnonsense\nb 2 {} {}\na 3 x 5\n",
+            0,
+            t + 5,
+            t + 9,
+            t + 1,
+            t + 4,
+            t + 9,
+            t + 12
+        );
+        read_timeline(&text, &r);
+        let spans = r.spans();
+        let rows: Vec<(u64, u32)> = spans.iter().map(|s| (s.task, s.worker)).collect();
+        // `a` started first (t + 1): row 0; `b` row 1; the line with `x` is skipped.
+        assert_eq!(rows, vec![(0, 1), (1, 0), (2, 1)]);
+        assert_eq!(spans[0].end_ns - spans[0].start_ns, 4);
     }
 
     #[test]

@@ -2,6 +2,10 @@
 //! exactly one run (built inside the timed region, as `with Pool(n)` is in Python), reports how
 //! long that start-up took, and returns the summed checksum. Adding a model is one file here
 //! plus one line in [`MODELS`]; external programs become models through [`command`].
+//!
+//! A run that draws a timeline carries a [`Recorder`] in its [`Job`]; models time each task
+//! with [`Job::timed`] (or hand times measured elsewhere to [`Recorder::record`]) and say in
+//! [`Model::timeline_worker`] what a worker is for them.
 
 mod async_blocking;
 mod async_current;
@@ -10,10 +14,12 @@ pub mod command;
 pub mod processes;
 pub mod python;
 mod rayon_pool;
+pub mod recorder;
 mod sequential;
 mod threads;
 
 use crate::kernel::{Params, Task};
+pub use recorder::Recorder;
 use std::sync::Arc;
 
 /// Every built-in model, in the order charts and `parabench list` show them.
@@ -60,6 +66,8 @@ pub struct Job<'a> {
     pub workers: u64,
     /// Index of this run within its cell (warmup runs count from 0 too).
     pub repeat: u32,
+    /// Present only in the run that records a timeline (per-task worker, start and end).
+    pub recorder: Option<Arc<Recorder>>,
 }
 
 impl Job<'_> {
@@ -71,6 +79,12 @@ impl Job<'_> {
                 self.model, self.kernel
             )
         })
+    }
+
+    /// Runs task `index` on `worker` through `f`, timing it when this run records a timeline.
+    #[inline]
+    pub fn timed<T>(&self, worker: usize, index: u64, f: impl FnOnce() -> T) -> T {
+        recorder::timed(self.recorder.as_deref(), worker, index, f)
     }
 }
 
@@ -94,6 +108,11 @@ pub trait Model: Sync {
     /// Models that ignore the worker count (sequential) are measured at this count only.
     fn fixed_workers(&self) -> Option<u64> {
         None
+    }
+    /// What one row of this model's timeline is: "thread", "process", "slot" ... (the
+    /// worker index models pass to [`Job::timed`]).
+    fn timeline_worker(&self) -> &str {
+        "worker"
     }
     fn run(&self, job: &Job) -> Result<Outcome, String>;
 }

@@ -2,13 +2,22 @@
 //! chunks of task indices over pipes, the `multiprocessing.Pool` analogue. Starting the
 //! workers is inside the timed run (as `with Pool(n)` is) and reported as `setup_s`.
 //!
-//! Protocol (text lines): the worker prints `ready`; the coordinator sends `<start> <end>`;
-//! the worker answers `ok <checksum>` or `err <message>`; EOF on stdin ends the worker.
-//! Chunks follow `Pool.map`'s default size, `ceil(tasks / (4 * workers))`, so per-task cost
-//! does not turn into one pipe round trip per task.
+//! Protocol (text lines): the worker prints `ready`; the coordinator sends `<start> <end>`,
+//! or `<start> <end> timed` in a run that records a timeline; the worker answers
+//! `ok <checksum>` or `err <message>`; EOF on stdin ends the worker. Chunks follow `Pool.map`'s
+//! default size, `ceil(tasks / (4 * workers))`, so per-task cost does not turn into one pipe
+//! round trip per task.
+//!
+//! Tasks that return data (`payload`) send each task's bytes before the chunk's `ok` as a
+//! frame, `data <length>` and a newline, then the raw bytes; the coordinator reads them from
+//! the pipe and checksums them (the `ok` line then carries 0). In a timed chunk, the `ok`
+//! line continues with `<start_ns> <end_ns>` per task in order, read from `CLOCK_MONOTONIC`,
+//! which every process shares, so the coordinator records them as they are. A timeline row is
+//! a worker process.
 
+use super::recorder::now_ns;
 use super::{Job, Model, Outcome};
-use crate::kernel::{self, Params};
+use crate::kernel::{self, data_checksum, Params, Task};
 use crate::measure::{fork_exec, wait_child};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -32,6 +41,9 @@ impl Model for Processes {
     }
     fn about(&self) -> &str {
         "N worker processes (parabench re-executed), task chunks and results over pipes (Pool)"
+    }
+    fn timeline_worker(&self) -> &str {
+        "process"
     }
     fn run(&self, job: &Job) -> Result<Outcome, String> {
         job.task()?;
@@ -114,6 +126,7 @@ fn start_workers(job: &Job, workers: &mut Vec<Worker>) -> Result<(), String> {
 fn feed(job: &Job, workers: &mut [Worker]) -> Result<u64, String> {
     let total = job.tasks;
     let chunk = total.div_ceil(4 * job.workers).max(1);
+    let timed = if job.recorder.is_some() { " timed" } else { "" };
     let next = AtomicU64::new(0);
     let failed = AtomicBool::new(false);
     let sums = std::thread::scope(|scope| {
@@ -124,7 +137,7 @@ fn feed(job: &Job, workers: &mut [Worker]) -> Result<u64, String> {
                 let (next, failed) = (&next, &failed);
                 scope.spawn(move || {
                     let mut sum = 0u64;
-                    let mut line = String::new();
+                    let mut reply = Reply::default();
                     let stdin = w.stdin.as_mut().ok_or("worker stdin closed")?;
                     while !failed.load(Ordering::Relaxed) {
                         let start = next.fetch_add(chunk, Ordering::Relaxed);
@@ -132,17 +145,26 @@ fn feed(job: &Job, workers: &mut [Worker]) -> Result<u64, String> {
                             break;
                         }
                         let end = (start + chunk).min(total);
-                        let sent = writeln!(stdin, "{start} {end}").and_then(|()| stdin.flush());
-                        line.clear();
-                        let got = sent.and_then(|()| w.stdout.read_line(&mut line));
-                        let reply = match got {
-                            Ok(0) | Err(_) => Err(format!(
-                                "worker process {n} died during tasks {start}..{end}"
-                            )),
-                            Ok(_) => parse_reply(&line, n),
+                        let sent =
+                            writeln!(stdin, "{start} {end}{timed}").and_then(|()| stdin.flush());
+                        let got = match sent {
+                            Ok(()) => reply.read(&mut w.stdout, n),
+                            Err(_) => Err(None),
                         };
-                        match reply {
-                            Ok(s) => sum = sum.wrapping_add(s),
+                        let got = got.map_err(|e| {
+                            e.unwrap_or_else(|| {
+                                format!("worker process {n} died during tasks {start}..{end}")
+                            })
+                        });
+                        match got {
+                            Ok(s) => {
+                                sum = sum.wrapping_add(s);
+                                if let Some(r) = &job.recorder {
+                                    for (k, &(t0, t1)) in reply.times.iter().enumerate() {
+                                        r.record(n, start + k as u64, t0, t1);
+                                    }
+                                }
+                            }
                             Err(e) => {
                                 failed.store(true, Ordering::Relaxed);
                                 return Err(e);
@@ -168,15 +190,52 @@ fn feed(job: &Job, workers: &mut [Worker]) -> Result<u64, String> {
     Ok(checksum)
 }
 
-fn parse_reply(line: &str, n: usize) -> Result<u64, String> {
-    let line = line.trim_end();
-    if let Some(v) = line.strip_prefix("ok ") {
-        v.parse()
-            .map_err(|_| format!("worker {n} sent a bad checksum: {line}"))
-    } else if let Some(msg) = line.strip_prefix("err ") {
-        Err(msg.to_string())
-    } else {
-        Err(format!("worker {n} sent an unexpected line: {line}"))
+/// The coordinator's side of one chunk's answer; its buffers are reused from chunk to chunk.
+#[derive(Default)]
+struct Reply {
+    line: String,
+    bytes: Vec<u8>,
+    /// Start and end of each task of a timed chunk (monotonic nanoseconds).
+    times: Vec<(u64, u64)>,
+}
+
+impl Reply {
+    /// Reads data frames and the closing line; returns the chunk's checksum (the worker's sum
+    /// plus the checksums of the bytes received). `Err(None)`: the worker is gone.
+    fn read(&mut self, from: &mut BufReader<ChildStdout>, n: usize) -> Result<u64, Option<String>> {
+        let mut received = 0u64;
+        self.times.clear();
+        loop {
+            self.line.clear();
+            match from.read_line(&mut self.line) {
+                Ok(0) | Err(_) => return Err(None),
+                Ok(_) => {}
+            }
+            let line = self.line.trim_end();
+            if let Some(len) = line.strip_prefix("data ") {
+                let len: usize = len
+                    .parse()
+                    .map_err(|_| Some(format!("worker {n} sent a bad frame: {line}")))?;
+                self.bytes.resize(len, 0);
+                from.read_exact(&mut self.bytes).map_err(|_| None)?;
+                received = received.wrapping_add(data_checksum(&self.bytes));
+            } else if let Some(rest) = line.strip_prefix("ok ") {
+                let mut fields = rest.split(' ').map(str::parse::<u64>);
+                let bad = || Some(format!("worker {n} sent a bad reply: {line}"));
+                let sum = fields.next().and_then(Result::ok).ok_or_else(bad)?;
+                while let Some(t0) = fields.next() {
+                    match (t0, fields.next()) {
+                        (Ok(t0), Some(Ok(t1))) => self.times.push((t0, t1)),
+                        _ => return Err(bad()),
+                    }
+                }
+                return Ok(sum.wrapping_add(received));
+            } else if let Some(msg) = line.strip_prefix("err ") {
+                return Err(Some(msg.to_string()));
+            } else {
+                return Err(Some(format!("worker {n} sent an unexpected line: {line}")));
+            }
+        }
     }
 }
 
@@ -216,17 +275,55 @@ pub fn worker_main(kernel_name: &str, params_json: &str) -> Result<(), String> {
         .map_err(io)?;
     for line in stdin.lock().lines() {
         let line = line.map_err(io)?;
-        let mut parts = line.split_whitespace().map(str::parse::<u64>);
-        let reply = match (parts.next(), parts.next()) {
-            (Some(Ok(a)), Some(Ok(b))) => match kernel::run_range(task.as_ref(), a..b) {
-                Ok(sum) => format!("ok {sum}"),
+        let mut parts = line.split_whitespace();
+        let range = match (parts.next().map(str::parse), parts.next().map(str::parse)) {
+            (Some(Ok(a)), Some(Ok(b))) => Some(a..b),
+            _ => None,
+        };
+        let timed = parts.next() == Some("timed");
+        let reply = match range {
+            Some(range) => match run_chunk(task.as_ref(), range, timed, &mut out) {
+                Ok(tail) => format!("ok {tail}"),
                 Err(e) => format!("err {}", e.replace('\n', " ")),
             },
-            _ => format!("err bad request `{line}`"),
+            None => format!("err bad request `{line}`"),
         };
         writeln!(out, "{reply}")
             .and_then(|()| out.flush())
             .map_err(io)?;
     }
     Ok(())
+}
+
+/// Runs one chunk in a worker; data tasks write their frames to `out` as they go. Returns the
+/// `ok` line's fields: the checksum, then each task's start and end when `timed`.
+fn run_chunk(
+    task: &dyn Task,
+    range: std::ops::Range<u64>,
+    timed: bool,
+    out: &mut impl Write,
+) -> Result<String, String> {
+    use std::fmt::Write as _;
+    let data = task.returns_data();
+    let mut sum = 0u64;
+    let mut times = String::new();
+    for i in range {
+        let t0 = if timed { now_ns() } else { 0 };
+        if data {
+            let bytes = task.data(i)?;
+            let t1 = if timed { now_ns() } else { 0 };
+            writeln!(out, "data {}", bytes.len())
+                .and_then(|()| out.write_all(&bytes))
+                .map_err(|e| format!("cannot send task {i}'s data: {e}"))?;
+            if timed {
+                let _ = write!(times, " {t0} {t1}");
+            }
+        } else {
+            sum = sum.wrapping_add(task.run(i)?);
+            if timed {
+                let _ = write!(times, " {t0} {}", now_ns());
+            }
+        }
+    }
+    Ok(format!("{sum}{times}"))
 }

@@ -55,7 +55,20 @@ pub const PY_MODELS: &[(&str, &str, &str)] = &[
 ];
 
 /// Kernels that kernels.py implements (with the same checksums as the native ones).
-pub const PY_KERNELS: &[&str] = &["primes", "spin", "alloc", "sleep", "file", "http", "noop"];
+pub const PY_KERNELS: &[&str] = &[
+    "primes", "spin", "alloc", "sleep", "file", "http", "noop", "payload",
+];
+
+/// What one row of a `py-*` model's timeline is (kernels.py names its workers by process and
+/// thread, or by asyncio worker coroutine).
+pub fn timeline_worker(name: &str) -> Option<&'static str> {
+    let (_, py_model, _) = PY_MODELS.iter().find(|(n, _, _)| *n == name)?;
+    Some(match *py_model {
+        "multiprocessing" | "processpool" => "process",
+        "asyncio" => "in-flight slot",
+        _ => "thread",
+    })
+}
 
 pub fn is_py_model(name: &str) -> bool {
     PY_MODELS.iter().any(|(n, _, _)| *n == name)

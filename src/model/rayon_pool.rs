@@ -1,7 +1,10 @@
 //! `rayon`: a rayon pool of N threads built for this run (never the global pool), with the
-//! tasks as a parallel iterator — work stealing instead of one shared queue.
+//! tasks as a parallel iterator — work stealing instead of one shared queue. Tasks that return
+//! data (`payload`) send their buffer (a move) over a bounded channel to the coordinating
+//! thread while the pool runs. Timeline rows are the pool's threads.
 
 use super::{panic_text, Job, Model, Outcome};
+use crate::kernel::data_checksum;
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -14,6 +17,9 @@ impl Model for Rayon {
     fn about(&self) -> &str {
         "a rayon thread pool of N threads built for the run; tasks as a parallel iterator"
     }
+    fn timeline_worker(&self) -> &str {
+        "pool thread"
+    }
     fn run(&self, job: &Job) -> Result<Outcome, String> {
         let task = job.task()?;
         let start = Instant::now();
@@ -23,17 +29,49 @@ impl Model for Rayon {
             .build()
             .map_err(|e| format!("failed to start a rayon pool of {}: {e}", job.workers))?;
         let setup_s = start.elapsed().as_secs_f64();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            pool.install(|| {
-                (0..job.tasks)
-                    .into_par_iter()
-                    .map(|i| task.run(i))
-                    .try_reduce(|| 0, |a, b| Ok(a.wrapping_add(b)))
-            })
-        }))
-        .map_err(|p| format!("worker thread panicked: {}", panic_text(&*p)))?;
+        // The pool thread running the task, looked up only when recording.
+        let worker = || rayon::current_thread_index().unwrap_or(0);
+        let checksum = if task.returns_data() {
+            let (tx, rx) = crossbeam_channel::bounded::<Vec<u8>>(job.workers as usize);
+            std::thread::scope(|scope| {
+                let pool = &pool;
+                let running = scope.spawn(move || {
+                    pool.install(|| {
+                        (0..job.tasks)
+                            .into_par_iter()
+                            .try_for_each_with(tx, |tx, i| {
+                                let w = if job.recorder.is_some() { worker() } else { 0 };
+                                let bytes = job.timed(w, i, || task.data(i))?;
+                                tx.send(bytes)
+                                    .map_err(|_| "the coordinator stopped receiving".to_string())
+                            })
+                    })
+                });
+                // Ends when the parallel loop is over (it holds every sender).
+                let mut received = 0u64;
+                for bytes in rx.iter() {
+                    received = received.wrapping_add(data_checksum(&bytes));
+                }
+                running
+                    .join()
+                    .unwrap_or_else(|p| Err(format!("worker thread panicked: {}", panic_text(&*p))))
+                    .map(|()| received)
+            })?
+        } else {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let tasks = (0..job.tasks).into_par_iter();
+                let sum = |a: u64, b: u64| Ok(a.wrapping_add(b));
+                pool.install(|| match &job.recorder {
+                    None => tasks.map(|i| task.run(i)).try_reduce(|| 0, sum),
+                    Some(r) => tasks
+                        .map(|i| r.time(worker(), i, || task.run(i)))
+                        .try_reduce(|| 0, sum),
+                })
+            }))
+            .map_err(|p| format!("worker thread panicked: {}", panic_text(&*p)))??
+        };
         Ok(Outcome {
-            checksum: Some(result?),
+            checksum: Some(checksum),
             setup_s,
             ..Outcome::default()
         })

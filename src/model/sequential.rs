@@ -1,7 +1,8 @@
 //! `sequential`: one thread, a plain loop — the reference every other model is compared to.
+//! The loop is its own coordinator: a `payload` task's bytes are checksummed where they were
+//! made. Its timeline has one row, the thread.
 
 use super::{Job, Model, Outcome};
-use crate::kernel::run_range;
 
 pub struct Sequential;
 
@@ -15,8 +16,24 @@ impl Model for Sequential {
     fn fixed_workers(&self) -> Option<u64> {
         Some(1)
     }
+    fn timeline_worker(&self) -> &str {
+        "thread"
+    }
     fn run(&self, job: &Job) -> Result<Outcome, String> {
-        let checksum = run_range(job.task()?.as_ref(), 0..job.tasks)?;
+        let task = job.task()?;
+        let mut checksum = 0u64;
+        match &job.recorder {
+            None => {
+                for i in 0..job.tasks {
+                    checksum = checksum.wrapping_add(task.run(i)?);
+                }
+            }
+            Some(r) => {
+                for i in 0..job.tasks {
+                    checksum = checksum.wrapping_add(r.time(0, i, || task.run(i))?);
+                }
+            }
+        }
         Ok(Outcome {
             checksum: Some(checksum),
             ..Outcome::default()

@@ -259,6 +259,7 @@ mod tests {
             meta,
             rows: vec![],
             summary,
+            tasks: vec![],
         }
     }
 

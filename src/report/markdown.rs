@@ -130,23 +130,27 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
                     .map_or(String::new(), |x| format!(", speedup {x:.2}x"))
             )?;
         }
-        // The first two charts inline, the rest as links, so the report stays readable.
-        for c in CHARTS.iter().take(2) {
+        // The first two charts (and those that ask) inline, the rest as links, so the report
+        // stays readable; charts with nothing to show were not written.
+        let mut more = Vec::new();
+        for (i, c) in CHARTS.iter().enumerate() {
+            if c.figure(data, w).is_none() {
+                continue;
+            }
             let (title, suffix) = (c.title(), c.suffix());
-            writeln!(s, "![{title} of {}]({}.{suffix}.png)\n", w.name, w.name)?;
+            if i < 2 || c.inline() {
+                writeln!(s, "![{title} of {}]({}.{suffix}.png)\n", w.name, w.name)?;
+                if let Some(caption) = c.caption(data, w) {
+                    writeln!(s, "{caption}\n")?;
+                }
+            } else {
+                more.push(format!(
+                    "[{}]({}.{suffix}.png)",
+                    title.to_lowercase(),
+                    w.name
+                ));
+            }
         }
-        let more: Vec<String> = CHARTS
-            .iter()
-            .skip(2)
-            .map(|c| {
-                format!(
-                    "[{}]({}.{}.png)",
-                    c.title().to_lowercase(),
-                    w.name,
-                    c.suffix()
-                )
-            })
-            .collect();
         if !more.is_empty() {
             writeln!(s, "More charts: {}.\n", more.join(", "))?;
         }
@@ -224,7 +228,12 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         }
         writeln!(s)?;
     }
-    writeln!(s, "Files: `runs.csv` (one row per run), `summary.csv` (one row per cell), `fits.csv` (scaling fits per workload and model), `meta.json` (machine and scenario).")?;
+    let tasks = if data.tasks.is_empty() {
+        ""
+    } else {
+        ", `tasks.csv` (start and end of every task of the timeline runs)"
+    };
+    writeln!(s, "Files: `runs.csv` (one row per run), `summary.csv` (one row per cell), `fits.csv` (scaling fits per workload and model){tasks}, `meta.json` (machine and scenario), `results.json` (all of it, machine-readable).")?;
     Ok(s)
 }
 

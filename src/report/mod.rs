@@ -12,7 +12,7 @@ pub mod output;
 pub mod results;
 pub mod summary;
 
-use crate::run::RunRow;
+use crate::run::{RunRow, TaskRow};
 use meta::Meta;
 use output::RunDir;
 use summary::SummaryRow;
@@ -22,6 +22,8 @@ pub struct RunData {
     pub meta: Meta,
     pub rows: Vec<RunRow>,
     pub summary: Vec<SummaryRow>,
+    /// The tasks of the runs that recorded a timeline (`tasks.csv`); often none.
+    pub tasks: Vec<TaskRow>,
 }
 
 impl RunData {
@@ -31,7 +33,14 @@ impl RunData {
             meta,
             rows,
             summary,
+            tasks: Vec::new(),
         }
+    }
+
+    /// Adds the recorded tasks (for the timeline charts).
+    pub fn with_tasks(mut self, tasks: Vec<TaskRow>) -> RunData {
+        self.tasks = tasks;
+        self
     }
 }
 
@@ -64,10 +73,13 @@ pub fn write_all(dir: &RunDir, data: &RunData) -> anyhow::Result<()> {
         .flat_map(|w| chart::CHARTS.iter().map(move |c| (w, c)))
         .collect();
     jobs.par_iter().try_for_each(|(w, c)| {
-        let chart = c.build(data, w);
+        // A chart with nothing to show (no recorded tasks) is not written at all.
+        let Some(figure) = c.figure(data, w) else {
+            return Ok(());
+        };
         let stem = format!("{}.{}", w.name, c.suffix());
-        chart::render(
-            &chart,
+        chart::draw(
+            &figure,
             &dir.file(&format!("{stem}.png")),
             &dir.file(&format!("{stem}.svg")),
         )

@@ -1,8 +1,9 @@
 //! The run folder: created fresh for every run (an earlier run is set aside first and removed
 //! only once the new one is complete, so old and new files never mix), files written under a
-//! temporary name and renamed into place, and `runs.csv` appended and flushed per run.
+//! temporary name and renamed into place, and `runs.csv` (and `tasks.csv`) appended and
+//! flushed per run.
 
-use crate::run::RunRow;
+use crate::run::{RunRow, TaskRow};
 use anyhow::Context;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -101,13 +102,65 @@ impl RunsCsv {
 
 /// Reads `runs.csv` back.
 pub fn read_runs(path: &Path) -> anyhow::Result<Vec<RunRow>> {
+    read_csv(path, "a parabench run")
+}
+
+/// `tasks.csv`: the per-task rows of the runs that recorded a timeline, appended and flushed
+/// as each such run ends. The file exists only once a run has recorded something.
+pub struct TasksCsv {
+    path: PathBuf,
+    writer: Option<csv::Writer<File>>,
+}
+
+impl TasksCsv {
+    /// Starts `tasks.csv` afresh (an earlier run's file in the folder is removed).
+    pub fn create(path: &Path) -> anyhow::Result<TasksCsv> {
+        match fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("failed to remove {}", path.display()))
+            }
+            _ => {}
+        }
+        Ok(TasksCsv {
+            path: path.to_path_buf(),
+            writer: None,
+        })
+    }
+
+    pub fn append(&mut self, rows: &[TaskRow]) -> anyhow::Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let writer = match &mut self.writer {
+            Some(w) => w,
+            None => {
+                let file = File::create(&self.path)
+                    .with_context(|| format!("failed to create {}", self.path.display()))?;
+                self.writer.insert(csv::Writer::from_writer(file))
+            }
+        };
+        for row in rows {
+            writer.serialize(row)?;
+        }
+        writer.flush()?;
+        Ok(())
+    }
+}
+
+/// Reads `tasks.csv` back; a folder without one has no recorded tasks.
+pub fn read_tasks(path: &Path) -> anyhow::Result<Vec<TaskRow>> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    read_csv(path, "a parabench task")
+}
+
+fn read_csv<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> anyhow::Result<Vec<T>> {
     let mut reader = csv::Reader::from_path(path)
         .with_context(|| format!("failed to open {}", path.display()))?;
     let mut rows = Vec::new();
     for (i, row) in reader.deserialize().enumerate() {
-        rows.push(row.with_context(|| {
-            format!("{}: row {} is not a parabench run", path.display(), i + 2)
-        })?);
+        rows.push(row.with_context(|| format!("{}: row {} is not {what}", path.display(), i + 2))?);
     }
     Ok(rows)
 }

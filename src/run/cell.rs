@@ -2,14 +2,20 @@
 //! as JSON on stdin, doing the warmup runs, then printing one [`Measured`] JSON line per
 //! measured run as soon as it ends. A fresh process per cell keeps peak RSS, allocator state
 //! and thread pools of one cell out of the next (JMH-style forks).
+//!
+//! A cell that records a timeline does one more run after the measured ones, the only one
+//! that carries a [`Recorder`]; its per-task spans go out as one [`TIMELINE_PREFIX`] line
+//! (and no [`Measured`] line), so the measured runs are exactly as they would be without.
 
 use crate::kernel;
 use crate::measure::Usage;
-use crate::model::{self, panic_text, Job, Model};
+use crate::model::recorder::Span;
+use crate::model::{self, panic_text, Job, Model, Recorder};
 use crate::plan::Cell;
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The hidden subcommand that runs one cell.
@@ -17,6 +23,19 @@ pub const CELL_COMMAND: &str = "__cell";
 
 /// Printed by the cell process just before each run (warmup or measured) begins.
 pub const START_LINE: &str = "start";
+
+/// Starts the line that carries a recorded run's [`RecordedTasks`] as JSON.
+pub const TIMELINE_PREFIX: &str = "timeline ";
+
+/// The per-task spans of the timeline run (offsets from the run's start).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordedTasks {
+    /// The run's index in its cell: one past the measured runs.
+    pub repeat: u32,
+    /// Its wall time, measured as for every run.
+    pub wall_s: f64,
+    pub spans: Vec<Span>,
+}
 
 /// What the scheduler asks of a cell process.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -80,6 +99,7 @@ pub fn cell_main() -> Result<(), String> {
         tasks: cell.tasks,
         workers: cell.workers,
         repeat: 0,
+        recorder: None,
     };
     let mut out = std::io::stdout().lock();
     // `start` before every run lets the scheduler time each run out on its own.
@@ -93,7 +113,8 @@ pub fn cell_main() -> Result<(), String> {
         start(&mut out)?;
         let _ = measure(model, &job);
     }
-    for r in req.first_repeat..req.end_repeat.unwrap_or(cell.repeats) {
+    let end = req.end_repeat.unwrap_or(cell.repeats);
+    for r in req.first_repeat..end {
         job.repeat = r;
         start(&mut out)?;
         let m = measure(model, &job);
@@ -102,12 +123,36 @@ pub fn cell_main() -> Result<(), String> {
             .and_then(|()| out.flush())
             .map_err(|e| format!("cannot report a run: {e}"))?;
     }
+    // The process that does a cell's last measured run (interleaved orders run one per
+    // process) also does its timeline run.
+    if cell.timeline && end == cell.repeats {
+        // One more run, timed like the others but outside the statistics, records the
+        // timeline; its slots are allocated before its clock starts.
+        job.repeat = cell.repeats;
+        job.recorder = Some(Arc::new(Recorder::new(cell.tasks)));
+        start(&mut out)?;
+        let m = measure(model, &job);
+        if let (Some(rec), None) = (job.recorder.take(), &m.error) {
+            let tasks = RecordedTasks {
+                repeat: job.repeat,
+                wall_s: m.wall_s,
+                spans: rec.spans(),
+            };
+            let line = serde_json::to_string(&tasks).map_err(|e| e.to_string())?;
+            writeln!(out, "{TIMELINE_PREFIX}{line}")
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("cannot report the timeline run: {e}"))?;
+        }
+    }
     Ok(())
 }
 
 /// Times one run of `model` and takes its resource usage.
 pub fn measure(model: &dyn Model, job: &Job) -> Measured {
     let before = Usage::now();
+    if let Some(r) = &job.recorder {
+        r.start();
+    }
     let start = Instant::now();
     let result = catch_unwind(AssertUnwindSafe(|| model.run(job)))
         .unwrap_or_else(|p| Err(format!("panicked: {}", panic_text(&*p))));

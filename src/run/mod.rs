@@ -8,7 +8,7 @@ pub mod progress;
 use crate::kernel::{self, Service};
 use crate::measure::{fork_exec_group, kill_group, ChildExit};
 use crate::plan::{Cell, Slot};
-use cell::{CellRequest, Measured, CELL_COMMAND, START_LINE};
+use cell::{CellRequest, Measured, RecordedTasks, CELL_COMMAND, START_LINE, TIMELINE_PREFIX};
 use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError};
 use progress::Progress;
 use serde::{Deserialize, Serialize};
@@ -92,6 +92,56 @@ impl RunRow {
     }
 }
 
+/// One row of `tasks.csv`: one task of a cell's timeline run (an extra run after the
+/// measured ones) — which worker ran it, from when to when (seconds since the run's start).
+/// Field order is the column order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskRow {
+    pub scenario: String,
+    pub workload: String,
+    pub model: String,
+    pub workers: u64,
+    /// The run's index in its cell (the number of measured runs: it follows them).
+    pub repeat: u32,
+    /// Thread, process or in-flight slot index within the run (see the model).
+    pub worker: u32,
+    pub task: u64,
+    pub start_s: f64,
+    pub end_s: f64,
+    /// Wall time of the whole run (the same on each of its rows).
+    pub run_wall_s: f64,
+}
+
+impl TaskRow {
+    fn rows(scenario: &str, cell: &Cell, recorded: RecordedTasks) -> Vec<TaskRow> {
+        recorded
+            .spans
+            .into_iter()
+            .map(|s| TaskRow {
+                scenario: scenario.to_string(),
+                workload: cell.workload.clone(),
+                model: cell.model.clone(),
+                workers: cell.workers,
+                repeat: recorded.repeat,
+                worker: s.worker,
+                task: s.task,
+                start_s: s.start_ns as f64 / 1e9,
+                end_s: s.end_ns as f64 / 1e9,
+                run_wall_s: recorded.wall_s,
+            })
+            .collect()
+    }
+}
+
+/// What the scheduler hands to its sink as a run goes.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A measured run ended (`runs.csv`).
+    Run(&'a RunRow),
+    /// The tasks of a cell's timeline run (`tasks.csv`), after its measured runs.
+    Tasks(&'a [TaskRow]),
+}
+
 /// Time allowed for a cell process to start before its first run's limit applies.
 const STARTUP_GRACE: Duration = Duration::from_secs(2);
 
@@ -123,14 +173,14 @@ pub enum Ending {
 }
 
 /// Runs every slot of the plan (see [`crate::plan::schedule`]); `sink` gets each row as soon
-/// as it exists (it writes and flushes runs.csv).
+/// as it exists (it writes and flushes runs.csv and tasks.csv).
 pub fn execute(
     scenario: &str,
     cells: &[Cell],
     slots: &[Slot],
     earlier: &[RunRow],
     progress: &mut Progress,
-    sink: &mut dyn FnMut(&RunRow) -> anyhow::Result<()>,
+    sink: &mut dyn FnMut(Event) -> anyhow::Result<()>,
 ) -> anyhow::Result<Ending> {
     let exe = std::env::current_exe()?;
     // First checksum seen per workload and task count (weak scaling varies the count), and
@@ -171,7 +221,11 @@ pub fn execute(
             scenario,
             cell,
             slot.repeats.clone(),
-            &mut |mut row: RunRow| {
+            &mut |got: Got| {
+                let mut row = match got {
+                    Got::Run(row) => *row,
+                    Got::Tasks(tasks) => return sink(Event::Tasks(&tasks)),
+                };
                 if let (true, Some(sum)) = (row.ok(), row.checksum) {
                     let key = (cell.workload.clone(), cell.tasks);
                     match reference.get(&key) {
@@ -188,7 +242,7 @@ pub fn execute(
                         }
                     }
                 }
-                sink(&row)?;
+                sink(Event::Run(&row))?;
                 progress.run_done(&row);
                 rows.push(row);
                 Ok(())
@@ -207,6 +261,12 @@ enum Msg {
     Eof,
 }
 
+/// What a cell process reported.
+enum Got {
+    Run(Box<RunRow>),
+    Tasks(Vec<TaskRow>),
+}
+
 /// Runs one cell, restarting its process after a crash or timeout so that only the affected
 /// run is lost.
 fn run_cell(
@@ -214,7 +274,7 @@ fn run_cell(
     scenario: &str,
     cell: &Cell,
     repeats: std::ops::Range<u32>,
-    emit: &mut dyn FnMut(RunRow) -> anyhow::Result<()>,
+    emit: &mut dyn FnMut(Got) -> anyhow::Result<()>,
 ) -> anyhow::Result<Ending> {
     let mut next = repeats.start;
     let end = repeats.end;
@@ -232,13 +292,13 @@ fn run_cell(
         let mut child = match fork_exec_group(&mut cmd).spawn() {
             Ok(c) => c,
             Err(e) => {
-                emit(RunRow::failed(
+                emit(Got::Run(Box::new(RunRow::failed(
                     scenario,
                     cell,
                     next,
                     "error",
                     format!("failed to start the cell process: {e}"),
-                ))?;
+                ))))?;
                 next += 1;
                 continue;
             }
@@ -266,12 +326,18 @@ fn run_cell(
                     run_start = Instant::now();
                     deadline = per_run.map(|t| run_start + t);
                 }
+                Ok(Msg::Line(line)) if line.starts_with(TIMELINE_PREFIX) => {
+                    let json = &line[TIMELINE_PREFIX.len()..];
+                    if let Ok(recorded) = serde_json::from_str::<RecordedTasks>(json) {
+                        emit(Got::Tasks(TaskRow::rows(scenario, cell, recorded)))?;
+                    }
+                }
                 Ok(Msg::Line(line)) => {
                     let Ok(m) = serde_json::from_str::<Measured>(&line) else {
                         continue;
                     };
                     next = m.repeat + 1;
-                    emit(RunRow::new(scenario, cell, m))?;
+                    emit(Got::Run(Box::new(RunRow::new(scenario, cell, m))))?;
                     deadline = per_run.map(|t| Instant::now() + t + STARTUP_GRACE);
                 }
                 Ok(Msg::Eof) | Err(RecvTimeoutError::Disconnected) => break,
@@ -307,7 +373,7 @@ fn run_cell(
             };
             let mut row = RunRow::failed(scenario, cell, next, kind, why);
             row.wall_s = run_start.elapsed().as_secs_f64();
-            emit(row)?;
+            emit(Got::Run(Box::new(row)))?;
             next += 1;
         }
     }

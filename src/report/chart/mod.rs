@@ -1,10 +1,68 @@
 //! Charts: each chart is built as plain data ([`Chart`]) from the summary, and one renderer
 //! ([`render`]) draws any chart as PNG and SVG. Adding a chart is one file that returns a
-//! `Chart` plus one line in [`CHARTS`].
+//! `Chart` plus one line in [`CHARTS`]. A chart of another shape returns a [`Figure`] (the
+//! timeline is a [`Gantt`]: rows of bars), drawn by the same renderer through [`draw`].
 
 mod render;
 
 pub use render::render;
+
+/// Anything a chart kind draws: the line charts, or a timeline of bars.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Figure {
+    Lines(Chart),
+    Gantt(Gantt),
+}
+
+/// Draws any figure to `png_path` and `svg_path` (see [`render`]).
+pub fn draw(
+    figure: &Figure,
+    png_path: &std::path::Path,
+    svg_path: &std::path::Path,
+) -> anyhow::Result<()> {
+    match figure {
+        Figure::Lines(chart) => render(chart, png_path, svg_path),
+        Figure::Gantt(gantt) => render::render_gantt(gantt, png_path, svg_path),
+    }
+}
+
+/// A timeline as data: lanes stacked top to bottom, each a group of rows (workers) with a bar
+/// per task on a shared time axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gantt {
+    pub title: String,
+    pub subtitle: String,
+    pub x_label: String,
+    pub lanes: Vec<Lane>,
+    /// A line of text under the plot (e.g. what was not recorded); may be empty.
+    pub note: String,
+}
+
+/// One lane: one recorded run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lane {
+    /// Bold lane title, e.g. the model.
+    pub label: String,
+    /// Smaller line under it, e.g. "2 threads, run 4".
+    pub detail: String,
+    /// Stable colour (as for [`Series::color_index`]).
+    pub color_index: usize,
+    /// Number of rows; bars name theirs by index.
+    pub rows: u32,
+    /// What a row is ("thread", "process" ...), for the row labels.
+    pub row_label: String,
+    pub bars: Vec<Bar>,
+    /// Where the run ended (a mark after the last bar: the rest is teardown).
+    pub end: Option<f64>,
+}
+
+/// One task: its row and its start and end on the x axis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bar {
+    pub row: u32,
+    pub start: f64,
+    pub end: f64,
+}
 
 /// One chart, as data: what to draw, not how.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +148,7 @@ mod efficiency;
 mod memory;
 mod speedup;
 mod time;
+mod timeline;
 
 use crate::report::summary::SummaryRow;
 use crate::report::RunData;
@@ -102,6 +161,7 @@ pub static CHARTS: &[&dyn ChartKind] = &[
     &efficiency::Efficiency,
     &memory::Memory,
     &cpu::Cpu,
+    &timeline::Timeline,
 ];
 
 /// A kind of chart: turns a run's data into a [`Chart`] for one workload.
@@ -111,6 +171,22 @@ pub trait ChartKind: Sync {
     /// Heading in the report.
     fn title(&self) -> &'static str;
     fn build(&self, data: &RunData, workload: &Workload) -> Chart;
+
+    /// What to draw; `None` writes no file (nothing recorded to show). By default the line
+    /// chart of [`ChartKind::build`]; charts of another shape return theirs here.
+    fn figure(&self, data: &RunData, workload: &Workload) -> Option<Figure> {
+        Some(Figure::Lines(self.build(data, workload)))
+    }
+
+    /// Shown as an image in the report (besides the first two charts) rather than a link.
+    fn inline(&self) -> bool {
+        false
+    }
+
+    /// A sentence under the chart in the report, if it needs one.
+    fn caption(&self, _data: &RunData, _workload: &Workload) -> Option<String> {
+        None
+    }
 }
 
 /// One series per model of the workload (in the workload's model order), with the points

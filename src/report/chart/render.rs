@@ -18,6 +18,10 @@ use plotters::style::{register_font, FontDesc, FontFamily, FontStyle, FontTransf
 
 use super::{Chart, SeriesStyle};
 
+// Timelines (rows of bars) share this renderer's fonts, text and axis helpers.
+mod gantt;
+pub use gantt::render_gantt;
+
 /// Image size in pixels (PNG) and in user units (SVG).
 const WIDTH: u32 = 1200;
 const HEIGHT: u32 = 750;
