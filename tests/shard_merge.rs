@@ -291,4 +291,22 @@ fn interleaved_and_random_orders_measure_the_same_cells_in_another_order() {
     assert_eq!(summary.rows.len(), 3);
     let meta = std::fs::read_to_string(tmp.path().join("random/suite/meta.json")).unwrap();
     assert!(meta.contains("\"order\": \"random\""), "{meta}");
+    // One timeline run per chosen cell (sequential at 1, threads at 2), however the runs were
+    // spread over processes: 8 tasks each.
+    for order in ["interleaved", "random"] {
+        let tasks = Csv::read(&tmp.path().join(order).join("suite/tasks.csv"));
+        let runs: BTreeSet<(String, String, String)> = tasks
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r["model"].clone(),
+                    r["workers"].clone(),
+                    r["repeat"].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(runs.len(), 2, "{order}: {runs:?}");
+        assert_eq!(tasks.rows.len(), 16, "{order}");
+    }
 }
