@@ -35,38 +35,46 @@ impl Model for Async {
             let (data_tx, mut data_rx) = tokio::sync::mpsc::channel::<Vec<u8>>(slots as usize);
             let mut handles = Vec::new();
             for w in 0..slots as usize {
-                let next = next.clone();
-                let task = task.clone();
-                let recorder = job.recorder.clone();
-                let data_tx = data_tx.clone();
-                handles.push(tokio::spawn(async move {
-                    let mut sum = 0u64;
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= total {
-                            return Ok::<u64, String>(sum);
-                        }
-                        if data {
+                let (next, task, recorder) = (next.clone(), task.clone(), job.recorder.clone());
+                // Two kinds of slot: only tasks that return data hold a sender, and keeping the
+                // plain slot's future small keeps 10,000 of them cheap to spawn.
+                handles.push(if data {
+                    let data_tx = data_tx.clone();
+                    tokio::spawn(async move {
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            if i >= total {
+                                return Ok::<u64, String>(0);
+                            }
                             // A buffer is made only once the coordinator has room for it.
                             let Ok(permit) = data_tx.reserve().await else {
-                                return Ok(sum);
+                                return Ok(0);
                             };
                             let rec = recorder.as_deref();
                             permit.send(super::recorder::timed(rec, w, i, || task.data(i))?);
-                            continue;
                         }
-                        let out = match &recorder {
-                            None => task.clone().run_async(i).await,
-                            Some(r) => {
-                                let t0 = super::recorder::now_ns();
-                                let out = task.clone().run_async(i).await;
-                                r.record(w, i, t0, super::recorder::now_ns());
-                                out
+                    })
+                } else {
+                    tokio::spawn(async move {
+                        let mut sum = 0u64;
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            if i >= total {
+                                return Ok::<u64, String>(sum);
                             }
-                        };
-                        sum = sum.wrapping_add(out?);
-                    }
-                }));
+                            let out = match &recorder {
+                                None => task.clone().run_async(i).await,
+                                Some(r) => {
+                                    let t0 = super::recorder::now_ns();
+                                    let out = task.clone().run_async(i).await;
+                                    r.record(w, i, t0, super::recorder::now_ns());
+                                    out
+                                }
+                            };
+                            sum = sum.wrapping_add(out?);
+                        }
+                    })
+                });
             }
             drop(data_tx);
             // Ends when every slot has finished (each holds a sender).
