@@ -30,32 +30,13 @@ ms = 1
 models = ["sequential", "threads", "async"]
 "#;
 
-/// (workload, model, workers, repeat) of every row.
-fn run_keys(csv: &Csv) -> Vec<(String, String, String, String)> {
-    csv.rows
-        .iter()
-        .map(|r| {
-            (
-                r["workload"].clone(),
-                r["model"].clone(),
-                r["workers"].clone(),
-                r["repeat"].clone(),
-            )
-        })
-        .collect()
+/// (workload, model, workers, repeat) of every row, in order.
+fn run_keys(csv: &Csv) -> Vec<Vec<String>> {
+    csv.project(&["workload", "model", "workers", "repeat"])
 }
 
-fn cells(csv: &Csv) -> BTreeSet<(String, String, String)> {
-    csv.rows
-        .iter()
-        .map(|r| {
-            (
-                r["workload"].clone(),
-                r["model"].clone(),
-                r["workers"].clone(),
-            )
-        })
-        .collect()
+fn cells(csv: &Csv) -> BTreeSet<Vec<String>> {
+    csv.distinct(&["workload", "model", "workers"])
 }
 
 fn files(dir: &Path) -> BTreeSet<String> {
@@ -295,17 +276,7 @@ fn interleaved_and_random_orders_measure_the_same_cells_in_another_order() {
     // spread over processes: 8 tasks each.
     for order in ["interleaved", "random"] {
         let tasks = Csv::read(&tmp.path().join(order).join("suite/tasks.csv"));
-        let runs: BTreeSet<(String, String, String)> = tasks
-            .rows
-            .iter()
-            .map(|r| {
-                (
-                    r["model"].clone(),
-                    r["workers"].clone(),
-                    r["repeat"].clone(),
-                )
-            })
-            .collect();
+        let runs = tasks.distinct(&["model", "workers", "repeat"]);
         assert_eq!(runs.len(), 2, "{order}: {runs:?}");
         assert_eq!(tasks.rows.len(), 16, "{order}");
     }

@@ -175,6 +175,19 @@ impl Csv {
         Csv { header, rows }
     }
 
+    /// The values of `cols` in every row, in row order.
+    pub fn project(&self, cols: &[&str]) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|r| cols.iter().map(|c| r[*c].clone()).collect())
+            .collect()
+    }
+
+    /// The distinct values of `cols` over all rows.
+    pub fn distinct(&self, cols: &[&str]) -> std::collections::BTreeSet<Vec<String>> {
+        self.project(cols).into_iter().collect()
+    }
+
     /// Rows where every `(column, value)` matches.
     pub fn filter(&self, pairs: &[(&str, &str)]) -> Vec<&HashMap<String, String>> {
         self.rows
