@@ -12,8 +12,9 @@ use std::path::PathBuf;
                   under concurrency models (sequential, threads, rayon, processes, tokio async, \
                   or any command such as a CPython script) over a range of worker counts, and \
                   writes tidy CSV, a Markdown report and speedup charts.\n\n\
-                  Start with `parabench run` (a built-in demo), then write a scenario file: see \
-                  scenarios/demo.toml and the README.",
+                  Start with `parabench run` (a built-in demo), then `parabench init` writes a \
+                  commented scenario file of your own; `parabench run FILE --dry-run` shows what \
+                  it would run. The README documents every key and output.",
     after_help = "Exit codes: 0 all runs succeeded; 1 some run failed (all others are still written); \
                   2 invalid scenario or command line; 130 interrupted. `compare` exits 1 when a \
                   cell regressed (see `parabench compare --help`)."
