@@ -1,5 +1,12 @@
-//! The command line (clap derive). `--help` on each subcommand teaches its use.
+//! The command line (clap derive). `--help` on each subcommand teaches its use. Only this
+//! file and `main.rs` know clap: each command's arguments become the plain option struct of
+//! the library function that carries it out (as hyperfine's `Options`).
 
+use crate::app::info::ListWhat as List;
+use crate::app::overrides::Overrides;
+use crate::app::RunOptions;
+use crate::compare;
+use crate::plan::TimelineCells;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -135,7 +142,7 @@ pub struct CompareArgs {
         value_name = "PCT",
         default_value = "5%",
         allow_hyphen_values = true,
-        value_parser = crate::compare::parse_threshold
+        value_parser = compare::parse_threshold
     )]
     pub threshold: f64,
 
@@ -145,7 +152,7 @@ pub struct CompareArgs {
         value_name = "ALPHA",
         default_value = "0.05",
         allow_hyphen_values = true,
-        value_parser = crate::compare::parse_alpha
+        value_parser = compare::parse_alpha
     )]
     pub alpha: f64,
 
@@ -173,10 +180,44 @@ pub enum CompareFormat {
     Json,
 }
 
+impl From<CompareFormat> for compare::Format {
+    fn from(f: CompareFormat) -> compare::Format {
+        match f {
+            CompareFormat::Table => compare::Format::Table,
+            CompareFormat::Markdown => compare::Format::Markdown,
+            CompareFormat::Json => compare::Format::Json,
+        }
+    }
+}
+
+impl From<CompareArgs> for compare::Options {
+    fn from(a: CompareArgs) -> compare::Options {
+        compare::Options {
+            base: a.base,
+            new: a.new,
+            threshold_pct: a.threshold,
+            alpha: a.alpha,
+            format: a.format.into(),
+            out: a.out,
+            charts: !a.no_charts,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ListWhat {
     Kernels,
     Models,
+}
+
+impl ListWhat {
+    pub fn choice(what: Option<ListWhat>) -> List {
+        match what {
+            None => List::All,
+            Some(ListWhat::Kernels) => List::Kernels,
+            Some(ListWhat::Models) => List::Models,
+        }
+    }
 }
 
 #[derive(Debug, Args, Default)]
@@ -264,4 +305,33 @@ pub enum Timeline {
     Default,
     /// Every cell.
     All,
+}
+
+impl From<RunArgs> for RunOptions {
+    fn from(a: RunArgs) -> RunOptions {
+        RunOptions {
+            scenarios: a.scenarios,
+            out: a.out,
+            overrides: Overrides {
+                repeats: a.repeats,
+                warmup: a.warmup,
+                workers: a.workers,
+                models: a.models,
+                workloads: a.workloads,
+                quick: a.quick,
+                order: a.order,
+            },
+            progress_bar: !a.no_progress,
+            quiet: a.quiet,
+            resume: a.resume,
+            force: a.force,
+            dry_run: a.dry_run,
+            shard: a.shard,
+            timeline: match a.timeline {
+                Timeline::Off => TimelineCells::Off,
+                Timeline::Default => TimelineCells::Largest,
+                Timeline::All => TimelineCells::All,
+            },
+        }
+    }
 }

@@ -3,11 +3,13 @@
 //! texts or parabench versions are refused; a cell measured twice is refused; a missing slice
 //! is reported.
 
+use crate::error::{write_failure, Error};
+use crate::plan::Shard;
+use crate::record::{CellKey, ChecksumCheck, Ending, RunRow};
+use crate::report::folder::load_run_dir;
 use crate::report::meta::Meta;
 use crate::report::output::{RunDir, RunsCsv, TasksCsv};
 use crate::report::{self, RunData};
-use crate::run::RunRow;
-use crate::{load_run_dir, Error};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -16,17 +18,18 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<RunData, Error> {
     let mut parts: Vec<(PathBuf, RunData)> = Vec::new();
     for d in dirs {
         if same_path(d, out) {
-            return Err(Error::Usage(format!(
+            return Err(Error::Input(format!(
                 "merge: the output folder {} is also an input; write the merged run elsewhere, e.g. -o merged/",
                 out.display()
             )));
         }
-        parts.push((d.clone(), load_run_dir(d)?));
+        let (dir, data) = load_run_dir(d)?;
+        parts.push((dir, data));
     }
     let (first_dir, first) = &parts[0];
     for (d, p) in &parts[1..] {
         if p.meta.scenario.sha256 != first.meta.scenario.sha256 {
-            return Err(Error::Usage(format!(
+            return Err(Error::Input(format!(
                 "merge: {} and {} ran different scenario texts (`{}` sha256 {}..., `{}` sha256 {}...); shards must come from the same file",
                 first_dir.display(),
                 d.display(),
@@ -37,7 +40,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<RunData, Error> {
             )));
         }
         if p.meta.parabench_version != first.meta.parabench_version {
-            return Err(Error::Usage(format!(
+            return Err(Error::Input(format!(
                 "merge: {} was measured by parabench {} and {} by {}; run every shard with the same version",
                 first_dir.display(),
                 first.meta.parabench_version,
@@ -46,7 +49,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<RunData, Error> {
             )));
         }
         if p.meta.workloads != first.meta.workloads {
-            return Err(Error::Usage(format!(
+            return Err(Error::Input(format!(
                 "merge: {} and {} resolved the scenario differently (other command-line overrides or core counts); shards must run with the same options",
                 first_dir.display(),
                 d.display()
@@ -61,25 +64,31 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<RunData, Error> {
     let name = out
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::Usage(format!("merge: -o {} is not a folder name", out.display())))?;
+        .ok_or_else(|| Error::Input(format!("merge: -o {} is not a folder name", out.display())))?;
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut dir = RunDir::create(parent, name)?;
-    let mut runs_csv = RunsCsv::create(&dir.file("runs.csv"))?;
-    for r in &rows {
-        runs_csv.append(r)?;
-    }
     let tasks: Vec<_> = parts
         .iter()
         .flat_map(|(_, p)| p.tasks.iter().cloned())
         .collect();
-    TasksCsv::create(&dir.file("tasks.csv"))?.append(&tasks)?;
     let data = RunData::new(meta, rows).with_tasks(tasks);
-    report::write_all(&dir, &data)?;
-    dir.commit()?;
+    write(parent, name, &data)
+        .map_err(write_failure(format!("the merged run {}", out.display())))?;
     Ok(data)
+}
+
+/// Writes the merged run folder: runs, tasks, then every report and chart.
+fn write(parent: &Path, name: &str, data: &RunData) -> anyhow::Result<()> {
+    let mut dir = RunDir::create(parent, name)?;
+    let mut runs_csv = RunsCsv::create(&dir.file("runs.csv"))?;
+    for r in &data.rows {
+        runs_csv.append(r)?;
+    }
+    TasksCsv::create(&dir.file("tasks.csv"))?.append(&data.tasks)?;
+    report::write_all(&dir, data)?;
+    dir.commit()
 }
 
 fn short(sha: &str) -> &str {
@@ -100,27 +109,27 @@ fn check_shards(parts: &[(PathBuf, RunData)]) -> Result<BTreeSet<u32>, Error> {
     let mut count = None;
     for (d, p) in parts {
         let Some(text) = &p.meta.shard else {
-            return Err(Error::Usage(format!(
+            return Err(Error::Input(format!(
                 "merge: {} holds a whole run, not a --shard slice; merge only the folders of `parabench run --shard K/N`",
                 d.display()
             )));
         };
-        let s = crate::plan::Shard::parse(text)
-            .map_err(|e| Error::Usage(format!("merge: {}: meta.json: {e}", d.display())))?;
+        let s = Shard::parse(text)
+            .map_err(|e| Error::Input(format!("merge: {}: meta.json: {e}", d.display())))?;
         if *count.get_or_insert(s.count) != s.count {
-            return Err(Error::Usage(format!(
+            return Err(Error::Input(format!(
                 "merge: {} is shard {s}, but the first folder is one of {} shards; merge slices of one split",
                 d.display(),
                 count.unwrap_or_default()
             )));
         }
         if !seen.insert(s.index) {
-            return Err(Error::Usage(format!(
+            return Err(Error::Input(format!(
                 "merge: shard {s} is given twice (again in {}); give each slice once",
                 d.display()
             )));
         }
-        if p.meta.ending != "complete" {
+        if p.meta.ending != Ending::Complete {
             eprintln!(
                 "warning: shard {s} in {} did not complete (it ended `{}`); its missing runs are missing from the merged run",
                 d.display(),
@@ -155,18 +164,18 @@ fn merged_meta(parts: &[(PathBuf, RunData)], shards: &BTreeSet<u32>) -> Meta {
         .iter()
         .filter_map(|(_, p)| p.meta.finished_utc.clone())
         .max();
-    let complete = parts.iter().all(|(_, p)| p.meta.ending == "complete");
+    let complete = parts.iter().all(|(_, p)| p.meta.ending == Ending::Complete);
     let n = parts[0]
         .1
         .meta
         .shard
         .as_deref()
-        .and_then(|s| crate::plan::Shard::parse(s).ok())
+        .and_then(|s| Shard::parse(s).ok())
         .map_or(1, |s| s.count);
     meta.ending = if complete && shards.len() as u32 == n {
-        "complete".into()
+        Ending::Complete
     } else {
-        "incomplete".into()
+        Ending::Incomplete
     };
     let machines: BTreeSet<(String, u64)> = parts
         .iter()
@@ -193,26 +202,21 @@ fn merged_meta(parts: &[(PathBuf, RunData)], shards: &BTreeSet<u32>) -> Meta {
 /// Every slice's rows in plan order (workload, model, workers, repeat), with checksums
 /// checked across slices as the runner checks them within one.
 fn merged_rows(parts: &[(PathBuf, RunData)], meta: &Meta) -> Result<Vec<RunRow>, Error> {
-    let mut owner: HashMap<(String, String, u64), &Path> = HashMap::new();
+    let mut owner: HashMap<CellKey, &Path> = HashMap::new();
     let mut rows: Vec<RunRow> = Vec::new();
     for (d, p) in parts {
-        let cells: BTreeSet<(String, String, u64)> = p
-            .rows
-            .iter()
-            .map(|r| (r.workload.clone(), r.model.clone(), r.workers))
-            .collect();
+        let cells: BTreeSet<CellKey> = p.rows.iter().map(RunRow::key).collect();
         for cell in cells {
-            if let Some(other) = owner.insert(cell.clone(), d) {
-                return Err(Error::Usage(format!(
-                    "merge: cell {} / {} / {} workers was measured in both {} and {}; merge distinct slices",
-                    cell.0,
-                    cell.1,
-                    cell.2,
+            if let Some(other) = owner.insert(cell, d) {
+                return Err(Error::Input(format!(
+                    "merge: cell {cell} was measured in both {} and {}; merge distinct slices",
                     other.display(),
                     d.display()
                 )));
             }
         }
+    }
+    for (_, p) in parts {
         rows.extend(p.rows.iter().cloned());
     }
     let order = |r: &RunRow| {
@@ -221,21 +225,9 @@ fn merged_rows(parts: &[(PathBuf, RunData)], meta: &Meta) -> Result<Vec<RunRow>,
         (w, m, r.workers, r.repeat)
     };
     rows.sort_by_key(order);
-    let mut reference: HashMap<(String, u64), (u64, String)> = HashMap::new();
-    for r in rows.iter_mut().filter(|r| r.ok()) {
-        let Some(sum) = r.checksum else { continue };
-        match reference.get(&(r.workload.clone(), r.tasks)) {
-            Some((expected, by)) if *expected != sum => {
-                r.status = "mismatch".into();
-                r.error = format!(
-                    "checksum {sum} differs from {expected} (first measured by model `{by}` in another shard): the model did not run every task exactly once"
-                );
-            }
-            Some(_) => {}
-            None => {
-                reference.insert((r.workload.clone(), r.tasks), (sum, r.model.clone()));
-            }
-        }
+    let mut check = ChecksumCheck::across_shards();
+    for r in &mut rows {
+        check.check(r);
     }
     Ok(rows)
 }

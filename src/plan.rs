@@ -1,11 +1,10 @@
 //! Planning: a scenario becomes the ordered list of cells to measure. One cell is one
 //! (workload, model, workers) point; models that ignore the worker count get one cell.
 
-use crate::cli::Timeline;
 use crate::kernel::Params;
-use crate::model::{self, command::CommandModel, recorder::MAX_RECORDED_TASKS, Model};
-use crate::run::RunRow;
-use crate::scenario::{Scaling, Scenario};
+use crate::model::{self, command::CommandModel, recorder::MAX_RECORDED_TASKS, Model, Spawns};
+use crate::record::{CellKey, RunRow};
+use crate::scenario::{Order, Scaling, Scenario};
 use serde::{Deserialize, Serialize};
 
 /// One (workload, model, workers) point with everything its isolated child process needs.
@@ -29,16 +28,43 @@ pub struct Cell {
     pub timeline: bool,
 }
 
+impl Cell {
+    pub fn key(&self) -> CellKey<'_> {
+        CellKey {
+            workload: &self.workload,
+            model: &self.model,
+            workers: self.workers,
+        }
+    }
+
+    /// The model that runs this cell: its command, or the built-in model of its name.
+    pub fn model(&self) -> Option<&dyn Model> {
+        match &self.command {
+            Some(c) => Some(c),
+            None => model::find(&self.model).map(|m| m as &dyn Model),
+        }
+    }
+}
+
+/// Which cells record a timeline in one extra run after their measured ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimelineCells {
+    /// None.
+    Off,
+    /// Each model's cell with the most workers, per workload.
+    #[default]
+    Largest,
+    /// Every cell.
+    All,
+}
+
 /// Expands every workload into cells, in workload, model, workers order.
 pub fn cells(scenario: &Scenario) -> Vec<Cell> {
     let mut out = Vec::new();
     for w in &scenario.workloads {
         for m in &w.models {
             let command = scenario.commands.iter().find(|c| &c.name == m).cloned();
-            let fixed = match &command {
-                Some(c) => c.fixed_workers(),
-                None => model::find(m).and_then(|b| b.fixed_workers()),
-            };
+            let fixed = model::lookup(m, &scenario.commands).and_then(|b| b.fixed_workers());
             let counts = match fixed {
                 Some(n) => vec![n],
                 None => w.workers.clone(),
@@ -69,11 +95,11 @@ pub fn cells(scenario: &Scenario) -> Vec<Cell> {
 }
 
 /// Marks the cells that do one more run, after the measured ones, to record a timeline: with
-/// [`Timeline::Default`] each model's cell with the most workers in each workload, with
-/// [`Timeline::All`] every cell; only runs of at most [`MAX_RECORDED_TASKS`] tasks. (A
+/// [`TimelineCells::Largest`] each model's cell with the most workers in each workload, with
+/// [`TimelineCells::All`] every cell; only runs of at most [`MAX_RECORDED_TASKS`] tasks. (A
 /// command model's program records only if it writes the file it is given, as the shipped
 /// kernels.py does.)
-pub fn choose_timeline(cells: &mut [Cell], which: Timeline) {
+pub fn choose_timeline(cells: &mut [Cell], which: TimelineCells) {
     let recordable = |c: &Cell| c.tasks <= MAX_RECORDED_TASKS;
     for i in 0..cells.len() {
         let c = &cells[i];
@@ -82,9 +108,9 @@ pub fn choose_timeline(cells: &mut [Cell], which: Timeline) {
             .any(|o| o.workload == c.workload && o.model == c.model && o.workers > c.workers);
         cells[i].timeline = recordable(&cells[i])
             && match which {
-                Timeline::Off => false,
-                Timeline::Default => largest,
-                Timeline::All => true,
+                TimelineCells::Off => false,
+                TimelineCells::Largest => largest,
+                TimelineCells::All => true,
             };
     }
 }
@@ -93,15 +119,18 @@ pub fn choose_timeline(cells: &mut [Cell], which: Timeline) {
 /// already have all their runs). A cell with only some of its runs is run again whole, so its
 /// runs share one warmed-up process.
 pub fn remaining(cells: Vec<Cell>, earlier: Vec<RunRow>) -> (Vec<Cell>, Vec<RunRow>) {
-    let of = |c: &Cell, r: &RunRow| {
-        r.workload == c.workload && r.model == c.model && r.workers == c.workers
-    };
+    let mut counts: std::collections::HashMap<CellKey, usize> = Default::default();
+    for r in &earlier {
+        *counts.entry(r.key()).or_default() += 1;
+    }
     let (done, todo): (Vec<Cell>, Vec<Cell>) = cells
         .into_iter()
-        .partition(|c| earlier.iter().filter(|r| of(c, r)).count() >= c.repeats as usize);
+        .partition(|c| counts.get(&c.key()).copied().unwrap_or(0) >= c.repeats as usize);
+    let done_keys: std::collections::HashSet<CellKey> = done.iter().map(Cell::key).collect();
     let kept = earlier
-        .into_iter()
-        .filter(|r| done.iter().any(|c| of(c, r)))
+        .iter()
+        .filter(|r| done_keys.contains(&r.key()))
+        .cloned()
         .collect();
     (todo, kept)
 }
@@ -109,38 +138,6 @@ pub fn remaining(cells: Vec<Cell>, earlier: Vec<RunRow>) -> (Vec<Cell>, Vec<RunR
 /// Total measured runs in a list of cells (for progress and `--dry-run`-style summaries).
 pub fn total_runs(cells: &[Cell]) -> u64 {
     cells.iter().map(|c| c.repeats as u64).sum()
-}
-
-/// The order in which runs happen. Drift (thermal throttling, a neighbour's load) biases
-/// whichever cells run during it; interleaving or shuffling spreads it over every model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Order {
-    /// Cell after cell, all repeats of a cell in one warmed-up process (the default).
-    #[default]
-    Cells,
-    /// Round-robin: repeat 0 of every cell, then repeat 1 of every cell, ...
-    Interleaved,
-    /// Every (cell, repeat) pair in a shuffled order (seeded by the scenario's SHA-256, so
-    /// the same file gives the same order).
-    Random,
-}
-
-impl Order {
-    pub const NAMES: &'static [&'static str] = &["cells", "interleaved", "random"];
-
-    pub fn parse(s: &str) -> Option<Order> {
-        match s {
-            "cells" => Some(Order::Cells),
-            "interleaved" => Some(Order::Interleaved),
-            "random" => Some(Order::Random),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        Self::NAMES[self as usize]
-    }
 }
 
 /// A stretch of one cell's measured runs that one cell process does (after its warmup).
@@ -178,17 +175,10 @@ pub fn schedule(cells: &[Cell], order: Order, seed: u64) -> Vec<Slot> {
             let mut slots: Vec<Slot> = (0..cells.len())
                 .flat_map(|c| (0..cells[c].repeats).map(move |r| one(c, r)))
                 .collect();
-            // Fisher-Yates with a small deterministic generator (splitmix64).
-            let mut state = seed;
-            let mut next = || {
-                state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-                let mut z = state;
-                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-                z ^ (z >> 31)
-            };
+            // Fisher-Yates with a small deterministic generator.
+            let mut rng = crate::hash::SplitMix64(seed);
             for i in (1..slots.len()).rev() {
-                let j = (next() % (i as u64 + 1)) as usize;
+                let j = (rng.next_u64() % (i as u64 + 1)) as usize;
                 slots.swap(i, j);
             }
             slots
@@ -204,9 +194,12 @@ pub fn estimate_run_s(cell: &Cell, cores: u64) -> f64 {
     let per_task = kernel.map_or(1e-3, |k| k.task_cost_s(&cell.params));
     let cpu = kernel.is_none_or(|k| k.kind() != crate::kernel::Kind::Io);
     let w = cell.workers.max(1) as f64;
-    let parallel = match cell.model.as_str() {
-        "sequential" => 1.0,
-        "async" | "py-asyncio" | "py-threading" | "py-threadpool" | "py-dummy" if cpu => 1.0,
+    let model = cell.model();
+    let spawns = model.map_or(Spawns::Unknown, |m| m.spawns());
+    let cpu_parallel = model.is_none_or(|m| m.cpu_parallel());
+    let parallel = match spawns {
+        Spawns::Nothing => 1.0,
+        _ if cpu && !cpu_parallel => 1.0,
         _ if cpu => w.min(cores.max(1) as f64),
         _ => w,
     };
@@ -218,7 +211,7 @@ pub fn estimate_run_s(cell: &Cell, cores: u64) -> f64 {
         }
         t += 0.3;
     }
-    if cell.model == "processes" || cell.model.ends_with("multiprocessing") {
+    if spawns == Spawns::Processes {
         t += 0.002 * w;
     }
     t + 0.0005
@@ -314,11 +307,11 @@ mod tests {
             cell("b", "rayon", 8, MAX_RECORDED_TASKS + 1),
         ];
         let marked = |cells: &[Cell]| -> Vec<bool> { cells.iter().map(|c| c.timeline).collect() };
-        choose_timeline(&mut cells, Timeline::Default);
+        choose_timeline(&mut cells, TimelineCells::Largest);
         assert_eq!(marked(&cells), [false, true, false, true, true, false]);
-        choose_timeline(&mut cells, Timeline::All);
+        choose_timeline(&mut cells, TimelineCells::All);
         assert_eq!(marked(&cells), [true, true, true, true, true, false]);
-        choose_timeline(&mut cells, Timeline::Off);
+        choose_timeline(&mut cells, TimelineCells::Off);
         assert_eq!(marked(&cells), [false; 6]);
     }
 }

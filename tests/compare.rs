@@ -521,7 +521,7 @@ fn a_bad_threshold_or_alpha_exits_2_with_an_example() {
 }
 
 #[test]
-fn an_unwritable_chart_folder_exits_2_not_1() {
+fn an_unwritable_chart_folder_is_a_write_failure_exit_3() {
     let tmp = tempdir();
     let file = tmp.path().join("a-file");
     std::fs::write(&file, "").unwrap();
@@ -530,7 +530,7 @@ fn an_unwritable_chart_folder_exits_2_not_1() {
         spin_run(),
         &["--out", file.join("charts").to_str().unwrap()],
     );
-    out.expect_code(2);
+    out.expect_code(3);
     assert!(out.stderr.contains("--no-charts"), "{}", out.describe());
 }
 

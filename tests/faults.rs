@@ -497,8 +497,9 @@ command = ["sh", "-c", "echo elapsed_s=0.001 checksum=3"]
     let attempts = std::fs::read_to_string(tmp.path().join("attempts.log")).unwrap();
     assert_eq!(
         attempts.lines().collect::<Vec<_>>(),
-        ["1:0", "1:1", "1:2", "2:0", "2:1", "2:2"],
-        "every run was attempted, each in a fresh cell process"
+        ["1:0", "1:1", "1:2", "2:0", "2:1", "2:2", "2:3"],
+        "every run was attempted, each in a fresh cell process, and the 2-worker cell's \
+         timeline run (repeat 3) too"
     );
 
     let runs = Csv::read(&out.join("cellkill/runs.csv"));

@@ -202,7 +202,16 @@ fn apply(text: &str, m: &Mutation) -> String {
 
 /// Parses as a scenario file would be, on a 2-core machine.
 fn parse(text: &str) -> Result<Scenario, ScenarioError> {
-    scenario::parse(Path::new("fuzz.toml"), text, "fuzz", Path::new("."), 2)
+    scenario::parse(
+        Path::new("fuzz.toml"),
+        text,
+        "fuzz",
+        Path::new("."),
+        &scenario::LoadOptions {
+            cores: 2,
+            force: false,
+        },
+    )
 }
 
 /// What must hold of any answer: a scenario is fully resolved; an error is located sensibly.

@@ -47,8 +47,17 @@ fn parse_with_cores(file: &str, cores: u64) -> scenario::Scenario {
     let path = valid(file);
     let text = std::fs::read_to_string(&path).unwrap();
     let stem = file.trim_end_matches(".toml");
-    scenario::parse(&path, &text, stem, &valid(""), cores)
-        .unwrap_or_else(|e| panic!("{file} with {cores} cores: {e}"))
+    scenario::parse(
+        &path,
+        &text,
+        stem,
+        &valid(""),
+        &scenario::LoadOptions {
+            cores,
+            force: false,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{file} with {cores} cores: {e}"))
 }
 
 fn workers_of(s: &scenario::Scenario, workload: &str) -> Vec<u64> {
@@ -127,7 +136,8 @@ fn defaults_and_overrides_are_resolved() {
     assert!(tasks.contains(&("threads".into(), 4, 12)), "{tasks:?}");
     assert!(tasks.contains(&("constant".into(), 2, 10)), "{tasks:?}");
 
-    let scripted = scenario::load(&valid("scripted.toml")).unwrap();
+    let scripted =
+        scenario::load(&valid("scripted.toml"), &scenario::LoadOptions::here(false)).unwrap();
     let w = &scripted.workloads[0];
     assert!(!w.builtin, "kernel `fake` is not built in");
     assert_eq!(w.workers, vec![1, 2, 4]);
@@ -146,7 +156,7 @@ fn the_scenario_name_defaults_to_the_file_stem() {
         "my-stem.toml",
         "[[workload]]\nname = \"n\"\nkernel = \"noop\"\ntasks = 2\n",
     );
-    let s = scenario::load(&path).unwrap();
+    let s = scenario::load(&path, &scenario::LoadOptions::here(false)).unwrap();
     assert_eq!(s.name, "my-stem");
     assert_eq!(s.workloads[0].repeats, 5, "documented default repeats");
     assert_eq!(s.workloads[0].warmup, 1, "documented default warmup");

@@ -3,17 +3,26 @@
 //! Pure functions from the comparison to text; printing happens in [`super::compare`].
 
 use super::{format_pct, CellComparison, Comparison, Counts, LoneCell, SideInfo, Verdict};
-use crate::cli::CompareFormat;
+/// How `parabench compare` prints its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned plain-text tables.
+    Table,
+    /// GitHub-flavoured Markdown (PR comments, $GITHUB_STEP_SUMMARY).
+    Markdown,
+    /// JSON with a `schema_version` (documented in the README).
+    Json,
+}
 use crate::report::markdown::seconds;
 use serde::Serialize;
 use std::fmt::Write;
 
 /// The comparison in the chosen format, ending with a newline.
-pub fn render(c: &Comparison, format: CompareFormat) -> Result<String, String> {
+pub fn render(c: &Comparison, format: Format) -> Result<String, String> {
     match format {
-        CompareFormat::Table => table(c).map_err(|e| e.to_string()),
-        CompareFormat::Markdown => markdown(c, &[]).map_err(|e| e.to_string()),
-        CompareFormat::Json => json(c).map_err(|e| e.to_string()),
+        Format::Table => table(c).map_err(|e| e.to_string()),
+        Format::Markdown => markdown(c, &[]).map_err(|e| e.to_string()),
+        Format::Json => json(c).map_err(|e| e.to_string()),
     }
 }
 
@@ -442,7 +451,7 @@ mod tests {
             scenario_sha256: "b8ac2ce718f5defd4b0a5901711c6cfd95ce356613e074e66e16671c16de3310"
                 .into(),
             started_utc: "2026-11-24T16:21:40Z".into(),
-            ending: "complete".into(),
+            ending: crate::record::Ending::Complete,
             parabench_version: "0.1.0".into(),
             cpu_model: "AMD EPYC".into(),
             logical_cores: 2,

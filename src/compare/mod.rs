@@ -9,16 +9,34 @@ pub mod chart;
 pub mod format;
 pub mod rank;
 
-use crate::cli::CompareArgs;
+use crate::error::{write_failure, Error};
 use crate::kernel::Params;
 use crate::report::output::write_atomic;
 use crate::report::summary::SummaryRow;
 use crate::report::RunData;
-use crate::Error;
+pub use format::Format;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// What `parabench compare` was asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The reference run folder.
+    pub base: PathBuf,
+    /// The run folder to judge against it.
+    pub new: PathBuf,
+    /// Smallest change in median time that counts, in percent.
+    pub threshold_pct: f64,
+    /// Significance level of the rank test.
+    pub alpha: f64,
+    pub format: Format,
+    /// Folder for the charts and compare.md (default `NEW/compare`).
+    pub out: Option<PathBuf>,
+    /// Write the charts and compare.md.
+    pub charts: bool,
+}
 
 /// Version of the JSON output's shape (`--format json`); raised on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -33,23 +51,23 @@ pub enum Gate {
 }
 
 /// `parabench compare`: load both folders, judge every cell, write the charts, print.
-pub fn compare(args: &CompareArgs) -> Result<Gate, Error> {
-    let (base, new) = load_both(&args.base, &args.new)?;
+pub fn compare(args: &Options) -> Result<Gate, Error> {
+    let ((base_dir, base), (new_dir, new)) = load_both(&args.base, &args.new)?;
     let settings = Settings {
-        threshold_pct: args.threshold,
+        threshold_pct: args.threshold_pct,
         alpha: args.alpha,
     };
-    let sides = (side_info(&args.base, &base), side_info(&args.new, &new));
+    let sides = (side_info(&base_dir, &base), side_info(&new_dir, &new));
     let result = Comparison::new(sides, &base, &new, &settings);
-    if !args.no_charts {
-        let out = args.out.clone().unwrap_or_else(|| args.new.join("compare"));
+    if args.charts {
+        let out = args.out.clone().unwrap_or_else(|| new_dir.join("compare"));
         write_files(&out, &result, &base, &new)?;
     }
     let text = format::render(&result, args.format)
-        .map_err(|e| Error::Usage(format!("failed to format the comparison: {e}")))?;
+        .map_err(|e| Error::Failed(anyhow::anyhow!("failed to format the comparison: {e}")))?;
     std::io::stdout()
         .write_all(text.as_bytes())
-        .map_err(|e| Error::Usage(format!("failed to write the comparison to stdout: {e}")))?;
+        .map_err(|e| write_failure("the comparison to stdout")(e.into()))?;
     Ok(if result.counts().regressed > 0 {
         Gate::Regressed
     } else {
@@ -58,13 +76,16 @@ pub fn compare(args: &CompareArgs) -> Result<Gate, Error> {
 }
 
 /// Loads both run folders at once (each recomputes its summary: the slow part).
-fn load_both(base: &Path, new: &Path) -> Result<(RunData, RunData), Error> {
+type Loaded = (PathBuf, RunData);
+
+fn load_both(base: &Path, new: &Path) -> Result<(Loaded, Loaded), Error> {
+    use crate::report::folder::load_run_dir;
     std::thread::scope(|s| {
-        let b = s.spawn(|| crate::load_run_dir(base));
-        let n = crate::load_run_dir(new);
+        let b = s.spawn(|| load_run_dir(base));
+        let n = load_run_dir(new);
         let b = b
             .join()
-            .map_err(|_| Error::Usage(format!("failed to load {}", base.display())))?;
+            .map_err(|_| Error::Failed(anyhow::anyhow!("failed to load {}", base.display())))?;
         Ok((b?, n?))
     })
 }
@@ -136,7 +157,7 @@ pub struct SideInfo {
     pub scenario_sha256: String,
     pub started_utc: String,
     /// `complete` or `interrupted`.
-    pub ending: String,
+    pub ending: crate::record::Ending,
     pub parabench_version: String,
     pub cpu_model: String,
     pub logical_cores: u64,
@@ -149,7 +170,7 @@ fn side_info(dir: &Path, data: &RunData) -> SideInfo {
         scenario: m.scenario.name.clone(),
         scenario_sha256: m.scenario.sha256.clone(),
         started_utc: m.started_utc.clone(),
-        ending: m.ending.clone(),
+        ending: m.ending,
         parabench_version: m.parabench_version.clone(),
         cpu_model: m.machine.cpu_model.clone(),
         logical_cores: m.machine.logical_cores,
@@ -527,7 +548,7 @@ fn warnings(c: &Comparison) -> Vec<String> {
         ));
     }
     for (side, s) in [("base", b), ("new", n)] {
-        if s.ending != "complete" {
+        if s.ending != crate::record::Ending::Complete {
             w.push(format!(
                 "the {side} run in {} is {}: some of its cells may be missing or short of runs",
                 s.dir, s.ending
@@ -570,7 +591,7 @@ fn short(sha: &str) -> &str {
 /// Writes `compare.<workload>.png/.svg` for every workload and `compare.md` into `out`.
 fn write_files(out: &Path, c: &Comparison, base: &RunData, new: &RunData) -> Result<(), Error> {
     let fail = |e: &dyn std::fmt::Display| {
-        Error::Usage(format!(
+        Error::Write(anyhow::anyhow!(
             "failed to write the comparison charts to {}: {e}; choose another folder with --out DIR or skip them with --no-charts",
             out.display()
         ))

@@ -2,6 +2,7 @@
 //! semantics. Statistics over runs live in [`stats`], scaling-law fits in [`fit`].
 
 pub mod fit;
+pub mod sched;
 pub mod stats;
 
 use std::io;
@@ -163,17 +164,31 @@ pub fn fork_exec_group(cmd: &mut Command) -> &mut Command {
     }
 }
 
-/// Keeps memory a run frees in the process's heap instead of handing it back to the kernel,
-/// so the measured runs of a cell reuse the pages its warmup touched (as a long-running
-/// program would) rather than paying page faults for them again on every run. Cell processes
-/// call it once; glibc only (elsewhere the allocator's defaults stay).
-pub fn keep_heap_warm() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets allocator tunables; it is called before any run starts.
-    unsafe {
-        libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX);
-        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
-    }
+/// An unnamed scratch file (created, then unlinked at once), for a child's output: unlike a
+/// pipe, nothing has to read it while the child runs.
+pub fn scratch_file() -> Result<std::fs::File, String> {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path =
+        std::env::temp_dir().join(format!("parabench-output-{}-{n}.txt", std::process::id()));
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    let _ = std::fs::remove_file(&path);
+    Ok(file)
+}
+
+/// Everything written to a scratch file so far (lossy UTF-8).
+pub fn read_back(mut file: std::fs::File) -> String {
+    use std::io::{Read, Seek};
+    let mut bytes = Vec::new();
+    let _ = file
+        .rewind()
+        .and_then(|()| file.read_to_end(&mut bytes).map(|_| ()));
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Makes SIGTERM kill this process's whole group: every worker, command and their children.

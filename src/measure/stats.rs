@@ -110,13 +110,13 @@ fn bootstrap(samples: &[&[f64]], seed: u64, stat: impl Fn(&[Vec<f64>]) -> f64) -
         let v = stat(&samples.iter().map(|s| s.to_vec()).collect::<Vec<_>>());
         return (v, v);
     }
-    let mut rng = SplitMix(seed);
+    let mut rng = crate::hash::SplitMix64(seed);
     let mut bufs: Vec<Vec<f64>> = samples.iter().map(|s| vec![0.0; s.len()]).collect();
     let mut stats = Vec::with_capacity(RESAMPLES);
     for _ in 0..RESAMPLES {
         for (buf, s) in bufs.iter_mut().zip(samples) {
             for slot in buf.iter_mut() {
-                *slot = s[(rng.next() % s.len() as u64) as usize];
+                *slot = s[(rng.next_u64() % s.len() as u64) as usize];
             }
             buf.sort_unstable_by(f64::total_cmp);
         }
@@ -124,26 +124,6 @@ fn bootstrap(samples: &[&[f64]], seed: u64, stat: impl Fn(&[Vec<f64>]) -> f64) -
     }
     stats.sort_by(f64::total_cmp);
     (quantile(&stats, 0.025), quantile(&stats, 0.975))
-}
-
-/// A tiny deterministic generator (SplitMix64): good enough for resampling, no dependency.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
-/// A stable 64-bit seed from text (FNV-1a), so each cell gets its own reproducible stream.
-pub fn seed_of(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-    })
 }
 
 #[cfg(test)]

@@ -5,9 +5,9 @@
 //! thread.
 
 use super::recorder::timed;
+use super::Dispenser;
 use super::{start_runtime, sum_joined, Job, Model, Outcome};
 use crate::kernel::data_checksum;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -29,9 +29,9 @@ impl Model for AsyncBlocking {
         let start = Instant::now();
         let mut builder = tokio::runtime::Builder::new_current_thread();
         builder.max_blocking_threads(job.workers as usize);
-        let (rt, setup_s) = start_runtime(builder, start)?;
+        let (rt, setup_s) = start_runtime(builder, start, job)?;
         let total = job.tasks;
-        let next = Arc::new(AtomicU64::new(0));
+        let next = Arc::new(Dispenser::new(total));
         let checksum = rt.block_on(async {
             let mut set = tokio::task::JoinSet::new();
             for w in 0..job.workers.min(total.max(1)) as usize {
@@ -40,11 +40,7 @@ impl Model for AsyncBlocking {
                 let recorder = job.recorder.clone();
                 set.spawn(async move {
                     let mut sum = 0u64;
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= total {
-                            return Ok::<u64, String>(sum);
-                        }
+                    while let Some(i) = next.next() {
                         let (task, recorder) = (task.clone(), recorder.clone());
                         let failed =
                             |e: tokio::task::JoinError| format!("blocking task failed: {e}");
@@ -63,6 +59,7 @@ impl Model for AsyncBlocking {
                         };
                         sum = sum.wrapping_add(r);
                     }
+                    Ok::<u64, String>(sum)
                 });
             }
             sum_joined(set).await

@@ -4,9 +4,9 @@
 //! the coordinating future over a bounded channel. Timeline rows are the N in-flight slots
 //! (worker tasks), all on the one thread: overlapping bars are waits, not parallel work.
 
-use super::{start_runtime, Job, Model, Outcome};
+use super::Dispenser;
+use super::{start_runtime, Job, Model, Outcome, Spawns};
 use crate::kernel::data_checksum;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -22,14 +22,21 @@ impl Model for Async {
     fn timeline_worker(&self) -> &str {
         "in-flight slot"
     }
+    fn spawns(&self) -> Spawns {
+        Spawns::Coroutines
+    }
+    fn cpu_parallel(&self) -> bool {
+        false
+    }
     fn run(&self, job: &Job) -> Result<Outcome, String> {
         let task = job.task()?;
         let data = task.returns_data();
         let start = Instant::now();
-        let (rt, setup_s) = start_runtime(tokio::runtime::Builder::new_current_thread(), start)?;
+        let (rt, setup_s) =
+            start_runtime(tokio::runtime::Builder::new_current_thread(), start, job)?;
         let total = job.tasks;
         // One thread only (current-thread runtime), so this counter is never contended.
-        let next = Arc::new(AtomicU64::new(0));
+        let next = Arc::new(Dispenser::new(total));
         let checksum = rt.block_on(async {
             let slots = job.workers.min(total.max(1));
             let (data_tx, mut data_rx) = tokio::sync::mpsc::channel::<Vec<u8>>(slots as usize);
@@ -41,27 +48,20 @@ impl Model for Async {
                 handles.push(if data {
                     let data_tx = data_tx.clone();
                     tokio::spawn(async move {
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            if i >= total {
-                                return Ok::<u64, String>(0);
-                            }
+                        while let Some(i) = next.next() {
                             // A buffer is made only once the coordinator has room for it.
                             let Ok(permit) = data_tx.reserve().await else {
-                                return Ok(0);
+                                break;
                             };
                             let rec = recorder.as_deref();
                             permit.send(super::recorder::timed(rec, w, i, || task.data(i))?);
                         }
+                        Ok::<u64, String>(0)
                     })
                 } else {
                     tokio::spawn(async move {
                         let mut sum = 0u64;
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            if i >= total {
-                                return Ok::<u64, String>(sum);
-                            }
+                        while let Some(i) = next.next() {
                             let out = match &recorder {
                                 None => task.clone().run_async(i).await,
                                 Some(r) => {
@@ -73,6 +73,7 @@ impl Model for Async {
                             };
                             sum = sum.wrapping_add(out?);
                         }
+                        Ok::<u64, String>(sum)
                     })
                 });
             }

@@ -40,7 +40,7 @@ impl Model for AsyncMulti {
             let next = Arc::new(AtomicUsize::new(0));
             builder.on_thread_start(move || WORKER.set(next.fetch_add(1, Ordering::Relaxed)));
         }
-        let (rt, setup_s) = start_runtime(builder, start)?;
+        let (rt, setup_s) = start_runtime(builder, start, job)?;
         let recorder = job.recorder.clone();
         let checksum = rt.block_on(async {
             if task.returns_data() {

@@ -10,11 +10,10 @@
 //! `CLOCK_MONOTONIC` nanoseconds (Python's `time.monotonic_ns()`, Rust's `Instant`: the same
 //! clock as parabench's on Linux). Workers become rows in order of their first task.
 
-use super::{Job, Model, Outcome, Recorder};
-use crate::measure::{fork_exec, wait_child};
+use super::{Job, Model, Outcome, Recorder, Spawns};
+use crate::measure::{fork_exec, read_back, scratch_file, wait_child};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -42,6 +41,23 @@ pub struct CommandModel {
     /// Measure at this worker count only (a sequential program ignores the count).
     #[serde(default)]
     pub fixed_workers: Option<u64>,
+    /// What the program starts per worker, when known (the shipped CPython models).
+    #[serde(default = "unknown_spawns")]
+    pub spawns: Spawns,
+    /// Whether its CPU work runs in parallel (estimates only).
+    #[serde(default = "yes")]
+    pub cpu_parallel: bool,
+    /// What one row of its timeline is, when known.
+    #[serde(default)]
+    pub timeline_worker: Option<String>,
+}
+
+fn unknown_spawns() -> Spawns {
+    Spawns::Unknown
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Model for CommandModel {
@@ -53,6 +69,18 @@ impl Model for CommandModel {
     }
     fn fixed_workers(&self) -> Option<u64> {
         self.fixed_workers
+    }
+    fn timeline_worker(&self) -> &str {
+        self.timeline_worker.as_deref().unwrap_or("worker")
+    }
+    fn spawns(&self) -> Spawns {
+        self.spawns
+    }
+    fn cpu_parallel(&self) -> bool {
+        self.cpu_parallel
+    }
+    fn tallies_threads(&self) -> bool {
+        false
     }
     fn run(&self, job: &Job) -> Result<Outcome, String> {
         let mut values: BTreeMap<&str, String> = BTreeMap::new();
@@ -86,35 +114,33 @@ impl Model for CommandModel {
             c.args(&argv[1..]);
             c
         };
+        // Output goes to unlinked files read after the program exits: no pipe, and so no
+        // reader thread of parabench's, wakes while the run is measured.
+        let (out_file, err_file) = (scratch_file()?, scratch_file()?);
+        let to = |f: &std::fs::File| {
+            f.try_clone()
+                .map(Stdio::from)
+                .map_err(|e| format!("cannot pass an output file to the command: {e}"))
+        };
         cmd.current_dir(&self.dir)
             .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .stdout(to(&out_file)?)
+            .stderr(to(&err_file)?);
         let timeline = job.recorder.as_ref().map(|_| timeline_file());
         if let Some(path) = &timeline {
             let _ = std::fs::remove_file(path);
             cmd.env(TIMELINE_ENV, path);
         }
         let start = Instant::now();
-        let mut child = fork_exec(&mut cmd)
+        let child = fork_exec(&mut cmd)
             .spawn()
             .map_err(|e| format!("failed to start `{}`: {e}", argv.join(" ")))?;
-        let mut stderr = child.stderr.take();
-        let err_reader = std::thread::spawn(move || {
-            let mut s = String::new();
-            if let Some(e) = stderr.as_mut() {
-                let _ = e.read_to_string(&mut s);
-            }
-            s
-        });
-        let mut out = String::new();
-        if let Some(mut o) = child.stdout.take() {
-            let _ = o.read_to_string(&mut out);
-        }
+        drop(cmd); // closes parabench's copies of the output files' descriptors
         let exit =
             wait_child(&child).map_err(|e| format!("failed to wait for the command: {e}"))?;
         let wall_s = start.elapsed().as_secs_f64();
-        let err_text = err_reader.join().unwrap_or_default();
+        let out = read_back(out_file);
+        let err_text = read_back(err_file);
         if !exit.success() {
             return Err(format!(
                 "command failed: {}{}",

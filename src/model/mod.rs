@@ -1,7 +1,10 @@
 //! Models: how a run's tasks are spread over workers. Each model owns its pool or runtime for
 //! exactly one run (built inside the timed region, as `with Pool(n)` is in Python), reports how
 //! long that start-up took, and returns the summed checksum. Adding a model is one file here
-//! plus one line in [`MODELS`]; external programs become models through [`command`].
+//! plus one line in [`MODELS`]; what the rest of parabench needs to know about a model (what
+//! it starts per worker, whether CPU work runs in parallel, what a timeline row is) lives on
+//! the [`Model`] trait. External programs become models through [`command`], the shipped
+//! CPython models through the [`python::PY_MODELS`] table.
 //!
 //! A run that draws a timeline carries a [`Recorder`] in its [`Job`]; models time each task
 //! with [`Job::timed`] (or hand times measured elsewhere to [`Recorder::record`]) and say in
@@ -11,6 +14,7 @@ mod async_blocking;
 mod async_current;
 mod async_multi;
 pub mod command;
+mod dispense;
 pub mod processes;
 pub mod python;
 mod rayon_pool;
@@ -19,6 +23,9 @@ mod sequential;
 mod threads;
 
 use crate::kernel::{Params, Task};
+use crate::measure::sched::RunQueueTally;
+use command::CommandModel;
+pub use dispense::Dispenser;
 pub use recorder::Recorder;
 use std::sync::Arc;
 
@@ -38,20 +45,53 @@ pub fn find(name: &str) -> Option<&'static dyn Model> {
     MODELS.iter().copied().find(|m| m.name() == name)
 }
 
-/// The worker count a built-in or shipped CPython model always runs at, if it ignores the
-/// count (`sequential`, `py-sequential`).
-pub fn fixed_workers(name: &str) -> Option<u64> {
-    find(name).and_then(|m| m.fixed_workers()).or_else(|| {
-        python::PY_MODELS
-            .iter()
-            .any(|(n, kind, _)| *n == name && *kind == "sequential")
-            .then_some(1)
-    })
+/// Looks a model up among a scenario's command models (`[[model]]` tables and the `py-*`
+/// models it uses), then among the built-in ones.
+pub fn lookup<'a>(name: &str, commands: &'a [CommandModel]) -> Option<&'a dyn Model> {
+    match commands.iter().find(|c| c.name == name) {
+        Some(c) => Some(c),
+        None => find(name).map(|m| m as &dyn Model),
+    }
 }
 
 /// Names of all built-in models, for defaults and "expected one of" messages.
 pub fn names() -> Vec<&'static str> {
     MODELS.iter().map(|m| m.name()).collect()
+}
+
+/// Starting more worker processes than this is almost surely a mistake on any machine.
+pub const MAX_PROCESSES: u64 = 256;
+
+/// Starting more OS threads than this is almost surely a mistake too. Coroutines (`async`)
+/// are cheap and go up to the hard limit on worker counts.
+pub const MAX_THREADS: u64 = 4096;
+
+/// What a model starts for each worker: it sets the sanity limit on worker counts (`--force`
+/// lifts it) and shapes time estimates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Spawns {
+    /// Nothing (a plain loop).
+    Nothing,
+    /// One OS thread per worker.
+    Threads,
+    /// One process per worker.
+    Processes,
+    /// One coroutine or slot on one thread per worker: cheap.
+    Coroutines,
+    /// Unknown: an external program decides.
+    Unknown,
+}
+
+impl Spawns {
+    /// The most workers that make sense without `--force`, and what they would be.
+    pub fn limit(self) -> Option<(u64, &'static str)> {
+        match self {
+            Spawns::Threads => Some((MAX_THREADS, "OS threads")),
+            Spawns::Processes => Some((MAX_PROCESSES, "processes")),
+            Spawns::Nothing | Spawns::Coroutines | Spawns::Unknown => None,
+        }
+    }
 }
 
 /// One run's worth of work, as a model sees it.
@@ -68,6 +108,9 @@ pub struct Job<'a> {
     pub repeat: u32,
     /// Present only in the run that records a timeline (per-task worker, start and end).
     pub recorder: Option<Arc<Recorder>>,
+    /// The run-queue wait of the run's threads: every thread a model starts for the run
+    /// calls [`RunQueueTally::thread_done`] as its last act (see [`Job::thread_done`]).
+    pub waits: Arc<RunQueueTally>,
 }
 
 impl Job<'_> {
@@ -79,6 +122,12 @@ impl Job<'_> {
                 self.model, self.kernel
             )
         })
+    }
+
+    /// Called by every thread a model starts for the run, as its last act: adds the
+    /// thread's run-queue wait to the run's.
+    pub fn thread_done(&self) {
+        self.waits.thread_done();
     }
 
     /// Runs task `index` on `worker` through `f`, timing it when this run records a timeline.
@@ -114,16 +163,34 @@ pub trait Model: Sync {
     fn timeline_worker(&self) -> &str {
         "worker"
     }
+    /// What the model starts per worker (limits, estimates).
+    fn spawns(&self) -> Spawns {
+        Spawns::Threads
+    }
+    /// Whether CPU-bound tasks run on up to `workers` cores at once (false for one event
+    /// loop, or threads behind CPython's GIL). For estimates only: measurements never assume it.
+    fn cpu_parallel(&self) -> bool {
+        true
+    }
+    /// Whether every thread and process the model starts adds its run-queue wait to
+    /// [`Job::waits`] (false for external programs, whose threads parabench cannot see).
+    fn tallies_threads(&self) -> bool {
+        true
+    }
     fn run(&self, job: &Job) -> Result<Outcome, String>;
 }
 
 /// Builds a tokio runtime inside the timed run; returns it with the seconds since `start`
-/// (the run's setup time).
+/// (the run's setup time). Every thread the runtime starts adds its run-queue wait to the
+/// run's when it stops; dropping the runtime waits for them.
 fn start_runtime(
     mut builder: tokio::runtime::Builder,
     start: std::time::Instant,
+    job: &Job,
 ) -> Result<(tokio::runtime::Runtime, f64), String> {
+    let waits = job.waits.clone();
     let rt = builder
+        .on_thread_stop(move || waits.thread_done())
         .enable_time()
         .enable_io()
         .build()

@@ -4,7 +4,8 @@
 //!
 //! Protocol (text lines): the worker prints `ready`; the coordinator sends `<start> <end>`,
 //! or `<start> <end> timed` in a run that records a timeline; the worker answers
-//! `ok <checksum>` or `err <message>`; EOF on stdin ends the worker. Chunks follow `Pool.map`'s
+//! `ok <checksum>` or `err <message>`; EOF on stdin ends the worker, which answers
+//! `bye <ns>` with its run-queue wait (`/proc/thread-self/schedstat`) and exits. Chunks follow `Pool.map`'s
 //! default size, `ceil(tasks / (4 * workers))`, so per-task cost does not turn into one pipe
 //! round trip per task.
 //!
@@ -16,12 +17,12 @@
 //! a worker process.
 
 use super::recorder::now_ns;
-use super::{Job, Model, Outcome};
+use super::{Dispenser, Job, Model, Outcome, Spawns};
 use crate::kernel::{self, data_checksum, Params, Task};
 use crate::measure::{fork_exec, wait_child};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 pub struct Processes;
@@ -45,6 +46,9 @@ impl Model for Processes {
     fn timeline_worker(&self) -> &str {
         "process"
     }
+    fn spawns(&self) -> Spawns {
+        Spawns::Processes
+    }
     fn run(&self, job: &Job) -> Result<Outcome, String> {
         job.task()?;
         let start = Instant::now();
@@ -57,6 +61,11 @@ impl Model for Processes {
         let mut exit_problem = None;
         for (n, w) in workers.iter_mut().enumerate() {
             w.stdin.take();
+            // A worker's last line, once its stdin closes, is its run-queue wait.
+            match read_farewell(&mut w.stdout) {
+                Some(ns) => job.waits.add_ns(ns),
+                None => job.waits.mark_missing(),
+            }
             match wait_child(&w.child) {
                 Ok(exit) => {
                     rss += exit.max_rss_kb;
@@ -124,54 +133,20 @@ fn start_workers(job: &Job, workers: &mut Vec<Worker>) -> Result<(), String> {
 
 /// Hands out chunks from a shared counter, one coordinator thread per worker.
 fn feed(job: &Job, workers: &mut [Worker]) -> Result<u64, String> {
-    let total = job.tasks;
-    let chunk = total.div_ceil(4 * job.workers).max(1);
+    let chunk = job.tasks.div_ceil(4 * job.workers).max(1);
     let timed = if job.recorder.is_some() { " timed" } else { "" };
-    let next = AtomicU64::new(0);
+    let tasks = Dispenser::new(job.tasks);
     let failed = AtomicBool::new(false);
     let sums = std::thread::scope(|scope| {
         let handles: Vec<_> = workers
             .iter_mut()
             .enumerate()
             .map(|(n, w)| {
-                let (next, failed) = (&next, &failed);
+                let (tasks, failed) = (&tasks, &failed);
                 scope.spawn(move || {
-                    let mut sum = 0u64;
-                    let mut reply = Reply::default();
-                    let stdin = w.stdin.as_mut().ok_or("worker stdin closed")?;
-                    while !failed.load(Ordering::Relaxed) {
-                        let start = next.fetch_add(chunk, Ordering::Relaxed);
-                        if start >= total {
-                            break;
-                        }
-                        let end = (start + chunk).min(total);
-                        let sent =
-                            writeln!(stdin, "{start} {end}{timed}").and_then(|()| stdin.flush());
-                        let got = match sent {
-                            Ok(()) => reply.read(&mut w.stdout, n),
-                            Err(_) => Err(None),
-                        };
-                        let got = got.map_err(|e| {
-                            e.unwrap_or_else(|| {
-                                format!("worker process {n} died during tasks {start}..{end}")
-                            })
-                        });
-                        match got {
-                            Ok(s) => {
-                                sum = sum.wrapping_add(s);
-                                if let Some(r) = &job.recorder {
-                                    for (k, &(t0, t1)) in reply.times.iter().enumerate() {
-                                        r.record(n, start + k as u64, t0, t1);
-                                    }
-                                }
-                            }
-                            Err(e) => {
-                                failed.store(true, Ordering::Relaxed);
-                                return Err(e);
-                            }
-                        }
-                    }
-                    Ok::<u64, String>(sum)
+                    let sum = feed_one(job, w, n, chunk, timed, tasks, failed);
+                    job.thread_done();
+                    sum
                 })
             })
             .collect();
@@ -188,6 +163,50 @@ fn feed(job: &Job, workers: &mut [Worker]) -> Result<u64, String> {
         checksum = checksum.wrapping_add(s?);
     }
     Ok(checksum)
+}
+
+/// One coordinator thread: sends worker `n` chunks until none are left or a worker failed.
+fn feed_one(
+    job: &Job,
+    w: &mut Worker,
+    n: usize,
+    chunk: u64,
+    timed: &str,
+    tasks: &Dispenser,
+    failed: &AtomicBool,
+) -> Result<u64, String> {
+    let mut sum = 0u64;
+    let mut reply = Reply::default();
+    let stdin = w.stdin.as_mut().ok_or("worker stdin closed")?;
+    while !failed.load(Ordering::Relaxed) {
+        let Some(range) = tasks.next_chunk(chunk) else {
+            break;
+        };
+        let (start, end) = (range.start, range.end);
+        let sent = writeln!(stdin, "{start} {end}{timed}").and_then(|()| stdin.flush());
+        let got = match sent {
+            Ok(()) => reply.read(&mut w.stdout, n),
+            Err(_) => Err(None),
+        };
+        let got = got.map_err(|e| {
+            e.unwrap_or_else(|| format!("worker process {n} died during tasks {start}..{end}"))
+        });
+        match got {
+            Ok(s) => {
+                sum = sum.wrapping_add(s);
+                if let Some(r) = &job.recorder {
+                    for (k, &(t0, t1)) in reply.times.iter().enumerate() {
+                        r.record(n, start + k as u64, t0, t1);
+                    }
+                }
+            }
+            Err(e) => {
+                failed.store(true, Ordering::Relaxed);
+                return Err(e);
+            }
+        }
+    }
+    Ok(sum)
 }
 
 /// The coordinator's side of one chunk's answer; its buffers are reused from chunk to chunk.
@@ -235,6 +254,21 @@ impl Reply {
             } else {
                 return Err(Some(format!("worker {n} sent an unexpected line: {line}")));
             }
+        }
+    }
+}
+
+/// Reads up to the worker's `bye <run-queue wait ns>` line (skipping anything left over from
+/// a failed chunk); `None` if it never comes or cannot say.
+fn read_farewell(from: &mut BufReader<ChildStdout>) -> Option<u64> {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if from.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        if let Some(ns) = line.trim_end().strip_prefix("bye ") {
+            return ns.parse().ok();
         }
     }
 }
@@ -292,6 +326,12 @@ pub fn worker_main(kernel_name: &str, params_json: &str) -> Result<(), String> {
             .and_then(|()| out.flush())
             .map_err(io)?;
     }
+    // The coordinator closed stdin: the run is over. Its last line is this process's
+    // run-queue wait (`bye -` if it cannot be read).
+    let wait = crate::measure::sched::thread_runq_wait_ns().map_or("-".into(), |ns| ns.to_string());
+    writeln!(out, "bye {wait}")
+        .and_then(|()| out.flush())
+        .map_err(io)?;
     Ok(())
 }
 

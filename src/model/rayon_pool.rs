@@ -4,7 +4,7 @@
 //! thread while the pool runs. Timeline rows are the pool's threads.
 
 use super::{panic_text, Job, Model, Outcome};
-use crate::kernel::data_checksum;
+use crate::kernel::{data_checksum, Task};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -23,57 +23,82 @@ impl Model for Rayon {
     fn run(&self, job: &Job) -> Result<Outcome, String> {
         let task = job.task()?;
         let start = Instant::now();
+        // Dropping a rayon pool does not wait for its threads; each says when it exits, so
+        // the run ends only once they are gone (as `threads` joins its own) and their
+        // run-queue wait is counted.
+        let (exited_tx, exited) = crossbeam_channel::unbounded::<()>();
+        let waits = job.waits.clone();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(job.workers as usize)
             .thread_name(|i| format!("rayon-{i}"))
+            .exit_handler(move |_| {
+                waits.thread_done();
+                let _ = exited_tx.send(());
+            })
             .build()
             .map_err(|e| format!("failed to start a rayon pool of {}: {e}", job.workers))?;
         let setup_s = start.elapsed().as_secs_f64();
-        // The pool thread running the task, looked up only when recording.
-        let worker = || rayon::current_thread_index().unwrap_or(0);
-        let checksum = if task.returns_data() {
-            let (tx, rx) = crossbeam_channel::bounded::<Vec<u8>>(job.workers as usize);
-            std::thread::scope(|scope| {
-                let pool = &pool;
-                let running = scope.spawn(move || {
-                    pool.install(|| {
-                        (0..job.tasks)
-                            .into_par_iter()
-                            .try_for_each_with(tx, |tx, i| {
-                                let w = if job.recorder.is_some() { worker() } else { 0 };
-                                let bytes = job.timed(w, i, || task.data(i))?;
-                                tx.send(bytes)
-                                    .map_err(|_| "the coordinator stopped receiving".to_string())
-                            })
-                    })
-                });
-                // Ends when the parallel loop is over (it holds every sender).
-                let mut received = 0u64;
-                for bytes in rx.iter() {
-                    received = received.wrapping_add(data_checksum(&bytes));
-                }
-                running
-                    .join()
-                    .unwrap_or_else(|p| Err(format!("worker thread panicked: {}", panic_text(&*p))))
-                    .map(|()| received)
-            })?
-        } else {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let tasks = (0..job.tasks).into_par_iter();
-                let sum = |a: u64, b: u64| Ok(a.wrapping_add(b));
-                pool.install(|| match &job.recorder {
-                    None => tasks.map(|i| task.run(i)).try_reduce(|| 0, sum),
-                    Some(r) => tasks
-                        .map(|i| r.time(worker(), i, || task.run(i)))
-                        .try_reduce(|| 0, sum),
-                })
-            }))
-            .map_err(|p| format!("worker thread panicked: {}", panic_text(&*p)))??
-        };
+        let checksum = run_on(&pool, job, task);
+        drop(pool);
+        for _ in 0..job.workers {
+            if exited.recv().is_err() {
+                break;
+            }
+        }
         Ok(Outcome {
-            checksum: Some(checksum),
+            checksum: Some(checksum?),
             setup_s,
             ..Outcome::default()
         })
+    }
+}
+
+/// Runs every task on `pool`; returns the summed checksum.
+fn run_on(
+    pool: &rayon::ThreadPool,
+    job: &Job,
+    task: &std::sync::Arc<dyn Task>,
+) -> Result<u64, String> {
+    // The pool thread running the task, looked up only when recording.
+    let worker = || rayon::current_thread_index().unwrap_or(0);
+    if task.returns_data() {
+        let (tx, rx) = crossbeam_channel::bounded::<Vec<u8>>(job.workers as usize);
+        std::thread::scope(|scope| {
+            let running = scope.spawn(move || {
+                let done = pool.install(|| {
+                    (0..job.tasks)
+                        .into_par_iter()
+                        .try_for_each_with(tx, |tx, i| {
+                            let w = if job.recorder.is_some() { worker() } else { 0 };
+                            let bytes = job.timed(w, i, || task.data(i))?;
+                            tx.send(bytes)
+                                .map_err(|_| "the coordinator stopped receiving".to_string())
+                        })
+                });
+                job.thread_done();
+                done
+            });
+            // Ends when the parallel loop is over (it holds every sender).
+            let mut received = 0u64;
+            for bytes in rx.iter() {
+                received = received.wrapping_add(data_checksum(&bytes));
+            }
+            running
+                .join()
+                .unwrap_or_else(|p| Err(format!("worker thread panicked: {}", panic_text(&*p))))
+                .map(|()| received)
+        })
+    } else {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let tasks = (0..job.tasks).into_par_iter();
+            let sum = |a: u64, b: u64| Ok(a.wrapping_add(b));
+            pool.install(|| match &job.recorder {
+                None => tasks.map(|i| task.run(i)).try_reduce(|| 0, sum),
+                Some(r) => tasks
+                    .map(|i| r.time(worker(), i, || task.run(i)))
+                    .try_reduce(|| 0, sum),
+            })
+        }))
+        .map_err(|p| format!("worker thread panicked: {}", panic_text(&*p)))?
     }
 }

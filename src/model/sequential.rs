@@ -2,7 +2,7 @@
 //! The loop is its own coordinator: a `payload` task's bytes are checksummed where they were
 //! made. Its timeline has one row, the thread.
 
-use super::{Job, Model, Outcome};
+use super::{Job, Model, Outcome, Spawns};
 
 pub struct Sequential;
 
@@ -15,6 +15,9 @@ impl Model for Sequential {
     }
     fn fixed_workers(&self) -> Option<u64> {
         Some(1)
+    }
+    fn spawns(&self) -> Spawns {
+        Spawns::Nothing
     }
     fn timeline_worker(&self) -> &str {
         "thread"

@@ -33,25 +33,30 @@ impl Model for Threads {
                     let data_tx = data_tx.clone();
                     let task = task.clone();
                     scope.spawn(move || {
-                        let mut sum = 0u64;
-                        if !data && job.recorder.is_none() {
-                            // The plain path, kept as lean as can be: `noop` measures it.
-                            for i in rx.iter() {
-                                sum = sum.wrapping_add(task.run(i)?);
-                            }
-                            return Ok(sum);
-                        }
-                        for i in rx.iter() {
-                            if data {
-                                let bytes = job.timed(w, i, || task.data(i))?;
-                                if data_tx.send(bytes).is_err() {
-                                    break;
+                        let work = || {
+                            let mut sum = 0u64;
+                            if !data && job.recorder.is_none() {
+                                // The plain path, kept as lean as can be: `noop` measures it.
+                                for i in rx.iter() {
+                                    sum = sum.wrapping_add(task.run(i)?);
                                 }
-                            } else {
-                                sum = sum.wrapping_add(job.timed(w, i, || task.run(i))?);
+                                return Ok(sum);
                             }
-                        }
-                        Ok::<u64, String>(sum)
+                            for i in rx.iter() {
+                                if data {
+                                    let bytes = job.timed(w, i, || task.data(i))?;
+                                    if data_tx.send(bytes).is_err() {
+                                        break;
+                                    }
+                                } else {
+                                    sum = sum.wrapping_add(job.timed(w, i, || task.run(i))?);
+                                }
+                            }
+                            Ok::<u64, String>(sum)
+                        };
+                        let sum = work();
+                        job.thread_done();
+                        sum
                     })
                 })
                 .collect();

@@ -66,7 +66,8 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<ModelFit> {
                 .collect();
             let refusal = if cells.is_empty() {
                 Some("not measured".to_string())
-            } else if crate::model::fixed_workers(m).is_some() {
+            } else if cells.len() == 1 && w.workers.len() > 1 {
+                // Measured at one count though the workload names several (`sequential`).
                 Some("runs at a fixed worker count, so there is nothing to fit".to_string())
             } else if points.is_empty() && excluded == 0 {
                 Some("no speedup (the reference cell has no successful run)".to_string())
@@ -235,7 +236,17 @@ mod tests {
     /// with made-up cells: threads follow a known USL exactly, rayon has a failed cell,
     /// processes were not measured, async has no speedup.
     fn sample() -> RunData {
-        let mut meta = Meta::new(&crate::scenario::demo().unwrap());
+        let demo = crate::scenario::demo(&crate::scenario::LoadOptions {
+            cores: 2,
+            force: false,
+        })
+        .unwrap();
+        let models = demo.workloads[0]
+            .models
+            .iter()
+            .map(|m| crate::report::meta::ModelInfo::named(m))
+            .collect();
+        let mut meta = Meta::new(&demo, models);
         meta.workloads.truncate(1);
         // Independent of this machine's core count.
         meta.workloads[0].workers = vec![1, 2, 4, 8];

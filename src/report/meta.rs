@@ -2,6 +2,7 @@
 //! `runs.csv` alone (`parabench plot`) and to judge whether two runs are comparable.
 
 use super::{Exporter, RunData};
+use crate::record::{Ending, Probe};
 use crate::scenario::{Scenario, Workload};
 use serde::{Deserialize, Serialize};
 
@@ -12,8 +13,8 @@ pub struct Meta {
     pub command_line: Vec<String>,
     pub started_utc: String,
     pub finished_utc: Option<String>,
-    /// `running`, `complete` or `interrupted`.
-    pub ending: String,
+    /// `running`, `complete`, `interrupted` (or `incomplete` for a merge missing a slice).
+    pub ending: Ending,
     pub machine: Machine,
     pub workloads: Vec<Workload>,
     pub models: Vec<ModelInfo>,
@@ -26,6 +27,9 @@ pub struct Meta {
     /// The shard folders `parabench merge` joined into this one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
+    /// What the cell processes could not measure on this machine, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<Probe>,
 }
 
 fn default_order() -> String {
@@ -51,6 +55,18 @@ pub struct ModelInfo {
     pub interpreter: Option<String>,
 }
 
+impl ModelInfo {
+    /// A model known by name only (tests, synthetic runs).
+    pub fn named(name: &str) -> ModelInfo {
+        ModelInfo {
+            name: name.to_string(),
+            about: String::new(),
+            command: None,
+            interpreter: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Machine {
     pub os: String,
@@ -73,27 +89,9 @@ pub struct Machine {
 }
 
 impl Meta {
-    pub fn new(scenario: &Scenario) -> Meta {
-        let mut models: Vec<ModelInfo> = Vec::new();
-        for w in &scenario.workloads {
-            for m in &w.models {
-                if models.iter().any(|x| &x.name == m) {
-                    continue;
-                }
-                let command = scenario.commands.iter().find(|c| &c.name == m);
-                let about = match (command, crate::model::find(m)) {
-                    (Some(c), _) => c.description.clone(),
-                    (None, Some(b)) => b.about().to_string(),
-                    (None, None) => String::new(),
-                };
-                models.push(ModelInfo {
-                    name: m.clone(),
-                    about,
-                    command: command.map(|c| c.argv.clone()),
-                    interpreter: command.and_then(|c| interpreter_version(c.argv.first()?, &c.dir)),
-                });
-            }
-        }
+    /// The metadata of a run of `scenario` starting now, with its models described by the
+    /// caller (the model registry lives above the report).
+    pub fn new(scenario: &Scenario, models: Vec<ModelInfo>) -> Meta {
         Meta {
             parabench_version: env!("CARGO_PKG_VERSION").to_string(),
             scenario: ScenarioInfo {
@@ -105,13 +103,14 @@ impl Meta {
             command_line: std::env::args().collect(),
             started_utc: now_utc(),
             finished_utc: None,
-            ending: "running".into(),
+            ending: Ending::Running,
             machine: Machine::detect(),
             workloads: scenario.workloads.clone(),
             models,
             order: scenario.order.as_str().into(),
             shard: None,
             merged_from: Vec::new(),
+            probe: None,
         }
     }
 
@@ -185,32 +184,6 @@ impl Machine {
             load_end: None,
         }
     }
-}
-
-/// Interpreters whose `--version` is safe to ask and worth recording.
-const INTERPRETERS: &[&str] = &["python", "pypy", "node", "ruby", "perl", "java", "php"];
-
-/// Asks a known interpreter for its version (stdin closed, so it cannot wait for input).
-fn interpreter_version(program: &str, dir: &std::path::Path) -> Option<String> {
-    let base = std::path::Path::new(program).file_name()?.to_str()?;
-    if !INTERPRETERS.iter().any(|i| base.starts_with(i)) {
-        return None;
-    }
-    let path = crate::model::command::resolve_program(program, dir).ok()?;
-    let out = std::process::Command::new(path)
-        .arg("--version")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(if out.stdout.is_empty() {
-        &out.stderr
-    } else {
-        &out.stdout
-    });
-    text.lines()
-        .next()
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
 }
 
 /// The 1, 5 and 15 minute load averages from /proc/loadavg.

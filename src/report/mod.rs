@@ -6,13 +6,14 @@
 
 pub mod chart;
 pub mod fits;
+pub mod folder;
 pub mod markdown;
 pub mod meta;
 pub mod output;
 pub mod results;
 pub mod summary;
 
-use crate::run::{RunRow, TaskRow};
+use crate::record::{RunRow, TaskRow};
 use meta::Meta;
 use output::RunDir;
 use summary::SummaryRow;

@@ -3,7 +3,7 @@
 //! temporary name and renamed into place, and `runs.csv` (and `tasks.csv`) appended and
 //! flushed per run.
 
-use crate::run::{RunRow, TaskRow};
+use crate::record::{RunRow, TaskRow};
 use anyhow::Context;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};

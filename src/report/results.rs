@@ -5,7 +5,7 @@
 use super::meta::{Machine, ModelInfo, ScenarioInfo};
 use super::summary::SummaryRow;
 use super::{Exporter, RunData};
-use crate::run::RunRow;
+use crate::record::RunRow;
 use crate::scenario::Workload;
 use serde::Serialize;
 
@@ -39,7 +39,7 @@ struct RunInfo<'a> {
     command_line: &'a [String],
     started_utc: &'a str,
     finished_utc: Option<&'a str>,
-    ending: &'a str,
+    ending: crate::record::Ending,
     shard: Option<&'a str>,
     merged_from: &'a [String],
 }
@@ -66,7 +66,7 @@ impl Exporter for ResultsJson {
                 command_line: &m.command_line,
                 started_utc: &m.started_utc,
                 finished_utc: m.finished_utc.as_deref(),
-                ending: &m.ending,
+                ending: m.ending,
                 shard: m.shard.as_deref(),
                 merged_from: &m.merged_from,
             },

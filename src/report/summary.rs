@@ -4,8 +4,8 @@
 
 use super::{Exporter, RunData};
 use crate::measure::stats::{self, median_of};
+use crate::record::RunRow;
 use crate::report::meta::Meta;
-use crate::run::RunRow;
 use crate::scenario::Scaling;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -85,7 +85,7 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
                 let cell = of(model, workers);
                 let times = ok_times(&cell);
                 let ok: Vec<&RunRow> = cell.iter().copied().filter(|r| r.ok()).collect();
-                let seed = stats::seed_of(&format!("{}/{}/{}", w.name, model, workers));
+                let seed = crate::hash::seed_of(&format!("{}/{}/{}", w.name, model, workers));
                 let s = stats::summarize(&times, seed);
                 // The reference cell: the baseline model (or this model) at its fewest workers.
                 let ref_model = w.baseline.as_deref().unwrap_or(model);

@@ -1,88 +1,37 @@
-//! The isolated cell process: parabench re-executed as `__cell`, reading one [`CellRequest`]
-//! as JSON on stdin, doing the warmup runs, then printing one [`Measured`] JSON line per
-//! measured run as soon as it ends. A fresh process per cell keeps peak RSS, allocator state
-//! and thread pools of one cell out of the next (JMH-style forks).
-//!
-//! A cell that records a timeline does one more run after the measured ones, the only one
-//! that carries a [`Recorder`]; its per-task spans go out as one [`TIMELINE_PREFIX`] line
-//! (and no [`Measured`] line), so the measured runs are exactly as they would be without.
+//! The isolated cell process: parabench re-executed as `__cell`. It reads one
+//! [`CellRequest`], prepares the kernel and the model, says `ready`, and then does one run per
+//! `go` from the scheduler (warmup runs, the measured runs, and for a cell that records a
+//! timeline one more run that carries a [`Recorder`]), answering each with one line (see
+//! [`super::protocol`]). A fresh process per cell keeps peak RSS, allocator state and thread
+//! pools of one cell out of the next (JMH-style forks). The process changes nothing
+//! process-wide that one model's threads would feel and another's would not (no allocator
+//! tuning): at 1 worker every model runs the same work in the same conditions.
 
+use super::protocol::{CellRequest, Measured, Probe, RecordedTasks, Report, GO};
 use crate::kernel;
+use crate::measure::sched::{self, Counters, RunQueueTally};
 use crate::measure::Usage;
-use crate::model::recorder::Span;
-use crate::model::{self, panic_text, Job, Model, Recorder};
-use crate::plan::Cell;
-use serde::{Deserialize, Serialize};
-use std::io::{Read, Write};
+use crate::model::{panic_text, Job, Model, Recorder};
+use std::io::{BufRead, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
-use std::time::Instant;
-
-/// The hidden subcommand that runs one cell.
-pub const CELL_COMMAND: &str = "__cell";
-
-/// Printed by the cell process just before each run (warmup or measured) begins.
-pub const START_LINE: &str = "start";
-
-/// Starts the line that carries a recorded run's [`RecordedTasks`] as JSON.
-pub const TIMELINE_PREFIX: &str = "timeline ";
-
-/// The per-task spans of the timeline run (offsets from the run's start).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RecordedTasks {
-    /// The run's index in its cell: one past the measured runs.
-    pub repeat: u32,
-    /// Its wall time, measured as for every run.
-    pub wall_s: f64,
-    pub spans: Vec<Span>,
-}
-
-/// What the scheduler asks of a cell process.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CellRequest {
-    pub cell: Cell,
-    /// Measured runs start at this index (later than 0 after a failed cell process).
-    pub first_repeat: u32,
-    /// ... and stop before this one (`None`: the cell's `repeats`). Interleaved and random
-    /// orders run one measured run per process.
-    #[serde(default)]
-    pub end_repeat: Option<u32>,
-}
-
-/// One measured run, as the cell process reports it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Measured {
-    pub repeat: u32,
-    pub wall_s: f64,
-    pub setup_s: f64,
-    pub reported_s: Option<f64>,
-    pub user_s: f64,
-    pub sys_s: f64,
-    pub max_rss_kb: u64,
-    pub workers_rss_kb: Option<u64>,
-    pub vol_ctx: u64,
-    pub invol_ctx: u64,
-    pub checksum: Option<u64>,
-    pub error: Option<String>,
-}
+use std::time::{Duration, Instant};
 
 /// Entry point of the `__cell` process.
 pub fn cell_main() -> Result<(), String> {
     crate::measure::kill_group_on_sigterm();
-    crate::measure::keep_heap_warm();
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut line = String::new();
+    input
+        .read_line(&mut line)
         .map_err(|e| format!("cannot read the cell request: {e}"))?;
     let req: CellRequest =
-        serde_json::from_str(&input).map_err(|e| format!("bad cell request: {e}"))?;
+        serde_json::from_str(&line).map_err(|e| format!("bad cell request: {e}"))?;
     let cell = &req.cell;
-    let builtin = model::find(&cell.model);
-    let model: &dyn Model = match (&cell.command, builtin) {
-        (Some(c), _) => c,
-        (None, Some(m)) => m,
-        (None, None) => return Err(format!("unknown model `{}`", cell.model)),
-    };
+    let model: &dyn Model = cell
+        .model()
+        .ok_or_else(|| format!("unknown model `{}`", cell.model))?;
     let task = if cell.builtin_kernel {
         let k = kernel::find(&cell.kernel)
             .ok_or_else(|| format!("unknown kernel `{}`", cell.kernel))?;
@@ -100,55 +49,114 @@ pub fn cell_main() -> Result<(), String> {
         workers: cell.workers,
         repeat: 0,
         recorder: None,
+        waits: Arc::default(),
+    };
+    // Opened before any run, so the counters follow every thread and process a run starts.
+    let (counters, counters_unavailable) = match Counters::open() {
+        Ok(c) => (Some(c), None),
+        Err(why) => (None, Some(why)),
+    };
+    let runq_unavailable = sched::runq_probe();
+    let mut gauge = Gauge {
+        counters,
+        runq: runq_unavailable.is_none(),
+    };
+    let probe = Probe {
+        runq_unavailable,
+        counters_unavailable,
     };
     let mut out = std::io::stdout().lock();
-    // `start` before every run lets the scheduler time each run out on its own.
-    let start = |out: &mut std::io::StdoutLock| {
-        writeln!(out, "{START_LINE}")
-            .and_then(|()| out.flush())
-            .map_err(|e| format!("cannot report a run: {e}"))
+    send(&mut out, &Report::Ready(probe))?;
+    let settle = Duration::from_micros(req.settle_us);
+    let mut wait_go = || -> Result<bool, String> {
+        line.clear();
+        let n = input
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read from the scheduler: {e}"))?;
+        match line.trim_end() {
+            _ if n == 0 => Ok(false), // the scheduler is gone: stop quietly
+            GO => {
+                // Let the scheduler fall asleep before the run's threads are placed.
+                std::thread::sleep(settle);
+                Ok(true)
+            }
+            other => Err(format!("unexpected line from the scheduler: `{other}`")),
+        }
     };
     for w in 0..cell.warmup {
+        if !wait_go()? {
+            return Ok(());
+        }
         job.repeat = w;
-        start(&mut out)?;
-        let _ = measure(model, &job);
+        let m = measure(model, &mut job, &mut gauge);
+        send(
+            &mut out,
+            &Report::Warmup {
+                repeat: w,
+                error: m.error,
+            },
+        )?;
     }
-    let end = req.end_repeat.unwrap_or(cell.repeats);
-    for r in req.first_repeat..end {
+    for r in req.first_repeat..req.end_repeat {
+        if !wait_go()? {
+            return Ok(());
+        }
         job.repeat = r;
-        start(&mut out)?;
-        let m = measure(model, &job);
-        let line = serde_json::to_string(&m).map_err(|e| e.to_string())?;
-        writeln!(out, "{line}")
-            .and_then(|()| out.flush())
-            .map_err(|e| format!("cannot report a run: {e}"))?;
+        let m = measure(model, &mut job, &mut gauge);
+        send(&mut out, &Report::Run(m))?;
     }
-    // The process that does a cell's last measured run (interleaved orders run one per
-    // process) also does its timeline run.
-    if cell.timeline && end == cell.repeats {
+    if req.timeline {
+        if !wait_go()? {
+            return Ok(());
+        }
         // One more run, timed like the others but outside the statistics, records the
         // timeline; its slots are allocated before its clock starts.
         job.repeat = cell.repeats;
         job.recorder = Some(Arc::new(Recorder::new(cell.tasks)));
-        start(&mut out)?;
-        let m = measure(model, &job);
-        if let (Some(rec), None) = (job.recorder.take(), &m.error) {
-            let tasks = RecordedTasks {
-                repeat: job.repeat,
-                wall_s: m.wall_s,
-                spans: rec.spans(),
-            };
-            let line = serde_json::to_string(&tasks).map_err(|e| e.to_string())?;
-            writeln!(out, "{TIMELINE_PREFIX}{line}")
-                .and_then(|()| out.flush())
-                .map_err(|e| format!("cannot report the timeline run: {e}"))?;
-        }
+        let m = measure(model, &mut job, &mut gauge);
+        let spans = match (job.recorder.take(), &m.error) {
+            (Some(rec), None) => rec.spans(),
+            _ => Vec::new(),
+        };
+        let recorded = RecordedTasks {
+            repeat: job.repeat,
+            wall_s: m.wall_s,
+            spans,
+            error: m.error,
+        };
+        send(&mut out, &Report::Timeline(recorded))?;
     }
     Ok(())
 }
 
-/// Times one run of `model` and takes its resource usage.
-pub fn measure(model: &dyn Model, job: &Job) -> Measured {
+fn send(out: &mut std::io::StdoutLock, report: &Report) -> Result<(), String> {
+    writeln!(out, "{}", report.to_line())
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot report to the scheduler: {e}"))
+}
+
+/// What the cell process can read around a run besides the clock.
+pub struct Gauge {
+    counters: Option<Counters>,
+    /// `/proc/thread-self/schedstat` is readable.
+    runq: bool,
+}
+
+impl Gauge {
+    /// Nothing but the clock and rusage (for tests and callers outside a cell process).
+    pub fn none() -> Gauge {
+        Gauge {
+            counters: None,
+            runq: false,
+        }
+    }
+}
+
+/// Times one run of `model` and takes its resource usage and disturbance.
+pub fn measure(model: &dyn Model, job: &mut Job, gauge: &mut Gauge) -> Measured {
+    job.waits = Arc::new(RunQueueTally::default());
+    let counted_before = gauge.counters.as_mut().and_then(Counters::read);
+    let waited_before = sched::thread_runq_wait_ns();
     let before = Usage::now();
     if let Some(r) = &job.recorder {
         r.start();
@@ -158,6 +166,15 @@ pub fn measure(model: &dyn Model, job: &Job) -> Measured {
         .unwrap_or_else(|p| Err(format!("panicked: {}", panic_text(&*p))));
     let wall_s = start.elapsed().as_secs_f64();
     let usage = Usage::now().since(&before);
+    // This thread ran the run (or coordinated it): its own wait counts too.
+    match (waited_before, sched::thread_runq_wait_ns()) {
+        (Some(a), Some(b)) => job.waits.add_ns(b.saturating_sub(a)),
+        _ => job.waits.mark_missing(),
+    }
+    let counted_after = gauge.counters.as_mut().and_then(Counters::read);
+    let counted = counted_before
+        .zip(counted_after)
+        .map(|((m0, s0), (m1, s1))| (m1.saturating_sub(m0), s1.saturating_sub(s0)));
     let mut m = Measured {
         repeat: job.repeat,
         wall_s,
@@ -166,6 +183,13 @@ pub fn measure(model: &dyn Model, job: &Job) -> Measured {
         max_rss_kb: usage.max_rss_kb,
         vol_ctx: usage.vol_ctx,
         invol_ctx: usage.invol_ctx,
+        runq_wait_s: if gauge.runq && model.tallies_threads() {
+            job.waits.total_s()
+        } else {
+            None
+        },
+        cpu_migrations: counted.map(|c| c.0),
+        ctx_switches: counted.map(|c| c.1),
         ..Measured::default()
     };
     match result {
@@ -178,4 +202,36 @@ pub fn measure(model: &dyn Model, job: &Job) -> Measured {
         Err(e) => m.error = Some(e),
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model;
+
+    #[test]
+    fn a_run_of_a_builtin_model_measures_its_wait_and_checksum() {
+        let k = kernel::find("spin").unwrap();
+        let params = kernel::Params::from([("iters".to_string(), kernel::ParamValue::Int(1000))]);
+        let mut job = Job {
+            task: Some(k.prepare(&params).unwrap()),
+            kernel: "spin",
+            params: &params,
+            workload: "w",
+            model: "threads",
+            tasks: 8,
+            workers: 2,
+            repeat: 0,
+            recorder: None,
+            waits: Arc::default(),
+        };
+        let mut gauge = Gauge {
+            counters: None,
+            runq: sched::runq_probe().is_none(),
+        };
+        let m = measure(model::find("threads").unwrap(), &mut job, &mut gauge);
+        assert_eq!(m.error, None);
+        assert!(m.checksum.is_some());
+        assert_eq!(m.runq_wait_s.is_some(), gauge.runq);
+    }
 }

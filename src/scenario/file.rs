@@ -100,7 +100,7 @@ pub struct RawScenario {
     pub description: Option<String>,
     /// Interpreter for the built-in `py-*` models.
     pub python: Option<String>,
-    /// Run order: `cells`, `interleaved` or `random` (see [`crate::plan::Order`]).
+    /// Run order: `cells`, `interleaved` or `random` (see [`super::Order`]).
     pub order: Option<String>,
     pub matrix: Matrix,
     pub workloads: Vec<RawWorkload>,

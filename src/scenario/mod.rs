@@ -4,12 +4,14 @@
 
 pub mod diag;
 pub mod file;
+mod order;
 pub mod schema;
 mod validate;
 pub mod workers;
 
 pub use diag::ScenarioError;
 pub use file::Scaling;
+pub use order::Order;
 
 use crate::kernel::Params;
 use crate::model::command::CommandModel;
@@ -36,7 +38,7 @@ pub struct Scenario {
     /// External command models defined by `[[model]]` tables.
     pub commands: Vec<CommandModel>,
     /// The order runs happen in (`order = ...`, or `--order`).
-    pub order: crate::plan::Order,
+    pub order: Order,
 }
 
 /// One workload with every matrix key resolved.
@@ -62,41 +64,42 @@ pub struct Workload {
     pub timeout_s: Option<f64>,
 }
 
-/// `--force`: lift the limit on worker processes (set once by the command line).
-pub static FORCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// What validation needs beyond the file: the cores that worker expressions resolve
+/// against, and whether `--force` lifts the limits on threads and processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadOptions {
+    pub cores: u64,
+    pub force: bool,
+}
 
-/// Starting more worker processes than this is almost surely a mistake on any machine.
-pub const MAX_PROCESSES: u64 = 256;
+impl LoadOptions {
+    /// This machine's cores; `force` as given.
+    pub fn here(force: bool) -> LoadOptions {
+        LoadOptions {
+            cores: logical_cores(),
+            force,
+        }
+    }
+}
 
-/// Starting more OS threads than this is almost surely a mistake too. Coroutines (`async`)
-/// are cheap and go up to the hard limit of [`workers::MAX_WORKERS`].
-pub const MAX_THREADS: u64 = 4096;
-
-/// Models that start one OS thread per worker.
-const THREAD_MODELS: &[&str] = &["threads", "rayon", "async-multi", "async-blocking"];
-
-/// Why these worker counts are too many for the models (`processes` starts one process per
-/// worker, the thread models one thread), if they are, and the limit that applies. `--force`
-/// lifts both.
-pub fn process_limit(workers: &[u64], models: &[String]) -> Option<(String, u64)> {
+/// Why these worker counts are too many for the models (one process or OS thread per worker
+/// beyond the model's [`crate::model::Spawns::limit`]), if they are, and the limit that
+/// applies. `force` lifts every limit.
+pub fn process_limit(
+    workers: &[u64],
+    models: &[String],
+    commands: &[CommandModel],
+    force: bool,
+) -> Option<(String, u64)> {
     let max = workers.last().copied().unwrap_or(1);
-    if FORCE.load(std::sync::atomic::Ordering::Relaxed) {
+    if force {
         return None;
     }
-    if max > MAX_PROCESSES && models.iter().any(|m| m == "processes") {
-        return Some((
-            format!("the `processes` model would start {max} processes"),
-            MAX_PROCESSES,
-        ));
-    }
-    let threads = models.iter().find(|m| THREAD_MODELS.contains(&m.as_str()));
-    match threads {
-        Some(m) if max > MAX_THREADS => Some((
-            format!("the `{m}` model would start {max} OS threads"),
-            MAX_THREADS,
-        )),
-        _ => None,
-    }
+    models.iter().find_map(|m| {
+        let model = crate::model::lookup(m, commands)?;
+        let (limit, what) = model.spawns().limit()?;
+        (max > limit).then(|| (format!("the `{m}` model would start {max} {what}"), limit))
+    })
 }
 
 /// Logical cores this process may use (affinity-aware).
@@ -105,7 +108,7 @@ pub fn logical_cores() -> u64 {
 }
 
 /// Reads and validates a scenario file.
-pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+pub fn load(path: &Path, opts: &LoadOptions) -> Result<Scenario, ScenarioError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         ScenarioError::whole_file(path, format!("cannot read the scenario file: {e}"))
             .with_help("check the path; `parabench run` with no file runs the built-in demo")
@@ -125,40 +128,25 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("scenario");
-    let mut s = parse(path, &text, stem, &dir, logical_cores())?;
+    let mut s = parse(path, &text, stem, &dir, opts)?;
     s.path = Some(path.to_path_buf());
     Ok(s)
 }
 
 /// The built-in demo scenario.
-pub fn demo() -> Result<Scenario, ScenarioError> {
+pub fn demo(opts: &LoadOptions) -> Result<Scenario, ScenarioError> {
     let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    parse(
-        Path::new("<built-in demo>"),
-        DEMO,
-        "demo",
-        &dir,
-        logical_cores(),
-    )
+    parse(Path::new("<built-in demo>"), DEMO, "demo", &dir, opts)
 }
 
 /// Parses and validates scenario text. `file` is only used in messages; `stem` is the default
-/// name; `dir` is where relative paths point; `cores` resolves worker expressions.
+/// name; `dir` is where relative paths point.
 pub fn parse(
     file: &Path,
     text: &str,
     stem: &str,
     dir: &Path,
-    cores: u64,
+    opts: &LoadOptions,
 ) -> Result<Scenario, ScenarioError> {
-    validate::parse(file, text, stem, dir, cores)
-}
-
-/// SHA-256 of some text, as lowercase hex.
-pub fn sha256_hex(text: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    validate::parse(file, text, stem, dir, opts)
 }

@@ -15,11 +15,11 @@ use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 
 /// The schema as pretty JSON.
-pub fn scenario_schema() -> String {
+pub fn scenario_schema() -> Result<String, String> {
     let schema = schemars::generate::SchemaSettings::draft2020_12()
         .into_generator()
         .into_root_schema_for::<RawScenario>();
-    serde_json::to_string_pretty(&schema).unwrap_or_default()
+    serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())
 }
 
 /// The keys that may stand at the top level and in each workload (`MATRIX_KEYS`).
@@ -65,7 +65,7 @@ impl JsonSchema for RawScenario {
                 "python" => {
                     json!({"type": "string", "description": "Interpreter for the built-in py-* models (default python3; $PARABENCH_PYTHON wins)."})
                 }
-                "order" => json!({"enum": crate::plan::Order::NAMES,
+                "order" => json!({"enum": super::Order::NAMES,
                     "description": "Run order: `cells` (cell after cell), `interleaved` (one run of every cell per round) or `random` (shuffled, seeded by the file)."}),
                 "workload" => {
                     json!({"type": "array", "minItems": 1, "items": gen.subschema_for::<RawWorkload>().to_value(),

@@ -5,7 +5,8 @@
 use super::diag::{suggest, Seg, Source};
 use super::file::{Matrix, RawScenario, RawWorkload, MATRIX_KEYS, TOP_KEYS, WORKLOAD_KEYS};
 use super::workers::{Step, WorkerExpr, WorkersSpec};
-use super::{sha256_hex, Scenario, ScenarioError, Workload};
+use super::{LoadOptions, Order, Scenario, ScenarioError, Workload};
+use crate::hash::sha256_hex;
 use crate::kernel::{self, ParamValue, Params};
 use crate::model::{self, command};
 use std::collections::BTreeSet;
@@ -22,7 +23,7 @@ pub fn parse(
     text: &str,
     stem: &str,
     dir: &Path,
-    cores: u64,
+    opts: &LoadOptions,
 ) -> Result<Scenario, ScenarioError> {
     let src = Source::new(file, text);
     if let Err(e) = toml::de::DeTable::parse(text) {
@@ -55,7 +56,7 @@ pub fn parse(
     Checker {
         src: &src,
         dir,
-        cores,
+        opts,
     }
     .scenario(raw, text, stem)
 }
@@ -63,7 +64,7 @@ pub fn parse(
 struct Checker<'a> {
     src: &'a Source<'a>,
     dir: &'a Path,
-    cores: u64,
+    opts: &'a LoadOptions,
 }
 
 fn key(k: &str) -> Seg {
@@ -99,12 +100,12 @@ impl Checker<'_> {
             None => stem.to_string(),
         };
         let order = match &raw.order {
-            None => crate::plan::Order::default(),
-            Some(o) => crate::plan::Order::parse(o).ok_or_else(|| {
+            None => Order::default(),
+            Some(o) => Order::parse(o).ok_or_else(|| {
                 self.err(&[key("order")], format!("unknown order `{o}`"))
                     .with_help(format!(
                         "{}order is `cells` (cell after cell, the default), `interleaved` (one run of every cell per round) or `random` (every run shuffled, seeded by the file)",
-                        crate::scenario::diag::did_you_mean(o, crate::plan::Order::NAMES.iter().copied())
+                        crate::scenario::diag::did_you_mean(o, Order::NAMES.iter().copied())
                             .map(|k| format!("did you mean `{k}`? "))
                             .unwrap_or_default()
                     ))
@@ -202,6 +203,9 @@ impl Checker<'_> {
                     .unwrap_or_else(|| format!("external command: {}", m.command.join(" "))),
                 pass_params: false,
                 fixed_workers: None,
+                spawns: model::Spawns::Unknown,
+                cpu_parallel: true,
+                timeline_worker: None,
             });
         }
         Ok(out)
@@ -338,7 +342,7 @@ impl Checker<'_> {
         known.extend(
             model::python::PY_MODELS
                 .iter()
-                .map(|(n, _, _)| *n)
+                .map(|m| m.name)
                 .filter(|n| !commands.iter().any(|c| c.name == *n)),
         );
         let mut seen = BTreeSet::new();
@@ -525,9 +529,11 @@ impl Checker<'_> {
         });
         let workers_path = origin("workers", workers_here);
         let workers = spec
-            .resolve(self.cores)
+            .resolve(self.opts.cores)
             .map_err(|e| self.err(&workers_path, e))?;
-        if let Some((problem, limit)) = super::process_limit(&workers, &models) {
+        if let Some((problem, limit)) =
+            super::process_limit(&workers, &models, commands, self.opts.force)
+        {
             return Err(self.err(&workers_path, problem).with_help(format!(
                 "use at most {limit} workers for that model, or leave it out of this workload (e.g. `async` takes up to {} coroutines), or pass --force if you mean it",
                 super::workers::MAX_WORKERS

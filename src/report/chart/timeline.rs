@@ -5,8 +5,8 @@
 
 use super::{Bar, Chart, ChartKind, Figure, Gantt, Lane};
 use crate::model::recorder::MAX_RECORDED_TASKS;
+use crate::record::TaskRow;
 use crate::report::RunData;
-use crate::run::TaskRow;
 use crate::scenario::Workload;
 
 pub struct Timeline;

@@ -1,20 +1,33 @@
 //! Command-line overrides of a validated scenario (`--repeats`, `--workers`, `--models`, ...).
 //! Names given here are checked like scenario names: unknown ones stop the run with exit 2.
 
-use crate::cli::RunArgs;
-use crate::scenario::{diag::suggest, logical_cores, process_limit, workers, Scenario};
-use crate::Error;
+use crate::error::Error;
+use crate::scenario::{diag::suggest, logical_cores, process_limit, workers, Order, Scenario};
 
-pub fn apply(mut s: Scenario, args: &RunArgs) -> Result<Scenario, Error> {
+/// The command line's changes to every scenario of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub repeats: Option<u32>,
+    pub warmup: Option<u32>,
+    /// Worker counts as written, e.g. `1,2,cores`.
+    pub workers: Option<String>,
+    pub models: Option<Vec<String>>,
+    pub workloads: Option<Vec<String>>,
+    /// 1 measured run and no warmup per cell (unless `repeats`/`warmup` say otherwise).
+    pub quick: bool,
+    pub order: Option<String>,
+}
+
+pub fn apply(mut s: Scenario, args: &Overrides, force: bool) -> Result<Scenario, Error> {
     if let Some(o) = &args.order {
-        s.order = crate::plan::Order::parse(o)
-            .ok_or_else(|| Error::Usage(format!("--order: unknown order `{o}`")))?;
+        s.order =
+            Order::parse(o).ok_or_else(|| Error::Input(format!("--order: unknown order `{o}`")))?;
     }
     let workers = match &args.workers {
         Some(text) => Some(
             workers::parse_list(text)
                 .and_then(|w| w.resolve(logical_cores()))
-                .map_err(|e| Error::Usage(format!("--workers: {e}")))?,
+                .map_err(|e| Error::Input(format!("--workers: {e}")))?,
         ),
         None => None,
     };
@@ -22,7 +35,7 @@ pub fn apply(mut s: Scenario, args: &RunArgs) -> Result<Scenario, Error> {
         let known: Vec<&str> = s.workloads.iter().map(|w| w.name.as_str()).collect();
         for n in names {
             if !known.contains(&n.as_str()) {
-                return Err(Error::Usage(format!(
+                return Err(Error::Input(format!(
                     "--workloads: scenario `{}` has no workload `{n}`; {}",
                     s.name,
                     suggest(n, "its workloads are", &known)
@@ -41,7 +54,7 @@ pub fn apply(mut s: Scenario, args: &RunArgs) -> Result<Scenario, Error> {
         known.dedup();
         for n in names {
             if !known.contains(&n.as_str()) {
-                return Err(Error::Usage(format!(
+                return Err(Error::Input(format!(
                     "--models: scenario `{}` uses no model `{n}`; {}",
                     s.name,
                     suggest(n, "its models are", &known)
@@ -61,7 +74,7 @@ pub fn apply(mut s: Scenario, args: &RunArgs) -> Result<Scenario, Error> {
         }
         if let Some(r) = args.repeats {
             if r == 0 {
-                return Err(Error::Usage("--repeats must be at least 1".into()));
+                return Err(Error::Input("--repeats must be at least 1".into()));
             }
             w.repeats = r;
         }
@@ -71,8 +84,9 @@ pub fn apply(mut s: Scenario, args: &RunArgs) -> Result<Scenario, Error> {
         if let Some(list) = &workers {
             w.workers = list.clone();
             w.workers_spec = args.workers.clone().unwrap_or_default();
-            if let Some((problem, limit)) = process_limit(&w.workers, &w.models) {
-                return Err(Error::Usage(format!(
+            if let Some((problem, limit)) = process_limit(&w.workers, &w.models, &s.commands, force)
+            {
+                return Err(Error::Input(format!(
                     "--workers: {problem} in workload `{}`: use at most {limit}, or pass --force if you mean it",
                     w.name
                 )));
@@ -80,7 +94,7 @@ pub fn apply(mut s: Scenario, args: &RunArgs) -> Result<Scenario, Error> {
         }
     }
     if s.workloads.is_empty() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Input(format!(
             "nothing to run in scenario `{}` after --models/--workloads",
             s.name
         )));

@@ -1,0 +1,86 @@
+//! The commands around the pipeline: `run` (the pipeline itself, [`run::run_scenario`]),
+//! `--dry-run`, `plot`, `validate`, `list`, `init`, and loading run folders for `plot`,
+//! `merge` and `compare`. Each takes plain option structs; the command line (clap) stays in
+//! `cli.rs` and `main.rs`.
+
+pub mod dry_run;
+pub mod info;
+pub mod overrides;
+pub mod run;
+
+pub use run::{run, Outcome, RunOptions};
+
+use crate::error::Error;
+use std::path::Path;
+
+/// `parabench init`: writes the commented starter scenario to `path` (never over an existing
+/// file unless `force`).
+pub fn init(path: &Path, force: bool) -> Result<(), Error> {
+    if path.exists() && !force {
+        return Err(Error::Input(format!(
+            "{} already exists; choose another path (parabench init my-bench.toml) or add --force to overwrite it",
+            path.display()
+        )));
+    }
+    let written = (|| -> anyhow::Result<()> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, crate::scenario::STARTER)?;
+        Ok(())
+    })();
+    written.map_err(|e| Error::Write(e.context(format!("cannot write {}", path.display()))))?;
+    println!(
+        "wrote {p}\nnext: parabench run {p} --dry-run   (what would run)\n      parabench run {p}             (results in output/{stem}/)\n      parabench schema > {schema}   (editor completion via the #:schema line)",
+        p = path.display(),
+        stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("scenario"),
+        schema = path
+            .with_file_name("parabench.schema.json")
+            .display()
+    );
+    Ok(())
+}
+
+/// `parabench plot`: recompute summary, report and charts from a run folder's files.
+pub fn plot(run_dir: &Path) -> Result<(), Error> {
+    let (run_dir, data) = crate::report::folder::load_run_dir(run_dir)?;
+    crate::report::write_all(&crate::report::output::RunDir::open(&run_dir), &data)
+        .map_err(|e| Error::Write(e.context(format!("cannot redraw {}", run_dir.display()))))?;
+    println!("redrew {} from {} runs", run_dir.display(), data.rows.len());
+    Ok(())
+}
+
+/// `parabench validate`: checks each file; returns how many were invalid (each error printed).
+pub fn validate(paths: &[std::path::PathBuf], force: bool) -> usize {
+    let opts = crate::scenario::LoadOptions::here(force);
+    let mut bad = 0;
+    for p in paths {
+        match crate::scenario::load(p, &opts) {
+            Ok(s) => {
+                let cells = crate::plan::cells(&s);
+                println!(
+                    "ok: {} (scenario `{}`: {}, {}, {})",
+                    p.display(),
+                    s.name,
+                    count(s.workloads.len() as u64, "workload"),
+                    count(cells.len() as u64, "cell"),
+                    count(crate::plan::total_runs(&cells), "measured run")
+                );
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                bad += 1;
+            }
+        }
+    }
+    bad
+}
+
+/// "1 workload", "3 workloads", "2 processes".
+pub fn count(n: u64, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        _ if noun.ends_with('s') => format!("{n} {noun}es"),
+        _ => format!("{n} {noun}s"),
+    }
+}

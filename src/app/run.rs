@@ -1,0 +1,330 @@
+//! `parabench run`: every scenario in turn through [`run_scenario`], the pipeline.
+
+use super::info::model_infos;
+use super::overrides::{self, Overrides};
+use crate::error::{write_failure, Error};
+use crate::hash;
+use crate::plan::{self, Shard, TimelineCells};
+use crate::record::{CellKey, ChecksumCheck, Ending, RunRow, TaskRow};
+use crate::report::meta::{load_average, now_utc, Meta};
+use crate::report::output::{read_runs, read_tasks, RunDir, RunsCsv, TasksCsv};
+use crate::report::{self, RunData};
+use crate::run::progress::Progress;
+use crate::run::{self, Event, Subscriber};
+use crate::scenario::{self, LoadOptions, Scenario};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// What `parabench run` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Scenario files; none runs the built-in demo.
+    pub scenarios: Vec<PathBuf>,
+    /// Each scenario writes to `<out>/<scenario name>/`.
+    pub out: PathBuf,
+    pub overrides: Overrides,
+    /// Draw a progress bar on a terminal (else one line per cell).
+    pub progress_bar: bool,
+    /// Print nothing but errors and the final summary.
+    pub quiet: bool,
+    /// Keep the complete cells of an interrupted run in the output folder.
+    pub resume: bool,
+    /// Lift the limits on threads and processes.
+    pub force: bool,
+    pub dry_run: bool,
+    /// `K/N`: run one slice of the matrix.
+    pub shard: Option<String>,
+    pub timeline: TimelineCells,
+}
+
+/// How a `run` ended, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    AllOk,
+    SomeFailed,
+    Interrupted,
+}
+
+/// `parabench run`: validate everything first, then run each scenario in turn.
+pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
+    let load = LoadOptions::here(opts.force);
+    let scenarios = if opts.scenarios.is_empty() {
+        vec![scenario::demo(&load)?]
+    } else {
+        load_all(&opts.scenarios, &load)?
+    };
+    let scenarios = scenarios
+        .into_iter()
+        .map(|s| overrides::apply(s, &opts.overrides, opts.force))
+        .collect::<Result<Vec<_>, _>>()?;
+    let shard = opts
+        .shard
+        .as_deref()
+        .map(Shard::parse)
+        .transpose()
+        .map_err(Error::Input)?;
+    if opts.dry_run {
+        for s in &scenarios {
+            super::dry_run::dry_run(s, shard);
+        }
+        return Ok(Outcome::AllOk);
+    }
+    run::signals::install();
+    let mut outcome = Outcome::AllOk;
+    for s in &scenarios {
+        match run_scenario(s, opts, shard)? {
+            Outcome::Interrupted => return Ok(Outcome::Interrupted),
+            Outcome::SomeFailed => outcome = Outcome::SomeFailed,
+            Outcome::AllOk => {}
+        }
+    }
+    Ok(outcome)
+}
+
+/// The pipeline for one scenario: plan, run folder, every cell (each row to runs.csv as it
+/// comes), then summary, report, charts and metadata.
+pub fn run_scenario(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    shard: Option<Shard>,
+) -> Result<Outcome, Error> {
+    let (mut dir, earlier) = open_run_dir(scenario, opts, shard)?;
+    let planned = planned_cells(scenario, shard, opts.timeline);
+    let (cells, kept) = plan::remaining(planned, earlier.runs);
+    let slots = plan::schedule(&cells, scenario.order, hash::seed_of(&scenario.sha256));
+    let mut meta = Meta::new(scenario, model_infos(scenario));
+    meta.shard = shard.map(|s| s.to_string());
+    write_meta(&dir, &meta)?;
+    let mut store = Store::create(&dir, kept, earlier.tasks)?;
+    let mut check = ChecksumCheck::new();
+    check.learn(&store.rows);
+    let mut progress = Progress::new(
+        plan::total_runs(&cells),
+        cells.len(),
+        opts.progress_bar,
+        opts.quiet,
+    );
+    let executed = run::execute(
+        &scenario.name,
+        &cells,
+        &slots,
+        &mut [&mut check, &mut store, &mut progress],
+    )?;
+    progress.finish();
+    meta.finished_utc = Some(now_utc());
+    meta.machine.load_end = load_average();
+    meta.ending = executed.ending;
+    meta.probe = executed.probe;
+    let data = RunData::new(meta, store.rows).with_tasks(store.tasks);
+    report::write_all(&dir, &data).map_err(write_failure("the report and charts"))?;
+    keep_or_drop_previous(&mut dir, executed.ending)?;
+    Ok(print_outcome(&dir, &data, executed.ending))
+}
+
+/// Every cell of the scenario, or only those of one `--shard` slice, with the cells that
+/// record a timeline marked (chosen over the whole matrix, so slices agree).
+pub fn planned_cells(
+    scenario: &Scenario,
+    shard: Option<Shard>,
+    timeline: TimelineCells,
+) -> Vec<plan::Cell> {
+    let mut cells = plan::cells(scenario);
+    plan::choose_timeline(&mut cells, timeline);
+    match shard {
+        Some(sh) => plan::shard(cells, sh, scenario::logical_cores()),
+        None => cells,
+    }
+}
+
+/// Loads and validates every file, stopping at the first invalid one.
+pub fn load_all(paths: &[PathBuf], opts: &LoadOptions) -> Result<Vec<Scenario>, Error> {
+    let mut out: Vec<Scenario> = Vec::new();
+    for p in paths {
+        let s = scenario::load(p, opts)?;
+        if let Some(other) = out.iter().find(|o| o.name == s.name) {
+            return Err(Error::Input(format!(
+                "two scenarios are named `{}` ({} and {}), so they would write to the same folder: rename one with name = \"...\"",
+                s.name,
+                other.path.as_deref().unwrap_or(Path::new("?")).display(),
+                p.display()
+            )));
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+fn write_meta(dir: &RunDir, meta: &Meta) -> Result<(), Error> {
+    let bytes = serde_json::to_vec_pretty(meta).map_err(anyhow::Error::from)?;
+    dir.write("meta.json", &bytes)
+        .map_err(write_failure("meta.json"))?;
+    Ok(())
+}
+
+/// An interrupted run keeps the earlier complete one beside it (`.<name>.previous`); a
+/// complete one replaces it.
+fn keep_or_drop_previous(dir: &mut RunDir, ending: Ending) -> Result<(), Error> {
+    if ending == Ending::Complete {
+        dir.commit()
+            .map_err(write_failure("the run folder (removing the earlier run)"))?;
+    } else if let Some(previous) = dir.previous() {
+        eprintln!(
+            "the earlier run in this folder is kept in {}",
+            previous.display()
+        );
+    }
+    Ok(())
+}
+
+fn print_outcome(dir: &RunDir, data: &RunData, ending: Ending) -> Outcome {
+    let failed = data.rows.iter().filter(|r| !r.ok()).count();
+    println!(
+        "{}: {} in {} -> {}/ (report.md, runs.csv, summary.csv, charts)",
+        data.meta.scenario.name,
+        super::count(data.rows.len() as u64, "run"),
+        super::count(data.summary.len() as u64, "cell"),
+        dir.path.display()
+    );
+    if ending == Ending::Interrupted {
+        eprintln!(
+            "interrupted: the {} completed runs are in {}; add --resume to the same command to finish the rest",
+            data.rows.len(),
+            dir.file("runs.csv").display()
+        );
+        return Outcome::Interrupted;
+    }
+    if failed > 0 {
+        eprintln!(
+            "{failed} run(s) failed: see the `error` column of {} and the end of report.md",
+            dir.file("runs.csv").display()
+        );
+        return Outcome::SomeFailed;
+    }
+    Outcome::AllOk
+}
+
+/// The rows a run folder held before this run (with `--resume`), to be kept or run again.
+#[derive(Default)]
+struct Earlier {
+    runs: Vec<RunRow>,
+    tasks: Vec<TaskRow>,
+}
+
+/// The run folder: a fresh one, or with `--resume` the existing one with its runs and
+/// recorded tasks (which must come from the same scenario text and the same shard).
+fn open_run_dir(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    shard: Option<Shard>,
+) -> Result<(RunDir, Earlier), Error> {
+    let path = opts.out.join(&scenario.name);
+    if !opts.resume || !path.join("runs.csv").is_file() {
+        if opts.resume {
+            eprintln!(
+                "nothing to resume in {}: starting a fresh run",
+                path.display()
+            );
+        }
+        let dir =
+            RunDir::create(&opts.out, &scenario.name).map_err(write_failure("the run folder"))?;
+        return Ok((dir, Earlier::default()));
+    }
+    let meta_path = path.join("meta.json");
+    let meta: Meta = std::fs::read_to_string(&meta_path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .ok_or_else(|| {
+            Error::Input(format!(
+                "--resume: {} is missing or unreadable; run without --resume to start over",
+                meta_path.display()
+            ))
+        })?;
+    if meta.scenario.sha256 != scenario.sha256 {
+        return Err(Error::Input(format!(
+            "--resume: the run in {} is of a different version of scenario `{}` (sha256 {} then, {} now); run without --resume to start over",
+            path.display(),
+            scenario.name,
+            &meta.scenario.sha256[..12.min(meta.scenario.sha256.len())],
+            &scenario.sha256[..12]
+        )));
+    }
+    let wanted = shard.map(|s| s.to_string());
+    if meta.shard != wanted {
+        let says = |s: &Option<String>| {
+            s.as_ref()
+                .map_or("the whole matrix".to_string(), |s| format!("shard {s}"))
+        };
+        return Err(Error::Input(format!(
+            "--resume: the run in {} holds {}, but this command asks for {}; give the same --shard as before",
+            path.display(),
+            says(&meta.shard),
+            says(&wanted)
+        )));
+    }
+    let resume_error = |e: anyhow::Error| Error::Input(format!("--resume: {e:#}"));
+    let runs = read_runs(&path.join("runs.csv")).map_err(resume_error)?;
+    let tasks = read_tasks(&path.join("tasks.csv")).map_err(resume_error)?;
+    Ok((RunDir::open(&path), Earlier { runs, tasks }))
+}
+
+/// The CSV store, as a subscriber: each run to `runs.csv` and each timeline to `tasks.csv`
+/// (appended and flushed as they come, so a crash loses nothing), and kept for the report.
+struct Store {
+    runs_csv: RunsCsv,
+    tasks_csv: TasksCsv,
+    rows: Vec<RunRow>,
+    tasks: Vec<TaskRow>,
+}
+
+impl Store {
+    /// Starts both files with the rows kept from an earlier run (and the recorded tasks of
+    /// the cells those rows complete).
+    fn create(
+        dir: &RunDir,
+        kept: Vec<RunRow>,
+        earlier_tasks: Vec<TaskRow>,
+    ) -> Result<Store, Error> {
+        let kept_cells: HashSet<CellKey> = kept.iter().map(RunRow::key).collect();
+        let tasks: Vec<TaskRow> = earlier_tasks
+            .iter()
+            .filter(|t| kept_cells.contains(&t.key()))
+            .cloned()
+            .collect();
+        let opened = (|| -> anyhow::Result<Store> {
+            let mut runs_csv = RunsCsv::create(&dir.file("runs.csv"))?;
+            for row in &kept {
+                runs_csv.append(row)?;
+            }
+            let mut tasks_csv = TasksCsv::create(&dir.file("tasks.csv"))?;
+            tasks_csv.append(&tasks)?;
+            Ok(Store {
+                runs_csv,
+                tasks_csv,
+                rows: kept.clone(),
+                tasks: tasks.clone(),
+            })
+        })();
+        Ok(opened.map_err(write_failure("runs.csv"))?)
+    }
+}
+
+impl Subscriber for Store {
+    fn on(&mut self, event: &mut Event) -> anyhow::Result<()> {
+        match event {
+            Event::RunFinished { row, .. } => {
+                self.runs_csv
+                    .append(row)
+                    .map_err(write_failure("runs.csv"))?;
+                self.rows.push((**row).clone());
+            }
+            Event::TimelineRecorded { tasks, .. } => {
+                self.tasks_csv
+                    .append(tasks)
+                    .map_err(write_failure("tasks.csv"))?;
+                self.tasks.append(tasks);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}

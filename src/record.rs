@@ -1,0 +1,285 @@
+//! Records: the rows a run produces and every later stage reads — `runs.csv` ([`RunRow`]),
+//! `tasks.csv` ([`TaskRow`]), a run's [`Status`], a cell's identity ([`CellKey`]), how a run
+//! ended ([`Ending`]) — and the one rule that judges rows against each other, the checksum
+//! agreement across models ([`ChecksumCheck`]). This module imports nothing from the crate:
+//! `plan`, `run`, `report`, `merge` and `compare` all build on it.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// How one measured run went (the `status` column).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Ok,
+    /// The run failed: a panic, a worker that died, a command that exited non-zero.
+    Error,
+    /// The run exceeded `timeout_s` and its processes were killed.
+    Timeout,
+    /// The run finished, but its checksum differs from the first one measured for the workload.
+    Mismatch,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Error => "error",
+            Status::Timeout => "timeout",
+            Status::Mismatch => "mismatch",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One row of `runs.csv`: one measured run. Field order is the column order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunRow {
+    pub scenario: String,
+    pub workload: String,
+    pub kernel: String,
+    pub model: String,
+    pub workers: u64,
+    pub tasks: u64,
+    pub repeat: u32,
+    pub wall_s: f64,
+    pub setup_s: f64,
+    pub reported_s: Option<f64>,
+    pub user_s: f64,
+    pub sys_s: f64,
+    pub cpu_util: f64,
+    pub max_rss_kb: u64,
+    pub workers_rss_kb: Option<u64>,
+    pub vol_ctx: u64,
+    pub invol_ctx: u64,
+    pub checksum: Option<u64>,
+    pub status: Status,
+    pub error: String,
+}
+
+impl RunRow {
+    pub fn ok(&self) -> bool {
+        self.status == Status::Ok
+    }
+
+    /// The time that counts for statistics: the program's own timing when it reported one.
+    pub fn time_s(&self) -> f64 {
+        self.reported_s.unwrap_or(self.wall_s)
+    }
+
+    /// The cell this run belongs to.
+    pub fn key(&self) -> CellKey<'_> {
+        CellKey {
+            workload: &self.workload,
+            model: &self.model,
+            workers: self.workers,
+        }
+    }
+}
+
+/// One row of `tasks.csv`: one task of a cell's timeline run (an extra run after the
+/// measured ones) — which worker ran it, from when to when (seconds since the run's start).
+/// Field order is the column order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskRow {
+    pub scenario: String,
+    pub workload: String,
+    pub model: String,
+    pub workers: u64,
+    /// The run's index in its cell (the number of measured runs: it follows them).
+    pub repeat: u32,
+    /// Thread, process or in-flight slot index within the run (see the model).
+    pub worker: u32,
+    pub task: u64,
+    pub start_s: f64,
+    pub end_s: f64,
+    /// Wall time of the whole run (the same on each of its rows).
+    pub run_wall_s: f64,
+}
+
+impl TaskRow {
+    pub fn key(&self) -> CellKey<'_> {
+        CellKey {
+            workload: &self.workload,
+            model: &self.model,
+            workers: self.workers,
+        }
+    }
+}
+
+/// A cell's identity: one (workload, model, workers) point of the matrix. Runs, tasks,
+/// summary rows and compared cells all match on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellKey<'a> {
+    pub workload: &'a str,
+    pub model: &'a str,
+    pub workers: u64,
+}
+
+impl std::fmt::Display for CellKey<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let noun = if self.workers == 1 {
+            "worker"
+        } else {
+            "workers"
+        };
+        write!(
+            f,
+            "{} / {} / {} {noun}",
+            self.workload, self.model, self.workers
+        )
+    }
+}
+
+/// How a run of a scenario ended (`ending` in meta.json).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ending {
+    /// Still running (what meta.json says while the cells run).
+    #[default]
+    Running,
+    Complete,
+    /// Stopped by Ctrl-C or SIGTERM; `--resume` finishes it.
+    Interrupted,
+    /// A merge of shard folders that lacks a slice or holds an unfinished one.
+    Incomplete,
+}
+
+impl Ending {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ending::Running => "running",
+            Ending::Complete => "complete",
+            Ending::Interrupted => "interrupted",
+            Ending::Incomplete => "incomplete",
+        }
+    }
+}
+
+impl std::fmt::Display for Ending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the cell processes could not measure besides time on this machine, and why (both
+/// `None` where everything could be measured).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Probe {
+    /// Why run-queue wait (`runq_wait_s`) cannot be read.
+    pub runq_unavailable: Option<String>,
+    /// Why CPU migrations and context switches cannot be counted.
+    pub counters_unavailable: Option<String>,
+}
+
+/// Checksum agreement: every model must arrive at the same checksum for a workload (and task
+/// count: weak scaling varies it). The first successful run seen sets the reference; a later
+/// run that differs is marked [`Status::Mismatch`]. The scheduler checks each run as it
+/// arrives, `merge` checks the joined slices with the same rule.
+#[derive(Debug, Default)]
+pub struct ChecksumCheck {
+    /// First checksum per (workload, tasks), and the model that produced it.
+    reference: HashMap<(String, u64), (u64, String)>,
+    /// Added to the error text, e.g. " in another shard".
+    elsewhere: &'static str,
+}
+
+impl ChecksumCheck {
+    pub fn new() -> ChecksumCheck {
+        ChecksumCheck::default()
+    }
+
+    /// A check whose messages say the reference may come from another shard.
+    pub fn across_shards() -> ChecksumCheck {
+        ChecksumCheck {
+            elsewhere: " in another shard",
+            ..ChecksumCheck::default()
+        }
+    }
+
+    /// Takes earlier rows (e.g. kept by `--resume`) as references without judging them.
+    pub fn learn(&mut self, rows: &[RunRow]) {
+        for r in rows.iter().filter(|r| r.ok()) {
+            if let Some(sum) = r.checksum {
+                self.reference
+                    .entry((r.workload.clone(), r.tasks))
+                    .or_insert((sum, r.model.clone()));
+            }
+        }
+    }
+
+    /// Judges one run: marks it a mismatch if its checksum differs from the reference, or
+    /// makes it the reference if it is the first.
+    pub fn check(&mut self, row: &mut RunRow) {
+        let (true, Some(sum)) = (row.ok(), row.checksum) else {
+            return;
+        };
+        match self.reference.get(&(row.workload.clone(), row.tasks)) {
+            Some((expected, by)) if *expected != sum => {
+                row.status = Status::Mismatch;
+                row.error = format!(
+                    "checksum {sum} differs from {expected} (first measured by model `{by}`{}): \
+                     the model did not run every task exactly once",
+                    self.elsewhere
+                );
+            }
+            Some(_) => {}
+            None => {
+                self.reference
+                    .insert((row.workload.clone(), row.tasks), (sum, row.model.clone()));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(model: &str, sum: u64) -> RunRow {
+        RunRow {
+            workload: "w".into(),
+            model: model.into(),
+            tasks: 4,
+            checksum: Some(sum),
+            ..RunRow::default()
+        }
+    }
+
+    #[test]
+    fn the_first_checksum_is_the_reference_and_later_ones_must_match() {
+        let mut check = ChecksumCheck::new();
+        let mut a = row("sequential", 10);
+        let mut b = row("threads", 10);
+        let mut c = row("rayon", 11);
+        check.check(&mut a);
+        check.check(&mut b);
+        check.check(&mut c);
+        assert_eq!(
+            [a.status, b.status, c.status],
+            [Status::Ok, Status::Ok, Status::Mismatch]
+        );
+        assert!(c.error.contains("checksum 11 differs from 10"));
+        assert!(c.error.contains("`sequential`"));
+    }
+
+    #[test]
+    fn status_reads_and_writes_as_lowercase_words() {
+        let mut w = csv::Writer::from_writer(vec![]);
+        w.serialize(row("m", 1)).unwrap();
+        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        assert!(text.lines().nth(1).unwrap().ends_with(",ok,"));
+        let back: RunRow = csv::Reader::from_reader(text.as_bytes())
+            .deserialize()
+            .next()
+            .unwrap()
+            .unwrap();
+        assert_eq!(back.status, Status::Ok);
+    }
+}

@@ -1,0 +1,35 @@
+//! The `order` key: in which order a scenario's runs happen. Drift (thermal throttling, a
+//! neighbour's load) biases whichever cells run during it; interleaving or shuffling spreads
+//! it over every model.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Order {
+    /// Cell after cell, all repeats of a cell in one warmed-up process (the default).
+    #[default]
+    Cells,
+    /// Round-robin: repeat 0 of every cell, then repeat 1 of every cell, ...
+    Interleaved,
+    /// Every (cell, repeat) pair in a shuffled order (seeded by the scenario's SHA-256, so
+    /// the same file gives the same order).
+    Random,
+}
+
+impl Order {
+    pub const NAMES: &'static [&'static str] = &["cells", "interleaved", "random"];
+
+    pub fn parse(s: &str) -> Option<Order> {
+        match s {
+            "cells" => Some(Order::Cells),
+            "interleaved" => Some(Order::Interleaved),
+            "random" => Some(Order::Random),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
