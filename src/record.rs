@@ -58,6 +58,17 @@ pub struct RunRow {
     pub workers_rss_kb: Option<u64>,
     pub vol_ctx: u64,
     pub invol_ctx: u64,
+    /// Seconds the run's threads (and worker processes) were ready to run but waited for a
+    /// CPU (Linux schedstat); empty for command models and where it cannot be read.
+    #[serde(default)]
+    pub runq_wait_s: Option<f64>,
+    /// CPU migrations of the run's threads and child processes (perf software counter);
+    /// empty where perf is not allowed.
+    #[serde(default)]
+    pub cpu_migrations: Option<u64>,
+    /// Context switches of the run's threads and child processes (perf software counter).
+    #[serde(default)]
+    pub ctx_switches: Option<u64>,
     pub checksum: Option<u64>,
     pub status: Status,
     pub error: String,

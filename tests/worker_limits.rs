@@ -59,7 +59,14 @@ fn accepted(workers: &str, cells: usize) {
     );
     out.expect_code(0);
     assert!(
-        out.stdout.contains(&format!("1 workload, {}", if cells == 1 { "1 cell".to_string() } else { format!("{cells} cells") })),
+        out.stdout.contains(&format!(
+            "1 workload, {}",
+            if cells == 1 {
+                "1 cell".to_string()
+            } else {
+                format!("{cells} cells")
+            }
+        )),
         "{workers}: {}",
         out.describe()
     );

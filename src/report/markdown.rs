@@ -7,11 +7,6 @@ use std::fmt::Write;
 
 pub struct Markdown;
 
-/// A cell whose runs vary more than this (stddev / mean) is flagged as noisy.
-const NOISY_CV: f64 = 0.10;
-/// Runs shorter than this are flagged as too short to time well.
-const SHORT_S: f64 = 0.005;
-
 impl Exporter for Markdown {
     fn file_name(&self) -> &'static str {
         "report.md"
@@ -91,6 +86,9 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
          is the reference time divided by the cell's time; efficiency is speedup per unit of \
          added workers.\n"
     )?;
+    if let Some(note) = super::warnings::unmeasured(data) {
+        writeln!(s, "{note}\n")?;
+    }
 
     for w in &m.workloads {
         let rows: Vec<_> = data
@@ -181,24 +179,8 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
                 rss.map_or("-".into(), |kb| format!("{:.1} MiB", kb as f64 / 1024.0)),
             )?;
         }
-        let noisy: Vec<String> = rows
-            .iter()
-            .filter_map(|r| {
-                let cv = r.stddev_s? / r.mean_s?;
-                (r.runs > 1 && cv > NOISY_CV)
-                    .then(|| format!("`{}`@{} ({:.0}%)", r.model, r.workers, cv * 100.0))
-            })
-            .collect();
-        if !noisy.is_empty() {
-            writeln!(s, "\n> **Noisy cells** (coefficient of variation above {:.0}%): {}. Treat their medians with care; more repeats or a quieter machine help.", NOISY_CV * 100.0, noisy.join(", "))?;
-        }
-        let short: Vec<String> = rows
-            .iter()
-            .filter(|r| r.median_s.is_some_and(|m| m < SHORT_S))
-            .map(|r| format!("`{}`@{}", r.model, r.workers))
-            .collect();
-        if !short.is_empty() {
-            writeln!(s, "\n> **Short runs** (median below {:.0} ms, where start-up and timer resolution weigh): {}. Give the workload more tasks or a larger size for firmer numbers.", SHORT_S * 1e3, short.join(", "))?;
+        for warning in super::warnings::for_workload(data, w) {
+            writeln!(s, "\n{warning}")?;
         }
         if rows.iter().any(|r| r.time_source != "wall") {
             writeln!(s, "\nTimes of command models are the programs' own `elapsed_s` (interpreter start-up excluded); parabench's wall time is in runs.csv.")?;

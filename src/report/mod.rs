@@ -12,6 +12,7 @@ pub mod meta;
 pub mod output;
 pub mod results;
 pub mod summary;
+pub mod warnings;
 
 use crate::record::{RunRow, TaskRow};
 use meta::Meta;

@@ -40,6 +40,14 @@ pub struct SummaryRow {
     pub efficiency_ci_high: Option<f64>,
     pub setup_s: Option<f64>,
     pub cpu_util: Option<f64>,
+    /// Medians of the runs' run-queue wait, CPU migrations and context switches (empty where
+    /// some run could not measure them).
+    #[serde(default)]
+    pub runq_wait_s: Option<f64>,
+    #[serde(default)]
+    pub cpu_migrations: Option<f64>,
+    #[serde(default)]
+    pub ctx_switches: Option<f64>,
     pub max_rss_kb: Option<u64>,
     pub workers_rss_kb: Option<u64>,
     /// The reference of the speedup, e.g. `sequential@1`.
@@ -114,6 +122,11 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
                     (!ok.is_empty())
                         .then(|| median_of(&ok.iter().map(|r| f(r)).collect::<Vec<_>>()))
                 };
+                // Only when every run measured it: a median over some runs would mislead.
+                let med_some = |f: &dyn Fn(&RunRow) -> Option<f64>| -> Option<f64> {
+                    let v: Option<Vec<f64>> = ok.iter().map(|r| f(r)).collect();
+                    v.filter(|v| !v.is_empty()).map(|v| median_of(&v))
+                };
                 out.push(SummaryRow {
                     scenario: meta.scenario.name.clone(),
                     workload: w.name.clone(),
@@ -140,6 +153,9 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
                     efficiency_ci_high: efficiency.map(|t| t.2),
                     setup_s: med(&|r| r.setup_s),
                     cpu_util: med(&|r| r.cpu_util),
+                    runq_wait_s: med_some(&|r| r.runq_wait_s),
+                    cpu_migrations: med_some(&|r| r.cpu_migrations.map(|c| c as f64)),
+                    ctx_switches: med_some(&|r| r.ctx_switches.map(|c| c as f64)),
                     max_rss_kb: ok.iter().map(|r| r.max_rss_kb).max(),
                     workers_rss_kb: ok.iter().filter_map(|r| r.workers_rss_kb).max(),
                     baseline,

@@ -172,6 +172,9 @@ pub fn run_row(scenario: &str, cell: &Cell, m: Measured) -> RunRow {
         workers_rss_kb: m.workers_rss_kb,
         vol_ctx: m.vol_ctx,
         invol_ctx: m.invol_ctx,
+        runq_wait_s: m.runq_wait_s,
+        cpu_migrations: m.cpu_migrations,
+        ctx_switches: m.ctx_switches,
         checksum: m.checksum,
         status: if m.error.is_some() {
             Status::Error
