@@ -20,6 +20,7 @@ pub mod python;
 mod rayon_pool;
 pub mod recorder;
 mod sequential;
+mod slots;
 mod threads;
 
 use crate::kernel::{Params, Task};

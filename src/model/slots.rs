@@ -1,0 +1,70 @@
+//! In-flight slots: the loop the tokio models share. `workers` slots are spawned on the
+//! runtime; each takes the next task index from one [`Dispenser`] and awaits the task before
+//! taking another, so at most `workers` tasks are in progress at once — what `workers` means
+//! for every model. On a current-thread runtime (`async`) the slots take turns on one thread;
+//! on a multi-thread runtime (`async-multi`) they also run in parallel.
+//!
+//! Tasks that return data (`payload`) pass their buffer to the coordinating future over a
+//! bounded channel. Timeline rows are the slots.
+
+use super::recorder::{now_ns, timed};
+use super::{Dispenser, Job};
+use crate::kernel::{data_checksum, Task};
+use std::sync::Arc;
+
+/// Runs every task of `job` in `job.workers` slots (fewer if there are fewer tasks); returns
+/// the summed checksum. Must be awaited inside a tokio runtime.
+pub async fn in_flight(job: &Job<'_>, task: &Arc<dyn Task>) -> Result<u64, String> {
+    let total = job.tasks;
+    let data = task.returns_data();
+    let next = Arc::new(Dispenser::new(total));
+    let slots = job.workers.min(total.max(1));
+    let (data_tx, mut data_rx) = tokio::sync::mpsc::channel::<Vec<u8>>(slots as usize);
+    let mut handles = Vec::new();
+    for w in 0..slots as usize {
+        let (next, task, recorder) = (next.clone(), task.clone(), job.recorder.clone());
+        // Two kinds of slot: only tasks that return data hold a sender, and keeping the plain
+        // slot's future small keeps 10,000 of them cheap to spawn.
+        handles.push(if data {
+            let data_tx = data_tx.clone();
+            tokio::spawn(async move {
+                while let Some(i) = next.next() {
+                    // A buffer is made only once the coordinator has room for it.
+                    let Ok(permit) = data_tx.reserve().await else {
+                        break;
+                    };
+                    permit.send(timed(recorder.as_deref(), w, i, || task.data(i))?);
+                }
+                Ok::<u64, String>(0)
+            })
+        } else {
+            tokio::spawn(async move {
+                let mut sum = 0u64;
+                while let Some(i) = next.next() {
+                    let out = match &recorder {
+                        None => task.clone().run_async(i).await,
+                        Some(r) => {
+                            let t0 = now_ns();
+                            let out = task.clone().run_async(i).await;
+                            r.record(w, i, t0, now_ns());
+                            out
+                        }
+                    };
+                    sum = sum.wrapping_add(out?);
+                }
+                Ok::<u64, String>(sum)
+            })
+        });
+    }
+    drop(data_tx);
+    // Ends when every slot has finished (each holds a sender).
+    let mut checksum = 0u64;
+    while let Some(bytes) = data_rx.recv().await {
+        checksum = checksum.wrapping_add(data_checksum(&bytes));
+    }
+    for h in handles {
+        let sum = h.await.map_err(|e| format!("async task failed: {e}"))??;
+        checksum = checksum.wrapping_add(sum);
+    }
+    Ok(checksum)
+}
