@@ -38,7 +38,12 @@ fn top_module(path: &Path) -> String {
     let rel = path
         .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
         .unwrap();
-    let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
     first.trim_end_matches(".rs").to_string()
 }
 
@@ -103,7 +108,11 @@ fn the_module_graph_has_no_cycle() {
     }
     // The leaves import nothing from the crate.
     for leaf in ["record", "hash"] {
-        assert_eq!(graph.get(leaf).map(BTreeSet::len), Some(0), "{leaf}: {graph:?}");
+        assert_eq!(
+            graph.get(leaf).map(BTreeSet::len),
+            Some(0),
+            "{leaf}: {graph:?}"
+        );
     }
 }
 

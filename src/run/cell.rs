@@ -17,6 +17,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// Switches measurements off: a comma-separated list of `runq` (run-queue wait) and `perf`
+/// (CPU migrations and context switches), e.g. to check how a run reports what it could not
+/// measure, or to leave perf counters to another tool.
+pub const DISABLE_ENV: &str = "PARABENCH_DISABLE_PROBES";
+
 /// Entry point of the `__cell` process.
 pub fn cell_main() -> Result<(), String> {
     crate::measure::kill_group_on_sigterm();
@@ -52,11 +57,19 @@ pub fn cell_main() -> Result<(), String> {
         waits: Arc::default(),
     };
     // Opened before any run, so the counters follow every thread and process a run starts.
+    let disabled = std::env::var(DISABLE_ENV).unwrap_or_default();
+    let off = |what: &str| disabled.split(',').any(|d| d.trim() == what);
+    let by_env = || format!("switched off by {DISABLE_ENV}={disabled}");
     let (counters, counters_unavailable) = match Counters::open() {
+        _ if off("perf") => (None, Some(by_env())),
         Ok(c) => (Some(c), None),
         Err(why) => (None, Some(why)),
     };
-    let runq_unavailable = sched::runq_probe();
+    let runq_unavailable = if off("runq") {
+        Some(by_env())
+    } else {
+        sched::runq_probe()
+    };
     let mut gauge = Gauge {
         counters,
         runq: runq_unavailable.is_none(),
