@@ -6,8 +6,12 @@
 //! another interpreter, e.g. a free-threaded build).
 
 use super::command::{resolve_program, CommandModel};
-use super::Spawns;
+use super::{Job, Spawns};
+use crate::kernel::user_code::UserCode;
+use crate::kernel::Params;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// The CPython kernel program, as shipped.
 pub const KERNELS_PY: &str = include_str!("../../scenarios/python/kernels.py");
@@ -158,8 +162,6 @@ pub fn command_model(name: &str, python: &str, dir: &Path) -> Result<CommandMode
         script.display().to_string(),
         "--model".into(),
         py.harness.to_string(),
-        "--kernel".into(),
-        "{kernel}".into(),
         "--workers".into(),
         "{workers}".into(),
         "--tasks".into(),
@@ -176,6 +178,106 @@ pub fn command_model(name: &str, python: &str, dir: &Path) -> Result<CommandMode
         spawns: py.spawns,
         cpu_parallel: py.cpu_parallel,
         timeline_worker: Some(py.timeline_worker.to_string()),
+    })
+}
+
+/// The harness's arguments for a run's workload: `--kernel <name>` and `--<param> <value>`
+/// per parameter, or for the user's function `--function <target> --params-json <object>`
+/// (typed values: the function gets ints as ints and strings as strings).
+pub fn workload_args(job: &Job) -> Result<Vec<String>, String> {
+    if let Some(UserCode::Function { target, .. }) = job.code {
+        let json = serde_json::to_string(job.params).map_err(|e| e.to_string())?;
+        return Ok(vec![
+            "--function".into(),
+            target.clone(),
+            "--params-json".into(),
+            json,
+        ]);
+    }
+    let mut args = vec!["--kernel".to_string(), job.kernel.to_string()];
+    for (k, v) in job.params {
+        args.push(format!("--{}", k.replace('_', "-")));
+        args.push(v.to_string());
+    }
+    Ok(args)
+}
+
+/// How long checking a function may take (importing a module runs its top-level code).
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Why a function cannot be run as a workload's, from [`check_function`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionProblem {
+    /// The workload parameter at fault, when one is (point at its key).
+    pub param: Option<String>,
+    pub message: String,
+}
+
+/// Checks, before anything runs, that the function `target` exists and can be called as
+/// `fn(index, **params)`: kernels.py parses a file without running it and imports only a
+/// module (or a name a file binds by assignment or import), in a child process in `dir`
+/// that is killed after [`CHECK_TIMEOUT`].
+pub fn check_function(
+    python: &Path,
+    target: &str,
+    dir: &Path,
+    params: &Params,
+) -> Result<(), FunctionProblem> {
+    let problem = |message: String| FunctionProblem {
+        param: None,
+        message,
+    };
+    let script = materialize().map_err(problem)?;
+    let json = serde_json::to_string(params).map_err(|e| problem(e.to_string()))?;
+    let mut child = Command::new(python)
+        .arg(&script)
+        .arg("--check-function")
+        .arg(target)
+        .arg("--params-json")
+        .arg(json)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| problem(format!("cannot start {}: {e}", python.display())))?;
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if start.elapsed() > CHECK_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(problem(format!(
+                    "importing `{target}` took longer than {} s: move slow work out of the module's top level",
+                    CHECK_TIMEOUT.as_secs()
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(problem(format!("cannot wait for the check: {e}"))),
+        }
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| problem(format!("cannot read the check's output: {e}")))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().rev().find(|l| l.starts_with('{'));
+    let Some(answer) = last.and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok()) else {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Err(problem(format!(
+            "checking `{target}` failed: {}",
+            err.lines().last().unwrap_or("no answer from the interpreter")
+        )));
+    };
+    if answer["ok"].as_bool() == Some(true) {
+        return Ok(());
+    }
+    Err(FunctionProblem {
+        param: answer["param"].as_str().map(str::to_string),
+        message: answer["message"]
+            .as_str()
+            .unwrap_or("the function cannot be run")
+            .to_string(),
     })
 }
 
