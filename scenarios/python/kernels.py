@@ -6,6 +6,8 @@ Standard library only; runs on Python 3.8 and later.
 Usage
 -----
     python3 kernels.py --model MODEL --kernel KERNEL --workers W --tasks N [kernel options]
+    python3 kernels.py --model MODEL --function TARGET [--params-json JSON] --workers W --tasks N
+    python3 kernels.py --check-function TARGET [--params-json JSON]
     python3 kernels.py --self-test
 
 The program runs tasks 0..N-1 of KERNEL with W workers under MODEL and prints, as its
@@ -60,6 +62,25 @@ Kernels (--kernel) and their options; options a kernel does not use are accepted
                                    coordinating thread or process (through the pool's pipe
                                    for process models), which computes their CRC-32
                                    (zlib.crc32) -> that CRC
+
+Your own function (--function TARGET) instead of a kernel
+    TARGET is FILE.py:NAME (a path, relative to the working directory, where parabench runs
+    this program: the scenario's folder) or MODULE:NAME (imported with the working directory
+    first on sys.path). The coordinator imports it before the clock starts; every worker
+    process imports it once (inside the timed run, as pools start inside it). Each task calls
+    NAME(index, **params), params being the --params-json object (the workload's other keys,
+    typed as in the scenario). The task's checksum is the int it returns (None counts as 0);
+    any other return value, or an exception, fails the run with a one-line message on stderr
+    naming the task, the exception and the innermost frame of the user's own code
+    (``work.py:3 task 7: ValueError: ... (work.py:12 in helper)``). An ``async def`` is
+    awaited by the asyncio model and run to completion on the calling thread's own event loop
+    by every other model; a plain function under asyncio runs inline and blocks the loop.
+
+--check-function TARGET tells, without running the file (it is parsed; only a module, or a
+name the file binds by assignment or import, is imported), whether NAME exists and can be
+called as NAME(index, **params); it prints one JSON line: {"ok": true}, or "ok": false with
+"problem" (file, name, import, signature or param), "param" (the key at fault, or null) and
+"message". parabench runs it, with a timeout, to validate a scenario.
 
 Put --url only into commands of http workloads: parabench offers the {url} placeholder
 there alone. The http kernel refuses any host that is not a loopback address, ignores proxy
@@ -1206,6 +1227,51 @@ def _closed_loopback_port():
     return port
 
 
+
+
+# A module of user functions for the self-test (written to a temporary file). The line of
+# `1 // x` is USER_FIXTURE_HELPER_LINE.
+USER_FUNCTION_FIXTURE = """import asyncio
+
+
+def helper(x):
+    return 1 // x
+
+
+def times(index, k):
+    return index * k
+
+
+async def waits(index, ms=1):
+    await asyncio.sleep(ms / 1000)
+    return index
+
+
+def nothing(index):
+    return None
+
+
+def flag(index):
+    return index == 1 or index == 2
+
+
+def divides(index):
+    return helper(index - 3)
+
+
+def text(index):
+    return "abc"
+
+
+def noindex():
+    return 0
+
+
+alias = times
+"""
+USER_FIXTURE_HELPER_LINE = 5
+
+
 def self_test():
     import re
     import subprocess
@@ -1321,6 +1387,57 @@ def self_test():
     leftovers = sorted(n for n in set(os.listdir(tempfile.gettempdir())) - before
                        if n.startswith("parabench-py-file-"))
     check_equal("file kernel left no temporary folders", leftovers, [])
+
+    # The user's own function (--function): every model, plain and async, failures.
+    folder = tempfile.mkdtemp(prefix="parabench-py-function-")
+    try:
+        path = os.path.join(folder, "userwork.py")
+        with open(path, "w") as f:
+            f.write(USER_FUNCTION_FIXTURE)
+        target = lambda name: "%s:%s" % (path, name)  # noqa: E731
+        for name, params, tasks, expected in [
+            ("times", {"k": 3}, 5, 3 * 10),
+            ("waits", {"ms": 1}, 4, 6),
+            ("nothing", {}, 3, 0),
+            ("flag", {}, 3, 2),  # True counts as 1
+        ]:
+            for model in MODELS:
+                for workers in (1, 3):
+                    what = "function %-15s W=%d %s" % (model, workers, name)
+                    try:
+                        got = run_benchmark(model, None, workers, tasks, params, target(name))[1]
+                        check_equal(what, got, expected)
+                    except Exception as e:
+                        report(False, what, "raised %s" % e)
+        for model in ("sequential", "threading", "multiprocessing", "asyncio", "processpool"):
+            for name, want in [
+                ("divides", "ZeroDivisionError: integer division or modulo by zero "
+                            "(%s:%d in helper)" % (shown_path(path), USER_FIXTURE_HELPER_LINE)),
+                ("text", "returned str 'abc': return an int"),
+                ("missing", "defines no `missing`"),
+            ]:
+                try:
+                    run_benchmark(model, None, 2, 5, {}, target(name))
+                    report(False, "function %s %s fails" % (model, name), "no error")
+                except Exception as e:
+                    report(want in str(e), "function %s %s fails and says why" % (model, name),
+                           str(e))
+        for name, params, problem in [
+            ("times", {"k": 1}, None),
+            ("times", {"k": 1, "j": 2}, "param"),
+            ("times", {}, "signature"),
+            ("waits", {"ms": 1}, None),
+            ("alias", {"k": 1}, None),
+            ("missing", {}, "name"),
+            ("noindex", {}, "signature"),
+        ]:
+            got = check_function(target(name), params)
+            check_equal("check_function %s %s" % (name, sorted(params)),
+                        got and got["problem"], problem)
+        check_equal("check_function json:loads (a module)",
+                    check_function("json:loads", {}), None)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
     # The command line, as parabench runs it.
     me = [sys.executable, os.path.abspath(__file__)]
