@@ -72,7 +72,7 @@ Your own function (--function TARGET) instead of a kernel
     typed as in the scenario). The task's checksum is the int it returns (None counts as 0);
     any other return value, or an exception, fails the run with a one-line message on stderr
     naming the task, the exception and the innermost frame of the user's own code
-    (``work.py:3 task 7: ValueError: ... (work.py:12 in helper)``). An ``async def`` is
+    (``work.py:digest task 7: ValueError: ... (work.py:12 in helper)``). An ``async def`` is
     awaited by the asyncio model and run to completion on the calling thread's own event loop
     by every other model; a plain function under asyncio runs inline and blocks the loop.
 

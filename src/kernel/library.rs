@@ -113,7 +113,9 @@ pub fn params_text(params: &Params) -> Result<CString, String> {
     let mut text = String::new();
     for (key, value) in params {
         if let Some(problem) = unpassable(value) {
-            return Err(format!("parameter `{key}` cannot be passed to a library: {problem}"));
+            return Err(format!(
+                "parameter `{key}` cannot be passed to a library: {problem}"
+            ));
         }
         text.push_str(key);
         text.push('=');

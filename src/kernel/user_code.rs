@@ -122,9 +122,7 @@ impl FunctionSpec {
 /// with a digit).
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c == '_' || c.is_alphabetic())
+    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
         && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
@@ -145,7 +143,14 @@ mod tests {
             FunctionSpec::parse("funcs/work:f").unwrap().source,
             FunctionSource::File("funcs/work".into())
         );
-        for bad in ["work.py", "work.py:", "work.py:1st", ":f", "a..b:f", "a-b:f"] {
+        for bad in [
+            "work.py",
+            "work.py:",
+            "work.py:1st",
+            ":f",
+            "a..b:f",
+            "a-b:f",
+        ] {
             assert!(FunctionSpec::parse(bad).is_err(), "{bad}");
         }
     }

@@ -111,8 +111,7 @@ fn start_workers(job: &Job, workers: &mut Vec<Worker>) -> Result<(), String> {
         if let Some(code) = &code {
             cmd.arg("--code").arg(code);
         }
-        cmd
-            .stdin(Stdio::piped())
+        cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             // A panic's message, not a backtrace, belongs in the `error` column.
