@@ -119,6 +119,9 @@ impl Cell {
     /// Successful runs taking `walls` seconds, with `checksum`. Every other measurement is a
     /// fixed function of the wall time and the workers (user time = wall x workers, system
     /// time = wall / 8), chosen so the numbers print exactly.
+    // Every field is set today; `..RunRow::default()` gives columns added to runs.csv later
+    // their defaults, so this file compiles unchanged and only the snapshots move.
+    #[allow(clippy::needless_update)]
     fn runs(&self, walls: &[f64], checksum: u64) -> Vec<RunRow> {
         let w = self.workers as f64;
         walls

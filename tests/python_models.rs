@@ -310,7 +310,7 @@ models = ["curlish"]
 name = "curlish"
 command = [{python}, "-c", "import sys, urllib.request as u; b = u.urlopen(sys.argv[1]).read(); print('checksum=%d' % len(b))", "{{url}}"]
 "#,
-            python = toml::Value::String(python).to_string()
+            python = toml::Value::String(python)
         ),
     );
     let out = tmp.path().join("out");
