@@ -23,7 +23,9 @@ use std::path::PathBuf;
                   commented scenario file of your own; `parabench run FILE --dry-run` shows what \
                   it would run. The README documents every key and output.",
     after_help = "Exit codes: 0 all runs succeeded; 1 some run failed (all others are still written); \
-                  2 invalid scenario or command line; 130 interrupted. `compare` exits 1 when a \
+                  2 invalid scenario, command line or run folder (nothing was run or written); \
+                  3 results could not be written (disk full, no permission); 130 interrupted \
+                  (finished runs are kept; --resume finishes the rest). `compare` exits 1 when a \
                   cell regressed (see `parabench compare --help`)."
 )]
 pub struct Cli {
@@ -89,9 +91,9 @@ pub enum Command {
     #[command(
         long_about = COMPARE_ABOUT,
         after_help = "Exit codes: 0 no cell regressed; 1 at least one cell regressed (beyond the \
-                      threshold and significant); 2 a folder is missing or invalid, an option is \
-                      bad, or the chart folder cannot be written. The exit code is the same for \
-                      every --format.\n\n\
+                      threshold and significant); 2 a folder is missing or invalid, or an option \
+                      is bad; 3 the charts, compare.md or stdout cannot be written. The exit code \
+                      is the same for every --format.\n\n\
                       In CI: parabench compare base/demo output/demo --format markdown >> \"$GITHUB_STEP_SUMMARY\""
     )]
     Compare(CompareArgs),

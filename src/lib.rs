@@ -3,7 +3,8 @@
 //! and writes tidy CSV, a Markdown report and speedup charts. The pipeline is
 //! [`app::run::run_scenario`]; `ARCHITECTURE.md` maps the modules and what each may import.
 //!
-//! Layers, lowest first (a module imports only from layers below it): [`record`], [`hash`] |
+//! Layers, lowest first (a module imports only from layers below it): [`record`], [`hash`],
+//! [`text`] |
 //! [`kernel`], [`measure`] | [`model`] | [`scenario`] | [`plan`] | [`run`], [`report`] |
 //! [`merge`], [`compare`] | [`app`] | `cli` and `main`, the only places that know clap.
 
@@ -21,5 +22,6 @@ pub mod record;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod text;
 
 pub use error::Error;

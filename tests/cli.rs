@@ -970,7 +970,7 @@ command = ["sh", "-c", "{marker}; echo checksum=1"]
 }
 
 #[test]
-fn a_huge_timeout_is_refused_or_harmless() {
+fn a_huge_timeout_is_refused_with_its_limit() {
     let tmp = tempdir();
     let scenario = write_scenario(
         tmp.path(),
@@ -981,13 +981,20 @@ fn a_huge_timeout_is_refused_or_harmless() {
     let out_dir = tmp.path().join("out");
     let out = run_scenario(&scenario, &out_dir, &[]);
     assert!(!out.stderr.contains("panicked"), "{}", out.describe());
-    assert!(
-        out.code == Some(0) || out.code == Some(2),
-        "{}",
-        out.describe()
-    );
-    if out.code == Some(2) {
-        assert!(out.stderr.contains("timeout_s"), "{}", out.describe());
-        assert!(!out_dir.exists());
+    out.expect_code(2);
+    for text in [
+        "huge_timeout.toml:1:13: `timeout_s`",
+        "must be a positive number of seconds up to 604800",
+        "e.g. timeout_s = 120, or leave it out for no limit",
+    ] {
+        assert!(
+            out.stderr.contains(text),
+            "lacks {text:?}\n{}",
+            out.describe()
+        );
     }
+    assert!(
+        !out_dir.exists(),
+        "nothing is written for a refused scenario"
+    );
 }

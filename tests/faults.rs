@@ -15,13 +15,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 // Helpers: processes by command line (/proc, like `pgrep -f`), polling, a spawned parabench.
 
 /// Processes (pid, command line) whose command line contains `needle`, this test's own
-/// process excluded. Zombies have an empty command line and so never match.
+/// process excluded. Zombies have an empty command line and so never match. Without /proc
+/// the test fails: "no process left" would otherwise hold vacuously.
 fn processes_matching(needle: &str) -> Vec<(u32, String)> {
     let me = std::process::id();
     let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return found;
-    };
+    let entries = std::fs::read_dir("/proc")
+        .unwrap_or_else(|e| panic!("these tests need /proc to see processes: {e}"));
     for e in entries.flatten() {
         let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
             continue;

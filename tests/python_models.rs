@@ -7,15 +7,31 @@ mod common;
 use common::{tempdir, write_scenario, Csv};
 use std::collections::BTreeMap;
 
-fn have_python() -> bool {
-    let ok = std::process::Command::new("python3")
+/// The interpreter these tests run: `$PARABENCH_PYTHON` (which parabench itself prefers, and
+/// the child processes inherit), else `python3`. Fails the test when it cannot start: a test
+/// of the CPython models must never pass without running them.
+#[track_caller]
+fn require_python() -> String {
+    let python = std::env::var("PARABENCH_PYTHON")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| "python3".to_string());
+    let version = std::process::Command::new(&python)
         .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("skipped: python3 is not installed, so the CPython models cannot run");
+        .output();
+    match version {
+        Ok(o) if o.status.success() => python,
+        Ok(o) => panic!(
+            "python3 is needed for this test: install it or set PARABENCH_PYTHON \
+             (`{python} --version` exited with {}: {})",
+            o.status,
+            String::from_utf8_lossy(&o.stderr).trim()
+        ),
+        Err(e) => panic!(
+            "python3 is needed for this test: install it or set PARABENCH_PYTHON \
+             (`{python} --version` did not start: {e})"
+        ),
     }
-    ok
 }
 
 const EVERY_KERNEL: &str = r#"
@@ -75,9 +91,7 @@ bytes = 3000
 
 #[test]
 fn cpython_and_native_models_agree_on_every_kernel() {
-    if !have_python() {
-        return;
-    }
+    require_python();
     let tmp = tempdir();
     let file = write_scenario(tmp.path(), "py.toml", EVERY_KERNEL);
     let out = tmp.path().join("out");
@@ -131,9 +145,7 @@ fn cpython_and_native_models_agree_on_every_kernel() {
 
 #[test]
 fn cpython_models_record_a_timeline_through_the_environment() {
-    if !have_python() {
-        return;
-    }
+    require_python();
     let tmp = tempdir();
     let file = write_scenario(
         tmp.path(),
@@ -228,9 +240,7 @@ fn the_scenario_python_key_names_the_interpreter() {
 
 #[test]
 fn cpython_models_refuse_kernels_they_do_not_have() {
-    if !have_python() {
-        return;
-    }
+    require_python();
     let tmp = tempdir();
     let file = write_scenario(
         tmp.path(),
@@ -279,14 +289,13 @@ fn the_http_server_url_is_a_placeholder_of_http_workloads_only() {
 
 #[test]
 fn a_command_gets_the_loopback_url_and_the_server_answers() {
-    if !have_python() {
-        return;
-    }
+    let python = require_python();
     let tmp = tempdir();
     let file = write_scenario(
         tmp.path(),
         "fetch.toml",
-        r#"repeats = 1
+        &format!(
+            r#"repeats = 1
 warmup = 0
 workers = [1]
 [[workload]]
@@ -299,8 +308,10 @@ models = ["curlish"]
 
 [[model]]
 name = "curlish"
-command = ["python3", "-c", "import sys, urllib.request as u; b = u.urlopen(sys.argv[1]).read(); print('checksum=%d' % len(b))", "{url}"]
+command = [{python}, "-c", "import sys, urllib.request as u; b = u.urlopen(sys.argv[1]).read(); print('checksum=%d' % len(b))", "{{url}}"]
 "#,
+            python = toml::Value::String(python)
+        ),
     );
     let out = tmp.path().join("out");
     common::run_scenario(&file, &out, &[]).expect_code(0);

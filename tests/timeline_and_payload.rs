@@ -83,6 +83,8 @@ fn default_timeline_records_each_models_largest_cell_once() {
                 "{m}: the largest cell only"
             );
             assert_eq!(r["repeat"], "2", "{m}: one run after the 2 measured ones");
+            // A row of the cell's workers; not that every row got a task: work-queue models
+            // (threads) may hand all six to one worker on a busy machine.
             assert!(num(r, "worker") < workers as f64, "{m}: {r:?}");
             let (start, end) = (num(r, "start_s"), num(r, "end_s"));
             assert!(0.0 <= start && start <= end, "{m}: {r:?}");
@@ -95,10 +97,6 @@ fn default_timeline_records_each_models_largest_cell_once() {
         let all: BTreeSet<String> = (0..TASKS).map(|i| i.to_string()).collect();
         assert_eq!(seen, all, "{m}: every task exactly once");
     }
-    // Workers run side by side: threads at 2 use both rows.
-    let threads = tasks.filter(&[("workload", "primes"), ("model", "threads")]);
-    let rows: BTreeSet<&str> = threads.iter().map(|r| r["worker"].as_str()).collect();
-    assert!(!rows.is_empty() && rows.len() <= 2);
 
     for w in ["primes", "payload"] {
         assert!(std::fs::read(dir.join(format!("{w}.timeline.png")))

@@ -1,9 +1,9 @@
 //! `parabench run --dry-run`: the expanded matrix, its runs and an estimated duration; runs
 //! and writes nothing.
 
-use super::count;
 use crate::plan::{self, Shard, TimelineCells};
 use crate::scenario::{self, Scenario};
+use crate::text::{count, rough_duration};
 
 pub fn dry_run(scenario: &Scenario, shard: Option<Shard>) {
     let cores = scenario::logical_cores();
@@ -38,7 +38,7 @@ pub fn dry_run(scenario: &Scenario, shard: Option<Shard>) {
             c.workers,
             c.tasks,
             format!("{}+{}", c.warmup, c.repeats),
-            human_duration(est)
+            rough_duration(est)
         );
     }
     // Interleaved and random orders start a process (with its warmup) for every run.
@@ -56,23 +56,6 @@ pub fn dry_run(scenario: &Scenario, shard: Option<Shard>) {
         count(cells.len() as u64, "cell"),
         count(plan::total_runs(&cells), "measured run"),
         count(slots.len() as u64, "process"),
-        human_duration(total)
+        rough_duration(total)
     );
-}
-
-/// "850 ms", "12.3 s", "4 min 10 s", "2 h 05 min".
-pub fn human_duration(s: f64) -> String {
-    if s < 1.0 {
-        format!("{:.0} ms", s * 1000.0)
-    } else if s < 60.0 {
-        format!("{s:.1} s")
-    } else if s < 3600.0 {
-        format!("{} min {:02} s", (s / 60.0) as u64, (s % 60.0) as u64)
-    } else {
-        format!(
-            "{} h {:02} min",
-            (s / 3600.0) as u64,
-            ((s % 3600.0) / 60.0) as u64
-        )
-    }
 }

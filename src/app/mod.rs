@@ -11,6 +11,7 @@ pub mod run;
 pub use run::{run, Outcome, RunOptions};
 
 use crate::error::Error;
+pub use crate::text::count;
 use std::path::Path;
 
 /// `parabench init`: writes the commented starter scenario to `path` (never over an existing
@@ -74,13 +75,4 @@ pub fn validate(paths: &[std::path::PathBuf], force: bool) -> usize {
         }
     }
     bad
-}
-
-/// "1 workload", "3 workloads", "2 processes".
-pub fn count(n: u64, noun: &str) -> String {
-    match n {
-        1 => format!("1 {noun}"),
-        _ if noun.ends_with('s') => format!("{n} {noun}es"),
-        _ => format!("{n} {noun}s"),
-    }
 }

@@ -1,8 +1,13 @@
 //! The three renderings of a [`Comparison`]: an aligned plain-text table (the default), GitHub
 //! Markdown (PR comments, `$GITHUB_STEP_SUMMARY`, `compare.md`) and JSON (`schema_version` 1).
-//! Pure functions from the comparison to text; printing happens in [`super::compare`].
+//! Pure functions from the comparison to text; [`super::output`] prints and writes them.
 
-use super::{format_pct, CellComparison, Comparison, Counts, LoneCell, SideInfo, Verdict};
+use super::model::{CellComparison, Comparison, Counts, LoneCell, SideInfo, Verdict};
+use super::verdict::{format_pct, p_value};
+use crate::report::markdown::seconds;
+use serde::Serialize;
+use std::fmt::Write;
+
 /// How `parabench compare` prints its result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -13,9 +18,9 @@ pub enum Format {
     /// JSON with a `schema_version` (documented in the README).
     Json,
 }
-use crate::report::markdown::seconds;
-use serde::Serialize;
-use std::fmt::Write;
+
+/// Version of the JSON output's shape (`--format json`); raised on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
 
 /// The comparison in the chosen format, ending with a newline.
 pub fn render(c: &Comparison, format: Format) -> Result<String, String> {
@@ -23,15 +28,6 @@ pub fn render(c: &Comparison, format: Format) -> Result<String, String> {
         Format::Table => table(c).map_err(|e| e.to_string()),
         Format::Markdown => markdown(c, &[]).map_err(|e| e.to_string()),
         Format::Json => json(c).map_err(|e| e.to_string()),
-    }
-}
-
-/// A p-value with three decimals, or `<0.001`.
-pub fn p_value(p: f64) -> String {
-    if p < 0.001 {
-        "<0.001".into()
-    } else {
-        format!("{p:.3}")
     }
 }
 
@@ -308,11 +304,7 @@ pub fn markdown(c: &Comparison, charts: &[String]) -> Result<String, std::fmt::E
     };
     s.push_str(&row("folder", &|x| format!("`{}`", x.dir)));
     s.push_str(&row("scenario", &|x| {
-        format!(
-            "{} (sha256 `{}`)",
-            x.scenario,
-            super::short(&x.scenario_sha256)
-        )
+        format!("{} (sha256 `{}`)", x.scenario, x.short_sha())
     }));
     s.push_str(&row("started", &|x| x.started_utc.clone()));
     s.push_str(&row("machine", &|x| {
@@ -382,7 +374,7 @@ struct Json<'a> {
 pub fn json(c: &Comparison) -> serde_json::Result<String> {
     let counts = c.counts();
     let doc = Json {
-        schema_version: super::SCHEMA_VERSION,
+        schema_version: SCHEMA_VERSION,
         exit_code: u8::from(counts.regressed > 0),
         threshold_pct: c.settings.threshold_pct,
         alpha: c.settings.alpha,
@@ -401,7 +393,7 @@ pub fn json(c: &Comparison) -> serde_json::Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{CellStats, Settings};
+    use super::super::model::{CellStats, Settings};
     use super::*;
 
     fn stats(median_s: f64, speedup: f64, runs: usize) -> CellStats {
@@ -527,9 +519,7 @@ mod tests {
     }
 
     #[test]
-    fn p_values_and_markdown_escaping() {
-        assert_eq!(p_value(0.0001), "<0.001");
-        assert_eq!(p_value(2.0 / 252.0), "0.008");
+    fn markdown_escapes_pipes() {
         let t = Table {
             header: vec!["a"],
             right: vec![false],

@@ -3,6 +3,9 @@
 
 use super::chart::CHARTS;
 use super::{fits, Exporter, RunData};
+use crate::text::count;
+/// Durations as the report prints them (kept here for the charts and `compare`).
+pub use crate::text::seconds;
 use std::fmt::Write;
 
 pub struct Markdown;
@@ -16,18 +19,13 @@ impl Exporter for Markdown {
     }
 }
 
-fn num(v: Option<f64>, digits: usize) -> String {
-    v.map_or_else(|| "-".into(), |v| format!("{v:.digits$}"))
+/// "1 worker", "4 workers".
+pub fn workers(n: u64) -> String {
+    count(n, "worker")
 }
 
-/// Seconds with a unit that keeps 3 significant figures readable.
-pub fn seconds(v: Option<f64>) -> String {
-    match v {
-        None => "-".into(),
-        Some(s) if s >= 1.0 => format!("{s:.3} s"),
-        Some(s) if s >= 1e-3 => format!("{:.2} ms", s * 1e3),
-        Some(s) => format!("{:.1} us", s * 1e6),
-    }
+fn num(v: Option<f64>, digits: usize) -> String {
+    v.map_or_else(|| "-".into(), |v| format!("{v:.digits$}"))
 }
 
 fn render(data: &RunData) -> Result<String, std::fmt::Error> {
@@ -100,15 +98,25 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         let params: Vec<String> = w.params.iter().map(|(k, v)| format!("`{k}={v}`")).collect();
         writeln!(
             s,
-            "Kernel `{}`{}, {} tasks{}, {} scaling, {} measured runs per cell after {} warmup, baseline: {}.\n",
+            "Kernel `{}`{}, {}{}, {} scaling, {} per cell after {} warmup, baseline: {}.\n",
             w.kernel,
-            if params.is_empty() { String::new() } else { format!(" ({})", params.join(", ")) },
-            w.tasks,
-            if w.scaling == crate::scenario::Scaling::Weak { " per worker" } else { "" },
+            if params.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", params.join(", "))
+            },
+            count(w.tasks, "task"),
+            if w.scaling == crate::scenario::Scaling::Weak {
+                " per worker"
+            } else {
+                ""
+            },
             w.scaling.as_str(),
-            w.repeats,
+            count(w.repeats.into(), "measured run"),
             w.warmup,
-            w.baseline.as_deref().unwrap_or("each model at its fewest workers"),
+            w.baseline
+                .as_deref()
+                .unwrap_or("each model at its fewest workers"),
         )?;
         if !w.description.is_empty() {
             writeln!(s, "{}\n", w.description)?;
@@ -120,9 +128,9 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         }) {
             writeln!(
                 s,
-                "**Fastest:** `{}` at {} workers, {} per run{}.\n",
+                "**Fastest:** `{}` at {}, {} per run{}.\n",
                 best.model,
-                best.workers,
+                workers(best.workers),
                 seconds(best.median_s),
                 best.speedup
                     .map_or(String::new(), |x| format!(", speedup {x:.2}x"))

@@ -42,6 +42,9 @@ struct RunInfo<'a> {
     ending: crate::record::Ending,
     shard: Option<&'a str>,
     merged_from: &'a [String],
+    /// What could not be measured on this machine, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probe: Option<&'a crate::record::Probe>,
 }
 
 pub struct ResultsJson;
@@ -69,6 +72,7 @@ impl Exporter for ResultsJson {
                 ending: m.ending,
                 shard: m.shard.as_deref(),
                 merged_from: &m.merged_from,
+                probe: m.probe.as_ref(),
             },
             cells: &data.summary,
             runs: &data.rows,

@@ -17,6 +17,7 @@ use super::RunData;
 use crate::measure::stats::median_of;
 use crate::record::RunRow;
 use crate::scenario::Workload;
+use crate::text::seconds;
 use std::collections::HashMap;
 
 /// A cell whose runs vary more than this (stddev / mean) is flagged as noisy.
@@ -56,8 +57,8 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
                 c.slow,
                 times.len(),
                 c.ratio,
-                super::markdown::seconds(Some(c.slow_median)),
-                super::markdown::seconds(Some(c.fast_median))
+                seconds(Some(c.slow_median)),
+                seconds(Some(c.fast_median))
             ))
         })
         .collect();
@@ -83,7 +84,7 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
                     "{} ({:.0}% of its CPU time, {} per run)",
                     cell(r),
                     share * 100.0,
-                    super::markdown::seconds(r.runq_wait_s)
+                    seconds(r.runq_wait_s)
                 )
             })
         })
@@ -263,9 +264,9 @@ fn parity(data: &RunData, rows: &[&SummaryRow]) -> Vec<String> {
                     "{} takes {:.2}x the time of `{ref_name}`@1 ({} vs {}, after {} of its own start-up)",
                     cell(r),
                     (t - setup) / rt,
-                    super::markdown::seconds(Some(t - setup)),
-                    super::markdown::seconds(Some(rt)),
-                    super::markdown::seconds(Some(setup)),
+                    seconds(Some(t - setup)),
+                    seconds(Some(rt)),
+                    seconds(Some(setup)),
                 )
             })
         })

@@ -7,7 +7,7 @@ use assert_cmd::Command;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The columns of `runs.csv`, in order (DESIGN.md, "Outputs").
+/// The columns of `runs.csv`, in order (README.md, "Outputs").
 pub const RUNS_COLUMNS: &[&str] = &[
     "scenario",
     "workload",
@@ -34,7 +34,7 @@ pub const RUNS_COLUMNS: &[&str] = &[
     "error",
 ];
 
-/// Columns `summary.csv` must have (DESIGN.md, "Outputs"); others may sit beside them.
+/// Columns `summary.csv` must have (README.md, "Outputs"); others may sit beside them.
 pub const SUMMARY_COLUMNS: &[&str] = &[
     "scenario",
     "workload",

@@ -1,0 +1,292 @@
+//! What `compare` works on: the two sides (run folders as the output describes them), a cell's
+//! statistics on one side, the cells matched across the sides by (workload, model, workers)
+//! and those found on one side only, and the judged result, [`Comparison`]. Types and the
+//! matching only; the rule that judges a matched cell is in [`super::verdict`].
+
+use crate::kernel::Params;
+use crate::record::{CellKey, Ending};
+use crate::report::summary::SummaryRow;
+use crate::report::RunData;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// The judging rules.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Smallest change in median time that counts, in percent.
+    pub threshold_pct: f64,
+    /// Significance level of the rank test.
+    pub alpha: f64,
+}
+
+/// The outcome for one cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Regressed,
+    Improved,
+    Unchanged,
+    /// Different work on the two sides (kernel, tasks, parameters, ...) or no successful runs.
+    NotComparable,
+}
+
+/// One run folder, as the output describes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SideInfo {
+    /// The folder as given on the command line.
+    pub dir: String,
+    pub scenario: String,
+    pub scenario_sha256: String,
+    pub started_utc: String,
+    /// `complete` or `interrupted`.
+    pub ending: Ending,
+    pub parabench_version: String,
+    pub cpu_model: String,
+    pub logical_cores: u64,
+}
+
+impl SideInfo {
+    /// The run in folder `dir` (the folder actually read).
+    pub fn of(dir: &Path, data: &RunData) -> SideInfo {
+        let m = &data.meta;
+        SideInfo {
+            dir: dir.display().to_string(),
+            scenario: m.scenario.name.clone(),
+            scenario_sha256: m.scenario.sha256.clone(),
+            started_utc: m.started_utc.clone(),
+            ending: m.ending,
+            parabench_version: m.parabench_version.clone(),
+            cpu_model: m.machine.cpu_model.clone(),
+            logical_cores: m.machine.logical_cores,
+        }
+    }
+
+    /// The first 12 characters of the scenario's SHA-256: enough to tell versions apart.
+    pub fn short_sha(&self) -> &str {
+        let sha = &self.scenario_sha256;
+        // `get` rather than slicing: a hand-edited meta.json may hold anything.
+        sha.get(..12).unwrap_or(sha)
+    }
+}
+
+/// One side of a cell: what its summary says.
+#[derive(Debug, Clone, Serialize)]
+pub struct CellStats {
+    pub kernel: String,
+    pub tasks: u64,
+    /// Successful runs (the statistics use these) and failed ones.
+    pub runs: usize,
+    pub failed: usize,
+    pub time_source: String,
+    pub median_s: Option<f64>,
+    /// 95% bootstrap CI of the median.
+    pub ci_low_s: Option<f64>,
+    pub ci_high_s: Option<f64>,
+    pub speedup: Option<f64>,
+    pub efficiency: Option<f64>,
+    /// The speedup's reference, e.g. `sequential@1`.
+    pub baseline: String,
+}
+
+impl CellStats {
+    pub fn of(r: &SummaryRow) -> CellStats {
+        CellStats {
+            kernel: r.kernel.clone(),
+            tasks: r.tasks,
+            runs: r.runs,
+            failed: r.failed,
+            time_source: r.time_source.clone(),
+            median_s: r.median_s,
+            ci_low_s: r.ci_low_s,
+            ci_high_s: r.ci_high_s,
+            speedup: r.speedup,
+            efficiency: r.efficiency,
+            baseline: r.baseline.clone(),
+        }
+    }
+}
+
+/// A cell present on both sides, compared.
+#[derive(Debug, Clone, Serialize)]
+pub struct CellComparison {
+    pub workload: String,
+    pub model: String,
+    pub workers: u64,
+    pub verdict: Verdict,
+    /// Why: e.g. "50.0% slower, p = 0.008, CIs apart", "not significant (p = 0.310)".
+    pub reason: String,
+    pub base: CellStats,
+    pub new: CellStats,
+    /// (new median / base median - 1) * 100: positive is slower.
+    pub time_change_pct: Option<f64>,
+    /// (new speedup / base speedup - 1) * 100: positive is better.
+    pub speedup_change_pct: Option<f64>,
+    pub efficiency_change_pct: Option<f64>,
+    /// Two-sided Mann-Whitney U p-value of the runs' times.
+    pub p_value: Option<f64>,
+    /// `exact` (small samples, no ties) or `normal` (approximation with tie correction).
+    pub p_method: Option<&'static str>,
+    /// The smallest p the rank test could give with these run counts.
+    pub smallest_p: Option<f64>,
+    /// Whether the 95% CIs of the two medians overlap.
+    pub cis_overlap: Option<bool>,
+    /// Facts worth knowing that do not change the verdict (e.g. a changed speedup baseline).
+    pub notes: Vec<String>,
+}
+
+/// A cell present on one side only.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoneCell {
+    pub workload: String,
+    pub model: String,
+    pub workers: u64,
+    #[serde(flatten)]
+    pub stats: CellStats,
+}
+
+impl LoneCell {
+    pub fn of(r: &SummaryRow) -> LoneCell {
+        LoneCell {
+            workload: r.workload.clone(),
+            model: r.model.clone(),
+            workers: r.workers,
+            stats: CellStats::of(r),
+        }
+    }
+}
+
+/// How many cells ended up where.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub regressed: usize,
+    pub improved: usize,
+    pub unchanged: usize,
+    pub not_comparable: usize,
+    pub only_in_base: usize,
+    pub only_in_new: usize,
+}
+
+/// Everything `compare` found.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub base: SideInfo,
+    pub new: SideInfo,
+    pub settings: Settings,
+    /// Cells on both sides, in the new run's order.
+    pub cells: Vec<CellComparison>,
+    pub only_in_base: Vec<LoneCell>,
+    pub only_in_new: Vec<LoneCell>,
+    /// Things that make the whole comparison less trustworthy (other machine, too few runs...).
+    pub warnings: Vec<String>,
+}
+
+impl Comparison {
+    pub fn counts(&self) -> Counts {
+        let of = |v: Verdict| self.cells.iter().filter(|c| c.verdict == v).count();
+        Counts {
+            regressed: of(Verdict::Regressed),
+            improved: of(Verdict::Improved),
+            unchanged: of(Verdict::Unchanged),
+            not_comparable: of(Verdict::NotComparable),
+            only_in_base: self.only_in_base.len(),
+            only_in_new: self.only_in_new.len(),
+        }
+    }
+
+    /// The cells with this verdict; regressions worst first, improvements best first, the
+    /// rest in run order.
+    pub fn with_verdict(&self, v: Verdict) -> Vec<&CellComparison> {
+        let mut cells: Vec<&CellComparison> =
+            self.cells.iter().filter(|c| c.verdict == v).collect();
+        let change = |c: &CellComparison| c.time_change_pct.unwrap_or(0.0);
+        match v {
+            Verdict::Regressed => cells.sort_by(|a, b| change(b).total_cmp(&change(a))),
+            Verdict::Improved => cells.sort_by(|a, b| change(a).total_cmp(&change(b))),
+            _ => {}
+        }
+        cells
+    }
+}
+
+/// A cell found in both runs, with what judging it needs.
+#[derive(Debug, Clone)]
+pub struct MatchedCell<'a> {
+    pub base: &'a SummaryRow,
+    pub new: &'a SummaryRow,
+    /// The times of the cell's successful runs on each side (what the rank test compares).
+    pub base_times: Vec<f64>,
+    pub new_times: Vec<f64>,
+    /// The workload's kernel parameters on each side (`None` if meta.json lacks the workload).
+    pub base_params: Option<&'a Params>,
+    pub new_params: Option<&'a Params>,
+}
+
+/// The cells of two runs, matched by (workload, model, workers).
+#[derive(Debug, Clone)]
+pub struct Matched<'a> {
+    /// Cells in both runs, in the new run's order.
+    pub cells: Vec<MatchedCell<'a>>,
+    /// In the base run's order.
+    pub only_in_base: Vec<LoneCell>,
+    /// In the new run's order.
+    pub only_in_new: Vec<LoneCell>,
+}
+
+fn key(r: &SummaryRow) -> CellKey<'_> {
+    CellKey {
+        workload: &r.workload,
+        model: &r.model,
+        workers: r.workers,
+    }
+}
+
+/// The successful runs' times of every cell, in one pass over the rows.
+fn times_by_cell(data: &RunData) -> HashMap<CellKey<'_>, Vec<f64>> {
+    let mut m: HashMap<CellKey<'_>, Vec<f64>> = HashMap::new();
+    for r in data.rows.iter().filter(|r| r.ok()) {
+        m.entry(r.key()).or_default().push(r.time_s());
+    }
+    m
+}
+
+fn params<'a>(data: &'a RunData, workload: &str) -> Option<&'a Params> {
+    let w = data.meta.workloads.iter().find(|w| w.name == workload)?;
+    Some(&w.params)
+}
+
+/// Matches the cells of `base` and `new` (their summary rows).
+pub fn match_cells<'a>(base: &'a RunData, new: &'a RunData) -> Matched<'a> {
+    let (base_times, new_times) = (times_by_cell(base), times_by_cell(new));
+    let base_rows: HashMap<CellKey<'_>, &SummaryRow> =
+        base.summary.iter().map(|r| (key(r), r)).collect();
+    let new_keys: HashSet<CellKey<'_>> = new.summary.iter().map(key).collect();
+    let times = |m: &HashMap<CellKey<'_>, Vec<f64>>, k| m.get(&k).cloned().unwrap_or_default();
+    let mut cells = Vec::new();
+    let mut only_in_new = Vec::new();
+    for n in &new.summary {
+        let Some(b) = base_rows.get(&key(n)) else {
+            only_in_new.push(LoneCell::of(n));
+            continue;
+        };
+        cells.push(MatchedCell {
+            base: b,
+            new: n,
+            base_times: times(&base_times, key(b)),
+            new_times: times(&new_times, key(n)),
+            base_params: params(base, &b.workload),
+            new_params: params(new, &n.workload),
+        });
+    }
+    let only_in_base = base
+        .summary
+        .iter()
+        .filter(|b| !new_keys.contains(&key(b)))
+        .map(LoneCell::of)
+        .collect();
+    Matched {
+        cells,
+        only_in_base,
+        only_in_new,
+    }
+}
