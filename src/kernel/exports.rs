@@ -43,9 +43,10 @@ impl Exports {
                 ));
             }
         }
+        // Functions, including GNU indirect functions (which `is_definition` leaves out).
         let functions = file
             .dynamic_symbols()
-            .filter(|s| s.is_definition() && s.kind() == SymbolKind::Text && !s.is_local())
+            .filter(|s| s.kind() == SymbolKind::Text && !s.is_undefined() && !s.is_local())
             .filter_map(|s| s.name().ok().map(str::to_string))
             .collect();
         Ok(Exports { functions })
