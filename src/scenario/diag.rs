@@ -214,11 +214,6 @@ impl<'a> Source<'a> {
         err
     }
 
-    /// The parsed tree; `None` when the text is not valid TOML.
-    pub fn table(&self) -> Option<&DeTable<'a>> {
-        self.table.as_ref()
-    }
-
     /// Locates a value's [`Problem`]: `base` is the key path of the value it was found in.
     pub fn locate(&self, base: &[Seg], problem: Problem) -> ScenarioError {
         let mut path = base.to_vec();
