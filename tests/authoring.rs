@@ -105,6 +105,9 @@ fn the_schema_rejects_what_validate_rejects_by_shape() {
         "workload_single_table.toml",
         "model_without_name.toml",
         "model_without_command.toml",
+        "top_level_key_in_workload.toml",
+        "workload_key_at_top.toml",
+        "matrix_key_in_model.toml",
     ] {
         assert!(
             v.check(&invalid(f)).is_err(),

@@ -103,6 +103,10 @@ const CASES: &[Case] = &[
     case("type_model_description.toml", Some((12, 15)), Some("model[0].description"), &["invalid type: integer 1"]),
     case("model_without_name.toml", Some((9, 1)), Some("model[0]"), &["missing key `name`"]),
     case("model_without_command.toml", Some((9, 1)), Some("model[0]"), &["the [[model]] `mine` has no `command`"]),
+    // A key below the wrong header: the help says where it belongs.
+    case("top_level_key_in_workload.toml", Some((8, 1)), Some("workload[0].order"), &["unknown key `order` for kernel `noop`"]),
+    case("workload_key_at_top.toml", Some((2, 1)), Some("tasks"), &["unknown key `tasks`"]),
+    case("matrix_key_in_model.toml", Some((10, 1)), Some("model[0].models"), &["unknown key `models`"]),
 ];
 
 /// The exact `= help:` line of fixtures whose help is the point: what a valid value looks
@@ -143,6 +147,9 @@ const HELPS: &[(&str, &str)] = &[
     ("type_model_description.toml", "expected a string in double quotes, e.g. description = \"my tool, one thread per worker\""),
     ("model_without_name.toml", "every [[model]] needs a name (to list in `models`) and a command, e.g. name = \"my-tool\""),
     ("model_without_command.toml", "give the program and its arguments, e.g. command = [\"python3\", \"bench.py\", \"--workers\", \"{workers}\"]"),
+    ("top_level_key_in_workload.toml", "`order` is a top-level key: move it above the first [[...]] header (a key belongs to the table whose header comes before it); kernel `noop` takes no parameters; workload keys are name, kernel, tasks, description, repeats, warmup, workers, models, baseline, scaling, timeout_s"),
+    ("workload_key_at_top.toml", "`tasks` is a workload key: put it under a [[workload]] header; top-level keys are: `name`, `description`, `python`, `order`, `workload`, `model`, `repeats`, `warmup`, `workers`, `models`, `baseline`, `scaling`, `timeout_s`"),
+    ("matrix_key_in_model.toml", "`models` goes at the top level (above the first [[...]] header) or under a [[workload]] header; [[model]] keys are: `name`, `command`, `shell`, `description`"),
 ];
 
 #[track_caller]

@@ -70,11 +70,14 @@ pub(super) fn read_table(table: &DeTable, place: Place) -> Result<RawTable, Prob
                 out.params.insert(name.to_string(), v);
             }
             None => {
-                return Err(Problem::new(
-                    format!("unknown key `{name}`"),
-                    suggest(name, place.keys_are(), &keys::names(place)),
-                )
-                .at_key(Seg::key(name)))
+                let known = suggest(name, place.keys_are(), &keys::names(place));
+                let help = match keys::belongs_elsewhere(name, place) {
+                    Some(fix) => format!("{fix}; {known}"),
+                    None => known,
+                };
+                return Err(
+                    Problem::new(format!("unknown key `{name}`"), help).at_key(Seg::key(name))
+                );
             }
         }
     }

@@ -443,6 +443,24 @@ pub fn in_place(place: Place) -> impl Iterator<Item = &'static Key> {
     KEYS.iter().filter(move |k| k.allowed(place))
 }
 
+/// When `name` is not a key of `place` but of another table, where it belongs: the fix for
+/// the classic TOML slip of a key written below the wrong header.
+pub fn belongs_elsewhere(name: &str, place: Place) -> Option<String> {
+    let key = KEYS.iter().find(|k| k.name == name && !k.allowed(place))?;
+    Some(match key.at {
+        At::Top => format!(
+            "`{name}` is a top-level key: move it above the first [[...]] header (a key belongs \
+             to the table whose header comes before it)"
+        ),
+        At::Workload => format!("`{name}` is a workload key: put it under a [[workload]] header"),
+        At::Both => format!(
+            "`{name}` goes at the top level (above the first [[...]] header) or under a \
+             [[workload]] header"
+        ),
+        At::Model => format!("`{name}` is a [[model]] key: put it under a [[model]] header"),
+    })
+}
+
 /// The names of `place`'s keys, for "did you mean" and "keys are ...".
 pub fn names(place: Place) -> Vec<&'static str> {
     in_place(place).map(|k| k.name).collect()

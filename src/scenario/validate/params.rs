@@ -92,9 +92,13 @@ impl Checker<'_> {
             workload_keys.join(", ")
         );
         let known = own.iter().chain(&workload_keys).copied();
-        let help = match did_you_mean(pname, known) {
-            Some(m) => format!("did you mean `{m}`? {what}"),
-            None => what,
+        let help = match (
+            did_you_mean(pname, known),
+            keys::belongs_elsewhere(pname, Place::Workload),
+        ) {
+            (Some(m), _) => format!("did you mean `{m}`? {what}"),
+            (None, Some(fix)) => format!("{fix}; {what}"),
+            (None, None) => what,
         };
         self.err_key(
             &p.at(pname),
