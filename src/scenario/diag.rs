@@ -132,8 +132,8 @@ impl fmt::Display for Problem {
 
 impl std::error::Error for Problem {}
 
-/// How a value of the wrong type is named in "invalid type" messages: its type, and the value
-/// itself when it is short enough to read.
+/// How a value of the wrong type is named in "invalid type" messages: its type, and for a
+/// scalar the value itself (`string "eight"`), so the reader sees what the parser saw.
 pub fn describe(value: &DeValue) -> String {
     match value {
         DeValue::String(s) => format!("string {s:?}"),

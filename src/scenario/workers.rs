@@ -109,14 +109,15 @@ impl WorkerExpr {
         }
     }
 
-    /// Reads one count of a scenario file: an integer or a core expression.
-    fn read(value: &DeValue) -> Result<WorkerExpr, Problem> {
+    /// Reads one count of a scenario file: an integer or a core expression. `example` is a
+    /// valid line for "e.g." help.
+    fn read(value: &DeValue, example: &str) -> Result<WorkerExpr, Problem> {
         match value {
             DeValue::Integer(i) => WorkerExpr::count(integer(i)),
             DeValue::String(s) => WorkerExpr::parse(s),
             other => Err(Problem::new(
                 format!("invalid type: {}", describe(other)),
-                format!("expected {EXPECTS_COUNT}"),
+                format!("expected {EXPECTS_COUNT}, e.g. {example}"),
             )),
         }
     }
@@ -202,17 +203,7 @@ impl WorkersSpec {
                     .iter()
                     .enumerate()
                     .map(|(i, v)| {
-                        WorkerExpr::read(v.get_ref()).map_err(|p| {
-                            let p = p.under(Seg::Index(i));
-                            if p.message.starts_with("invalid type") {
-                                Problem {
-                                    help: format!("{}, e.g. {example}", p.help),
-                                    ..p
-                                }
-                            } else {
-                                p
-                            }
-                        })
+                        WorkerExpr::read(v.get_ref(), example).map_err(|p| p.under(Seg::Index(i)))
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(WorkersSpec::List(counts))
@@ -315,8 +306,16 @@ fn read_range(table: &DeTable) -> Result<WorkersSpec, Problem> {
             .under(Seg::key(key))),
         };
         match key {
-            "from" => from = Some(WorkerExpr::read(value).map_err(|p| p.under(Seg::key(key)))?),
-            "to" => to = Some(WorkerExpr::read(value).map_err(|p| p.under(Seg::key(key)))?),
+            "from" => {
+                from =
+                    Some(WorkerExpr::read(value, "from = 1").map_err(|p| p.under(Seg::key(key)))?)
+            }
+            "to" => {
+                to = Some(
+                    WorkerExpr::read(value, "to = \"cores\"")
+                        .map_err(|p| p.under(Seg::key(key)))?,
+                )
+            }
             "step" => step = Some(whole("step = 1")?),
             "factor" => factor = Some(whole("factor = 2")?),
             other => {
