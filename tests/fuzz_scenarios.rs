@@ -11,6 +11,7 @@ use parabench::scenario::{self, Scenario, ScenarioError};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use std::path::Path;
+use std::sync::LazyLock;
 
 const BASES: &[&str] = &[
     include_str!("scenarios/valid/native_all_models.toml"),
@@ -23,7 +24,19 @@ const BASES: &[&str] = &[
     include_str!("../scenarios/demo.toml"),
 ];
 
-const KEYS: &[&str] = &[
+/// Keys to insert: [`EXTRA_KEYS`] (parameters, sub-keys, table headers, odd keys), then every
+/// other key of the format's key table, so a new key is fuzzed as soon as it exists.
+static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut keys: Vec<&str> = EXTRA_KEYS.to_vec();
+    for k in scenario::keys::KEYS {
+        if !keys.contains(&k.name) {
+            keys.push(k.name);
+        }
+    }
+    keys
+});
+
+const EXTRA_KEYS: &[&str] = &[
     "name",
     "description",
     "repeats",

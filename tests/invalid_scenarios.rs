@@ -69,6 +69,87 @@ const CASES: &[Case] = &[
     case("unclosed_brace.toml", Some((11, 24)), Some("model[0].command[2]"), &["unclosed `{`", "`{{`"]),
     case("kernel_not_builtin_with_builtin_model.toml", Some((6, 10)), Some("workload[0].kernel"), &["unknown kernel `my-own-kernel`", "remove the built-in model `threads`"]),
     case("no_workloads.toml", Some((1, 1)), None, &["the scenario has no workloads", "[[workload]]"]),
+    // A value of the wrong type, for every key: the help says what a valid one looks like
+    // (exact texts in HELPS below).
+    case("type_scenario_name.toml", Some((2, 8)), Some("name"), &["invalid type: integer 1"]),
+    case("type_description.toml", Some((2, 15)), Some("description"), &["invalid type: list"]),
+    case("type_python.toml", Some((2, 10)), Some("python"), &["invalid type: integer 3"]),
+    case("type_order.toml", Some((2, 9)), Some("order"), &["invalid type: integer 1"]),
+    case("unknown_order.toml", Some((2, 9)), Some("order"), &["unknown order `interleave`"]),
+    case("workload_single_table.toml", Some((4, 1)), Some("workload"), &["invalid type: table"]),
+    case("type_model_tables.toml", Some((2, 9)), Some("model"), &["invalid type: string \"threads\""]),
+    case("type_repeats.toml", Some((2, 11)), Some("repeats"), &["invalid type: string \"5\""]),
+    case("type_warmup.toml", Some((2, 10)), Some("warmup"), &["invalid type: float 0.5"]),
+    case("negative_warmup.toml", Some((2, 10)), Some("warmup"), &["warmup = -1 is out of range"]),
+    case("type_workers.toml", Some((2, 11)), Some("workers"), &["invalid type: boolean true"]),
+    case("workers_bare_number.toml", Some((2, 11)), Some("workers"), &["a single number (4) is not a worker list"]),
+    case("type_worker_count.toml", Some((2, 15)), Some("workers[1]"), &["invalid type: float 2.5"]),
+    case("type_range_step.toml", Some((2, 38)), Some("workers.step"), &["invalid type: string \"1\""]),
+    case("range_without_to.toml", Some((2, 11)), Some("workers"), &["the worker range has no `to`"]),
+    case("models_not_a_list.toml", Some((2, 10)), Some("models"), &["invalid type: string \"threads rayon\""]),
+    case("type_model_in_list.toml", Some((2, 22)), Some("models[1]"), &["invalid type: integer 2"]),
+    case("type_baseline.toml", Some((2, 12)), Some("baseline"), &["invalid type: integer 1"]),
+    case("type_scaling.toml", Some((2, 11)), Some("scaling"), &["invalid type: integer 1"]),
+    case("unknown_scaling.toml", Some((2, 11)), Some("scaling"), &["unknown scaling `wek`"]),
+    case("type_timeout.toml", Some((2, 13)), Some("timeout_s"), &["invalid type: string \"60\""]),
+    case("baseline_typo.toml", Some((3, 12)), Some("baseline"), &["baseline `thread` is not among this workload's models"]),
+    case("type_workload_name.toml", Some((3, 8)), Some("workload[0].name"), &["invalid type: integer 7"]),
+    case("type_kernel.toml", Some((4, 10)), Some("workload[0].kernel"), &["invalid type: integer 1"]),
+    case("negative_tasks.toml", Some((5, 9)), Some("workload[0].tasks"), &["tasks = -1 is out of range"]),
+    case("type_workload_description.toml", Some((6, 15)), Some("workload[0].description"), &["invalid type: boolean true"]),
+    case("type_model_name.toml", Some((10, 8)), Some("model[0].name"), &["invalid type: integer 1"]),
+    case("command_not_a_list.toml", Some((11, 11)), Some("model[0].command"), &["invalid type: string \"echo elapsed_s=1\""]),
+    case("type_shell.toml", Some((12, 9)), Some("model[0].shell"), &["invalid type: string \"yes\""]),
+    case("type_model_description.toml", Some((12, 15)), Some("model[0].description"), &["invalid type: integer 1"]),
+    case("model_without_name.toml", Some((9, 1)), Some("model[0]"), &["missing key `name`"]),
+    case("model_without_command.toml", Some((9, 1)), Some("model[0]"), &["the [[model]] `mine` has no `command`"]),
+    // A key below the wrong header: the help says where it belongs.
+    case("top_level_key_in_workload.toml", Some((8, 1)), Some("workload[0].order"), &["unknown key `order` for kernel `noop`"]),
+    case("workload_key_at_top.toml", Some((2, 1)), Some("tasks"), &["unknown key `tasks`"]),
+    case("matrix_key_in_model.toml", Some((10, 1)), Some("model[0].models"), &["unknown key `models`"]),
+];
+
+/// The exact `= help:` line of fixtures whose help is the point: what a valid value looks
+/// like, for every key, and the fixes of issue 12.
+#[rustfmt::skip]
+const HELPS: &[(&str, &str)] = &[
+    ("wrong_type.toml", "expected a whole number, e.g. tasks = 8"),
+    ("type_scenario_name.toml", "expected a string in double quotes, e.g. name = \"my-bench\""),
+    ("type_description.toml", "expected a string in double quotes, e.g. description = \"Threads against processes on CPU-bound work\""),
+    ("type_python.toml", "expected a string in double quotes, e.g. python = \"python3.13\""),
+    ("type_order.toml", "expected \"cells\", \"interleaved\" or \"random\", e.g. order = \"interleaved\""),
+    ("unknown_order.toml", "did you mean `interleaved`? order is `cells` (cell after cell, the default), `interleaved` (one run of every cell per round) or `random` (every run shuffled, seeded by the file)"),
+    ("workload_single_table.toml", "write [[workload]] with double brackets, each one followed by its own keys: a scenario holds a list of them"),
+    ("type_model_tables.toml", "did you mean `models`? otherwise write [[model]] with double brackets, each one followed by its own keys: a scenario holds a list of them"),
+    ("type_repeats.toml", "expected a whole number, e.g. repeats = 5"),
+    ("type_warmup.toml", "expected a whole number, e.g. warmup = 1"),
+    ("negative_warmup.toml", "use 0 to 10000 warmup runs"),
+    ("type_workers.toml", "expected a list of worker counts or a range, e.g. workers = [1, 2, \"cores\"]"),
+    ("workers_bare_number.toml", "workers is a list: write workers = [4], or a range { from = 1, to = 4 }"),
+    ("type_worker_count.toml", "expected a worker count: an integer >= 1 or a core expression such as \"cores\" or \"2*cores\", e.g. workers = [1, 2, \"cores\"]"),
+    ("type_range_step.toml", "expected a whole number, e.g. step = 1"),
+    ("range_without_to.toml", "give both ends, e.g. workers = { from = 1, to = \"cores\", step = 1 }"),
+    ("models_not_a_list.toml", "models is a list: write models = [\"threads\", \"rayon\"]"),
+    ("type_model_in_list.toml", "expected a list of model names, e.g. models = [\"sequential\", \"threads\"]"),
+    ("type_baseline.toml", "expected a string in double quotes, e.g. baseline = \"sequential\""),
+    ("baseline_not_in_models.toml", "add it to `models` or remove `baseline` (the workload's models are: `threads`, `rayon`)"),
+    ("baseline_typo.toml", "did you mean `threads`? otherwise add it to `models` or remove `baseline` (the workload's models are: `threads`, `rayon`)"),
+    ("type_scaling.toml", "expected \"strong\" or \"weak\", e.g. scaling = \"weak\""),
+    ("unknown_scaling.toml", "did you mean `weak`? scaling is `strong` (tasks is the total: fixed work, the default) or `weak` (tasks per worker: runs get tasks x workers tasks)"),
+    ("type_timeout.toml", "expected a number of seconds, e.g. timeout_s = 120"),
+    ("type_workload_name.toml", "expected a string in double quotes, e.g. name = \"primes\""),
+    ("type_kernel.toml", "expected a string in double quotes, e.g. kernel = \"primes\""),
+    ("negative_tasks.toml", "use 1 to 100000000 tasks"),
+    ("type_workload_description.toml", "expected a string in double quotes, e.g. description = \"Counts primes: CPU-bound\""),
+    ("type_model_name.toml", "expected a string in double quotes, e.g. name = \"my-tool\""),
+    ("command_not_a_list.toml", "command is a list: write command = [\"echo\", \"elapsed_s=1\"]"),
+    ("type_shell.toml", "expected true or false, e.g. shell = true"),
+    ("type_model_description.toml", "expected a string in double quotes, e.g. description = \"my tool, one thread per worker\""),
+    ("model_without_name.toml", "every [[model]] needs a name (to list in `models`) and a command, e.g. name = \"my-tool\""),
+    ("model_without_command.toml", "give the program and its arguments, e.g. command = [\"python3\", \"bench.py\", \"--workers\", \"{workers}\"]"),
+    ("top_level_key_in_workload.toml", "`order` is a top-level key: move it above the first [[...]] header (a key belongs to the table whose header comes before it); kernel `noop` takes no parameters; workload keys are name, kernel, tasks, description, repeats, warmup, workers, models, baseline, scaling, timeout_s"),
+    ("workload_key_at_top.toml", "`tasks` is a workload key: put it under a [[workload]] header; top-level keys are: `name`, `description`, `python`, `order`, `workload`, `model`, `repeats`, `warmup`, `workers`, `models`, `baseline`, `scaling`, `timeout_s`"),
+    ("matrix_key_in_model.toml", "`models` goes at the top level (above the first [[...]] header) or under a [[workload]] header; [[model]] keys are: `name`, `command`, `shell`, `description`"),
 ];
 
 #[track_caller]
@@ -146,6 +227,38 @@ fn run_refuses_each_mistake_before_creating_anything() {
     }
     let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
     assert!(left.is_empty(), "invalid runs left files: {left:?}");
+}
+
+#[test]
+fn each_help_is_exactly_the_fix() {
+    for (file, help) in HELPS {
+        let mut cmd = parabench();
+        cmd.arg("validate").arg(invalid(file));
+        let out = run(cmd);
+        out.expect_code(2);
+        let helps: Vec<&str> = out
+            .stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("  = help: "))
+            .collect();
+        assert_eq!(helps, [*help], "{file}:\n{}", out.describe());
+    }
+}
+
+#[test]
+fn every_error_has_a_help() {
+    for c in CASES {
+        let mut cmd = parabench();
+        cmd.arg("validate").arg(invalid(c.file));
+        let out = run(cmd);
+        out.expect_code(2);
+        assert!(
+            out.stderr.contains("\n  = help: "),
+            "{} has no help line:\n{}",
+            c.file,
+            out.describe()
+        );
+    }
 }
 
 #[test]

@@ -1,5 +1,9 @@
 //! Diagnostics for scenario files: an error names the file, line, column and key path, says
 //! what was expected, shows the offending line, and suggests the nearest known name.
+//!
+//! Readers of single values (a key's value, a worker list) know what is wrong but not where the
+//! value sits in the file: they return a [`Problem`] with a path relative to the value, and
+//! [`Source::locate`] turns it into a [`ScenarioError`] once the key path above it is known.
 
 use std::fmt;
 use std::ops::Range;
@@ -79,6 +83,75 @@ pub enum Seg {
     Index(usize),
 }
 
+/// A problem found in one value, not yet located: what is wrong, the fix, and where inside the
+/// value (e.g. `[2]` for a list's third item).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Path below the value the reader was given; empty for the value itself.
+    pub at: Vec<Seg>,
+    /// Point at the key (an unknown key) rather than at its value.
+    pub at_key: bool,
+    pub message: String,
+    pub help: String,
+}
+
+impl Problem {
+    pub fn new(message: impl Into<String>, help: impl Into<String>) -> Problem {
+        Problem {
+            at: Vec::new(),
+            at_key: false,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+
+    /// The same problem, seen from one level up: `seg` is where the value sits in its parent.
+    pub fn under(mut self, seg: Seg) -> Problem {
+        self.at.insert(0, seg);
+        self
+    }
+
+    /// The same problem, about the key `seg` names rather than its value.
+    pub fn at_key(mut self, seg: Seg) -> Problem {
+        self.at.insert(0, seg);
+        self.at_key = true;
+        self
+    }
+}
+
+/// On the command line (`--workers 0`) there is no file to point into: problem, then fix.
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.help.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.message, self.help)
+        }
+    }
+}
+
+impl std::error::Error for Problem {}
+
+/// How a value of the wrong type is named in "invalid type" messages: its type, and for a
+/// scalar the value itself (`string "eight"`), so the reader sees what the parser saw.
+pub fn describe(value: &DeValue) -> String {
+    match value {
+        DeValue::String(s) => format!("string {s:?}"),
+        DeValue::Integer(i) => format!("integer {i}"),
+        DeValue::Float(f) => format!("float {f}"),
+        DeValue::Boolean(b) => format!("boolean {b}"),
+        DeValue::Datetime(d) => format!("date-time {d}"),
+        DeValue::Array(_) => "list".to_string(),
+        DeValue::Table(_) => "table".to_string(),
+    }
+}
+
+impl Seg {
+    pub fn key(k: &str) -> Seg {
+        Seg::Key(k.to_string())
+    }
+}
+
 /// Renders a key path as `workload[1].workers[2]`.
 pub fn path_string(path: &[Seg]) -> String {
     let mut s = String::new();
@@ -139,6 +212,18 @@ impl<'a> Source<'a> {
             err.snippet = Some(Box::new((line_text.to_string(), err.col - 1, width)));
         }
         err
+    }
+
+    /// Locates a value's [`Problem`]: `base` is the key path of the value it was found in.
+    pub fn locate(&self, base: &[Seg], problem: Problem) -> ScenarioError {
+        let mut path = base.to_vec();
+        path.extend(problem.at);
+        let err = self.error(&path, problem.at_key, problem.message);
+        if problem.help.is_empty() {
+            err
+        } else {
+            err.with_help(problem.help)
+        }
     }
 
     /// An error at a key path; `at_key` points at the key itself rather than its value.

@@ -1,11 +1,19 @@
-//! The scenario file as written (format v1): serde types that mirror the TOML one to one.
-//! Meaning (kernel names, model names, parameter checks, defaults) is added in `validate.rs`.
+//! The scenario file as written (format v1): the TOML tree read into [`RawTable`]s, key by key
+//! through the key table (`keys.rs`). Unknown keys, wrong types and out-of-range numbers are
+//! refused here, each with its path below the table; meaning (kernel names, model names,
+//! parameters, limits) is added in `validate/`.
+//!
+//! The tree is read from toml's spanned [`DeTable`] rather than through serde: it keeps
+//! integers as written (TOML allows more digits than i64 holds, and a step of 2^64 - 1 is a
+//! valid way to say "no step"), and a key's problem needs only the key's own entry to explain.
 
+use super::diag::{describe, did_you_mean, suggest, Problem, Seg};
+use super::keys::{self, Key, Kind, Place};
+use super::order::Order;
+use super::scaling::Scaling;
 use super::workers::WorkersSpec;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::fmt;
+use toml::de::{DeInteger, DeTable, DeValue};
 
 /// Keys that may stand at the top level and be overridden in each `[[workload]]`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,194 +27,293 @@ pub struct Matrix {
     pub timeout_s: Option<f64>,
 }
 
-/// The matrix key names, for "did you mean" and for the workload parser.
-pub const MATRIX_KEYS: &[&str] = &[
-    "repeats",
-    "warmup",
-    "workers",
-    "models",
-    "baseline",
-    "scaling",
-    "timeout_s",
-];
-
-/// Strong scaling keeps the total work fixed; weak scaling keeps the work per worker fixed.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Scaling {
-    #[default]
-    Strong,
-    Weak,
-}
-
-impl Scaling {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scaling::Strong => "strong",
-            Scaling::Weak => "weak",
-        }
-    }
-}
-
-impl Matrix {
-    /// Reads one matrix key's value if `key` is one; returns false for other keys.
-    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-        match key {
-            "repeats" => self.repeats = Some(map.next_value()?),
-            "warmup" => self.warmup = Some(map.next_value()?),
-            "workers" => self.workers = Some(map.next_value()?),
-            "models" => self.models = Some(map.next_value()?),
-            "baseline" => self.baseline = Some(map.next_value()?),
-            "scaling" => self.scaling = Some(map.next_value()?),
-            "timeout_s" => self.timeout_s = Some(map.next_value::<Number>()?.0),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
-
-/// A TOML integer or float, as f64 (so `timeout_s = 120` and `timeout_s = 0.5` both work).
-struct Number(f64);
-
-impl<'de> Deserialize<'de> for Number {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Number;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number of seconds")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Number, E> {
-                Ok(Number(v as f64))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Number, E> {
-                Ok(Number(v as f64))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number, E> {
-                Ok(Number(v))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// The whole file. Unknown keys are kept (not rejected here) so that validation can point at
-/// the exact key and suggest the nearest known one.
+/// One table as written: the top level, a `[[workload]]` or a `[[model]]`. A field is set only
+/// by a key allowed in that place (see [`keys::KEYS`]).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct RawScenario {
+pub struct RawTable {
     pub name: Option<String>,
     pub description: Option<String>,
-    /// Interpreter for the built-in `py-*` models.
+    /// Top level: interpreter for the built-in `py-*` models.
     pub python: Option<String>,
-    /// Run order: `cells`, `interleaved` or `random` (see [`super::Order`]).
-    pub order: Option<String>,
-    pub matrix: Matrix,
-    pub workloads: Vec<RawWorkload>,
-    pub models: Vec<RawModel>,
-    pub unknown: Vec<String>,
-}
-
-/// One `[[workload]]` table. Keys that are neither workload keys nor matrix keys are kernel
-/// parameters (`limit = 60_000` beside `kernel = "primes"`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RawWorkload {
-    pub name: Option<String>,
+    pub order: Option<Order>,
+    /// Top level: the `[[workload]]` tables.
+    pub workloads: Vec<RawTable>,
+    /// Top level: the `[[model]]` tables.
+    pub commands: Vec<RawTable>,
     pub kernel: Option<String>,
     pub tasks: Option<u64>,
-    pub description: Option<String>,
     pub matrix: Matrix,
+    /// `[[model]]`: the argv template.
+    pub command: Option<Vec<String>>,
+    pub shell: Option<bool>,
+    /// `[[workload]]`: every key the table does not know, as a kernel parameter
+    /// (`limit = 60_000` beside `kernel = "primes"`), checked once the kernel is known.
     pub params: BTreeMap<String, toml::Value>,
 }
 
-pub const WORKLOAD_KEYS: &[&str] = &["name", "kernel", "tasks", "description"];
-pub const TOP_KEYS: &[&str] = &[
-    "name",
-    "description",
-    "python",
-    "order",
-    "workload",
-    "model",
-];
-
-/// One `[[model]]` table: an external command run once per measured run.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawModel {
-    /// The model's name, as used in `models` lists.
-    pub name: String,
-    /// argv template; placeholders like `{workers}` are replaced per run.
-    pub command: Vec<String>,
-    /// Run through `sh -c` (the argv joined with spaces) instead of directly.
-    #[serde(default)]
-    pub shell: bool,
-    /// One line on what the model is, shown in the report.
-    pub description: Option<String>,
+/// Reads a whole scenario file's tree.
+pub fn read(doc: &DeTable) -> Result<RawTable, Problem> {
+    read_table(doc, Place::Top)
 }
 
-impl<'de> Deserialize<'de> for RawScenario {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawScenario;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a scenario table")
+/// Reads one table with the keys of `place`. Keys come in toml's order (sorted by name), so
+/// the first problem reported is the same on every run.
+pub(super) fn read_table(table: &DeTable, place: Place) -> Result<RawTable, Problem> {
+    let mut out = RawTable::default();
+    for (name, value) in table.iter() {
+        let name: &str = name.get_ref();
+        let value = value.get_ref();
+        match keys::find(name, place) {
+            Some(key) => read_value(key, value, &mut out).map_err(|p| p.under(Seg::key(name)))?,
+            None if place == Place::Workload => {
+                let v = plain(value).map_err(|p| p.under(Seg::key(name)))?;
+                out.params.insert(name.to_string(), v);
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawScenario, A::Error> {
-                let mut s = RawScenario::default();
-                while let Some(key) = map.next_key::<String>()? {
-                    if s.matrix.read(&key, &mut map)? {
-                        continue;
-                    }
-                    match key.as_str() {
-                        "name" => s.name = Some(map.next_value()?),
-                        "description" => s.description = Some(map.next_value()?),
-                        "python" => s.python = Some(map.next_value()?),
-                        "order" => s.order = Some(map.next_value()?),
-                        "workload" => s.workloads = map.next_value()?,
-                        "model" => s.models = map.next_value()?,
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                            s.unknown.push(key);
-                        }
-                    }
-                }
-                Ok(s)
+            None => {
+                let known = suggest(name, place.keys_are(), &keys::names(place));
+                let help = match keys::belongs_elsewhere(name, place) {
+                    Some(fix) => format!("{fix}; {known}"),
+                    None => known,
+                };
+                return Err(
+                    Problem::new(format!("unknown key `{name}`"), help).at_key(Seg::key(name))
+                );
             }
         }
-        d.deserialize_map(V)
     }
+    Ok(out)
 }
 
-impl<'de> Deserialize<'de> for RawWorkload {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawWorkload;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a [[workload]] table with name, kernel, tasks and kernel parameters")
+/// Reads `value` as `key`'s kind and stores it in `out`.
+fn read_value(key: &Key, value: &DeValue, out: &mut RawTable) -> Result<(), Problem> {
+    let wrong_type = || {
+        Problem::new(
+            format!("invalid type: {}", describe(value)),
+            key.type_help(),
+        )
+    };
+    match key.kind {
+        Kind::Whole {
+            min,
+            max,
+            unit,
+            set,
+        } => {
+            let DeValue::Integer(i) = value else {
+                return Err(wrong_type());
+            };
+            match u64::try_from(integer(i)) {
+                Ok(n) if (min..=max).contains(&n) => set(out, n),
+                _ => {
+                    return Err(Problem::new(
+                        format!("{} = {i} is out of range", key.name),
+                        format!("use {min} to {max} {unit}"),
+                    ))
+                }
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawWorkload, A::Error> {
-                let mut w = RawWorkload::default();
-                while let Some(key) = map.next_key::<String>()? {
-                    if w.matrix.read(&key, &mut map)? {
-                        continue;
-                    }
-                    match key.as_str() {
-                        "name" => w.name = Some(map.next_value()?),
-                        "kernel" => w.kernel = Some(map.next_value()?),
-                        "tasks" => w.tasks = Some(map.next_value()?),
-                        "description" => w.description = Some(map.next_value()?),
-                        _ => {
-                            let v = map.next_value::<toml::Value>()?;
-                            w.params.insert(key, v);
+        }
+        Kind::Seconds { max, set } => {
+            let (shown, s) = match value {
+                DeValue::Integer(i) => (i.to_string(), integer(i) as f64),
+                // An unreadable float (none should reach here) fails the range check below.
+                DeValue::Float(f) => (f.to_string(), f.as_str().parse().unwrap_or(f64::NAN)),
+                _ => return Err(wrong_type()),
+            };
+            if !(s > 0.0 && s <= max) {
+                return Err(Problem::new(
+                    format!(
+                        "{} = {shown} must be a positive number of seconds up to {max}",
+                        key.name
+                    ),
+                    format!("e.g. {}, or leave it out for no limit", key.example),
+                ));
+            }
+            set(out, s);
+        }
+        Kind::Text { set } => match value {
+            DeValue::String(s) => set(out, s.to_string()),
+            _ => return Err(wrong_type()),
+        },
+        Kind::Bool { set } => match value {
+            DeValue::Boolean(b) => set(out, *b),
+            _ => return Err(wrong_type()),
+        },
+        Kind::Texts { set, .. } => match value {
+            DeValue::Array(items) => {
+                let mut v = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match item.get_ref() {
+                        DeValue::String(s) => v.push(s.to_string()),
+                        other => {
+                            return Err(Problem::new(
+                                format!("invalid type: {}", describe(other)),
+                                key.type_help(),
+                            )
+                            .under(Seg::Index(i)))
                         }
                     }
                 }
-                Ok(w)
+                set(out, v);
+            }
+            // The common slip: one string where a list belongs. Its words are most likely the
+            // items ("threads rayon", "echo hi").
+            DeValue::String(s) => {
+                let items: Vec<String> = s
+                    .split(|c: char| c.is_whitespace() || c == ',')
+                    .filter(|w| !w.is_empty())
+                    .map(|w| format!("{w:?}"))
+                    .collect();
+                return Err(Problem::new(
+                    format!("invalid type: {}", describe(value)),
+                    format!(
+                        "{} is a list: write {} = [{}]",
+                        key.name,
+                        key.name,
+                        items.join(", ")
+                    ),
+                ));
+            }
+            _ => return Err(wrong_type()),
+        },
+        Kind::Word { words, set } => {
+            let DeValue::String(w) = value else {
+                return Err(wrong_type());
+            };
+            if !set(out, w) {
+                let mean = did_you_mean(w, words.iter().map(|(w, _)| *w))
+                    .map(|k| format!("did you mean `{k}`? "))
+                    .unwrap_or_default();
+                let choices = keys::one_of(words.iter().map(|(w, m)| format!("`{w}` ({m})")));
+                return Err(Problem::new(
+                    format!("unknown {} `{w}`", key.name),
+                    format!("{mean}{} is {choices}", key.name),
+                ));
             }
         }
-        d.deserialize_map(V)
+        Kind::Workers { set } => set(out, WorkersSpec::read(value, key.example)?),
+        Kind::Tables { of, set } => {
+            let DeValue::Array(items) = value else {
+                // `model = "threads"` most likely meant the list of names, `models`.
+                let plural = format!("{}s", key.name);
+                if matches!(value, DeValue::String(_)) && keys::find(&plural, Place::Top).is_some()
+                {
+                    let p = wrong_type();
+                    return Err(Problem {
+                        help: format!("did you mean `{plural}`? otherwise {}", p.help),
+                        ..p
+                    });
+                }
+                return Err(wrong_type());
+            };
+            let mut tables = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let DeValue::Table(t) = item.get_ref() else {
+                    return Err(wrong_type().under(Seg::Index(i)));
+                };
+                tables.push(read_table(t, of).map_err(|p| p.under(Seg::Index(i)))?);
+            }
+            set(out, tables);
+        }
+    }
+    Ok(())
+}
+
+/// A TOML integer of any size, saturated to i128: callers only compare it with limits.
+pub(super) fn integer(i: &DeInteger) -> i128 {
+    i128::from_str_radix(i.as_str(), i.radix()).unwrap_or(if i.as_str().starts_with('-') {
+        i128::MIN
+    } else {
+        i128::MAX
+    })
+}
+
+/// A kernel parameter's value as a plain [`toml::Value`]. Integers beyond i64 cannot be any
+/// kernel's parameter, and cannot be passed on as one.
+fn plain(value: &DeValue) -> Result<toml::Value, Problem> {
+    Ok(match value {
+        DeValue::String(s) => toml::Value::String(s.to_string()),
+        DeValue::Integer(i) => match i64::try_from(integer(i)) {
+            Ok(n) => toml::Value::Integer(n),
+            Err(_) => {
+                return Err(Problem::new(
+                    format!("{i} is too large for a parameter"),
+                    format!(
+                        "parameters are whole numbers from {} to {}",
+                        i64::MIN,
+                        i64::MAX
+                    ),
+                ))
+            }
+        },
+        DeValue::Float(f) => toml::Value::Float(f.as_str().parse().unwrap_or(f64::NAN)),
+        DeValue::Boolean(b) => toml::Value::Boolean(*b),
+        DeValue::Datetime(d) => toml::Value::Datetime(*d),
+        DeValue::Array(items) => toml::Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| plain(v.get_ref()).map_err(|p| p.under(Seg::Index(i))))
+                .collect::<Result<_, _>>()?,
+        ),
+        DeValue::Table(t) => toml::Value::Table(
+            t.iter()
+                .map(|(k, v)| {
+                    let k: &str = k.get_ref();
+                    Ok((
+                        k.to_string(),
+                        plain(v.get_ref()).map_err(|p| p.under(Seg::key(k)))?,
+                    ))
+                })
+                .collect::<Result<_, Problem>>()?,
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_text(text: &str) -> Result<RawTable, Problem> {
+        let doc = DeTable::parse(text).unwrap();
+        read(doc.get_ref())
+    }
+
+    #[test]
+    fn keys_land_in_their_fields_and_the_rest_are_parameters() {
+        let raw = read_text(
+            "repeats = 3\norder = \"random\"\n[[workload]]\nname = \"w\"\nkernel = \"primes\"\n\
+             tasks = 4\nlimit = 100\nscaling = \"weak\"\n[[model]]\nname = \"m\"\ncommand = [\"x\"]\n",
+        )
+        .unwrap();
+        assert_eq!(raw.matrix.repeats, Some(3));
+        assert_eq!(raw.order, Some(Order::Random));
+        let w = &raw.workloads[0];
+        assert_eq!((w.tasks, w.kernel.as_deref()), (Some(4), Some("primes")));
+        assert_eq!(w.matrix.scaling, Some(Scaling::Weak));
+        assert_eq!(w.params.get("limit"), Some(&toml::Value::Integer(100)));
+        assert_eq!(raw.commands[0].command, Some(vec!["x".to_string()]));
+    }
+
+    #[test]
+    fn problems_carry_the_path_below_the_file() {
+        let p = read_text("[[workload]]\nname = \"w\"\ntasks = \"eight\"\n").unwrap_err();
+        assert_eq!(
+            p.at,
+            vec![Seg::key("workload"), Seg::Index(0), Seg::key("tasks")]
+        );
+        assert_eq!(p.message, "invalid type: string \"eight\"");
+        assert_eq!(p.help, "expected a whole number, e.g. tasks = 8");
+
+        let p = read_text("[[model]]\nname = \"m\"\nshel = true\n").unwrap_err();
+        assert!(p.at_key);
+        assert!(p.help.starts_with("did you mean `shell`?"), "{}", p.help);
+    }
+
+    #[test]
+    fn numbers_beyond_i64_are_ranges_not_crashes() {
+        let p = read_text("repeats = 99999999999999999999\n").unwrap_err();
+        assert_eq!(p.message, "repeats = 99999999999999999999 is out of range");
+        let p = read_text("[[workload]]\nlimit = 99999999999999999999\n").unwrap_err();
+        assert!(p.message.contains("too large"), "{}", p.message);
     }
 }

@@ -1,17 +1,23 @@
 //! Scenario files: parsing (format v1), validation with located errors, and resolution into
 //! concrete workloads (defaults filled, worker expressions evaluated, paths made absolute).
 //! Nothing runs until a whole scenario has passed through here.
+//!
+//! Every key of the format is one entry of the key table ([`keys::KEYS`]); the file reader
+//! (`file.rs`), the validator (`validate/`) and the JSON Schema (`schema.rs`) all read it. The
+//! keys with values of their own type have a file each: `order.rs`, `scaling.rs`, `workers.rs`.
 
 pub mod diag;
-pub mod file;
+mod file;
+pub mod keys;
 mod order;
+mod scaling;
 pub mod schema;
 mod validate;
 pub mod workers;
 
 pub use diag::ScenarioError;
-pub use file::Scaling;
 pub use order::Order;
+pub use scaling::Scaling;
 
 use crate::kernel::Params;
 use crate::model::command::CommandModel;

@@ -1,13 +1,11 @@
 //! `parabench schema`: a JSON Schema (draft 2020-12) of the scenario format, for editors that
-//! read `#:schema` lines (taplo / Even Better TOML). The key lists are the parser's own
-//! ([`TOP_KEYS`], [`MATRIX_KEYS`], [`WORKLOAD_KEYS`]), the `[[model]]` table and `scaling` are
-//! derived from their serde types, and each built-in kernel's parameters come from the kernel
-//! registry — so the schema cannot drift from what `parabench validate` accepts.
+//! read `#:schema` lines (taplo / Even Better TOML). Every property comes from the key table
+//! ([`KEYS`](super::keys::KEYS)): its schema from its [`Kind`] (an exhaustive match, so a new kind cannot be
+//! added without one), its description from the key's doc and default, `required` from
+//! [`Absent::Required`]. Each built-in kernel's parameters come from the kernel registry. So
+//! the schema cannot drift from what `parabench validate` accepts.
 
-use super::file::{
-    RawModel, RawScenario, RawWorkload, Scaling, MATRIX_KEYS, TOP_KEYS, WORKLOAD_KEYS,
-};
-use super::validate::{MAX_REPEATS, MAX_TASKS, MAX_TIMEOUT_S, MAX_WARMUP};
+use super::keys::{self, Absent, Key, Kind, Place};
 use super::workers::{WorkersSpec, MAX_WORKERS};
 use crate::kernel::KERNELS;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
@@ -18,106 +16,95 @@ use std::borrow::Cow;
 pub fn scenario_schema() -> Result<String, String> {
     let schema = schemars::generate::SchemaSettings::draft2020_12()
         .into_generator()
-        .into_root_schema_for::<RawScenario>();
+        .into_root_schema_for::<ScenarioFile>();
     serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())
 }
 
-/// The keys that may stand at the top level and in each workload (`MATRIX_KEYS`).
-fn matrix_properties(gen: &mut SchemaGenerator) -> Map<String, Value> {
-    let mut m = Map::new();
-    for key in MATRIX_KEYS {
-        let v = match *key {
-            "repeats" => json!({"type": "integer", "minimum": 1, "maximum": MAX_REPEATS,
-                "description": "Measured runs per cell (default 5)."}),
-            "warmup" => json!({"type": "integer", "minimum": 0, "maximum": MAX_WARMUP,
-                "description": "Unmeasured runs per cell before the measured ones (default 1)."}),
-            "workers" => gen.subschema_for::<WorkersSpec>().to_value(),
-            "models" => json!({"type": "array", "minItems": 1, "items": {"type": "string"},
-                "description": format!("Models to run: built in ({}), the py-* CPython models, or the name of a [[model]] table.", crate::model::names().join(", "))}),
-            "baseline" => json!({"type": "string",
-                "description": "Speedup reference model (at its fewest workers); default: each model against itself."}),
-            "scaling" => gen.subschema_for::<Scaling>().to_value(),
-            "timeout_s" => {
-                json!({"type": "number", "exclusiveMinimum": 0, "maximum": MAX_TIMEOUT_S,
-                "description": "Per-run limit in seconds; a run over it is killed and recorded as `timeout`."})
-            }
-            other => json!({"description": format!("matrix key `{other}`")}),
-        };
-        m.insert(key.to_string(), v);
+/// The three kinds of table, as schema types (`$defs` entries).
+struct ScenarioFile;
+struct WorkloadTable;
+struct ModelTable;
+
+/// A key's schema: its kind's, plus its description.
+fn property(key: &Key, gen: &mut SchemaGenerator) -> Value {
+    let mut v = kind_schema(key, gen);
+    if let Value::Object(m) = &mut v {
+        m.insert("description".into(), Value::String(key.doc()));
     }
-    m
+    v
 }
 
-impl JsonSchema for RawScenario {
+fn kind_schema(key: &Key, gen: &mut SchemaGenerator) -> Value {
+    match key.kind {
+        Kind::Whole { min, max, .. } => json!({"type": "integer", "minimum": min, "maximum": max}),
+        Kind::Seconds { max, .. } => {
+            json!({"type": "number", "exclusiveMinimum": 0, "maximum": max})
+        }
+        Kind::Text { .. } => json!({"type": "string"}),
+        Kind::Bool { .. } => json!({"type": "boolean"}),
+        Kind::Texts { .. } => json!({"type": "array", "minItems": 1, "items": {"type": "string"}}),
+        Kind::Word { words, .. } => {
+            json!({"enum": words.iter().map(|(w, _)| *w).collect::<Vec<_>>()})
+        }
+        Kind::Workers { .. } => gen.subschema_for::<WorkersSpec>().to_value(),
+        Kind::Tables { of, .. } => {
+            let items = match of {
+                Place::Top => gen.subschema_for::<ScenarioFile>(),
+                Place::Workload => gen.subschema_for::<WorkloadTable>(),
+                Place::Model => gen.subschema_for::<ModelTable>(),
+            };
+            let mut v = json!({"type": "array", "items": items.to_value()});
+            if key.absent == Absent::Required {
+                v["minItems"] = json!(1);
+            }
+            v
+        }
+    }
+}
+
+/// The properties of `place` and the names of its required keys.
+fn table(place: Place, gen: &mut SchemaGenerator) -> (Map<String, Value>, Vec<&'static str>) {
+    let mut props = Map::new();
+    let mut required = Vec::new();
+    for key in keys::in_place(place) {
+        props.insert(key.name.to_string(), property(key, gen));
+        if key.absent == Absent::Required {
+            required.push(key.name);
+        }
+    }
+    (props, required)
+}
+
+impl JsonSchema for ScenarioFile {
     fn schema_name() -> Cow<'static, str> {
         "ParabenchScenario".into()
     }
     fn json_schema(gen: &mut SchemaGenerator) -> Schema {
-        let mut props = matrix_properties(gen);
-        for key in TOP_KEYS {
-            let v = match *key {
-                "name" => {
-                    json!({"type": "string", "description": "Scenario name; output goes to <out>/<name>/. Default: the file stem."})
-                }
-                "description" => {
-                    json!({"type": "string", "description": "One line shown in the report."})
-                }
-                "python" => {
-                    json!({"type": "string", "description": "Interpreter for the built-in py-* models (default python3; $PARABENCH_PYTHON wins)."})
-                }
-                "order" => json!({"enum": super::Order::NAMES,
-                    "description": "Run order: `cells` (cell after cell), `interleaved` (one run of every cell per round) or `random` (shuffled, seeded by the file)."}),
-                "workload" => {
-                    json!({"type": "array", "minItems": 1, "items": gen.subschema_for::<RawWorkload>().to_value(),
-                    "description": "The workloads: [[workload]] tables."})
-                }
-                "model" => {
-                    json!({"type": "array", "items": gen.subschema_for::<RawModel>().to_value(),
-                    "description": "External command models: [[model]] tables."})
-                }
-                other => json!({"description": format!("key `{other}`")}),
-            };
-            props.insert(key.to_string(), v);
-        }
+        let (props, required) = table(Place::Top, gen);
         json_schema!({
             "title": "parabench scenario (format v1)",
             "description": "A parabench scenario: workloads x concurrency models x worker counts. See `parabench init` for a commented example.",
             "type": "object",
             "properties": props,
-            "required": ["workload"],
+            "required": required,
             "additionalProperties": false
         })
     }
 }
 
-impl JsonSchema for RawWorkload {
+impl JsonSchema for WorkloadTable {
     fn schema_name() -> Cow<'static, str> {
         "Workload".into()
     }
     fn json_schema(gen: &mut SchemaGenerator) -> Schema {
-        let mut props = matrix_properties(gen);
-        for key in WORKLOAD_KEYS {
-            let v = match *key {
-                "name" => {
-                    json!({"type": "string", "description": "Workload name; names the chart files."})
-                }
-                "kernel" => json!({"type": "string",
-                    "description": format!("What one task does: a built-in kernel ({}) or, with command models only, any name passed to them.", crate::kernel::names().join(", "))}),
-                "tasks" => json!({"type": "integer", "minimum": 1, "maximum": MAX_TASKS,
-                    "description": "Tasks per run (strong scaling) or per worker (weak scaling)."}),
-                "description" => json!({"type": "string"}),
-                other => json!({"description": format!("key `{other}`")}),
-            };
-            props.insert(key.to_string(), v);
-        }
+        let (props, required) = table(Place::Workload, gen);
         // A built-in kernel takes exactly its own parameters beside the workload's keys.
         let per_kernel: Vec<Value> = KERNELS
             .iter()
             .map(|k| {
-                let mut allowed: Vec<String> = WORKLOAD_KEYS
-                    .iter()
-                    .chain(MATRIX_KEYS)
-                    .map(|s| s.to_string())
+                let mut allowed: Vec<String> = keys::names(Place::Workload)
+                    .into_iter()
+                    .map(String::from)
                     .collect();
                 let mut params = Map::new();
                 for p in k.params() {
@@ -135,11 +122,28 @@ impl JsonSchema for RawWorkload {
             })
             .collect();
         json_schema!({
+            "description": "One [[workload]]: a kernel, a task count, and any matrix key for this workload alone.",
             "type": "object",
             "properties": props,
-            "required": ["name", "kernel", "tasks"],
+            "required": required,
             "additionalProperties": {"description": "A kernel parameter (e.g. limit = 60_000 for primes)."},
             "allOf": per_kernel
+        })
+    }
+}
+
+impl JsonSchema for ModelTable {
+    fn schema_name() -> Cow<'static, str> {
+        "Model".into()
+    }
+    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+        let (props, required) = table(Place::Model, gen);
+        json_schema!({
+            "description": "One `[[model]]` table: an external command run once per measured run.",
+            "type": "object",
+            "properties": props,
+            "required": required,
+            "additionalProperties": false
         })
     }
 }
@@ -154,11 +158,14 @@ impl JsonSchema for WorkersSpec {
             {"type": "string", "pattern": "^\\s*(([0-9]+\\s*\\*\\s*)?cores(\\s*[-+*/]\\s*[0-9]+)?|[0-9]+)\\s*$",
              "description": "A core expression: cores, 2*cores, cores/2, cores+1 ..."}
         ]});
+        // A lone expression string is one count; a lone number is refused (see
+        // `WorkersSpec::read`), so the schema takes a string but not an integer there.
+        let lone = json!({"type": "string", "pattern": "^\\s*(([0-9]+\\s*\\*\\s*)?cores(\\s*[-+*/]\\s*[0-9]+)?|[0-9]+)\\s*$"});
         json_schema!({
             "description": "Worker counts: a list of counts and core expressions, or a range {from, to, step | factor}.",
             "anyOf": [
                 {"type": "array", "minItems": 1, "items": expr},
-                expr,
+                lone,
                 {"type": "object",
                  "properties": {"from": expr, "to": expr,
                     "step": {"type": "integer", "minimum": 1},
@@ -168,5 +175,71 @@ impl JsonSchema for WorkersSpec {
                  "not": {"required": ["step", "factor"]}}
             ]
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema() -> Value {
+        serde_json::from_str(&scenario_schema().unwrap()).unwrap()
+    }
+
+    /// The schema's properties of a table, by name.
+    fn properties<'a>(v: &'a Value, pointer: &str) -> Vec<&'a str> {
+        let mut names: Vec<&str> = v
+            .pointer(pointer)
+            .and_then(Value::as_object)
+            .unwrap_or_else(|| panic!("no {pointer}"))
+            .keys()
+            .map(String::as_str)
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
+    #[test]
+    fn the_schema_has_exactly_the_keys_of_the_table_in_each_place() {
+        let v = schema();
+        for (place, pointer) in [
+            (Place::Top, "/properties"),
+            (Place::Workload, "/$defs/Workload/properties"),
+            (Place::Model, "/$defs/Model/properties"),
+        ] {
+            let mut want = keys::names(place);
+            want.sort_unstable();
+            assert_eq!(properties(&v, pointer), want, "{place:?}");
+        }
+    }
+
+    #[test]
+    fn every_property_is_described_and_typed() {
+        let v = schema();
+        for pointer in [
+            "/properties",
+            "/$defs/Workload/properties",
+            "/$defs/Model/properties",
+        ] {
+            for (name, p) in v.pointer(pointer).and_then(Value::as_object).unwrap() {
+                let p = p.as_object().unwrap();
+                assert!(p.contains_key("description"), "{pointer}/{name}");
+                assert!(
+                    ["type", "enum", "$ref"].iter().any(|k| p.contains_key(*k)),
+                    "{pointer}/{name} has no type: {p:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn required_keys_are_required() {
+        let v = schema();
+        assert_eq!(v["required"], json!(["workload"]));
+        assert_eq!(
+            v["$defs"]["Workload"]["required"],
+            json!(["name", "kernel", "tasks"])
+        );
+        assert_eq!(v["$defs"]["Model"]["required"], json!(["name", "command"]));
     }
 }

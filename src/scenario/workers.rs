@@ -1,14 +1,26 @@
-//! Worker counts: plain integers and core expressions (`"cores"`, `"2*cores"`, `"cores/2"`,
-//! `"cores+1"`), as a list or as a range (`{ from = 1, to = "2*cores", step = 1 }` or
-//! `{ from = 1, to = 64, factor = 2 }`). Expressions resolve against the logical cores this
+//! The `workers` key: plain integers and core expressions (`"cores"`, `"2*cores"`,
+//! `"cores/2"`, `"cores+1"`), as a list or as a range (`{ from = 1, to = "2*cores", step = 1 }`
+//! or `{ from = 1, to = 64, factor = 2 }`). Expressions resolve against the logical cores this
 //! process may use, so one scenario file scales from a laptop to a 128-core server.
+//!
+//! The same expressions come from scenario files ([`WorkersSpec::read`], problems located by
+//! the caller) and from `--workers` ([`parse_list`] / `FromStr`, problems shown as text).
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
+use super::diag::{describe, did_you_mean, Problem, Seg};
+use super::file::integer;
 use std::fmt;
+use std::str::FromStr;
+use toml::de::{DeTable, DeValue};
 
 /// Largest worker count anyone could mean; more is a typo, not a benchmark.
 pub const MAX_WORKERS: u64 = 100_000;
+
+/// What the `workers` key takes, for "expected ..." help.
+pub const EXPECTS: &str = "a list of worker counts or a range";
+
+/// What one worker count may be, for "expected ..." help.
+const EXPECTS_COUNT: &str =
+    "a worker count: an integer >= 1 or a core expression such as \"cores\" or \"2*cores\"";
 
 /// One worker count: an integer, or an expression over the core count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,16 +49,17 @@ impl WorkerExpr {
     }
 
     /// Parses `"cores"`, `"K*cores"`, `"cores*K"`, `"cores/K"`, `"cores+K"`, `"cores-K"` or an
-    /// integer. The error text says what is accepted.
-    pub fn parse(text: &str) -> Result<WorkerExpr, String> {
+    /// integer. The problem says what is accepted.
+    pub fn parse(text: &str) -> Result<WorkerExpr, Problem> {
         let s: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        if let Ok(n) = s.parse::<i64>() {
+        if let Ok(n) = s.parse::<i128>() {
             return WorkerExpr::count(n);
         }
         let bad = || {
-            format!(
-                "invalid worker expression `{text}`: expected an integer >= 1 or a core \
-                 expression such as \"cores\", \"2*cores\", \"cores/2\" or \"cores+1\""
+            Problem::new(
+                format!("invalid worker expression `{text}`"),
+                "expected an integer >= 1 or a core expression such as \"cores\", \"2*cores\", \
+                 \"cores/2\" or \"cores+1\"",
             )
         };
         let num = |t: &str| t.parse::<u64>().ok().filter(|n| *n >= 1);
@@ -83,19 +96,38 @@ impl WorkerExpr {
         Ok(expr)
     }
 
-    fn count(n: i64) -> Result<WorkerExpr, String> {
+    fn count(n: i128) -> Result<WorkerExpr, Problem> {
         if n < 1 {
-            Err(format!(
-                "worker count must be at least 1, found {n}: use a positive integer or \"cores\""
+            Err(Problem::new(
+                format!("worker count must be at least 1, found {n}"),
+                "use a positive integer or \"cores\"",
             ))
-        } else if n as u64 > MAX_WORKERS {
-            Err(format!(
-                "worker count {n} is above the limit of {MAX_WORKERS}: use a smaller count"
-            ))
+        } else if n > MAX_WORKERS as i128 {
+            Err(too_many(n))
         } else {
             Ok(WorkerExpr::Count(n as u64))
         }
     }
+
+    /// Reads one count of a scenario file: an integer or a core expression. `example` is a
+    /// valid line for "e.g." help.
+    fn read(value: &DeValue, example: &str) -> Result<WorkerExpr, Problem> {
+        match value {
+            DeValue::Integer(i) => WorkerExpr::count(integer(i)),
+            DeValue::String(s) => WorkerExpr::parse(s),
+            other => Err(Problem::new(
+                format!("invalid type: {}", describe(other)),
+                format!("expected {EXPECTS_COUNT}, e.g. {example}"),
+            )),
+        }
+    }
+}
+
+fn too_many(n: impl fmt::Display) -> Problem {
+    Problem::new(
+        format!("worker count {n} is above the limit of {MAX_WORKERS}"),
+        "use a smaller count",
+    )
 }
 
 impl fmt::Display for WorkerExpr {
@@ -120,30 +152,6 @@ impl fmt::Display for WorkerExpr {
     }
 }
 
-impl<'de> Deserialize<'de> for WorkerExpr {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = WorkerExpr;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(
-                    "a worker count: an integer >= 1 or a string such as \"cores\" or \"2*cores\"",
-                )
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<WorkerExpr, E> {
-                WorkerExpr::count(v).map_err(E::custom)
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<WorkerExpr, E> {
-                WorkerExpr::count(v.min(i64::MAX as u64) as i64).map_err(E::custom)
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<WorkerExpr, E> {
-                WorkerExpr::parse(v).map_err(E::custom)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
 /// The `workers` key: a list of counts, or a range.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WorkersSpec {
@@ -163,23 +171,76 @@ pub enum Step {
 }
 
 impl WorkersSpec {
-    /// Resolves to a sorted, deduplicated list of counts. Errors (e.g. `from > to` once cores
-    /// are known) come back as text for the caller to locate.
-    pub fn resolve(&self, cores: u64) -> Result<Vec<u64>, String> {
+    /// The default: `[1, 2, "cores"]`.
+    pub fn default_counts() -> WorkersSpec {
+        WorkersSpec::List(vec![
+            WorkerExpr::Count(1),
+            WorkerExpr::Count(2),
+            WorkerExpr::Cores {
+                mul: 1,
+                div: 1,
+                add: 0,
+            },
+        ])
+    }
+
+    /// Reads the value of a `workers` key; `example` is a valid line for "e.g." help. A
+    /// problem's path is relative to the value (`[2]`, `from`).
+    ///
+    /// A single string (`workers = "cores"`) is read as a list of one: it can only mean that.
+    /// A single number is refused, because `workers = 4` is as likely to mean "up to 4" as
+    /// "exactly 4", and the two give very different benchmarks.
+    pub fn read(value: &DeValue, example: &str) -> Result<WorkersSpec, Problem> {
+        match value {
+            DeValue::Array(items) => {
+                if items.is_empty() {
+                    return Err(Problem::new(
+                        "the worker list is empty",
+                        "give at least one count, e.g. workers = [1, 2]",
+                    ));
+                }
+                let counts = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        WorkerExpr::read(v.get_ref(), example).map_err(|p| p.under(Seg::Index(i)))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(WorkersSpec::List(counts))
+            }
+            DeValue::Table(t) => read_range(t),
+            DeValue::String(s) => Ok(WorkersSpec::List(vec![WorkerExpr::parse(s)?])),
+            DeValue::Integer(i) => Err(Problem::new(
+                format!("a single number ({i}) is not a worker list"),
+                format!(
+                    "workers is a list: write workers = [{i}], or a range {{ from = 1, to = {i} }}"
+                ),
+            )),
+            other => Err(Problem::new(
+                format!("invalid type: {}", describe(other)),
+                format!("expected {EXPECTS}, e.g. {example}"),
+            )),
+        }
+    }
+
+    /// Resolves to a sorted, deduplicated list of counts. Problems (e.g. `from > to` once
+    /// cores are known) are about the whole spec.
+    pub fn resolve(&self, cores: u64) -> Result<Vec<u64>, Problem> {
         let mut out = match self {
             WorkersSpec::List(items) => items.iter().map(|w| w.resolve(cores)).collect(),
             WorkersSpec::Range { from, to, step } => {
                 let (a, b) = (from.resolve(cores), to.resolve(cores));
                 if a > b {
-                    return Err(format!(
-                        "range goes down: from = {from} ({a}) is above to = {to} ({b}) on \
-                         {cores} cores; swap them"
+                    return Err(Problem::new(
+                        format!(
+                            "range goes down: from = {from} ({a}) is above to = {to} ({b}) on \
+                             {cores} cores"
+                        ),
+                        "swap them, or start the range lower",
                     ));
                 }
                 if b > MAX_WORKERS {
-                    return Err(format!(
-                        "worker count {b} (to = {to}) is above the limit of {MAX_WORKERS}: use a smaller count"
-                    ));
+                    return Err(too_many(format!("{b} (to = {to})")));
                 }
                 let mut v = Vec::new();
                 let mut x = a;
@@ -194,118 +255,154 @@ impl WorkersSpec {
             }
         };
         if out.is_empty() {
-            return Err("the worker list is empty: give at least one count, e.g. [1, 2]".into());
+            return Err(Problem::new(
+                "the worker list is empty",
+                "give at least one count, e.g. workers = [1, 2]",
+            ));
         }
         if let Some(&big) = out.iter().find(|&&n| n > MAX_WORKERS) {
-            return Err(format!(
-                "worker count {big} is above the limit of {MAX_WORKERS}: use a smaller count"
-            ));
+            return Err(too_many(big));
         }
         out.sort_unstable();
         out.dedup();
         Ok(out)
     }
-}
 
-impl<'de> Deserialize<'de> for WorkersSpec {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = WorkersSpec;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(
-                    "a list of worker counts like [1, 2, \"cores\"] or a range like \
-                     { from = 1, to = \"2*cores\", step = 1 }",
-                )
+    /// The spec as a scenario file would write it (e.g. `[1, 2, "cores"]`), for the record.
+    pub fn written(&self) -> String {
+        let e = |w: &WorkerExpr| match w {
+            WorkerExpr::Count(n) => n.to_string(),
+            other => format!("\"{other}\""),
+        };
+        match self {
+            WorkersSpec::List(items) => {
+                format!("[{}]", items.iter().map(e).collect::<Vec<_>>().join(", "))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<WorkersSpec, A::Error> {
-                let mut v = Vec::new();
-                while let Some(w) = seq.next_element::<WorkerExpr>()? {
-                    v.push(w);
-                }
-                if v.is_empty() {
-                    return Err(de::Error::custom(
-                        "the worker list is empty: give at least one count, e.g. [1, 2]",
-                    ));
-                }
-                Ok(WorkersSpec::List(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<WorkersSpec, E> {
-                Ok(WorkersSpec::List(vec![
-                    WorkerExpr::count(v).map_err(E::custom)?
-                ]))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<WorkersSpec, E> {
-                Ok(WorkersSpec::List(vec![
-                    WorkerExpr::parse(v).map_err(E::custom)?
-                ]))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WorkersSpec, A::Error> {
-                let (mut from, mut to, mut step, mut factor) = (None, None, None, None);
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "from" => from = Some(map.next_value::<WorkerExpr>()?),
-                        "to" => to = Some(map.next_value::<WorkerExpr>()?),
-                        "step" => step = Some(map.next_value::<u64>()?),
-                        "factor" => factor = Some(map.next_value::<u64>()?),
-                        other => {
-                            return Err(de::Error::custom(format!(
-                                "unknown key `{other}` in a worker range: expected `from`, \
-                                 `to`, and `step` or `factor`"
-                            )))
-                        }
-                    }
-                }
-                let from = from.ok_or_else(|| de::Error::missing_field("from"))?;
-                let to = to.ok_or_else(|| de::Error::missing_field("to"))?;
-                let step = match (step, factor) {
-                    (Some(_), Some(_)) => {
-                        return Err(de::Error::custom(
-                            "a worker range takes `step` or `factor`, not both",
-                        ))
-                    }
-                    (None, Some(f)) if f < 2 => {
-                        return Err(de::Error::custom(format!(
-                            "`factor` must be at least 2, found {f}: use factor = 2 or more, or step = 1 to count up by one"
-                        )))
-                    }
-                    (None, Some(f)) if f > MAX_WORKERS => {
-                        return Err(de::Error::custom(format!(
-                            "`factor` = {f} is too large: use 2 to {MAX_WORKERS}"
-                        )))
-                    }
-                    (None, Some(f)) => Step::Mul(f),
-                    (Some(0), None) => {
-                        return Err(de::Error::custom("`step` must be at least 1, found 0"))
-                    }
-                    (Some(s), None) => Step::Add(s),
-                    (None, None) => Step::Add(1),
-                };
-                if let (WorkerExpr::Count(a), WorkerExpr::Count(b)) = (from, to) {
-                    if a > b {
-                        return Err(de::Error::custom(format!(
-                            "range goes down: from = {a} is above to = {b}; swap them"
-                        )));
-                    }
-                }
-                Ok(WorkersSpec::Range { from, to, step })
-            }
+            WorkersSpec::Range { from, to, step } => match step {
+                Step::Add(s) => format!("{{ from = {}, to = {}, step = {s} }}", e(from), e(to)),
+                Step::Mul(f) => format!("{{ from = {}, to = {}, factor = {f} }}", e(from), e(to)),
+            },
         }
-        d.deserialize_any(V)
     }
 }
 
+/// The keys of a worker range, for "did you mean".
+const RANGE_KEYS: &[&str] = &["from", "to", "step", "factor"];
+
+/// Reads `{ from = .., to = .., step | factor = .. }`. Problems with one value sit at its key
+/// (`from`); problems of the combination sit at the range.
+fn read_range(table: &DeTable) -> Result<WorkersSpec, Problem> {
+    let example = "workers = { from = 1, to = \"cores\", step = 1 }";
+    let (mut from, mut to, mut step, mut factor) = (None, None, None, None);
+    for (key, value) in table.iter() {
+        let key: &str = key.get_ref();
+        let value = value.get_ref();
+        let whole = |example: &str| match value {
+            DeValue::Integer(i) => Ok(integer(i)),
+            other => Err(Problem::new(
+                format!("invalid type: {}", describe(other)),
+                format!("expected a whole number, e.g. {example}"),
+            )
+            .under(Seg::key(key))),
+        };
+        match key {
+            "from" => {
+                from =
+                    Some(WorkerExpr::read(value, "from = 1").map_err(|p| p.under(Seg::key(key)))?)
+            }
+            "to" => {
+                to = Some(
+                    WorkerExpr::read(value, "to = \"cores\"")
+                        .map_err(|p| p.under(Seg::key(key)))?,
+                )
+            }
+            "step" => step = Some(whole("step = 1")?),
+            "factor" => factor = Some(whole("factor = 2")?),
+            other => {
+                let mean = did_you_mean(other, RANGE_KEYS.iter().copied())
+                    .map(|k| format!("did you mean `{k}`? "))
+                    .unwrap_or_default();
+                return Err(Problem::new(
+                    format!("unknown key `{other}` in a worker range"),
+                    format!(
+                        "{mean}a range takes `from`, `to`, and `step` or `factor`, e.g. {example}"
+                    ),
+                ));
+            }
+        }
+    }
+    let missing = |k: &str| {
+        Problem::new(
+            format!("the worker range has no `{k}`"),
+            format!("give both ends, e.g. {example}"),
+        )
+    };
+    let from = from.ok_or_else(|| missing("from"))?;
+    let to = to.ok_or_else(|| missing("to"))?;
+    let step = match (step, factor) {
+        (Some(_), Some(_)) => {
+            return Err(Problem::new(
+                "a worker range takes `step` or `factor`, not both",
+                "keep `step` to count up by it, or `factor` to multiply by it",
+            ))
+        }
+        (None, Some(f)) if f < 2 => {
+            return Err(Problem::new(
+                format!("`factor` must be at least 2, found {f}"),
+                "use factor = 2 or more, or step = 1 to count up by one",
+            ))
+        }
+        (None, Some(f)) if f > MAX_WORKERS as i128 => {
+            return Err(Problem::new(
+                format!("`factor` = {f} is too large"),
+                format!("use 2 to {MAX_WORKERS}"),
+            ))
+        }
+        (None, Some(f)) => Step::Mul(f as u64),
+        (Some(s), None) if s < 1 => {
+            return Err(Problem::new(
+                format!("`step` must be at least 1, found {s}"),
+                "use step = 1 or more",
+            ))
+        }
+        // A step beyond any count just ends the range after `from`.
+        (Some(s), None) => Step::Add(u64::try_from(s).unwrap_or(u64::MAX)),
+        (None, None) => Step::Add(1),
+    };
+    if let (WorkerExpr::Count(a), WorkerExpr::Count(b)) = (from, to) {
+        if a > b {
+            return Err(Problem::new(
+                format!("range goes down: from = {a} is above to = {b}"),
+                format!("swap them: from = {b}, to = {a}"),
+            ));
+        }
+    }
+    Ok(WorkersSpec::Range { from, to, step })
+}
+
 /// Parses a `--workers` command-line list such as `1,2,cores,2*cores`.
-pub fn parse_list(text: &str) -> Result<WorkersSpec, String> {
+pub fn parse_list(text: &str) -> Result<WorkersSpec, Problem> {
     let items = text
         .split(',')
         .filter(|s| !s.trim().is_empty())
         .map(WorkerExpr::parse)
         .collect::<Result<Vec<_>, _>>()?;
     if items.is_empty() {
-        return Err("the worker list is empty: give counts such as 1,2,cores".into());
+        return Err(Problem::new(
+            "the worker list is empty",
+            "give counts such as 1,2,cores",
+        ));
     }
     Ok(WorkersSpec::List(items))
+}
+
+impl FromStr for WorkersSpec {
+    type Err = Problem;
+
+    /// The command line's form: `1,2,cores`.
+    fn from_str(s: &str) -> Result<WorkersSpec, Problem> {
+        parse_list(s)
+    }
 }
 
 #[cfg(test)]
@@ -336,7 +433,7 @@ mod tests {
             step: Step::Mul(2),
         };
         assert_eq!(spec.resolve(4).unwrap(), vec![1, 2, 4, 8]);
-        let list = parse_list("4,cores,1,2").unwrap();
+        let list: WorkersSpec = "4,cores,1,2".parse().unwrap();
         assert_eq!(list.resolve(2).unwrap(), vec![1, 2, 4]);
     }
 
@@ -345,5 +442,54 @@ mod tests {
         for s in ["cores", "2*cores", "cores/2", "cores+1", "cores-1", "7"] {
             assert_eq!(WorkerExpr::parse(s).unwrap().to_string(), s);
         }
+    }
+
+    fn read(text: &str) -> Result<WorkersSpec, Problem> {
+        let doc = format!("workers = {text}");
+        let table = DeTable::parse(&doc).unwrap();
+        let value = table.get_ref().get("workers").unwrap();
+        WorkersSpec::read(value.get_ref(), "workers = [1, 2, \"cores\"]")
+    }
+
+    #[test]
+    fn a_bare_number_is_refused_with_the_list_and_the_range_it_could_mean() {
+        let p = read("4").unwrap_err();
+        assert_eq!(
+            p.help,
+            "workers is a list: write workers = [4], or a range { from = 1, to = 4 }"
+        );
+        // A bare expression can only mean one count.
+        assert_eq!(read("\"cores\"").unwrap().written(), "[\"cores\"]");
+    }
+
+    #[test]
+    fn problems_point_below_the_value() {
+        let p = read("[1, 2.5]").unwrap_err();
+        assert_eq!(p.at, vec![Seg::Index(1)]);
+        assert!(
+            p.help.ends_with("e.g. workers = [1, 2, \"cores\"]"),
+            "{}",
+            p.help
+        );
+        let p = read("{ from = 1, to = 4, step = \"x\" }").unwrap_err();
+        assert_eq!(p.at, vec![Seg::key("step")]);
+        assert_eq!(p.help, "expected a whole number, e.g. step = 1");
+        let p = read("{ from = 1, to = 4, stepp = 2 }").unwrap_err();
+        assert!(p.at.is_empty());
+        assert!(p.help.starts_with("did you mean `step`?"), "{}", p.help);
+    }
+
+    #[test]
+    fn written_keeps_the_form() {
+        assert_eq!(
+            read("{ from = 1, to = \"2*cores\", factor = 2 }")
+                .unwrap()
+                .written(),
+            "{ from = 1, to = \"2*cores\", factor = 2 }"
+        );
+        assert_eq!(
+            read("[1, \"cores/2\"]").unwrap().written(),
+            "[1, \"cores/2\"]"
+        );
     }
 }

@@ -1,0 +1,215 @@
+//! Models: the `[[model]]` tables (external commands), the built-in CPython models a scenario
+//! names, each workload's `models` list, and its `baseline`.
+
+use super::{key, Checker, Paths};
+use crate::model::{self, command, command::CommandModel};
+use crate::scenario::diag::{suggest, Seg};
+use crate::scenario::file::{Matrix, RawTable};
+use crate::scenario::ScenarioError;
+use std::collections::BTreeSet;
+
+/// What to say after a program was not found: the way out that the message does not give.
+const PROGRAM_HELP: &str =
+    "the first item of `command` is the program; with shell = true the whole command runs through `sh -c` instead";
+
+impl Checker<'_> {
+    /// The `[[model]]` tables as command models.
+    pub(super) fn commands(&self, tables: &[RawTable]) -> Result<Vec<CommandModel>, ScenarioError> {
+        let mut out: Vec<CommandModel> = Vec::new();
+        for (i, m) in tables.iter().enumerate() {
+            let base = vec![key("model"), Seg::Index(i)];
+            let at = |k: &str| vec![key("model"), Seg::Index(i), key(k)];
+            let name = m.name.as_ref().ok_or_else(|| {
+                self.err(&base, "missing key `name`").with_help(
+                    "every [[model]] needs a name (to list in `models`) and a command, e.g. name = \"my-tool\"",
+                )
+            })?;
+            if model::find(name).is_some() {
+                return Err(self
+                    .err(&at("name"), format!("`{name}` is a built-in model"))
+                    .with_help(format!("give the [[model]] another name, e.g. `my-{name}`")));
+            }
+            if out.iter().any(|c| &c.name == name) {
+                return Err(self
+                    .err(&at("name"), format!("duplicate model name `{name}`"))
+                    .with_help("give each [[model]] a unique name"));
+            }
+            let argv = m.command.as_ref().ok_or_else(|| {
+                self.err(&base, format!("the [[model]] `{name}` has no `command`"))
+                    .with_help("give the program and its arguments, e.g. command = [\"python3\", \"bench.py\", \"--workers\", \"{workers}\"]")
+            })?;
+            if argv.is_empty() || argv[0].trim().is_empty() {
+                return Err(self
+                    .err(&at("command"), "the command is empty")
+                    .with_help("give the program and its arguments, e.g. command = [\"python3\", \"bench.py\", \"--workers\", \"{workers}\"]"));
+            }
+            for (j, arg) in argv.iter().enumerate() {
+                let mut p = at("command");
+                p.push(Seg::Index(j));
+                command::placeholders(arg).map_err(|e| {
+                    self.err(&p, e).with_help(
+                        "a placeholder is a name in braces, e.g. \"--workers={workers}\"; `{{` and `}}` are literal braces",
+                    )
+                })?;
+            }
+            let shell = m.shell.unwrap_or(false);
+            let program = &argv[0];
+            if !shell && command::placeholders(program).is_ok_and(|p| p.is_empty()) {
+                let mut p = at("command");
+                p.push(Seg::Index(0));
+                command::resolve_program(program, self.dir)
+                    .map_err(|e| self.err(&p, e).with_help(PROGRAM_HELP))?;
+            }
+            out.push(CommandModel {
+                name: name.clone(),
+                argv: argv.clone(),
+                shell,
+                dir: self.dir.to_path_buf(),
+                description: m
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| format!("external command: {}", argv.join(" "))),
+                pass_params: false,
+                fixed_workers: None,
+                spawns: model::Spawns::Unknown,
+                cpu_parallel: true,
+                timeline_worker: None,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Adds a command model for every built-in `py-*` name the scenario uses (unless a
+    /// `[[model]]` of that name overrides it).
+    pub(super) fn python_models(
+        &self,
+        raw: &RawTable,
+        commands: &mut Vec<CommandModel>,
+    ) -> Result<(), ScenarioError> {
+        let mut uses: Vec<(Vec<Seg>, &String)> = Vec::new();
+        if let Some(models) = &raw.matrix.models {
+            uses.extend(
+                models
+                    .iter()
+                    .enumerate()
+                    .map(|(j, m)| (vec![key("models"), Seg::Index(j)], m)),
+            );
+        }
+        for (i, w) in raw.workloads.iter().enumerate() {
+            if let Some(models) = &w.matrix.models {
+                uses.extend(models.iter().enumerate().map(|(j, m)| {
+                    (
+                        vec![key("workload"), Seg::Index(i), key("models"), Seg::Index(j)],
+                        m,
+                    )
+                }));
+            }
+        }
+        let python = model::python::interpreter(raw.python.as_deref());
+        for (path, name) in uses {
+            if model::python::is_py_model(name) && !commands.iter().any(|c| &c.name == name) {
+                // Point at `python = ...` when that is the interpreter that was not found.
+                let path = if raw.python.is_some()
+                    && std::env::var_os(model::python::PYTHON_ENV).is_none()
+                {
+                    vec![key("python")]
+                } else {
+                    path
+                };
+                let c = model::python::command_model(name, &python, self.dir).map_err(|e| {
+                    self.err(&path, e).with_help(format!(
+                        "install CPython 3.8 or newer, or name an interpreter with python = \"...\" at the top of the scenario or in {}",
+                        model::python::PYTHON_ENV
+                    ))
+                })?;
+                commands.push(c);
+            }
+        }
+        Ok(())
+    }
+
+    /// The workload's models (its own list, the top-level one, or every built-in model): each
+    /// known, none twice.
+    pub(super) fn model_list(
+        &self,
+        p: &Paths,
+        mine: &Matrix,
+        top: &Matrix,
+        commands: &[CommandModel],
+    ) -> Result<Vec<String>, ScenarioError> {
+        let models: Vec<String> = mine
+            .models
+            .clone()
+            .or_else(|| top.models.clone())
+            .unwrap_or_else(|| model::names().iter().map(|s| s.to_string()).collect());
+        let models_path = p.origin("models", mine.models.is_some());
+        if models.is_empty() {
+            return Err(self
+                .err(&models_path, "the model list is empty")
+                .with_help(format!(
+                    "name at least one model: {}",
+                    model::names().join(", ")
+                )));
+        }
+        let mut known: Vec<&str> = model::names();
+        known.extend(commands.iter().map(|c| c.name.as_str()));
+        known.extend(
+            model::python::PY_MODELS
+                .iter()
+                .map(|m| m.name)
+                .filter(|n| !commands.iter().any(|c| c.name == *n)),
+        );
+        let mut seen = BTreeSet::new();
+        for (j, m) in models.iter().enumerate() {
+            let mut path = models_path.clone();
+            path.push(Seg::Index(j));
+            if !known.contains(&m.as_str()) {
+                return Err(self
+                    .err(&path, format!("unknown model `{m}`"))
+                    .with_help(format!(
+                        "{} (or define it in a [[model]] table with a command)",
+                        suggest(m, "models are", &known)
+                    )));
+            }
+            if !seen.insert(m.as_str()) {
+                return Err(self
+                    .err(&path, format!("model `{m}` is listed twice"))
+                    .with_help("list each model once"));
+            }
+        }
+        Ok(models)
+    }
+
+    /// The speedup reference: one of the workload's models.
+    pub(super) fn baseline(
+        &self,
+        p: &Paths,
+        mine: &Matrix,
+        top: &Matrix,
+        models: &[String],
+    ) -> Result<Option<String>, ScenarioError> {
+        let baseline = mine.baseline.clone().or_else(|| top.baseline.clone());
+        if let Some(b) = &baseline {
+            if !models.contains(b) {
+                let list: Vec<&str> = models.iter().map(String::as_str).collect();
+                let mean = crate::scenario::diag::did_you_mean(b, list.iter().copied())
+                    .map(|m| format!("did you mean `{m}`? otherwise "))
+                    .unwrap_or_default();
+                let names = list
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(self
+                    .err(
+                        &p.origin("baseline", mine.baseline.is_some()),
+                        format!("baseline `{b}` is not among this workload's models"),
+                    )
+                    .with_help(format!(
+                        "{mean}add it to `models` or remove `baseline` (the workload's models are: {names})"
+                    )));
+            }
+        }
+        Ok(baseline)
+    }
+}
