@@ -82,7 +82,7 @@ pub fn cells(scenario: &Scenario) -> Vec<Cell> {
                     workload: w.name.clone(),
                     kernel: w.kernel.clone(),
                     builtin_kernel: w.builtin,
-                    code: None,
+                    code: w.code.clone(),
                     params: w.params.clone(),
                     model: m.clone(),
                     command: command.clone(),

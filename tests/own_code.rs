@@ -369,10 +369,10 @@ const MISTAKES: &[Mistake] = &[
     Mistake { name: "function badly written", at: (3, 12), key: "workload[0].function",
         body: "[[workload]]\nname = \"w\"\nfunction = \"funcs.py\"\ntasks = 2\n",
         says: &["names no function", "`file.py:function`"] },
-    Mistake { name: "function with a native model", at: (4, 13), key: "workload[0].models[1]",
+    Mistake { name: "function with a native model", at: (4, 27), key: "workload[0].models[1]",
         body: "[[workload]]\nname = \"w\"\nfunction = \"funcs.py:times\"\nmodels = [\"py-threading\", \"threads\"]\ntasks = 2\nk = 1\n",
         says: &["native models cannot run a Python function: use py-* models, or wrap it in a command"] },
-    Mistake { name: "function and kernel", at: (4, 12), key: "workload[0].function",
+    Mistake { name: "function and kernel", at: (4, 1), key: "workload[0].function",
         body: "[[workload]]\nname = \"w\"\nkernel = \"noop\"\nfunction = \"funcs.py:times\"\ntasks = 2\n",
         says: &["both a `kernel` and a `function`", "remove one"] },
     Mistake { name: "param the function does not take", at: (6, 1), key: "workload[0].j",
@@ -395,14 +395,23 @@ const MISTAKES: &[Mistake] = &[
         says: &["defines no function `counter`"] },
     Mistake { name: "library without symbol", at: (1, 1), key: "workload[0]",
         body: "[[workload]]\nname = \"w\"\nlibrary = \"libwork.so\"\ntasks = 2\n",
-        says: &["`library` needs `symbol`", "symbol = \"work\""] },
+        says: &["has a `library` but no `symbol`", "symbol = \"work\""] },
+    Mistake { name: "symbol without library", at: (3, 1), key: "workload[0].symbol",
+        body: "[[workload]]\nname = \"w\"\nsymbol = \"work\"\ntasks = 2\n",
+        says: &["has a `symbol` but no `library`", "add library = "] },
+    Mistake { name: "function file does not parse", at: (3, 12), key: "workload[0].function",
+        body: "[[workload]]\nname = \"w\"\nfunction = \"broken.py:f\"\ntasks = 2\n",
+        says: &["broken.py:2: ", "does not parse"] },
+    Mistake { name: "function module not importable", at: (3, 12), key: "workload[0].function",
+        body: "[[workload]]\nname = \"w\"\nfunction = \"no_such_module:f\"\ntasks = 2\n",
+        says: &["importing no_such_module failed: ModuleNotFoundError"] },
     Mistake { name: "library with a py model", at: (5, 11), key: "workload[0].models[0]",
         body: "[[workload]]\nname = \"w\"\nlibrary = \"libwork.so\"\nsymbol = \"work\"\nmodels = [\"py-threading\"]\ntasks = 2\n",
         says: &["CPython models cannot run a native library", "native models"] },
     Mistake { name: "library param with a line break", at: (6, 8), key: "workload[0].text",
         body: "[[workload]]\nname = \"w\"\nlibrary = \"libwork.so\"\nsymbol = \"work\"\ntasks = 2\ntext = \"a\\nb\"\n",
         says: &["cannot be passed to a library", "line break"] },
-    Mistake { name: "library and function", at: (4, 11), key: "workload[0].library",
+    Mistake { name: "library and function", at: (4, 1), key: "workload[0].library",
         body: "[[workload]]\nname = \"w\"\nfunction = \"funcs.py:times\"\nlibrary = \"libwork.so\"\nsymbol = \"work\"\ntasks = 2\n",
         says: &["both a `function` and a `library`"] },
     Mistake { name: "not a shared library", at: (3, 11), key: "workload[0].library",
@@ -415,6 +424,7 @@ fn every_mistake_is_refused_before_anything_runs_at_its_key_with_the_fix() {
     let tmp = tempdir();
     build_library(tmp.path());
     std::fs::copy(fixture("funcs.py"), tmp.path().join("funcs.py")).unwrap();
+    std::fs::write(tmp.path().join("broken.py"), "def f(index):\n    return index +\n").unwrap();
     let python = have_python();
     for m in MISTAKES {
         if !python && m.body.contains("function") {

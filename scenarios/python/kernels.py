@@ -579,8 +579,14 @@ def _exception_text(e, own_folders):
     of the user's own code (else the innermost frame outside this file)."""
     import traceback
 
+    import sysconfig
+
+    # Frames of this file, of the standard library and of frozen import machinery say
+    # nothing about the user's code.
+    stdlib = os.path.abspath(sysconfig.get_paths()["stdlib"]) + os.sep
     frames = [f for f in traceback.extract_tb(e.__traceback__)
-              if os.path.abspath(f.filename) != _HERE]
+              if os.path.abspath(f.filename) != _HERE and not f.filename.startswith("<")
+              and not os.path.abspath(f.filename).startswith(stdlib)]
     own = [f for f in frames
            if any(os.path.abspath(f.filename).startswith(d + os.sep) for d in own_folders)]
     frame = (own or frames or [None])[-1]
