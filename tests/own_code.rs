@@ -424,7 +424,11 @@ fn every_mistake_is_refused_before_anything_runs_at_its_key_with_the_fix() {
     let tmp = tempdir();
     build_library(tmp.path());
     std::fs::copy(fixture("funcs.py"), tmp.path().join("funcs.py")).unwrap();
-    std::fs::write(tmp.path().join("broken.py"), "def f(index):\n    return index +\n").unwrap();
+    std::fs::write(
+        tmp.path().join("broken.py"),
+        "def f(index):\n    return index +\n",
+    )
+    .unwrap();
     let python = have_python();
     for m in MISTAKES {
         if !python && m.body.contains("function") {

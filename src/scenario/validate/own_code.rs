@@ -55,7 +55,11 @@ pub(super) fn implied_python_models(raw: &RawTable) -> Vec<(Vec<Seg>, &'static s
     for (i, w) in raw.workloads.iter().enumerate() {
         if w.function.is_some() && w.matrix.models.is_none() {
             let at = vec![key("workload"), Seg::Index(i), key("function")];
-            out.extend(model::python::PY_MODELS.iter().map(|m| (at.clone(), m.name)));
+            out.extend(
+                model::python::PY_MODELS
+                    .iter()
+                    .map(|m| (at.clone(), m.name)),
+            );
         }
     }
     out
@@ -171,7 +175,10 @@ impl Checker<'_> {
                 let mut at = models_path.to_vec();
                 at.push(Seg::Index(j));
                 let fit: Vec<String> = if function {
-                    model::python::PY_MODELS.iter().map(|m| m.name.into()).collect()
+                    model::python::PY_MODELS
+                        .iter()
+                        .map(|m| m.name.into())
+                        .collect()
                 } else {
                     model::names().iter().map(|m| m.to_string()).collect()
                 };
@@ -195,7 +202,11 @@ impl Checker<'_> {
     /// The workload's other keys as parameters: numbers, booleans and strings (for a library
     /// also without line breaks, one `key=value` line each).
     fn own_params(&self, p: &Paths, w: &RawTable, library: bool) -> Result<Params, ScenarioError> {
-        let to = if library { "the library" } else { "the function" };
+        let to = if library {
+            "the library"
+        } else {
+            "the function"
+        };
         let mut params = Params::new();
         for (pname, value) in &w.params {
             let v = match value {

@@ -36,8 +36,7 @@ impl Checker<'_> {
             }
             own => {
                 let models_path = p.origin("models", mine.models.is_some());
-                let (code, params) =
-                    self.own_code(&p, w, &own, &models, &models_path, commands)?;
+                let (code, params) = self.own_code(&p, w, &own, &models, &models_path, commands)?;
                 (code.kernel_name(), None, params, Some(code))
             }
         };
