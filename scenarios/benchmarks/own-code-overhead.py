@@ -9,7 +9,11 @@ import statistics
 import sys
 from collections import defaultdict
 
-PAIRS = [("native-kernel", "native-library", 2.0), ("py-kernel", "py-function", 1.5)]
+PAIRS = [
+    ("native-kernel", "native-library", 2.0),
+    ("blocking-kernel", "blocking-library", 2.0),
+    ("py-kernel", "py-function", 1.5),
+]
 
 
 def per_task_us(folder):
@@ -27,8 +31,8 @@ def per_task_us(folder):
 
 
 def main(folders):
-    print("%-15s %3s %-8s %12s %12s %7s  %s" % ("model", "w", "folder", "kernel us", "own us",
-                                                  "ratio", "target"))
+    print("%-18s %3s %-6s %12s %12s %7s  %s" % ("model", "w", "run", "kernel us", "own us",
+                                                 "ratio", "target"))
     for base, own, target in PAIRS:
         rows = defaultdict(list)
         for n, folder in enumerate(folders):
@@ -39,8 +43,8 @@ def main(folders):
         for (model, workers), found in sorted(rows.items()):
             for n, k, o in found:
                 verdict = "ok" if o / k <= target else "OVER %.1fx" % target
-                print("%-15s %3d %-8s %12.4f %12.4f %7.2f  %s" % (model, workers, "#%d" % (n + 1),
-                                                                 k, o, o / k, verdict))
+                print("%-18s %3d %-6s %12.4f %12.4f %7.2f  %s" % (model, workers, "#%d" % (n + 1),
+                                                                k, o, o / k, verdict))
 
 
 if __name__ == "__main__":
