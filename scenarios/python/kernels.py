@@ -1169,6 +1169,8 @@ def main(argv=None):
         else:
             print("kernels.py: %s/%s failed: %s" % (model, kernel, e), file=sys.stderr)
         return 1
+    if args.function is not None:
+        sys.stdout.write("\n")  # the user's function may have printed half a line
     print("elapsed_s=%.9f checksum=%d" % (elapsed, checksum), flush=True)
     return 0
 
