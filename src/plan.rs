@@ -15,7 +15,7 @@ pub struct Cell {
     pub kernel: String,
     pub builtin_kernel: bool,
     /// The user's own code (a Python function or a library) the workload runs, if any.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<UserCode>,
     pub params: Params,
     pub model: String,

@@ -486,3 +486,37 @@ fn checking_a_module_that_hangs_on_import_times_out() {
         out.describe()
     );
 }
+
+#[test]
+fn the_schema_knows_what_a_workload_runs() {
+    let out = run({
+        let mut c = parabench();
+        c.arg("schema");
+        c
+    });
+    out.expect_code(0);
+    let schema: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource("s.json", schema).unwrap();
+    let index = compiler.compile("s.json", &mut schemas).unwrap();
+    let check = |workload: &str| {
+        let text = format!("[[workload]]\nname = \"w\"\ntasks = 2\n{workload}");
+        let value: toml::Value = toml::from_str(&text).unwrap();
+        schemas
+            .validate(&serde_json::to_value(value).unwrap(), index)
+            .is_ok()
+    };
+    assert!(check("function = \"work.py:digest\"\nmb = 8\n"));
+    assert!(check(
+        "library = \"libwork.so\"\nsymbol = \"work\"\nrounds = 5\n"
+    ));
+    assert!(check("kernel = \"noop\"\n"));
+    assert!(!check("kernel = \"noop\"\nfunction = \"work.py:digest\"\n"));
+    assert!(!check(
+        "function = \"work.py:digest\"\nlibrary = \"l.so\"\nsymbol = \"s\"\n"
+    ));
+    assert!(!check("library = \"libwork.so\"\n"));
+    assert!(!check("function = \"work.py:digest\"\nsymbol = \"work\"\n"));
+    assert!(!check("mb = 8\n"));
+}

@@ -57,8 +57,8 @@ pub struct Workload {
     /// Whether `kernel` is built in (otherwise only command models may run it).
     pub builtin: bool,
     /// The user's own code the workload runs instead of a kernel (`kernel` then names it, as
-    /// `function:work.py:digest` or `library:libwork.so:work`).
-    #[serde(default)]
+    /// `function:work.py:digest` or `library:libwork.so:work`). Absent from meta.json for kernels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<UserCode>,
     /// Tasks per run (strong scaling) or per worker (weak scaling).
     pub tasks: u64,

@@ -261,10 +261,15 @@ mod tests {
     fn required_keys_are_required() {
         let v = schema();
         assert_eq!(v["required"], json!(["workload"]));
-        assert_eq!(
-            v["$defs"]["Workload"]["required"],
-            json!(["name", "kernel", "tasks"])
-        );
+        assert_eq!(v["$defs"]["Workload"]["required"], json!(["name", "tasks"]));
+        // What a workload runs: exactly one of kernel, function, library; symbol with library.
+        let all_of = v["$defs"]["Workload"]["allOf"].as_array().unwrap();
+        assert!(all_of.contains(&json!({"oneOf": [
+            {"required": ["kernel"]}, {"required": ["function"]}, {"required": ["library"]}
+        ]})));
+        assert!(all_of.contains(&json!({"dependentRequired": {
+            "symbol": ["library"], "library": ["symbol"]
+        }})));
         assert_eq!(v["$defs"]["Model"]["required"], json!(["name", "command"]));
     }
 }
