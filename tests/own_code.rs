@@ -520,3 +520,105 @@ fn the_schema_knows_what_a_workload_runs() {
     assert!(!check("function = \"work.py:digest\"\nsymbol = \"work\"\n"));
     assert!(!check("mb = 8\n"));
 }
+
+/// Copies `scenarios/examples/<files>` into `dir`, keeping their relative paths.
+fn copy_example(dir: &Path, files: &[&str]) {
+    for f in files {
+        let to = dir.join(f);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(common::root().join("scenarios/examples").join(f), &to).unwrap();
+    }
+}
+
+/// Every run of a run folder succeeded, and all have the one checksum, which it returns.
+fn one_checksum(dir: &Path) -> String {
+    let runs = Csv::read(&dir.join("runs.csv"));
+    assert!(!runs.rows.is_empty());
+    for r in &runs.rows {
+        assert_eq!(r["status"], "ok", "{r:?}");
+    }
+    let sums = runs.distinct(&["checksum"]);
+    assert_eq!(sums.len(), 1, "{sums:?}");
+    sums.into_iter().next().unwrap().remove(0)
+}
+
+#[test]
+fn the_examples_run_as_the_readme_says() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    let out = dir.join("out");
+    // The C library, built as its header says, under every native model.
+    copy_example(dir, &["native-c.toml", "native-c/work.c"]);
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let built = std::process::Command::new(&cc)
+        .args(["-shared", "-fPIC", "-O2", "-o"])
+        .arg(dir.join("native-c/libwork.so"))
+        .arg(dir.join("native-c/work.c"))
+        .status()
+        .unwrap();
+    assert!(built.success());
+    run_scenario(
+        &dir.join("native-c.toml"),
+        &out,
+        &["--quick", "--workers", "2"],
+    )
+    .expect_code(0);
+    let c_sum = one_checksum(&out.join("own-native-c"));
+    // The Rust cdylib computes the same numbers.
+    copy_example(
+        dir,
+        &[
+            "native-rust.toml",
+            "native-rust/Cargo.toml",
+            "native-rust/src/lib.rs",
+        ],
+    );
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = std::process::Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "--offline",
+            "--manifest-path",
+        ])
+        .arg(dir.join("native-rust/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(dir.join("native-rust/target"))
+        .env_remove("RUSTFLAGS")
+        .status()
+        .unwrap();
+    assert!(built.success());
+    run_scenario(
+        &dir.join("native-rust.toml"),
+        &out,
+        &[
+            "--quick",
+            "--workers",
+            "2",
+            "--models",
+            "sequential,threads,processes",
+        ],
+    )
+    .expect_code(0);
+    assert_eq!(one_checksum(&out.join("own-native-rust")), c_sum);
+    // The Python function example, under three of its eight models.
+    if have_python() {
+        copy_example(dir, &["python-function.toml", "python/work.py"]);
+        run_scenario(
+            &dir.join("python-function.toml"),
+            &out,
+            &[
+                "--quick",
+                "--workers",
+                "2",
+                "--workloads",
+                "hashlib",
+                "--models",
+                "py-sequential,py-threading,py-processpool",
+            ],
+        )
+        .expect_code(0);
+        one_checksum(&out.join("own-python-function"));
+    }
+}
