@@ -117,7 +117,8 @@ pub struct Reference {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     pub label: String,
-    /// Stable colour for this series across every chart of a run (see [`render::color`]).
+    /// Stable colour for this series across every chart of a run (an index into the renderer's
+    /// palette).
     pub color_index: usize,
     pub points: Vec<Point>,
     /// How its line and markers are drawn (solid unless said otherwise).

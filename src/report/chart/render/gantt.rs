@@ -18,11 +18,13 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::FontStyle;
 
 use super::super::{Bar, Gantt};
-use super::{
-    color, ensure_fonts, fit_text, linear_ticks, text_width, write_atomically, Axis, Label, Pen,
-    AXIS, AXIS_DESC_SIZE, GRID, GRID_LIGHT, SUBTITLE, SUBTITLE_SIZE, TEXT, TICK_SIZE, TITLE_SIZE,
-    WIDTH,
+use super::axes::{linear_ticks, Axis};
+use super::style::{
+    color, AXIS, AXIS_DESC_SIZE, GRID, GRID_LIGHT, SUBTITLE, SUBTITLE_SIZE, TEXT, TICK_SIZE,
+    TITLE_SIZE, WIDTH,
 };
+use super::text::{ensure_fonts, fit_text, text_width, Label, Pen};
+use super::write_atomically;
 
 /// Image height bounds: the height follows the number of rows.
 const MIN_HEIGHT: f64 = 420.0;
