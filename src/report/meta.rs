@@ -49,6 +49,11 @@ pub struct ModelInfo {
     /// `--version` of a command model's interpreter (python, node, ...), when it is one.
     #[serde(default)]
     pub interpreter: Option<String>,
+    /// What one row of its timeline is ("thread", "process", "in-flight slot" ...), from the
+    /// model registry when the run was made, so a run folder redraws from what it recorded;
+    /// `None` for command models and in folders written before it was recorded ("worker").
+    #[serde(default)]
+    pub timeline_worker: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,6 +96,11 @@ impl Meta {
                     about,
                     command: command.map(|c| c.argv.clone()),
                     interpreter: command.and_then(|c| interpreter_version(c.argv.first()?, &c.dir)),
+                    timeline_worker: match (command, crate::model::find(m)) {
+                        (Some(_), _) => None,
+                        (None, Some(b)) => Some(b.timeline_worker().to_string()),
+                        (None, None) => crate::model::python::timeline_worker(m).map(String::from),
+                    },
                 });
             }
         }

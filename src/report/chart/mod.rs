@@ -1,7 +1,9 @@
 //! Charts: each chart is built as plain data ([`Chart`]) from the summary, and one renderer
-//! ([`render`]) draws any chart as PNG and SVG. Adding a chart is one file that returns a
-//! `Chart` plus one line in [`CHARTS`]. A chart of another shape returns a [`Figure`] (the
-//! timeline is a [`Gantt`]: rows of bars), drawn by the same renderer through [`draw`].
+//! ([`render`]) draws any chart as PNG and SVG. A line chart over worker counts is a small
+//! declaration ([`line::LineChart`]: title, y label, metric, y scale, reference) in its own
+//! file plus one line in [`CHARTS`]. A chart of another shape implements [`ChartKind`] and
+//! returns a [`Figure`] (the timeline is a [`Gantt`]: rows of bars), drawn by the same
+//! renderer through [`draw`].
 
 mod render;
 
@@ -146,26 +148,29 @@ pub struct Point {
 
 mod cpu;
 mod efficiency;
+mod line;
 mod memory;
 mod speedup;
 mod time;
 mod timeline;
 
-use crate::report::summary::SummaryRow;
+pub use timeline::MAX_RECORDED_TASKS;
+
 use crate::report::RunData;
 use crate::scenario::Workload;
 
 /// Every chart drawn for each workload, in report order.
 pub static CHARTS: &[&dyn ChartKind] = &[
-    &speedup::Speedup,
-    &time::Time,
-    &efficiency::Efficiency,
-    &memory::Memory,
-    &cpu::Cpu,
+    &speedup::SPEEDUP,
+    &time::TIME,
+    &efficiency::EFFICIENCY,
+    &memory::MEMORY,
+    &cpu::CPU,
     &timeline::Timeline,
 ];
 
-/// A kind of chart: turns a run's data into a [`Chart`] for one workload.
+/// A kind of chart: turns a run's data into a [`Chart`] for one workload. Line charts are
+/// declared as a [`line::LineChart`]; charts of another shape implement this themselves.
 pub trait ChartKind: Sync {
     /// File name part: `<workload>.<suffix>.png`.
     fn suffix(&self) -> &'static str;
@@ -188,49 +193,6 @@ pub trait ChartKind: Sync {
     fn caption(&self, _data: &RunData, _workload: &Workload) -> Option<String> {
         None
     }
-}
-
-/// One series per model of the workload (in the workload's model order), with the points
-/// `point` extracts from each summary row; models without any point are left out.
-fn by_model(
-    data: &RunData,
-    w: &Workload,
-    point: impl Fn(&SummaryRow) -> Option<Point>,
-) -> Vec<(Series, String)> {
-    w.models
-        .iter()
-        .filter_map(|m| {
-            let points: Vec<Point> = data
-                .summary
-                .iter()
-                .filter(|r| r.workload == w.name && &r.model == m)
-                .filter_map(&point)
-                .collect();
-            (!points.is_empty()).then(|| {
-                (
-                    Series {
-                        label: m.clone(),
-                        color_index: data.meta.model_index(m),
-                        points,
-                        style: SeriesStyle::Solid,
-                    },
-                    m.clone(),
-                )
-            })
-        })
-        .collect()
-}
-
-/// The worker counts on the x axis (every measured count plus the core count).
-fn x_values(series: &[(Series, String)], data: &RunData) -> Vec<f64> {
-    let mut xs: Vec<f64> = series
-        .iter()
-        .flat_map(|(s, _)| s.points.iter().map(|p| p.x))
-        .chain(std::iter::once(data.meta.machine.logical_cores as f64))
-        .collect();
-    xs.sort_by(f64::total_cmp);
-    xs.dedup();
-    xs
 }
 
 /// A log axis reads better once the counts span a factor of 8 or more.

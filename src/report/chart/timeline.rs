@@ -4,12 +4,16 @@
 //! from `tasks.csv`; a workload without recorded tasks gets no file.
 
 use super::{Bar, Chart, ChartKind, Figure, Gantt, Lane};
-use crate::model::recorder::MAX_RECORDED_TASKS;
 use crate::report::RunData;
 use crate::run::TaskRow;
 use crate::scenario::Workload;
 
 pub struct Timeline;
+
+/// Runs of more tasks than this are not recorded (the recorder's limit, `MAX_RECORDED_TASKS`
+/// in `model::recorder`). A copy, so the report reads only what a run folder holds; a test in
+/// `tests/charts.rs` keeps the two equal.
+pub const MAX_RECORDED_TASKS: u64 = 100_000;
 
 impl ChartKind for Timeline {
     fn suffix(&self) -> &'static str {
@@ -125,6 +129,17 @@ fn title(data: &RunData, w: &Workload) -> String {
     )
 }
 
+/// What a row of `model`'s lane is, as recorded in `meta.json` ("worker" in folders written
+/// before it was recorded, and for command models).
+fn row_noun<'a>(data: &'a RunData, model: &str) -> &'a str {
+    data.meta
+        .models
+        .iter()
+        .find(|m| m.name == model)
+        .and_then(|m| m.timeline_worker.as_deref())
+        .unwrap_or("worker")
+}
+
 fn plural(noun: &str, n: u64) -> String {
     match (n, noun.ends_with('s')) {
         (1, _) => format!("1 {noun}"),
@@ -141,10 +156,7 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
     let lanes = runs
         .iter()
         .map(|r| {
-            let noun = match crate::model::find(r.model) {
-                Some(m) => m.timeline_worker(),
-                None => crate::model::python::timeline_worker(r.model).unwrap_or("worker"),
-            };
+            let noun = row_noun(data, r.model);
             let wall = r.tasks.first().map(|t| t.run_wall_s);
             let rows = r
                 .tasks

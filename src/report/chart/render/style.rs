@@ -56,12 +56,9 @@ pub(super) const PALETTE: [RGBColor; 10] = [
 ];
 
 /// The stable colour of a series; `index` wraps around the palette.
-pub fn color(index: usize) -> RGBColor {
+pub(super) fn color(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
 }
-
-/// Draws `chart` to `png_path` (1200x750 PNG) and `svg_path` (SVG of the same size).
-///
 
 #[cfg(test)]
 mod tests {
