@@ -13,14 +13,22 @@ const MIN_HORIZON: u64 = 64;
 const HORIZON_FACTOR: u64 = 4;
 // ... but, with strong scaling, no more workers than tasks: the rest would idle.
 
-/// The fits of one model/// The fits of one model in one workload.
+/// A model's work counts as CPU-bound when its median CPU utilisation at its fewest workers
+/// is at least this many cores (CPU kernels are near 1; sleep and http waits near 0).
+const CPU_BOUND_UTIL: f64 = 0.5;
+
+/// The fits of one model in one workload.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelFit {
     pub model: String,
-    /// The (workers, speedup) points fitted: cells with a speedup and no failed run.
+    /// The (workers, speedup) points fitted: cells with a speedup and no failed run, and on
+    /// CPU-bound work no more workers than cores.
     pub points: Vec<(f64, f64)>,
     /// Cells left out because some of their runs failed.
     pub excluded: usize,
+    /// Worker counts left out because they exceed the core count on CPU-bound work (see
+    /// [`oversubscribed`]).
+    pub oversubscribed: Vec<u64>,
     pub amdahl: Result<Amdahl, String>,
     pub usl: Result<Usl, String>,
 }
@@ -48,8 +56,28 @@ pub fn horizon(w: &Workload) -> u64 {
     }
 }
 
+/// Whether `model`'s work in workload `w` is CPU-bound, judged from what was recorded (so it
+/// holds for command models and old run folders alike): its median CPU utilisation at its
+/// fewest workers is at least [`CPU_BOUND_UTIL`] cores. Unknown utilisation counts as not.
+pub fn cpu_bound(data: &RunData, w: &Workload, model: &str) -> bool {
+    data.summary
+        .iter()
+        .filter(|r| r.workload == w.name && r.model == model && r.cpu_util.is_some())
+        .min_by_key(|r| r.workers)
+        .and_then(|r| r.cpu_util)
+        .is_some_and(|u| u >= CPU_BOUND_UTIL)
+}
+
+/// Whether the cell of `model` at `workers` is oversubscribed: CPU-bound work on more workers
+/// than the machine has cores. Such a point times the OS scheduler sharing cores, not the
+/// model, so fits leave it out and charts mark it.
+pub fn oversubscribed(data: &RunData, w: &Workload, model: &str, workers: u64) -> bool {
+    workers > data.meta.machine.logical_cores && cpu_bound(data, w, model)
+}
+
 /// Fits every model of workload `w`, in the workload's model order.
 pub fn for_workload(data: &RunData, w: &Workload) -> Vec<ModelFit> {
+    let cores = data.meta.machine.logical_cores;
     w.models
         .iter()
         .map(|m| {
@@ -59,9 +87,17 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<ModelFit> {
                 .filter(|r| r.workload == w.name && &r.model == m)
                 .collect();
             let excluded = cells.iter().filter(|r| r.failed > 0).count();
+            let cpu_bound = cpu_bound(data, w, m);
+            let mut oversubscribed: Vec<u64> = cells
+                .iter()
+                .filter(|r| cpu_bound && r.workers > cores)
+                .map(|r| r.workers)
+                .collect();
+            oversubscribed.sort_unstable();
+            oversubscribed.dedup();
             let points: Vec<(f64, f64)> = cells
                 .iter()
-                .filter(|r| r.failed == 0)
+                .filter(|r| r.failed == 0 && !oversubscribed.contains(&r.workers))
                 .filter_map(|r| Some((r.workers as f64, r.speedup.filter(|s| *s > 0.0)?)))
                 .collect();
             let refusal = if cells.is_empty() {
@@ -74,14 +110,36 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<ModelFit> {
                 None
             };
             let with_excluded = |e: fit::FitError| {
-                let reason = e.to_string();
-                match excluded {
-                    0 => reason,
-                    n => format!(
-                        "{reason} ({n} cell{} with failed runs left out)",
-                        if n == 1 { "" } else { "s" }
-                    ),
+                let mut reason = match e {
+                    fit::FitError::TooFewCounts { law, have, need }
+                        if !oversubscribed.is_empty() =>
+                    {
+                        format!(
+                            "only {have} worker count{} at or below the {cores} cores; {law} needs {need}",
+                            if have == 1 { "" } else { "s" }
+                        )
+                    }
+                    e => e.to_string(),
+                };
+                let mut left_out = Vec::new();
+                if excluded > 0 {
+                    left_out.push(format!(
+                        "{excluded} cell{} with failed runs left out",
+                        if excluded == 1 { "" } else { "s" }
+                    ));
                 }
+                if !oversubscribed.is_empty() {
+                    let counts: Vec<String> =
+                        oversubscribed.iter().map(u64::to_string).collect();
+                    left_out.push(format!(
+                        "CPU-bound work: {} workers, more than the {cores} cores, left out as they time the OS scheduler",
+                        counts.join(", ")
+                    ));
+                }
+                if !left_out.is_empty() {
+                    reason.push_str(&format!(" ({})", left_out.join("; ")));
+                }
+                reason
             };
             let (amdahl, usl) = match refusal {
                 Some(r) => (Err(r.clone()), Err(r)),
@@ -94,6 +152,7 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<ModelFit> {
                 model: m.clone(),
                 points,
                 excluded,
+                oversubscribed,
                 amdahl,
                 usl,
             }
@@ -327,6 +386,78 @@ mod tests {
         // 16 tasks: predictions stop there.
         assert!(md.contains("speedup at 16 (predicted)"));
         assert!(md.contains("Predictions stop at 16 workers"));
+    }
+
+    /// The demo's primes on 2 cores: threads measured at 1, 2 and 4 workers (4 is
+    /// oversubscribed), rayon at 1, 2, 3, 4; sleep-like work (near-zero CPU) keeps every point.
+    fn oversubscribed_sample(cpu_util: f64) -> RunData {
+        let mut data = sample();
+        data.meta.machine.logical_cores = 2;
+        let w = data.meta.workloads[0].clone();
+        let mut summary = vec![row(&w, "sequential", 1, Some(1.0))];
+        for (n, s) in [(1, 1.0), (2, 1.9), (4, 1.85)] {
+            summary.push(row(&w, "threads", n, Some(s)));
+        }
+        for (n, s) in [(1, 1.0), (2, 1.9), (3, 1.5), (4, 1.4)] {
+            summary.push(row(&w, "rayon", n, Some(s)));
+        }
+        for r in &mut summary {
+            r.cpu_util = Some(cpu_util * r.workers.min(2) as f64);
+        }
+        data.summary = summary;
+        data
+    }
+
+    #[test]
+    fn cpu_bound_fits_leave_out_oversubscribed_counts() {
+        let data = oversubscribed_sample(0.98);
+        let w = data.meta.workloads[0].clone();
+        assert!(cpu_bound(&data, &w, "threads"));
+        assert!(oversubscribed(&data, &w, "threads", 4));
+        assert!(!oversubscribed(&data, &w, "threads", 2));
+        let fits = for_workload(&data, &w);
+        let threads = fits.iter().find(|f| f.model == "threads").unwrap();
+        assert_eq!(threads.points, [(1.0, 1.0), (2.0, 1.9)]);
+        assert_eq!(threads.oversubscribed, [4]);
+        assert!(threads.amdahl.is_ok());
+        assert_eq!(
+            threads.usl.as_ref().unwrap_err(),
+            "only 2 worker counts at or below the 2 cores; USL needs 3 (CPU-bound work: 4 \
+             workers, more than the 2 cores, left out as they time the OS scheduler)"
+        );
+        let rayon = fits.iter().find(|f| f.model == "rayon").unwrap();
+        assert_eq!(rayon.oversubscribed, [3, 4]);
+
+        let csv = String::from_utf8(FitsCsv.serialize(&data).unwrap()).unwrap();
+        let line = csv.lines().find(|l| l.contains(",threads,")).unwrap();
+        assert!(
+            line.starts_with("demo,primes,threads,amdahl only,\"USL: only 2 worker counts at or below the 2 cores; USL needs 3 (CPU-bound work: 4 workers"),
+            "{line}"
+        );
+        // Same columns as before: only values change.
+        assert_eq!(
+            csv.lines().next().unwrap().split(',').count(),
+            25,
+            "fits.csv columns"
+        );
+        let md =
+            String::from_utf8(crate::report::markdown::Markdown.serialize(&data).unwrap()).unwrap();
+        assert!(
+            md.contains("USL not fitted: only 2 worker counts at or below the 2 cores"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn waiting_work_keeps_every_count() {
+        let data = oversubscribed_sample(0.01);
+        let w = data.meta.workloads[0].clone();
+        assert!(!cpu_bound(&data, &w, "threads"));
+        let fits = for_workload(&data, &w);
+        let threads = fits.iter().find(|f| f.model == "threads").unwrap();
+        assert_eq!(threads.points.len(), 3);
+        assert!(threads.oversubscribed.is_empty());
+        assert!(threads.usl.is_ok());
     }
 
     fn workload(workers: &[u64], tasks: u64, scaling: Scaling) -> Workload {
