@@ -2,7 +2,7 @@
 //! included) vs workers: ~1.0 means one core busy, ~N means N cores busy, near 0 means waiting.
 
 use super::line::{LineChart, YScale};
-use super::{Point, Reference};
+use super::{Outliers, Point, Reference, Unit};
 
 pub static CPU: LineChart = LineChart {
     suffix: "cpu",
@@ -10,14 +10,11 @@ pub static CPU: LineChart = LineChart {
     quantity: "CPU utilisation",
     subtitle: |_| "(user + sys) / wall, median of runs".into(),
     y_label: |_, _| "busy cores ((user + sys) / wall)".into(),
-    point: |r| {
-        Some(Point {
-            x: r.workers as f64,
-            y: r.cpu_util?,
-            ci: None,
-        })
-    },
+    point: |r| Some(Point::new(r.workers as f64, r.cpu_util?, None)),
+    y_unit: Unit::Plain,
     y_scale: YScale::Linear,
+    outliers: Outliers::LogScale,
+    mark_oversubscribed: false,
     reference: Some(|data, _, xs| {
         let cores = data.meta.machine.logical_cores as f64;
         Reference {

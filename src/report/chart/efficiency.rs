@@ -2,7 +2,7 @@
 //! vs workers, with 95% CI bars; 1.0 is perfect scaling.
 
 use super::line::{LineChart, YScale};
-use super::{Point, Reference};
+use super::{Outliers, Point, Reference, Unit};
 
 pub static EFFICIENCY: LineChart = LineChart {
     suffix: "efficiency",
@@ -11,13 +11,16 @@ pub static EFFICIENCY: LineChart = LineChart {
     subtitle: |_| "speedup / (workers / reference workers) - 1.0 is perfect".into(),
     y_label: |_, _| "parallel efficiency".into(),
     point: |r| {
-        Some(Point {
-            x: r.workers as f64,
-            y: r.efficiency?,
-            ci: r.efficiency_ci_low.zip(r.efficiency_ci_high),
-        })
+        Some(Point::new(
+            r.workers as f64,
+            r.efficiency?,
+            r.efficiency_ci_low.zip(r.efficiency_ci_high),
+        ))
     },
+    y_unit: Unit::Plain,
     y_scale: YScale::Linear,
+    outliers: Outliers::LogScale,
+    mark_oversubscribed: true,
     reference: Some(|_, _, xs| Reference {
         label: "perfect scaling".into(),
         points: xs.iter().map(|&x| (x, 1.0)).collect(),

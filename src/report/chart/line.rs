@@ -1,10 +1,11 @@
 //! The one builder of line charts over worker counts. A line chart is declared as a
-//! [`LineChart`]: its title, y label, the metric of one summary row, the y scale rule and an
-//! optional reference line; the builder does the rest (one series per model, the worker axis,
-//! the core-count marker). Adding one is a small file with a `static` plus one line in
-//! [`super::CHARTS`].
+//! [`LineChart`]: its title, y label and unit, the metric of one summary row, the y scale rule
+//! and an optional reference line; the builder does the rest (one series per model, the
+//! workload's worker axis, the core-count marker, hollow oversubscribed points). Adding one is
+//! a small file with a `static` plus one line in [`super::CHARTS`].
 
-use super::{Chart, ChartKind, Point, Reference, Series, SeriesStyle};
+use super::{Chart, ChartKind, Outliers, Point, Reference, Series, SeriesStyle, Unit};
+use crate::report::fits;
 use crate::report::summary::SummaryRow;
 use crate::report::RunData;
 use crate::scenario::Workload;
@@ -19,10 +20,16 @@ pub struct LineChart {
     pub quantity: &'static str,
     /// The subtitle after the workload line (what the numbers are, which way is better).
     pub subtitle: fn(&Workload) -> String,
+    /// The y axis title (with `{unit}` where the unit goes, for [`Unit::Seconds`]).
     pub y_label: fn(&RunData, &Workload) -> String,
+    pub y_unit: Unit,
     /// The point of one cell (x = workers), or `None` when the cell lacks the metric.
     pub point: fn(&SummaryRow) -> Option<Point>,
     pub y_scale: YScale,
+    pub outliers: Outliers,
+    /// Draw points of CPU-bound work on more workers than cores hollow (they time the OS
+    /// scheduler, not the model; see [`fits::oversubscribed`]).
+    pub mark_oversubscribed: bool,
     /// A reference line over the x values (every measured worker count and the core count).
     pub reference: Option<ReferenceFn>,
     /// Anything a chart adds on top of the common skeleton (the speedup chart's fitted
@@ -41,7 +48,13 @@ pub enum YScale {
     Linear,
     /// Logarithmic once the points span more than a decade.
     LogOverDecade,
+    /// Logarithmic exactly when the worker axis is, so lines through the origin such as the
+    /// ideal speedup stay straight.
+    FollowX,
 }
+
+/// The legend entry of hollow points.
+const HOLLOW_LABEL: &str = "hollow: more workers than cores";
 
 impl ChartKind for LineChart {
     fn suffix(&self) -> &'static str {
@@ -51,10 +64,19 @@ impl ChartKind for LineChart {
         self.heading
     }
     fn build(&self, data: &RunData, w: &Workload) -> Chart {
-        let series = by_model(data, w, self.point);
-        let xs = x_values(&series, data);
+        let mut series = by_model(data, w, self.point);
+        if self.mark_oversubscribed {
+            for (s, model) in &mut series {
+                for p in &mut s.points {
+                    p.hollow = fits::oversubscribed(data, w, model, p.x as u64);
+                }
+            }
+        }
+        let xs = worker_counts(data, w);
+        let x_log = super::wide(&xs);
         let y_log = match self.y_scale {
             YScale::Linear => false,
+            YScale::FollowX => x_log,
             YScale::LogOverDecade => {
                 let (lo, hi) = series
                     .iter()
@@ -67,6 +89,9 @@ impl ChartKind for LineChart {
             .reference
             .filter(|_| !xs.is_empty())
             .map(|r| r(data, w, &xs));
+        let hollow = series
+            .iter()
+            .any(|(s, _)| s.points.iter().any(|p| p.hollow));
         let mut chart = Chart {
             title: format!(
                 "{} / {}: {} vs workers",
@@ -75,12 +100,17 @@ impl ChartKind for LineChart {
             subtitle: format!("{} - {}", super::workload_line(w), (self.subtitle)(w)),
             x_label: "workers".into(),
             y_label: (self.y_label)(data, w),
-            x_log: super::wide(&xs),
+            y_unit: self.y_unit,
+            x_log,
             y_log,
+            outliers: self.outliers,
+            x_values: xs,
             series: series.iter().map(|(s, _)| s.clone()).collect(),
             reference,
             marker: Some(super::core_marker(data)),
             fits: None,
+            hollow_label: hollow.then(|| HOLLOW_LABEL.to_string()),
+            notes: vec![],
         };
         if let Some(finish) = self.finish {
             finish(&mut chart, data, w, &series);
@@ -120,11 +150,14 @@ pub(crate) fn by_model(
         .collect()
 }
 
-/// The worker counts on the x axis (every measured count plus the core count).
-pub(crate) fn x_values(series: &[(Series, String)], data: &RunData) -> Vec<f64> {
-    let mut xs: Vec<f64> = series
+/// The worker axis of every chart of workload `w`: each worker count measured for any model
+/// (whether or not a chart has a value there) plus the core count, sorted.
+pub(crate) fn worker_counts(data: &RunData, w: &Workload) -> Vec<f64> {
+    let mut xs: Vec<f64> = data
+        .summary
         .iter()
-        .flat_map(|(s, _)| s.points.iter().map(|p| p.x))
+        .filter(|r| r.workload == w.name)
+        .map(|r| r.workers as f64)
         .chain(std::iter::once(data.meta.machine.logical_cores as f64))
         .collect();
     xs.sort_by(f64::total_cmp);

@@ -3,7 +3,7 @@
 //! larger (the footprint a user pays for the model).
 
 use super::line::{LineChart, YScale};
-use super::Point;
+use super::{Outliers, Point, Unit};
 
 pub static MEMORY: LineChart = LineChart {
     suffix: "memory",
@@ -13,13 +13,12 @@ pub static MEMORY: LineChart = LineChart {
     y_label: |_, _| "peak RSS (MiB)".into(),
     point: |r| {
         let kb = r.max_rss_kb.max(r.workers_rss_kb)?;
-        Some(Point {
-            x: r.workers as f64,
-            y: kb as f64 / 1024.0,
-            ci: None,
-        })
+        Some(Point::new(r.workers as f64, kb as f64 / 1024.0, None))
     },
+    y_unit: Unit::Plain,
     y_scale: YScale::Linear,
+    outliers: Outliers::LogScale,
+    mark_oversubscribed: false,
     reference: None,
     finish: None,
 };

@@ -12,7 +12,7 @@ pub use render::render;
 /// Anything a chart kind draws: the line charts, or a timeline of bars.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Figure {
-    Lines(Chart),
+    Lines(Box<Chart>),
     Gantt(Gantt),
 }
 
@@ -74,11 +74,20 @@ pub struct Chart {
     /// Second, smaller line under the title (kernel, tasks, baseline ...).
     pub subtitle: String,
     pub x_label: String,
+    /// The y axis title; with [`Unit::Seconds`], `{unit}` in it becomes the unit the renderer
+    /// picks for the ticks ("s", "ms", "µs", "ns"), so title and ticks always agree.
     pub y_label: String,
+    pub y_unit: Unit,
     /// Logarithmic x axis (base 2 ticks look best for worker counts).
     pub x_log: bool,
     /// Logarithmic y axis.
     pub y_log: bool,
+    /// What the renderer does when a few series lie far above the others (see [`Outliers`]).
+    pub outliers: Outliers,
+    /// The x values every chart of the workload shows (its measured worker counts and the core
+    /// count): they set the x range and ticks, so the charts of a workload share one x axis
+    /// whatever each has points for. Empty: taken from the points.
+    pub x_values: Vec<f64>,
     pub series: Vec<Series>,
     /// Dashed grey reference line (e.g. ideal speedup y = x), drawn under the series.
     pub reference: Option<Reference>,
@@ -87,6 +96,33 @@ pub struct Chart {
     /// Fitted model curves, dashed, possibly reaching past the data into a shaded
     /// prediction region; `None` on charts without fits.
     pub fits: Option<Fits>,
+    /// The legend entry of hollow points ([`Point::hollow`]), shown when any point is hollow.
+    pub hollow_label: Option<String>,
+    /// Sentences shown under the legend (e.g. why no curve was fitted).
+    pub notes: Vec<String>,
+}
+
+/// The unit of an axis's values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Unit {
+    /// Plain numbers (the title names any unit itself, e.g. "peak RSS (MiB)").
+    #[default]
+    Plain,
+    /// Seconds, written in s, ms, µs or ns as the values call for.
+    Seconds,
+}
+
+/// How a linear y axis copes with outlier series: one or a few series whose largest value is
+/// several times every other series' (e.g. a model whose "workers" mean something else),
+/// which would flatten the others into a line at the bottom.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Outliers {
+    /// Switch to a logarithmic y axis (when every value is positive; else as `Break`).
+    #[default]
+    LogScale,
+    /// Keep the linear axis (e.g. so the ideal speedup stays a straight line) and cut it above
+    /// the other series, with a marked break; points above it are drawn at the break.
+    Break,
 }
 
 /// Curves fitted to the series (e.g. the USL per model) and how far the data goes.
@@ -144,6 +180,21 @@ pub struct Point {
     pub x: f64,
     pub y: f64,
     pub ci: Option<(f64, f64)>,
+    /// Drawn hollow and explained by [`Chart::hollow_label`]: measured, but not what the
+    /// chart is about (e.g. more workers than cores on CPU-bound work).
+    pub hollow: bool,
+}
+
+impl Point {
+    /// A filled point.
+    pub fn new(x: f64, y: f64, ci: Option<(f64, f64)>) -> Point {
+        Point {
+            x,
+            y,
+            ci,
+            hollow: false,
+        }
+    }
 }
 
 mod cpu;
@@ -181,7 +232,7 @@ pub trait ChartKind: Sync {
     /// What to draw; `None` writes no file (nothing recorded to show). By default the line
     /// chart of [`ChartKind::build`]; charts of another shape return theirs here.
     fn figure(&self, data: &RunData, workload: &Workload) -> Option<Figure> {
-        Some(Figure::Lines(self.build(data, workload)))
+        Some(Figure::Lines(Box::new(self.build(data, workload))))
     }
 
     /// Shown as an image in the report (besides the first two charts) rather than a link.
@@ -235,6 +286,18 @@ pub(crate) fn baseline_line(w: &Workload) -> String {
         Some(b) => format!("baseline: {b}"),
         None => "baseline: each model at its fewest workers".into(),
     }
+}
+
+/// The worker count speedups are relative to (the `@N` of the summary's `baseline`, e.g.
+/// `sequential@1`), for the ideal line `workers / N`; 1 when unknown.
+pub(crate) fn reference_workers(data: &RunData, w: &Workload) -> f64 {
+    data.summary
+        .iter()
+        .filter(|r| r.workload == w.name)
+        .find(|r| r.speedup.is_some())
+        .and_then(|r| r.baseline.rsplit_once('@'))
+        .and_then(|(_, n)| n.parse::<f64>().ok())
+        .unwrap_or(1.0)
 }
 
 /// The y label of a speedup chart: plain or scaled (weak scaling) speedup.

@@ -17,9 +17,13 @@ use super::Chart;
 mod axes;
 mod format;
 mod gantt;
+mod geometry;
+mod lanes;
 mod layout;
 mod legend;
 mod lines;
+mod place;
+mod shapes;
 mod style;
 mod text;
 
@@ -35,9 +39,9 @@ use text::{ensure_fonts, Pen};
 pub fn render(chart: &Chart, png_path: &Path, svg_path: &Path) -> Result<()> {
     ensure_fonts()?;
     let plan = Plan::new(chart);
-    render_png(chart, &plan, png_path)
+    render_png(&plan, png_path)
         .with_context(|| format!("rendering chart PNG {}", png_path.display()))?;
-    render_svg(chart, &plan, svg_path)
+    render_svg(&plan, svg_path)
         .with_context(|| format!("rendering chart SVG {}", svg_path.display()))?;
     Ok(())
 }
@@ -71,21 +75,21 @@ fn write_atomically(path: &Path, ext: &str, write: impl FnOnce(&Path) -> Result<
     result
 }
 
-fn render_png(chart: &Chart, plan: &Plan, path: &Path) -> Result<()> {
+fn render_png(plan: &Plan, path: &Path) -> Result<()> {
     write_atomically(path, "png", |tmp| {
         let root = BitMapBackend::new(tmp, (WIDTH, HEIGHT)).into_drawing_area();
-        lines::draw_chart(&root, chart, plan, Pen { bitmap: true })?;
+        lines::draw_chart(&root, plan, Pen { bitmap: true })?;
         root.present()
             .with_context(|| format!("writing {}", tmp.display()))?;
         Ok(())
     })
 }
 
-fn render_svg(chart: &Chart, plan: &Plan, path: &Path) -> Result<()> {
+fn render_svg(plan: &Plan, path: &Path) -> Result<()> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        lines::draw_chart(&root, chart, plan, Pen { bitmap: false })?;
+        lines::draw_chart(&root, plan, Pen { bitmap: false })?;
         root.present().context("finishing SVG document")?;
     }
     write_atomically(path, "svg", |tmp| {

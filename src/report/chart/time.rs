@@ -1,8 +1,8 @@
 //! `<workload>.time.{png,svg}`: median time per run vs workers with 95% CI bars (log scale
-//! when the times span more than a decade).
+//! when the times span more than a decade), in the time unit the values call for.
 
 use super::line::{LineChart, YScale};
-use super::Point;
+use super::{Outliers, Point, Unit};
 use crate::report::RunData;
 use crate::scenario::Workload;
 
@@ -12,14 +12,17 @@ pub static TIME: LineChart = LineChart {
     quantity: "time per run",
     subtitle: |_| "median of runs, 95% CI - lower is better".into(),
     y_label,
+    y_unit: Unit::Seconds,
     point: |r| {
-        Some(Point {
-            x: r.workers as f64,
-            y: r.median_s?,
-            ci: r.ci_low_s.zip(r.ci_high_s),
-        })
+        Some(Point::new(
+            r.workers as f64,
+            r.median_s?,
+            r.ci_low_s.zip(r.ci_high_s),
+        ))
     },
     y_scale: YScale::LogOverDecade,
+    outliers: Outliers::LogScale,
+    mark_oversubscribed: true,
     reference: None,
     finish: None,
 };
@@ -31,8 +34,8 @@ fn y_label(data: &RunData, w: &Workload) -> String {
         .iter()
         .any(|r| r.workload == w.name && r.time_source != "wall");
     if reported {
-        "median time per run (s; programs' own elapsed_s where reported)".into()
+        "median time per run ({unit}; programs' own elapsed_s where reported)".into()
     } else {
-        "median wall time per run (s)".into()
+        "median wall time per run ({unit})".into()
     }
 }

@@ -27,14 +27,19 @@ impl ChartKind for Timeline {
         Chart {
             title: title(data, w),
             subtitle: String::new(),
-            x_label: "seconds since the run's start (s)".into(),
+            x_label: "time since the run's start".into(),
             y_label: String::new(),
+            y_unit: super::Unit::Plain,
             x_log: false,
             y_log: false,
+            outliers: super::Outliers::LogScale,
+            x_values: vec![],
             series: vec![],
             reference: None,
             marker: None,
             fits: None,
+            hollow_label: None,
+            notes: vec![],
         }
     }
     fn figure(&self, data: &RunData, w: &Workload) -> Option<Figure> {
@@ -196,7 +201,9 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
             "{} - one run per model at its most workers - a bar per task",
             super::workload_line(w)
         ),
-        x_label: "time since the run's start (s); a black line marks where each run ended".into(),
+        // The renderer puts the unit in, or says each lane has its own scale.
+        x_label: "time since the run's start ({unit}); a black line marks where each run ended"
+            .into(),
         lanes,
         note: if missing.is_empty() {
             String::new()

@@ -5,9 +5,11 @@ use std::ops::Range;
 
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 
-use super::format::{format_number, format_seconds};
+use super::super::Unit;
+use super::format::{format_number, seconds_unit};
+use super::geometry::Scale;
 
-/// One axis: its range, tick positions and label format.
+/// One axis: its range, tick positions, their labels and the axis title.
 #[derive(Debug, Clone)]
 pub(super) struct Axis {
     pub(super) lo: f64,
@@ -15,41 +17,70 @@ pub(super) struct Axis {
     pub(super) log: bool,
     /// Labelled ticks (bold grid lines).
     pub(super) ticks: Vec<f64>,
+    /// One label per tick, in the axis's unit.
+    pub(super) labels: Vec<String>,
     /// Unlabelled light grid lines.
     pub(super) light: Vec<f64>,
-    /// Tick labels show durations ("250 ms") rather than bare numbers.
-    pub(super) seconds: bool,
-    /// Significant digits for non-integer labels.
-    pub(super) digits: usize,
+    /// The title, with the unit the labels are written in.
+    pub(super) title: String,
 }
 
 impl Axis {
-    pub(super) fn label(&self, v: f64) -> String {
-        if self.seconds {
-            // Linear axes share one unit, chosen from the largest tick; log axes spanning
-            // decades read better with a unit per tick.
-            let unit_of = if self.log {
-                v.abs()
-            } else {
-                self.ticks.iter().fold(0.0_f64, |m, t| m.max(t.abs()))
-            };
-            format_seconds(v, unit_of, self.digits)
-        } else {
-            format_number(v, self.digits)
+    /// An axis whose tick labels are numbers in the unit `unit` calls for; `{unit}` in
+    /// `title` becomes that unit, so the title and the ticks always agree.
+    pub(super) fn new(
+        (lo, hi): (f64, f64),
+        log: bool,
+        (ticks, light): (Vec<f64>, Vec<f64>),
+        unit: Unit,
+        title: &str,
+    ) -> Axis {
+        let (scale, symbol) = match unit {
+            Unit::Plain => (1.0, ""),
+            Unit::Seconds => {
+                let largest = ticks.iter().fold(0.0_f64, |m, t| m.max(t.abs()));
+                seconds_unit(if largest > 0.0 { largest } else { hi.abs() })
+            }
+        };
+        let labels = tick_labels(&ticks, scale);
+        let title = match unit {
+            Unit::Plain => title.to_string(),
+            Unit::Seconds => title.replace("{unit}", symbol),
+        };
+        Axis {
+            lo,
+            hi,
+            log,
+            ticks,
+            labels,
+            light,
+            title,
         }
     }
 
-    /// Picks the fewest significant digits (at least 3) that keep every tick label distinct.
-    pub(super) fn choose_digits(&mut self) {
-        for digits in 3..=8 {
-            self.digits = digits;
-            let labels: Vec<String> = self.ticks.iter().map(|&t| self.label(t)).collect();
-            let distinct = labels.windows(2).all(|w| w[0] != w[1]);
-            if distinct {
-                return;
-            }
+    pub(super) fn scale(&self) -> Scale {
+        Scale {
+            lo: self.lo,
+            hi: self.hi,
+            log: self.log,
         }
     }
+}
+
+/// Labels for `ticks` (multiplied by `scale`) with the fewest significant digits, at least 3,
+/// that keep neighbouring labels distinct.
+pub(super) fn tick_labels(ticks: &[f64], scale: f64) -> Vec<String> {
+    let mut labels = Vec::new();
+    for digits in 3..=8 {
+        labels = ticks
+            .iter()
+            .map(|&t| format_number(t * scale, digits))
+            .collect();
+        if labels.windows(2).all(|w| w[0] != w[1]) {
+            break;
+        }
+    }
+    labels
 }
 
 /// Rough plot-area size, used only to thin out crowded ticks.
@@ -247,67 +278,116 @@ pub(super) fn log_ticks(
     (bold, light)
 }
 
+/// Smallest distance in pixels between the centres of two tick labels of the worker axis.
+const MIN_TICK_GAP: f64 = 44.0;
+
+/// Ticks of a worker axis: only at `values` (the worker counts measured and the core count,
+/// so no tick sits where nothing was measured) and at `extra` (where a prediction ends),
+/// thinned so labels keep [`MIN_TICK_GAP`] pixels apart on a `pixels`-wide axis. Crowded
+/// linear axes keep the counts that are multiples of a round step, plus both ends.
+pub(super) fn worker_ticks(
+    values: &[f64],
+    extra: &[f64],
+    (lo, hi): (f64, f64),
+    log: bool,
+    pixels: f64,
+) -> Vec<f64> {
+    let pos = |v: f64| {
+        if log {
+            (v / lo).ln() / (hi / lo).ln() * pixels
+        } else {
+            (v - lo) / (hi - lo) * pixels
+        }
+    };
+    let mut all: Vec<f64> = values
+        .iter()
+        .chain(extra)
+        .copied()
+        .filter(|&v| v.is_finite() && v >= lo && v <= hi && (!log || v > 0.0))
+        .collect();
+    all.sort_by(f64::total_cmp);
+    all.dedup_by(|a, b| (*a - *b).abs() <= 1e-9 * b.abs().max(1.0));
+    let thin = |vals: &[f64]| -> Vec<f64> {
+        let mut out: Vec<f64> = vec![];
+        for &v in vals {
+            match out.last() {
+                Some(&p) if pos(v) - pos(p) < MIN_TICK_GAP => {
+                    // Keep the larger end of the axis visible: the last value replaces a
+                    // crowded neighbour rather than being dropped.
+                    if Some(&v) == vals.last() && out.len() > 1 {
+                        out.pop();
+                        out.push(v);
+                    }
+                }
+                _ => out.push(v),
+            }
+        }
+        out
+    };
+    let thinned = thin(&all);
+    if thinned.len() == all.len() || log {
+        return thinned;
+    }
+    // Too many counts on a linear axis: the ones on a round step read better than every k-th.
+    let (first, last) = match (all.first(), all.last()) {
+        (Some(&a), Some(&b)) => (a, b),
+        _ => return thinned,
+    };
+    let step = nice_step((last - first) * MIN_TICK_GAP / pixels.max(1.0)).max(1.0);
+    let mut round: Vec<f64> = all
+        .iter()
+        .copied()
+        .filter(|v| (v / step - (v / step).round()).abs() < 1e-9)
+        .collect();
+    round.insert(0, first);
+    round.push(last);
+    round.dedup_by(|a, b| (*a - *b).abs() <= 1e-9);
+    thin(&round)
+}
+
+/// Powers of two (including 0.5, 0.25 ...) from `lo` to `hi` as log-axis ticks, when there are
+/// 3 to 8 of them at least `min_gap_px` apart on a `pixels`-long axis: for plain numbers such
+/// as speedups they line up with a worker axis of powers of two.
+pub(super) fn pow2_ticks(lo: f64, hi: f64, pixels: f64) -> Option<Vec<f64>> {
+    if !(lo > 0.0 && hi > lo && lo.is_finite() && hi.is_finite()) {
+        return None;
+    }
+    let octaves = (hi / lo).log2();
+    let every = (octaves * 36.0 / pixels).ceil().max(1.0) as i32;
+    let first = lo.log2().ceil() as i32;
+    let last = hi.log2().floor() as i32;
+    let ticks: Vec<f64> = (first..=last)
+        .filter(|e| (e - first) % every == 0)
+        .map(|e| 2f64.powi(e))
+        .collect();
+    (3..=8).contains(&ticks.len()).then_some(ticks)
+}
+
 /// One axis as a plotters coordinate: linear or logarithmic mapping, with exactly the ticks
 /// computed in [`Axis`].
-pub(super) struct AxisCoord {
-    pub(super) lo: f64,
-    pub(super) hi: f64,
-    pub(super) log: bool,
-    pub(super) bold: Vec<f64>,
-    pub(super) light: Vec<f64>,
-}
-
-impl AxisCoord {
-    pub(super) fn new(a: &Axis) -> AxisCoord {
-        AxisCoord {
-            lo: a.lo,
-            hi: a.hi,
-            log: a.log,
-            bold: a.ticks.clone(),
-            light: a.light.clone(),
-        }
-    }
-
-    /// Position of `v` along the axis, 0 at `lo` and 1 at `hi`.
-    pub(super) fn fraction(&self, v: f64) -> f64 {
-        let (v, lo, hi) = if self.log {
-            (v.ln(), self.lo.ln(), self.hi.ln())
-        } else {
-            (v, self.lo, self.hi)
-        };
-        let t = (v - lo) / (hi - lo);
-        if t.is_finite() {
-            t
-        } else if t == f64::INFINITY {
-            1.0
-        } else if t == f64::NEG_INFINITY {
-            0.0
-        } else {
-            0.5
-        }
-    }
-}
+#[derive(Clone)]
+pub(super) struct AxisCoord(pub(super) Axis);
 
 impl Ranged for AxisCoord {
     type FormatOption = DefaultFormatting;
     type ValueType = f64;
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let t = self.fraction(*value).clamp(-10.0, 10.0);
+        let t = self.0.scale().fraction(*value).clamp(-10.0, 10.0);
         let len = f64::from(limit.1 - limit.0);
         limit.0 + (len * t).round() as i32
     }
 
     fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
         if hint.weight().allow_light_points() {
-            self.light.clone()
+            self.0.light.clone()
         } else {
-            self.bold.clone()
+            self.0.ticks.clone()
         }
     }
 
     fn range(&self) -> Range<f64> {
-        self.lo..self.hi
+        self.0.lo..self.0.hi
     }
 }
 

@@ -1,4 +1,4 @@
-//! Tick label text: numbers with just enough digits, and durations with a unit.
+//! Tick label text: numbers with just enough digits, and the unit durations read best in.
 
 /// Integers as integers, other values with `digits` significant digits (trailing zeros
 /// trimmed), very large or very small values in scientific notation.
@@ -37,35 +37,18 @@ pub(super) fn trim_scientific(s: &str) -> String {
     }
 }
 
-/// A duration in seconds with a unit picked from `unit_of` (s, ms, µs, ns).
-pub(super) fn format_seconds(v: f64, unit_of: f64, digits: usize) -> String {
-    if v.abs() < 1e-15 {
-        return "0".to_string();
-    }
-    let (scale, unit) = if unit_of >= 1.0 {
+/// The unit durations around `largest` seconds read best in: (multiplier, symbol), so the
+/// largest value is at least 1 in that unit.
+pub(super) fn seconds_unit(largest: f64) -> (f64, &'static str) {
+    if largest >= 1.0 {
         (1.0, "s")
-    } else if unit_of >= 1e-3 {
+    } else if largest >= 1e-3 {
         (1e3, "ms")
-    } else if unit_of >= 1e-6 {
+    } else if largest >= 1e-6 {
         (1e6, "µs")
     } else {
         (1e9, "ns")
-    };
-    format!("{} {unit}", format_number(v * scale, digits))
-}
-
-/// Whether an axis label says its values are seconds: a bracket holding the unit "s" (or
-/// "sec", "seconds"), e.g. "wall time (s)" or "time per run (s; elapsed where reported)".
-pub(super) fn is_seconds_label(label: &str) -> bool {
-    let l = label.to_lowercase();
-    l.match_indices(['(', '[']).any(|(i, _)| {
-        let rest = &l[i + 1..];
-        ["seconds", "sec", "s"].iter().any(|unit| {
-            rest.strip_prefix(unit)
-                .and_then(|after| after.chars().next())
-                .is_some_and(|c| matches!(c, ')' | ']' | ';' | ','))
-        })
-    })
+    }
 }
 
 #[cfg(test)]
@@ -83,15 +66,9 @@ mod tests {
         assert_eq!(format_number(0.00123456, 3), "0.00123");
         assert_eq!(format_number(2e-6, 3), "2e-6");
         assert_eq!(format_number(1.5e7, 3), "1.5e7");
-        assert_eq!(format_seconds(0.25, 0.25, 3), "250 ms");
-        assert_eq!(format_seconds(1.5, 2.0, 3), "1.5 s");
-        assert_eq!(format_seconds(0.0, 2.0, 3), "0");
-        assert_eq!(format_seconds(2e-5, 2e-5, 3), "20 µs");
-        assert!(is_seconds_label("wall time (s)"));
-        assert!(is_seconds_label(
-            "median time per run (s; own elapsed_s where reported)"
-        ));
-        assert!(!is_seconds_label("throughput (tasks/s)"));
-        assert!(!is_seconds_label("speedup (x)"));
+        assert_eq!(seconds_unit(0.25), (1e3, "ms"));
+        assert_eq!(seconds_unit(1.5), (1.0, "s"));
+        assert_eq!(seconds_unit(2e-5), (1e6, "µs"));
+        assert_eq!(seconds_unit(3e-9), (1e9, "ns"));
     }
 }

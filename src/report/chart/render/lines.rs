@@ -1,116 +1,52 @@
-//! Drawing a line chart from its plan: title, axes and tick labels, the core-count marker,
-//! the prediction region, reference line and fitted curves, then the series (error bars,
-//! lines, markers) and the legend.
+//! Drawing a line chart from its plan: title, axes and tick labels, the core-count marker
+//! (under the data), the prediction region, reference line and fitted curves, the axis
+//! break, then the series (dodged error bars, lines, shaped markers, single points on top)
+//! and the legend. Nothing is decided here: positions come from the plan.
 
 use anyhow::Result;
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::FontStyle;
 
-use super::super::{Chart, SeriesStyle};
+use super::super::SeriesStyle;
 use super::axes::AxisCoord;
-use super::layout::Plan;
-use super::legend::{draw_legend, legend_size, LegendSample};
+use super::geometry::Rect;
+use super::layout::{Plan, PlannedSeries};
+use super::legend::draw_legend;
+use super::place::TICK_GAP;
+use super::shapes::{draw_marker, Fill};
 use super::style::*;
-use super::text::{fit_text, text_width, Label, Pen};
+use super::text::{text_width, Label, Pen};
 
-/// A data point's marker: filled for solid series, a ring for dashed ones.
-pub(super) fn point_marker(c: RGBColor, style: SeriesStyle) -> Circle<(i32, i32), i32> {
-    match style {
-        SeriesStyle::Solid => Circle::new((0, 0), POINT_RADIUS, c.filled()),
-        SeriesStyle::Dashed => Circle::new((0, 0), POINT_RADIUS - 1, c.stroke_width(2)),
-    }
-}
-
-pub(super) fn draw_chart<DB>(
-    root: &DrawingArea<DB, Shift>,
-    chart: &Chart,
-    plan: &Plan,
-    pen: Pen,
-) -> Result<()>
+pub(super) fn draw_chart<DB>(root: &DrawingArea<DB, Shift>, plan: &Plan, pen: Pen) -> Result<()>
 where
     DB: DrawingBackend,
     DB::ErrorType: 'static,
 {
     root.fill(&WHITE)?;
-    let (w, _) = root.dim_in_pixel();
-    let w = w as i32;
+    let f = &plan.frame;
+    let w = WIDTH as i32;
 
-    // Title and subtitle.
-    let mut top = 14;
-    if !chart.title.is_empty() {
-        let (title, size) = fit_text(&chart.title, TITLE_SIZE, 16.0, FontStyle::Bold, w - 40);
-        let label = Label::new(&title, size, TEXT)
+    if let Some((title, size, top)) = &f.title {
+        let label = Label::new(title, *size, TEXT)
             .bold()
             .anchor(HPos::Center, VPos::Top);
-        pen.draw(root, &label, (w / 2, top))?;
-        top += size as i32 + 12;
+        pen.draw(root, &label, (w / 2, *top))?;
     }
-    if !chart.subtitle.is_empty() {
-        let (subtitle, size) = fit_text(
-            &chart.subtitle,
-            SUBTITLE_SIZE,
-            11.0,
-            FontStyle::Normal,
-            w - 40,
-        );
-        let label = Label::new(&subtitle, size, SUBTITLE).anchor(HPos::Center, VPos::Top);
-        pen.draw(root, &label, (w / 2, top))?;
-        top += size as i32 + 10;
+    if let Some((subtitle, size, top)) = &f.subtitle {
+        let label = Label::new(subtitle, *size, SUBTITLE).anchor(HPos::Center, VPos::Top);
+        pen.draw(root, &label, (w / 2, *top))?;
     }
-    // Room above the plot for the marker label (and for the top y tick label).
-    top += if plan.marker.is_some() { 30 } else { 12 };
-
-    // Label areas sized from the actual tick labels.
-    let x_labels: Vec<(f64, String)> = plan.x.ticks.iter().map(|&t| (t, plan.x.label(t))).collect();
-    let y_labels: Vec<(f64, String)> = plan.y.ticks.iter().map(|&t| (t, plan.y.label(t))).collect();
-    let y_tick_width = y_labels
-        .iter()
-        .map(|(_, l)| text_width(l, TICK_SIZE, FontStyle::Normal))
-        .max()
-        .unwrap_or(0);
-    let tick_gap = 11;
-    let y_area = y_tick_width + tick_gap + if chart.y_label.is_empty() { 8 } else { 44 };
-    let x_area = TICK_SIZE as i32 + tick_gap + if chart.x_label.is_empty() { 8 } else { 40 };
-    let last_x_tick_half = x_labels
-        .last()
-        .map_or(0, |(_, l)| text_width(l, TICK_SIZE, FontStyle::Normal) / 2);
-
-    // Legend: every series, then the reference line, in a box right of the plot, so it never
-    // hides data whatever shape the lines take.
-    let mut entries: Vec<(&str, LegendSample)> = plan
-        .series
-        .iter()
-        .map(|s| (s.label.as_str(), LegendSample::Series(s.color, s.style)))
-        .collect();
-    if let Some(f) = plan.fits.as_ref().filter(|f| !f.curves.is_empty()) {
-        let c = |i: usize| {
-            f.curves
-                .get(i)
-                .or(f.curves.first())
-                .map_or(FIT_SAMPLE, |c| c.0)
-        };
-        entries.push((f.label.as_str(), LegendSample::Fit([c(0), c(1), c(2)])));
-    }
-    if let Some((label, _)) = &plan.reference {
-        entries.push((label.as_str(), LegendSample::Reference));
-    }
-    let legend = legend_size(&entries);
-    let right = if entries.is_empty() {
-        28.max(last_x_tick_half + 8)
-    } else {
-        legend.0 + LEGEND_GAP + 14
-    };
 
     let mut cc = ChartBuilder::on(root)
-        .margin_top(top)
-        .margin_left(14)
-        .margin_bottom(12)
-        .margin_right(right)
-        .x_label_area_size(x_area)
-        .y_label_area_size(y_area)
-        .build_cartesian_2d(AxisCoord::new(&plan.x), AxisCoord::new(&plan.y))?;
+        .margin_top(f.top)
+        .margin_left(f.left)
+        .margin_bottom(f.bottom)
+        .margin_right(f.right)
+        .x_label_area_size(f.x_area)
+        .y_label_area_size(f.y_area)
+        .build_cartesian_2d(AxisCoord(plan.x.clone()), AxisCoord(plan.y.clone()))?;
 
     // Grid, axes and tick marks from plotters; all text is drawn below with `pen`.
     let no_label = |_: &f64| String::new();
@@ -125,73 +61,68 @@ where
 
     let (px, py) = cc.plotting_area().get_pixel_range();
     let (y_lo, y_hi) = (plan.y.lo, plan.y.hi);
+    // Pixel positions, from a copy of plotters' own mapping (so they match what it draws).
+    let coord = cc.plotting_area().as_coord_spec().clone();
+    let at = |x: f64, y: f64| coord.translate(&(x, y));
 
     // Prediction region: a tint over the grid (translucent, so grid lines show through) and
-    // its edge; the label comes after the lines, on a patch of the tint, so none crosses it.
+    // its edge.
     let region = plan.fits.as_ref().and_then(|f| f.region.as_ref());
-    if let Some((from, _)) = region {
+    if let Some(r) = region {
         cc.draw_series(std::iter::once(Rectangle::new(
-            [(*from, y_lo), (plan.x.hi, y_hi)],
+            [(r.from, y_lo), (plan.x.hi, y_hi)],
             PREDICTION_FILL.mix(0.6).filled(),
         )))?;
         cc.draw_series(LineSeries::new(
-            [(*from, y_lo), (*from, y_hi)],
+            [(r.from, y_lo), (r.from, y_hi)],
             PREDICTION_TEXT.mix(0.5).stroke_width(1),
         ))?;
     }
 
     // Tick labels and axis titles.
-    for (t, l) in &x_labels {
-        let (x, _) = cc.backend_coord(&(*t, y_lo));
+    for (t, l) in plan.x.ticks.iter().zip(&plan.x.labels) {
+        let (x, _) = at(*t, y_lo);
         let label = Label::new(l, TICK_SIZE, TEXT).anchor(HPos::Center, VPos::Top);
-        pen.draw(root, &label, (x, py.end + tick_gap))?;
+        pen.draw(root, &label, (x, py.end + TICK_GAP))?;
     }
-    for (t, l) in &y_labels {
-        let (_, y) = cc.backend_coord(&(plan.x.lo, *t));
+    for (t, l) in plan.y.ticks.iter().zip(&plan.y.labels) {
+        let (_, y) = at(plan.x.lo, *t);
         let label = Label::new(l, TICK_SIZE, TEXT).anchor(HPos::Right, VPos::Center);
-        pen.draw(root, &label, (px.start - tick_gap, y))?;
+        pen.draw(root, &label, (px.start - TICK_GAP, y))?;
     }
-    let x_title = Label::new(&chart.x_label, AXIS_DESC_SIZE, TEXT).anchor(HPos::Center, VPos::Top);
+    let x_title = Label::new(&plan.x.title, AXIS_DESC_SIZE, TEXT).anchor(HPos::Center, VPos::Top);
     pen.draw(
         root,
         &x_title,
         (
             (px.start + px.end) / 2,
-            py.end + tick_gap + TICK_SIZE as i32 + 14,
+            py.end + TICK_GAP + TICK_SIZE as i32 + 14,
         ),
     )?;
-    let y_title = Label::new(&chart.y_label, AXIS_DESC_SIZE, TEXT)
+    let y_title = Label::new(&plan.y.title, AXIS_DESC_SIZE, TEXT)
         .anchor(HPos::Center, VPos::Top)
         .vertical();
     pen.draw(
         root,
         &y_title,
         (
-            px.start - y_tick_width - tick_gap - 36,
+            px.start - f.y_tick_width - TICK_GAP - 36,
             (py.start + py.end) / 2,
         ),
     )?;
 
-    // Marker: vertical dotted line across the plot, label above the plot area.
-    if let Some((mx, text)) = &plan.marker {
+    // Core-count marker: a light dashed line under everything else, its label above the plot.
+    if let Some(m) = &plan.marker {
         cc.draw_series(DashedLineSeries::new(
-            [(*mx, y_lo), (*mx, y_hi)],
-            4,
+            [(m.x, y_lo), (m.x, y_hi)],
+            5,
             5,
             MARKER.stroke_width(2),
         ))?;
-        if !text.is_empty() {
-            let (x, _) = cc.backend_coord(&(*mx, y_hi));
-            let tw = text_width(text, MARKER_LABEL_SIZE, FontStyle::Normal);
-            let (h, tx) = if x + tw / 2 > w - 6 {
-                (HPos::Right, w - 6)
-            } else if x - tw / 2 < 6 {
-                (HPos::Left, 6)
-            } else {
-                (HPos::Center, x)
-            };
-            let label = Label::new(text, MARKER_LABEL_SIZE, MARKER).anchor(h, VPos::Bottom);
-            pen.draw(root, &label, (tx, py.start - 8))?;
+        if let Some(b) = &m.label_box {
+            let label =
+                Label::new(&m.label, MARKER_LABEL_SIZE, MARKER_TEXT).anchor(HPos::Left, VPos::Top);
+            pen.draw(root, &label, (b.x0.round() as i32, b.y0.round() as i32))?;
         }
     }
 
@@ -206,7 +137,6 @@ where
             ))?;
         }
     }
-
     if let Some(f) = &plan.fits {
         for (c, pieces) in &f.curves {
             for piece in pieces {
@@ -219,34 +149,39 @@ where
             }
         }
     }
-
-    // A region too narrow for its label is explained by the legend alone.
-    let labelled = region.map(|(from, text)| {
-        let (x, _) = cc.backend_coord(&(*from, y_hi));
-        (
-            x + 8,
-            text,
-            text_width(text, MARKER_LABEL_SIZE, FontStyle::Normal),
-        )
-    });
-    if let Some((x, text, tw)) = labelled.filter(|&(x, _, tw)| x + tw + 8 <= px.end) {
-        let y = py.start + 8;
-        let h = MARKER_LABEL_SIZE as i32;
-        root.draw(&Rectangle::new(
-            [(x - 4, y - 3), (x + tw + 4, y + h + 1)],
-            PREDICTION_FILL.filled(),
-        ))?;
-        let label =
-            Label::new(text, MARKER_LABEL_SIZE, PREDICTION_TEXT).anchor(HPos::Left, VPos::Top);
-        pen.draw(root, &label, (x, y))?;
+    if let Some(b) = region.and_then(|r| r.label_box.as_ref().map(|b| (r, b))) {
+        let (r, b) = b;
+        draw_region_label(root, &r.label, b, pen)?;
     }
 
-    // Series: error bars, lines, then markers on top.
+    // An axis break: two slanted strokes across the top of the y axis.
+    if plan.y_break.is_some() {
+        let (x, y) = (px.start, py.start + 10);
+        root.draw(&Rectangle::new(
+            [(x - 7, y - 4), (x + 8, y + 5)],
+            WHITE.filled(),
+        ))?;
+        for dy in [-3, 3] {
+            root.draw(&PathElement::new(
+                vec![(x - 7, y + dy + 3), (x + 7, y + dy - 3)],
+                AXIS.stroke_width(2),
+            ))?;
+        }
+    }
+
+    // Series: error bars, lines, then markers, series with a single point last so nothing
+    // hides them.
     for s in &plan.series {
-        let c = s.color;
-        cc.draw_series(s.bars.iter().map(|&(x, lo, y, hi)| {
-            ErrorBar::new_vertical(x, lo, y, hi, c.filled().stroke_width(2), 12)
-        }))?;
+        for b in &s.bars {
+            let (x, lo) = at(b.x, b.lo);
+            let (_, hi) = at(b.x, b.hi);
+            let x = x + b.dodge;
+            let style = s.color.stroke_width(2);
+            root.draw(&PathElement::new(vec![(x, lo), (x, hi)], style))?;
+            for y in [lo, hi] {
+                root.draw(&PathElement::new(vec![(x - 6, y), (x + 6, y)], style))?;
+            }
+        }
     }
     for s in &plan.series {
         for run in &s.runs {
@@ -261,14 +196,25 @@ where
             }
         }
     }
-    for s in &plan.series {
-        let (c, style) = (s.color, s.style);
-        for run in &s.runs {
-            cc.draw_series(run.iter().map(|&p| {
-                EmptyElement::at(p)
-                    + Circle::new((0, 0), POINT_RADIUS + 1, WHITE.filled())
-                    + point_marker(c, style)
-            }))?;
+    let (many, single): (Vec<&PlannedSeries>, Vec<&PlannedSeries>) =
+        plan.series.iter().partition(|s| !s.single);
+    for s in many.into_iter().chain(single) {
+        for p in &s.points {
+            let (x, y) = at(p.x, p.y);
+            let x = x + p.dodge;
+            let fill = if p.hollow { Fill::Hollow } else { Fill::Filled };
+            draw_marker(root, (x, y), s.shape, POINT_RADIUS, s.color, fill)?;
+            if p.above {
+                // Off the chart: an arrow up from the marker.
+                root.draw(&PathElement::new(
+                    vec![(x, y - 8), (x, y - 20)],
+                    s.color.stroke_width(2),
+                ))?;
+                root.draw(&Polygon::new(
+                    vec![(x - 5, y - 18), (x + 5, y - 18), (x, y - 25)],
+                    s.color.filled(),
+                ))?;
+            }
         }
     }
 
@@ -286,8 +232,23 @@ where
         pen.draw(root, &note, (cx, cy))?;
     }
 
-    if !entries.is_empty() {
-        draw_legend(root, (px.end + LEGEND_GAP, py.start), legend, pen, &entries)?;
-    }
+    draw_legend(root, f.legend_at, &plan.legend, pen)?;
     Ok(())
+}
+
+/// The prediction region's label on a patch of the region's tint.
+fn draw_region_label<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    text: &str,
+    b: &Rect,
+    pen: Pen,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (x, y) = (b.x0.round() as i32, b.y0.round() as i32);
+    let (w, h) = ((b.x1 - b.x0).round() as i32, (b.y1 - b.y0).round() as i32);
+    root.draw(&Rectangle::new(
+        [(x - 4, y - 3), (x + w + 4, y + h + 1)],
+        PREDICTION_FILL.filled(),
+    ))?;
+    let label = Label::new(text, MARKER_LABEL_SIZE, PREDICTION_TEXT).anchor(HPos::Left, VPos::Top);
+    pen.draw(root, &label, (x, y))
 }

@@ -13,6 +13,8 @@ pub(super) const AXIS_DESC_SIZE: f64 = 20.0;
 pub(super) const TICK_SIZE: f64 = 16.0;
 pub(super) const LEGEND_SIZE: f64 = 17.0;
 pub(super) const MARKER_LABEL_SIZE: f64 = 16.0;
+/// Notes under the legend entries.
+pub(super) const NOTE_SIZE: f64 = 14.0;
 
 pub(super) const TEXT: RGBColor = RGBColor(25, 25, 25);
 pub(super) const SUBTITLE: RGBColor = RGBColor(85, 85, 85);
@@ -20,7 +22,10 @@ pub(super) const AXIS: RGBColor = RGBColor(60, 60, 60);
 pub(super) const GRID: RGBColor = RGBColor(222, 222, 222);
 pub(super) const GRID_LIGHT: RGBColor = RGBColor(240, 240, 240);
 pub(super) const REFERENCE: RGBColor = RGBColor(130, 130, 130);
-pub(super) const MARKER: RGBColor = RGBColor(95, 95, 95);
+/// The core-count line: lighter than the data, and drawn under it, so error bars at the core
+/// count stay visible on top of it.
+pub(super) const MARKER: RGBColor = RGBColor(150, 150, 150);
+pub(super) const MARKER_TEXT: RGBColor = RGBColor(95, 95, 95);
 /// Legend sample of fitted curves when there are none to take colours from.
 pub(super) const FIT_SAMPLE: RGBColor = RGBColor(90, 90, 90);
 /// Tint of the prediction region and colour of its label.
@@ -29,7 +34,7 @@ pub(super) const PREDICTION_TEXT: RGBColor = RGBColor(90, 105, 130);
 
 /// Series stroke width and marker radius in pixels.
 pub(super) const LINE_WIDTH: u32 = 3;
-pub(super) const POINT_RADIUS: i32 = 5;
+pub(super) const POINT_RADIUS: f64 = 5.0;
 /// Fitted curves: thinner than the data, with short dashes (the reference has long ones).
 pub(super) const FIT_WIDTH: u32 = 2;
 pub(super) const FIT_DASH: (i32, i32) = (7, 6);

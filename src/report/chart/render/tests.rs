@@ -1,11 +1,11 @@
 //! Rendering tests: whole charts drawn to PNG and SVG, and plans of fitted charts.
 
-use super::super::{FitCurve, Fits, Point, Reference, Series, SeriesStyle};
+use super::super::{FitCurve, Fits, Outliers, Point, Reference, Series, SeriesStyle, Unit};
 use super::layout::Plan;
 use super::*;
 
 fn pt(x: f64, y: f64, ci: Option<(f64, f64)>) -> Point {
-    Point { x, y, ci }
+    Point::new(x, y, ci)
 }
 
 fn sample_chart() -> Chart {
@@ -29,8 +29,11 @@ fn sample_chart() -> Chart {
         subtitle: "kernel primes(n=200000), 64 tasks, baseline: sequential 1.23 s".into(),
         x_label: "workers".into(),
         y_label: "speedup (×)".into(),
+        y_unit: Unit::Plain,
         x_log: true,
-        y_log: false,
+        y_log: true,
+        outliers: Outliers::Break,
+        x_values: workers.to_vec(),
         series: vec![
             Series {
                 label: "threads".into(),
@@ -51,13 +54,16 @@ fn sample_chart() -> Chart {
         }),
         marker: Some((8.0, "8 logical cores".into())),
         fits: None,
+        hollow_label: None,
+        notes: vec![],
     }
 }
 
 fn log_y_chart() -> Chart {
     let mut c = sample_chart();
     c.title = "cpu-vs-io / primes: wall time vs workers".into();
-    c.y_label = "wall time (s)".into();
+    c.y_label = "wall time ({unit})".into();
+    c.y_unit = Unit::Seconds;
     c.y_log = true;
     c.reference = Some(Reference {
         label: "ideal (T1 / n)".into(),
@@ -123,8 +129,9 @@ fn renders_log_y_chart() {
     let (png, svg) = render_to(dir.path(), "time", &log_y_chart());
     assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
     let text = fs::read_to_string(&svg).unwrap();
-    assert!(text.contains("wall time (s)"));
-    assert!(text.contains("00 ms"), "seconds ticks should use ms");
+    // The unit is picked from the ticks (up to 1.5 s) and said once, in the title.
+    assert!(text.contains("wall time (s)"), "title with its unit");
+    assert!(!text.contains(" ms<"), "no unit on the ticks");
 }
 
 #[test]
@@ -154,12 +161,17 @@ fn degenerate_base() -> Chart {
         subtitle: String::new(),
         x_label: "workers".into(),
         y_label: "speedup".into(),
+        y_unit: Unit::Plain,
         x_log: false,
         y_log: false,
+        outliers: Outliers::LogScale,
+        x_values: vec![],
         series: vec![],
         reference: None,
         marker: None,
         fits: None,
+        hollow_label: None,
+        notes: vec![],
     }
 }
 
@@ -287,7 +299,7 @@ fn fits_extend_the_x_axis_into_a_labelled_prediction_region() {
     // Capped at the ideal at the end of the axis (~69 with padding), not 3 x 69.
     assert!(plan.y.hi < 90.0, "{:?}", plan.y);
     let f = plan.fits.as_ref().unwrap();
-    assert_eq!(f.region.as_ref().map(|r| r.0), Some(8.0));
+    assert_eq!(f.region.as_ref().map(|r| r.from), Some(8.0));
     for (_, pieces) in &f.curves {
         for &(x, y) in pieces.iter().flatten() {
             assert!(x <= plan.x.hi + 1e-9 && y <= plan.y.hi + 1e-9, "({x}, {y})");
