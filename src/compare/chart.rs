@@ -110,3 +110,37 @@ fn workload_chart(
         notes: vec![],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{side_info, Comparison, Settings};
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn titles_name_each_run_once_and_the_ideal_stays_straight() {
+        let base = crate::report::chart::tests::synthetic_run();
+        let new = crate::report::chart::tests::synthetic_run();
+        let sides = (
+            side_info(Path::new("base/mine"), &base),
+            side_info(Path::new("new/mine"), &new),
+        );
+        let settings = Settings {
+            threshold_pct: 5.0,
+            alpha: 0.05,
+        };
+        let c = Comparison::new(sides, &base, &new, &settings);
+        let charts = build(&c, &base, &new);
+        let (name, primes) = &charts[0];
+        assert_eq!(name, "primes");
+        assert_eq!(primes.title, "primes: speedup, base/mine vs new/mine");
+        for (name, chart) in &charts {
+            assert_eq!(
+                chart.x_log, chart.y_log,
+                "{name}: the ideal must stay straight"
+            );
+        }
+        // sleep spans 1 to 16 workers: log axes.
+        assert!(charts.iter().any(|(n, c)| n == "sleep" && c.x_log));
+    }
+}

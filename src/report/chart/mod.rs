@@ -207,6 +207,9 @@ mod timeline;
 
 pub use timeline::MAX_RECORDED_TASKS;
 
+#[cfg(test)]
+pub(crate) mod tests;
+
 use crate::report::RunData;
 use crate::scenario::Workload;
 

@@ -15,6 +15,8 @@ use plotters::prelude::*;
 use super::Chart;
 
 mod axes;
+#[cfg(test)]
+pub(super) mod describe;
 mod format;
 mod gantt;
 mod geometry;

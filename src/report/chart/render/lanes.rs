@@ -337,6 +337,55 @@ mod tests {
         assert_eq!(group_ends(&[0.1, 0.06, 0.07]), [0.1, 0.1, 0.1]);
     }
 
+    fn lane(rows: u32, bars: Vec<Bar>, end: f64) -> super::super::super::Lane {
+        super::super::super::Lane {
+            label: "m".into(),
+            detail: String::new(),
+            color_index: 0,
+            rows,
+            row_label: "thread".into(),
+            bars,
+            end: Some(end),
+        }
+    }
+
+    #[test]
+    fn every_row_and_track_has_room() {
+        // Seven lanes of 16 rows, one with 24 tasks waiting at once in its first row.
+        let waits: Vec<Bar> = (0..24)
+            .map(|_| Bar {
+                row: 0,
+                start: 0.0003,
+                end: 0.0064,
+            })
+            .collect();
+        let mut lanes: Vec<_> = (0..6).map(|_| lane(16, vec![], 0.011)).collect();
+        lanes.push(lane(16, waits, 0.0068));
+        let g = Gantt {
+            title: "t".into(),
+            subtitle: String::new(),
+            x_label: "time ({unit})".into(),
+            lanes,
+            note: String::new(),
+        };
+        let l = Layout::new(&g);
+        for lane in &l.lanes {
+            for r in &lane.rows {
+                // Digits of the row label are 0.75 em tall, plus a gap.
+                assert!(r.height >= ROW_LABEL_SIZE * 0.75 + 2.0, "{}", r.height);
+                assert!(r.height / r.tracks as f64 >= MIN_TRACK - 1e-9);
+            }
+        }
+        let busy = &l.lanes[6].rows[0];
+        assert_eq!(
+            (busy.tracks, busy.overlap, busy.label(0).as_str()),
+            (24, 24, "0 ×24")
+        );
+        // 11 and 6.8 ms are within a factor of two: one shared axis, in ms.
+        assert!(l.shared);
+        assert_eq!(l.x_title, "time (ms)");
+    }
+
     #[test]
     fn overlap_counts_tasks_running_at_once() {
         let bar = |start, end| (Bar { row: 0, start, end }, 0);

@@ -484,6 +484,7 @@ impl Plan {
             chart.marker.is_some(),
         );
         legend.truncate_to(HEIGHT as i32 - frame.top - 8);
+        let marker_label = chart.marker.as_ref().map_or(String::new(), |m| m.1.clone());
         let mut plan = Plan {
             x,
             y,
@@ -491,7 +492,7 @@ impl Plan {
             reference,
             marker: marker_x.map(|x| PlannedMarker {
                 x,
-                label: chart.marker.as_ref().map_or(String::new(), |m| m.1.clone()),
+                label: marker_label.clone(),
                 label_box: None,
             }),
             fits,
@@ -501,6 +502,29 @@ impl Plan {
             has_data,
         };
         plan.place_labels();
+        if plan
+            .marker
+            .as_ref()
+            .is_some_and(|m| !m.label.is_empty() && m.label_box.is_none())
+        {
+            // No free spot above the plot: the legend names the line instead.
+            let mut notes = plan.legend.notes.clone();
+            notes.push(format!("Dotted line: {marker_label}."));
+            plan.legend = Legend::new(plan.legend.entries.clone(), &notes);
+            plan.frame = Frame::new(
+                &chart.title,
+                &chart.subtitle,
+                (&plan.x.title, &plan.y.title),
+                (&plan.x.labels, &plan.y.labels),
+                &plan.legend,
+                chart.marker.is_some(),
+            );
+            plan.legend.truncate_to(HEIGHT as i32 - plan.frame.top - 8);
+            if let Some(m) = &mut plan.marker {
+                m.label.clear();
+            }
+            plan.place_labels();
+        }
         plan
     }
 
@@ -509,9 +533,9 @@ impl Plan {
         self.frame.at(self.x.scale(), self.y.scale(), p)
     }
 
-    /// The core-count label above the plot, centred on its line (kept inside the image);
-    /// the prediction label at the first spot of its region that touches nothing drawn.
-    fn place_labels(&mut self) {
+    /// Everything drawn in the plot that a label must not touch, in pixels: lines, markers
+    /// (with the arrows of points above a break), error bars and the core-count line.
+    pub(super) fn obstacles(&self) -> Obstacles {
         let plot = self.frame.plot;
         let mut obstacles = Obstacles::default();
         for s in &self.series {
@@ -522,9 +546,10 @@ impl Plan {
             for p in &s.points {
                 let (x, y) = self.pixel((p.x, p.y));
                 let x = x + f64::from(p.dodge);
+                let above = if p.above { 20.0 } else { 0.0 };
                 obstacles
                     .boxes
-                    .push(Rect::new(x - 7.0, y - 7.0, 14.0, 14.0));
+                    .push(Rect::new(x - 7.0, y - 7.0 - above, 14.0, 14.0 + above));
             }
             for b in &s.bars {
                 let (x, lo) = self.pixel((b.x, b.lo));
@@ -552,18 +577,39 @@ impl Plan {
         for l in &lines {
             obstacles.line(l);
         }
+        if let Some(m) = &self.marker {
+            let (x, _) = self.pixel((m.x, self.y.lo));
+            obstacles.line(&[(x, plot.y0), (x, plot.y1)]);
+        }
+        obstacles
+    }
+
+    /// The core-count label above the plot, centred on its line (kept inside the image);
+    /// the prediction label at the first spot of its region that touches nothing drawn.
+    fn place_labels(&mut self) {
+        let plot = self.frame.plot;
+        let mut obstacles = self.obstacles();
         if let Some(m) = &mut self.marker {
             let (x, _) = self
                 .frame
                 .at(self.x.scale(), self.y.scale(), (m.x, self.y.lo));
-            obstacles.line(&[(x, plot.y0), (x, plot.y1)]);
             if !m.label.is_empty() {
+                // Centred on its line, else beside it (an arrow of a point above a break may
+                // be in the way), kept inside the image.
                 let (w, h) = label_size(&m.label, MARKER_LABEL_SIZE);
                 let image = f64::from(WIDTH);
-                let left = (x - w / 2.0).clamp(6.0, (image - 6.0 - w).max(6.0));
-                let b = Rect::new(left, plot.y0 - 8.0 - h, w, h);
-                obstacles.boxes.push(b);
-                m.label_box = Some(b);
+                let at = |left: f64| {
+                    let left = left.clamp(6.0, (image - 6.0 - w).max(6.0));
+                    Rect::new(left, plot.y0 - 8.0 - h, w, h)
+                };
+                let spot = [x - w / 2.0, x + 12.0, x - 12.0 - w]
+                    .into_iter()
+                    .map(at)
+                    .find(|b| obstacles.free(b));
+                if let Some(b) = spot {
+                    obstacles.boxes.push(b);
+                }
+                m.label_box = spot;
             }
         }
         if let Some(region) = self.fits.as_mut().and_then(|f| f.region.as_mut()) {

@@ -15,15 +15,18 @@ pub(super) enum Shape {
     Diamond,
     TriangleDown,
     Plus,
+    Cross,
 }
 
-const SHAPES: [Shape; 6] = [
+/// Seven shapes: a run's first seven models (the built-in ones) all differ.
+const SHAPES: [Shape; 7] = [
     Shape::Circle,
     Shape::Square,
     Shape::TriangleUp,
     Shape::Diamond,
     Shape::TriangleDown,
     Shape::Plus,
+    Shape::Cross,
 ];
 
 impl Shape {
@@ -62,6 +65,15 @@ impl Shape {
                 .into_iter()
                 .map(|(x, y)| (x * 1.15, y * 1.15))
                 .collect(),
+            Shape::Cross => {
+                // The plus turned by 45 degrees.
+                let turn = std::f64::consts::FRAC_1_SQRT_2;
+                Shape::Plus
+                    .outline(r)
+                    .into_iter()
+                    .map(|(x, y)| ((x - y) * turn, (x + y) * turn))
+                    .collect()
+            }
             Shape::Plus => {
                 let (a, b) = (r * 1.1, r * 0.42);
                 vec![

@@ -268,6 +268,7 @@ fn fitted_chart() -> Chart {
     for s in &mut c.series {
         s.points.retain(|p| p.x <= 8.0);
     }
+    c.x_values = vec![1.0, 2.0, 4.0, 8.0];
     let xs: Vec<f64> = (0..=60).map(|i| 2f64.powf(i as f64 / 10.0)).collect();
     c.fits = Some(Fits {
         label: "USL fit (prediction)".into(),
@@ -294,17 +295,26 @@ fn fitted_chart() -> Chart {
 fn fits_extend_the_x_axis_into_a_labelled_prediction_region() {
     let chart = fitted_chart();
     let plan = Plan::new(&chart);
-    assert!(plan.x.hi >= 64.0, "{:?}", plan.x);
-    assert!(plan.x.ticks.contains(&16.0) && plan.x.ticks.contains(&64.0));
-    // Capped at the ideal at the end of the axis (~69 with padding), not 3 x 69.
-    assert!(plan.y.hi < 90.0, "{:?}", plan.y);
+    // Measured 1 to 8 (3 octaves): predictions reach at most half as far again, to 16 (not
+    // the curves' 64), so the measured range keeps two thirds of the width.
+    assert!(plan.x.hi >= 16.0 && plan.x.hi < 20.0, "{:?}", plan.x);
+    assert_eq!(plan.x.ticks, [1.0, 2.0, 4.0, 8.0, 16.0]);
     let f = plan.fits.as_ref().unwrap();
     assert_eq!(f.region.as_ref().map(|r| r.from), Some(8.0));
+    let share = (plan.x.hi / 8.0).ln() / (plan.x.hi / plan.x.lo).ln();
+    assert!(share < 0.4, "prediction share {share}");
     for (_, pieces) in &f.curves {
         for &(x, y) in pieces.iter().flatten() {
-            assert!(x <= plan.x.hi + 1e-9 && y <= plan.y.hi + 1e-9, "({x}, {y})");
+            assert!(x <= 16.0 + 1e-9 && y <= plan.y.hi + 1e-9, "({x}, {y})");
         }
     }
+    // The ideal on log-log axes: straight, cut where it leaves the plot.
+    let (_, ideal) = plan.reference.as_ref().unwrap();
+    assert_eq!(ideal.len(), 1);
+    for &(x, y) in &ideal[0] {
+        assert!((x - y).abs() < 1e-6 * x, "({x}, {y}) is off y = x");
+    }
+    plan.check_labels().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (png, svg) = render_to(dir.path(), "fitted", &chart);
     assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
@@ -323,6 +333,7 @@ fn fits_extend_the_x_axis_into_a_labelled_prediction_region() {
 #[test]
 fn fits_within_the_data_draw_no_prediction_region() {
     let mut chart = fitted_chart();
+    chart.x_values.push(64.0);
     if let Some(f) = &mut chart.fits {
         f.measured_to = 64.0;
     }
