@@ -28,7 +28,7 @@ pub struct LineChart {
     pub y_scale: YScale,
     pub outliers: Outliers,
     /// Draw points of CPU-bound work on more workers than cores hollow (they time the OS
-    /// scheduler, not the model; see [`fits::oversubscribed`]).
+    /// scheduler, not the model; see [`fits::cpu_bound`]).
     pub mark_oversubscribed: bool,
     /// A reference line over the x values (every measured worker count and the core count).
     pub reference: Option<ReferenceFn>,
@@ -66,9 +66,11 @@ impl ChartKind for LineChart {
     fn build(&self, data: &RunData, w: &Workload) -> Chart {
         let mut series = by_model(data, w, self.point);
         if self.mark_oversubscribed {
+            let cores = data.meta.machine.logical_cores as f64;
             for (s, model) in &mut series {
+                let cpu_bound = fits::cpu_bound(data, w, model);
                 for p in &mut s.points {
-                    p.hollow = fits::oversubscribed(data, w, model, p.x as u64);
+                    p.hollow = cpu_bound && p.x > cores;
                 }
             }
         }

@@ -117,6 +117,11 @@ pub(super) fn draw_marker<DB: DrawingBackend>(
             .map(|(a, b)| (x + a.round() as i32, y + b.round() as i32))
             .collect()
     };
+    // Hollow markers are a little larger, so their white inside shows at this size.
+    let r = match fill {
+        Fill::Filled => r,
+        Fill::Hollow => r + 1.0,
+    };
     root.draw(&Polygon::new(at(shape.outline(r + 1.5)), WHITE.filled()))?;
     match fill {
         Fill::Filled => root.draw(&Polygon::new(at(shape.outline(r)), color.filled())),
