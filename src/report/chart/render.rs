@@ -24,6 +24,7 @@ mod lanes;
 mod layout;
 mod legend;
 mod lines;
+mod notes;
 mod place;
 mod shapes;
 mod style;

@@ -6,6 +6,7 @@
 use plotters::style::FontStyle;
 
 use super::geometry::{Rect, Scale};
+use super::layout::Plan;
 use super::legend::Legend;
 use super::style::*;
 use super::text::{fit_text, text_width};
@@ -150,6 +151,111 @@ pub(super) fn free_spot_in(area: Rect, (w, h): (f64, f64), obstacles: &Obstacles
     let ys = (0..=steps).map(|i| area.y0 + pad + i as f64 * h);
     ys.flat_map(|y| [Rect::new(left, y, w, h), Rect::new(right, y, w, h)])
         .find(|r| r.inside(&area) && obstacles.free(r))
+}
+
+impl Plan {
+    /// Everything drawn in the plot that a label must not touch, in pixels: lines, markers
+    /// (with the arrows of points above a break), error bars and the core-count line.
+    pub(super) fn obstacles(&self) -> Obstacles {
+        let plot = self.frame.plot;
+        let mut obstacles = Obstacles::default();
+        for s in &self.series {
+            for run in &s.runs {
+                let px: Vec<(f64, f64)> = run.iter().map(|&p| self.pixel(p)).collect();
+                obstacles.line(&px);
+            }
+            for p in &s.points {
+                let (x, y) = self.pixel((p.x, p.y));
+                let x = x + f64::from(p.dodge);
+                let above = if p.above { 20.0 } else { 0.0 };
+                obstacles
+                    .boxes
+                    .push(Rect::new(x - 7.0, y - 7.0 - above, 14.0, 14.0 + above));
+            }
+            for b in &s.bars {
+                let (x, lo) = self.pixel((b.x, b.lo));
+                let (_, hi) = self.pixel((b.x, b.hi));
+                let x = x + f64::from(b.dodge);
+                obstacles.boxes.push(Rect {
+                    x0: x - 6.0,
+                    y0: hi,
+                    x1: x + 6.0,
+                    y1: lo,
+                });
+            }
+        }
+        let lines: Vec<Vec<(f64, f64)>> = self
+            .reference
+            .iter()
+            .flat_map(|r| r.1.iter())
+            .chain(
+                self.fits
+                    .iter()
+                    .flat_map(|f| f.curves.iter().flat_map(|c| c.1.iter())),
+            )
+            .map(|piece| piece.iter().map(|&p| self.pixel(p)).collect())
+            .collect();
+        for l in &lines {
+            obstacles.line(l);
+        }
+        if let Some(m) = &self.marker {
+            let (x, _) = self.pixel((m.x, self.y.lo));
+            obstacles.line(&[(x, plot.y0), (x, plot.y1)]);
+        }
+        obstacles
+    }
+
+    /// The core-count label above the plot, centred on its line (kept inside the image);
+    /// the prediction label at the first spot of its region that touches nothing drawn.
+    pub(super) fn place_labels(&mut self) {
+        let plot = self.frame.plot;
+        let mut obstacles = self.obstacles();
+        if let Some(m) = &mut self.marker {
+            let (x, _) = self
+                .frame
+                .at(self.x.scale(), self.y.scale(), (m.x, self.y.lo));
+            if !m.label.is_empty() {
+                // Centred on its line, else beside it (an arrow of a point above a break may
+                // be in the way), kept inside the image.
+                let (w, h) = label_size(&m.label, MARKER_LABEL_SIZE);
+                let image = f64::from(WIDTH);
+                let at = |left: f64| {
+                    let left = left.clamp(6.0, (image - 6.0 - w).max(6.0));
+                    Rect::new(left, plot.y0 - 8.0 - h, w, h)
+                };
+                let spot = [x - w / 2.0, x + 12.0, x - 12.0 - w]
+                    .into_iter()
+                    .map(at)
+                    .find(|b| obstacles.free(b));
+                if let Some(b) = spot {
+                    obstacles.boxes.push(b);
+                }
+                m.label_box = spot;
+            }
+        }
+        if let Some(region) = self.fits.as_mut().and_then(|f| f.region.as_mut()) {
+            let (from, _) = self
+                .frame
+                .at(self.x.scale(), self.y.scale(), (region.from, self.y.lo));
+            let size = label_size(&region.label, MARKER_LABEL_SIZE);
+            let area = Rect {
+                x0: from,
+                y0: plot.y0,
+                x1: plot.x1,
+                y1: plot.y1,
+            };
+            region.label_box = free_spot_in(area, size, &obstacles).or_else(|| {
+                // Above the plot, over the region, if the core-count label leaves room.
+                let b = Rect::new(
+                    ((from + plot.x1 - size.0) / 2.0).max(from),
+                    plot.y0 - 8.0 - size.1,
+                    size.0,
+                    size.1,
+                );
+                (b.x1 <= f64::from(WIDTH) - 4.0 && obstacles.free(&b)).then_some(b)
+            });
+        }
+    }
 }
 
 #[cfg(test)]
