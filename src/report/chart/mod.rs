@@ -29,11 +29,13 @@ pub fn draw(
 }
 
 /// A timeline as data: lanes stacked top to bottom, each a group of rows (workers) with a bar
-/// per task on a shared time axis.
+/// per task, on a time axis shared by lanes of similar length.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Gantt {
     pub title: String,
     pub subtitle: String,
+    /// The time axis title: `{unit}` in it becomes the unit of a shared axis ("ms"), or says
+    /// that each lane has its own scale.
     pub x_label: String,
     pub lanes: Vec<Lane>,
     /// A line of text under the plot (e.g. what was not recorded); may be empty.
