@@ -80,21 +80,14 @@ fn busy_cores(data: &RunData, w: &Workload, model: &str) -> Option<(u64, f64)> {
         .filter(|r| r.workload == w.name && r.model == model && r.ok())
         .collect();
     if let Some(fewest) = runs.iter().map(|r| r.workers).min() {
-        let mut busy: Vec<f64> = runs
+        let busy: Vec<f64> = runs
             .iter()
             .filter(|r| r.workers == fewest)
             .map(|r| (r.user_s + r.sys_s) / r.wall_s.max(r.reported_s.unwrap_or(0.0)))
             .filter(|u| u.is_finite())
             .collect();
-        busy.sort_by(f64::total_cmp);
         if !busy.is_empty() {
-            let mid = busy.len() / 2;
-            let median = if busy.len() % 2 == 1 {
-                busy[mid]
-            } else {
-                (busy[mid - 1] + busy[mid]) / 2.0
-            };
-            return Some((fewest, median));
+            return Some((fewest, crate::measure::stats::median_of(&busy)));
         }
     }
     data.summary

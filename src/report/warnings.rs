@@ -4,7 +4,8 @@
 //!
 //! - **Two clusters**: a cell whose runs fall into a fast and a slow group (one about k times
 //!   slower) measured two different things, e.g. runs where a worker lost its core.
-//! - **Waiting for a CPU**: on CPU-bound work at no more workers than cores, a run's threads
+//! - **Waiting for a CPU**: on CPU-bound work (as the fits judge it, [`super::fits::cpu_bound`])
+//!   at no more workers than cores, a run's threads
 //!   should never wait for a core; run-queue wait above a few percent of the CPU time means
 //!   something else was running.
 //! - **Noisy**: a coefficient of variation above 10%.
@@ -30,8 +31,6 @@ pub const SETUP_SHARE: f64 = 0.25;
 pub const CLUSTER_RATIO: f64 = 1.25;
 /// Run-queue wait above this share of a run's CPU time is reported.
 pub const RUNQ_SHARE: f64 = 0.05;
-/// A cell busy on average on at least this many cores' worth of CPU is CPU-bound.
-pub const CPU_BOUND_UTIL: f64 = 0.5;
 /// A 1-worker cell may differ from its sequential reference by this share beyond start-up.
 pub const PARITY_TOLERANCE: f64 = 0.10;
 
@@ -75,7 +74,7 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
 
     let waited: Vec<String> = rows
         .iter()
-        .filter(|r| r.workers <= cores && cpu_bound(r))
+        .filter(|r| r.workers <= cores && super::fits::cpu_bound(data, w, &r.model))
         .filter_map(|r| {
             let cpu_s = r.cpu_util? * r.median_s?;
             let share = r.runq_wait_s? / cpu_s;
@@ -190,10 +189,6 @@ pub fn unmeasured(data: &RunData) -> Option<String> {
 /// "`threads`@2".
 fn cell(r: &SummaryRow) -> String {
     format!("`{}`@{}", r.model, r.workers)
-}
-
-fn cpu_bound(r: &SummaryRow) -> bool {
-    r.cpu_util.is_some_and(|u| u >= CPU_BOUND_UTIL)
 }
 
 /// Successful run times per (model, workers) of one workload.
