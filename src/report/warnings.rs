@@ -5,9 +5,8 @@
 //! - **Two clusters**: a cell whose runs fall into a fast and a slow group (one about k times
 //!   slower) measured two different things, e.g. runs where a worker lost its core.
 //! - **Waiting for a CPU**: on CPU-bound work (as the fits judge it, [`super::fits::cpu_bound`])
-//!   at no more workers than cores, a run's threads
-//!   should never wait for a core; run-queue wait above a few percent of the CPU time means
-//!   something else was running.
+//!   at no more workers than cores, a run's threads should never wait for a core; run-queue
+//!   wait above a few percent of the CPU time means something else was running.
 //! - **Noisy**: a coefficient of variation above 10%.
 //! - **Too short**: runs below 5 ms, or whose start-up is a large part of the run.
 //! - **One worker is one worker**: at 1 worker every model runs the same tasks one after
