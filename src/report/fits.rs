@@ -281,15 +281,6 @@ mod tests {
 
     fn row(w: &Workload, model: &str, workers: u64, speedup: Option<f64>) -> SummaryRow {
         SummaryRow {
-            scenario: "demo".into(),
-            workload: w.name.clone(),
-            kernel: w.kernel.clone(),
-            model: model.into(),
-            workers,
-            tasks: w.tasks,
-            runs: 5,
-            failed: 0,
-            time_source: "wall".into(),
             median_s: Some(1.0),
             mean_s: Some(1.0),
             stddev_s: Some(0.0),
@@ -301,18 +292,7 @@ mod tests {
             speedup,
             speedup_ci_low: speedup,
             speedup_ci_high: speedup,
-            efficiency: None,
-            efficiency_ci_low: None,
-            efficiency_ci_high: None,
-            setup_s: None,
-            cpu_util: None,
-            runq_wait_s: None,
-            cpu_migrations: None,
-            ctx_switches: None,
-            max_rss_kb: None,
-            workers_rss_kb: None,
-            baseline: "sequential@1".into(),
-            scaling: "strong".into(),
+            ..SummaryRow::blank(w, model, workers)
         }
     }
 

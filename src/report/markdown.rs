@@ -190,7 +190,10 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         for warning in super::warnings::for_workload(data, w) {
             writeln!(s, "\n{warning}")?;
         }
-        if rows.iter().any(|r| r.time_source != "wall") {
+        if rows
+            .iter()
+            .any(|r| r.time_source != super::summary::TimeSource::Wall)
+        {
             writeln!(s, "\nTimes of command models are the programs' own `elapsed_s` (interpreter start-up excluded); parabench's wall time is in runs.csv.")?;
         }
         writeln!(s)?;

@@ -133,7 +133,10 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
     // Command models' setup is interpreter start-up outside their own timing: not counted.
     let startup: Vec<String> = rows
         .iter()
-        .filter(|r| r.time_source == "wall" && r.median_s.is_some_and(|m| m >= SHORT_S))
+        .filter(|r| {
+            r.time_source == super::summary::TimeSource::Wall
+                && r.median_s.is_some_and(|m| m >= SHORT_S)
+        })
         .filter_map(|r| {
             let share = r.setup_s? / r.median_s?;
             (share > SETUP_SHARE).then(|| format!("{} ({:.0}%)", cell(r), share * 100.0))

@@ -19,15 +19,6 @@ fn row(w: &Workload, model: &str, workers: u64, time_s: f64, base_s: f64) -> Sum
     let speedup = base_s / time_s;
     let efficiency = speedup / workers as f64;
     SummaryRow {
-        scenario: "demo".into(),
-        workload: w.name.clone(),
-        kernel: w.kernel.clone(),
-        model: model.into(),
-        workers,
-        tasks: w.tasks,
-        runs: 5,
-        failed: 0,
-        time_source: "wall".into(),
         median_s: Some(time_s),
         mean_s: Some(time_s),
         stddev_s: Some(time_s * 0.02),
@@ -43,14 +34,8 @@ fn row(w: &Workload, model: &str, workers: u64, time_s: f64, base_s: f64) -> Sum
         efficiency_ci_low: Some(efficiency * 0.97),
         efficiency_ci_high: Some(efficiency * 1.02),
         setup_s: Some(0.0001),
-        cpu_util: None,
-        runq_wait_s: None,
-        cpu_migrations: None,
-        ctx_switches: None,
         max_rss_kb: Some(5 * 1024),
-        workers_rss_kb: None,
-        baseline: "sequential@1".into(),
-        scaling: "strong".into(),
+        ..SummaryRow::blank(w, model, workers)
     }
 }
 

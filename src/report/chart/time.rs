@@ -32,7 +32,7 @@ fn y_label(data: &RunData, w: &Workload) -> String {
     let reported = data
         .summary
         .iter()
-        .any(|r| r.workload == w.name && r.time_source != "wall");
+        .any(|r| r.workload == w.name && r.time_source != crate::report::summary::TimeSource::Wall);
     if reported {
         "median time per run ({unit}; programs' own elapsed_s where reported)".into()
     } else {
