@@ -183,14 +183,25 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<ModelFit> {
         .collect()
 }
 
+/// Which laws were fitted (the `status` column of `fits.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FitStatus {
+    /// Both Amdahl and the USL.
+    #[serde(rename = "fitted")]
+    Fitted,
+    #[serde(rename = "amdahl only")]
+    AmdahlOnly,
+    #[serde(rename = "not fitted")]
+    NotFitted,
+}
+
 /// One row of `fits.csv`. Field order is the column order; empty fields were not fitted.
 #[derive(Debug, Serialize)]
 struct FitRow<'a> {
     scenario: &'a str,
     workload: &'a str,
     model: &'a str,
-    /// `fitted` (both laws), `amdahl only` or `not fitted`.
-    status: &'static str,
+    status: FitStatus,
     /// Why a law was not fitted (empty when both were).
     reason: String,
     /// Points used: one per cell with a speedup and no failed run.
@@ -235,9 +246,9 @@ impl Exporter for FitsCsv {
                 let a = f.amdahl.as_ref().ok();
                 let u = f.usl.as_ref().ok();
                 let (status, reason) = match (&f.amdahl, &f.usl) {
-                    (Ok(_), Ok(_)) => ("fitted", String::new()),
-                    (Ok(_), Err(r)) => ("amdahl only", format!("USL: {r}")),
-                    (Err(r), _) => ("not fitted", r.clone()),
+                    (Ok(_), Ok(_)) => (FitStatus::Fitted, String::new()),
+                    (Ok(_), Err(r)) => (FitStatus::AmdahlOnly, format!("USL: {r}")),
+                    (Err(r), _) => (FitStatus::NotFitted, r.clone()),
                 };
                 let xs = f.points.iter().map(|p| p.0);
                 out.serialize(FitRow {
