@@ -52,13 +52,14 @@ pub fn model_infos(scenario: &Scenario) -> Vec<ModelInfo> {
                 continue;
             }
             let command = scenario.commands.iter().find(|c| &c.name == m);
-            let about = model::lookup(m, &scenario.commands)
-                .map_or(String::new(), |b| b.about().to_string());
+            let found = model::lookup(m, &scenario.commands);
+            let about = found.map_or(String::new(), |b| b.about().to_string());
             models.push(ModelInfo {
                 name: m.clone(),
                 about,
                 command: command.map(|c| c.argv.clone()),
                 interpreter: command.and_then(interpreter_version),
+                timeline_worker: found.map(|b| b.timeline_worker().to_string()),
             });
         }
     }

@@ -3,7 +3,7 @@
 //! line and the core count. Built as a [`Chart`] and drawn by the one renderer.
 
 use super::Comparison;
-use crate::report::chart::{self, Chart, Point, Reference, Series, SeriesStyle};
+use crate::report::chart::{self, Chart, Outliers, Point, Reference, Series, SeriesStyle, Unit};
 use crate::report::RunData;
 use crate::scenario::Workload;
 
@@ -40,11 +40,11 @@ fn workload_chart(
             .iter()
             .filter(|r| r.workload == w.name && r.model == model)
             .filter_map(|r| {
-                Some(Point {
-                    x: r.workers as f64,
-                    y: r.speedup?,
-                    ci: r.speedup_ci_low.zip(r.speedup_ci_high),
-                })
+                Some(Point::new(
+                    r.workers as f64,
+                    r.speedup?,
+                    r.speedup_ci_low.zip(r.speedup_ci_high),
+                ))
             })
             .collect()
     };
@@ -81,27 +81,69 @@ fn workload_chart(
         .and_then(|r| r.baseline.rsplit_once('@'))
         .and_then(|(_, n)| n.parse::<f64>().ok())
         .unwrap_or(1.0);
+    // Speedup on a log scale exactly when workers are: the ideal stays a straight line.
+    let x_log = chart::wide(&xs);
     let reference = (!xs.is_empty()).then(|| Reference {
         label: "ideal (linear)".into(),
         points: xs.iter().map(|&x| (x, x / ref_workers)).collect(),
     });
     let baseline = chart::baseline_line(w);
     Chart {
-        title: format!(
-            "{}: speedup, base {} vs new {}",
-            w.name, c.base.dir, c.new.dir
-        ),
+        // Each run named once, by its folder: "base/mine vs new/mine".
+        title: format!("{}: speedup, {} vs {}", w.name, c.base.dir, c.new.dir),
         subtitle: format!(
             "{} - {baseline} - dashed: base, solid: new - higher is better",
             chart::workload_line(w)
         ),
         x_label: "workers".into(),
         y_label: chart::speedup_label(w),
-        x_log: chart::wide(&xs),
-        y_log: false,
+        y_unit: Unit::Plain,
+        x_log,
+        y_log: x_log,
+        outliers: Outliers::Break,
+        x_values: xs,
         series,
         reference,
         marker: Some(chart::core_marker(new)),
         fits: None,
+        hollow_label: None,
+        notes: vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{Settings, SideInfo};
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn titles_name_each_run_once_and_the_ideal_stays_straight() {
+        let base = crate::report::chart::tests::synthetic_run();
+        let new = crate::report::chart::tests::synthetic_run();
+        let c = Comparison {
+            base: SideInfo::of(Path::new("base/mine"), &base),
+            new: SideInfo::of(Path::new("new/mine"), &new),
+            settings: Settings {
+                threshold_pct: 5.0,
+                alpha: 0.05,
+            },
+            cells: vec![],
+            only_in_base: vec![],
+            only_in_new: vec![],
+            warnings: vec![],
+        };
+        let charts = build(&c, &base, &new);
+        let (name, primes) = &charts[0];
+        assert_eq!(name, "primes");
+        assert_eq!(primes.title, "primes: speedup, base/mine vs new/mine");
+        for (name, chart) in &charts {
+            assert_eq!(
+                chart.x_log, chart.y_log,
+                "{name}: the ideal must stay straight"
+            );
+        }
+        // sleep spans 1 to 16 workers: log axes.
+        assert!(charts.iter().any(|(n, c)| n == "sleep" && c.x_log));
     }
 }

@@ -402,7 +402,7 @@ mod tests {
             tasks: 16,
             runs,
             failed: 0,
-            time_source: "wall".into(),
+            time_source: crate::report::summary::TimeSource::Wall,
             median_s: Some(median_s),
             ci_low_s: Some(median_s * 0.98),
             ci_high_s: Some(median_s * 1.02),

@@ -78,7 +78,7 @@ pub struct CellStats {
     /// Successful runs (the statistics use these) and failed ones.
     pub runs: usize,
     pub failed: usize,
-    pub time_source: String,
+    pub time_source: crate::report::summary::TimeSource,
     pub median_s: Option<f64>,
     /// 95% bootstrap CI of the median.
     pub ci_low_s: Option<f64>,
@@ -96,7 +96,7 @@ impl CellStats {
             tasks: r.tasks,
             runs: r.runs,
             failed: r.failed,
-            time_source: r.time_source.clone(),
+            time_source: r.time_source,
             median_s: r.median_s,
             ci_low_s: r.ci_low_s,
             ci_high_s: r.ci_high_s,

@@ -66,7 +66,11 @@ fn differences(m: &MatchedCell<'_>) -> Vec<String> {
         }
     }
     if b.runs > 0 && n.runs > 0 {
-        changed("time source", b.time_source.clone(), n.time_source.clone());
+        changed(
+            "time source",
+            b.time_source.to_string(),
+            n.time_source.to_string(),
+        );
     }
     for (side, s) in [("base", b), ("new", n)] {
         if s.runs == 0 {

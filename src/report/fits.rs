@@ -13,14 +13,24 @@ const MIN_HORIZON: u64 = 64;
 const HORIZON_FACTOR: u64 = 4;
 // ... but, with strong scaling, no more workers than tasks: the rest would idle.
 
-/// The fits of one model/// The fits of one model in one workload.
+/// A model's work counts as CPU-bound when, at its fewest workers, it kept at least this many
+/// cores busy per worker that can be busy. CPU kernels measure 0.98 to 1.0 in the committed
+/// runs, waits at most 0.58 (a CPython sleep workload, whose interpreter start-up counts in a
+/// short run's CPU time): the line sits between them with room on both sides.
+const CPU_BOUND_UTIL: f64 = 0.8;
+
+/// The fits of one model in one workload.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelFit {
     pub model: String,
-    /// The (workers, speedup) points fitted: cells with a speedup and no failed run.
+    /// The (workers, speedup) points fitted: cells with a speedup and no failed run, and on
+    /// CPU-bound work no more workers than cores.
     pub points: Vec<(f64, f64)>,
     /// Cells left out because some of their runs failed.
     pub excluded: usize,
+    /// Worker counts left out because they exceed the core count on CPU-bound work (see
+    /// [`cpu_bound`]): such a point times the OS scheduler sharing cores, not the model.
+    pub oversubscribed: Vec<u64>,
     pub amdahl: Result<Amdahl, String>,
     pub usl: Result<Usl, String>,
 }
@@ -48,8 +58,48 @@ pub fn horizon(w: &Workload) -> u64 {
     }
 }
 
+/// Whether `model`'s work in workload `w` is CPU-bound, judged from what was recorded (so it
+/// holds for command models and old run folders alike): its busy cores at its fewest workers
+/// (see [`busy_cores`]) are at least [`CPU_BOUND_UTIL`] per worker that can be busy (no more
+/// than the cores). Unknown utilisation counts as not.
+pub fn cpu_bound(data: &RunData, w: &Workload, model: &str) -> bool {
+    let cores = data.meta.machine.logical_cores.max(1);
+    busy_cores(data, w, model)
+        .is_some_and(|(workers, busy)| busy / workers.clamp(1, cores) as f64 >= CPU_BOUND_UTIL)
+}
+
+/// The fewest workers `model` ran with in `w`, and its median busy cores there: CPU time
+/// (user + sys) over the longer of the run's wall time and the time the program reported, so
+/// that neither an interpreter's start-up (wall time longer than the reported time) nor a
+/// program that reports a made-up time (reported longer than wall) makes waiting look busy.
+/// From `summary.csv`'s `cpu_util` when the runs are not at hand.
+fn busy_cores(data: &RunData, w: &Workload, model: &str) -> Option<(u64, f64)> {
+    let runs: Vec<_> = data
+        .rows
+        .iter()
+        .filter(|r| r.workload == w.name && r.model == model && r.ok())
+        .collect();
+    if let Some(fewest) = runs.iter().map(|r| r.workers).min() {
+        let busy: Vec<f64> = runs
+            .iter()
+            .filter(|r| r.workers == fewest)
+            .map(|r| (r.user_s + r.sys_s) / r.wall_s.max(r.reported_s.unwrap_or(0.0)))
+            .filter(|u| u.is_finite())
+            .collect();
+        if !busy.is_empty() {
+            return Some((fewest, crate::measure::stats::median_of(&busy)));
+        }
+    }
+    data.summary
+        .iter()
+        .filter(|r| r.workload == w.name && r.model == model && r.cpu_util.is_some())
+        .min_by_key(|r| r.workers)
+        .and_then(|r| Some((r.workers, r.cpu_util?)))
+}
+
 /// Fits every model of workload `w`, in the workload's model order.
 pub fn for_workload(data: &RunData, w: &Workload) -> Vec<ModelFit> {
+    let cores = data.meta.machine.logical_cores;
     w.models
         .iter()
         .map(|m| {
@@ -59,9 +109,17 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<ModelFit> {
                 .filter(|r| r.workload == w.name && &r.model == m)
                 .collect();
             let excluded = cells.iter().filter(|r| r.failed > 0).count();
+            let cpu_bound = cpu_bound(data, w, m);
+            let mut oversubscribed: Vec<u64> = cells
+                .iter()
+                .filter(|r| cpu_bound && r.workers > cores)
+                .map(|r| r.workers)
+                .collect();
+            oversubscribed.sort_unstable();
+            oversubscribed.dedup();
             let points: Vec<(f64, f64)> = cells
                 .iter()
-                .filter(|r| r.failed == 0)
+                .filter(|r| r.failed == 0 && !oversubscribed.contains(&r.workers))
                 .filter_map(|r| Some((r.workers as f64, r.speedup.filter(|s| *s > 0.0)?)))
                 .collect();
             let refusal = if cells.is_empty() {
@@ -75,14 +133,36 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<ModelFit> {
                 None
             };
             let with_excluded = |e: fit::FitError| {
-                let reason = e.to_string();
-                match excluded {
-                    0 => reason,
-                    n => format!(
-                        "{reason} ({n} cell{} with failed runs left out)",
-                        if n == 1 { "" } else { "s" }
-                    ),
+                let mut reason = match e {
+                    fit::FitError::TooFewCounts { law, have, need }
+                        if !oversubscribed.is_empty() =>
+                    {
+                        format!(
+                            "only {have} worker count{} at or below the {cores} cores; {law} needs {need}",
+                            if have == 1 { "" } else { "s" }
+                        )
+                    }
+                    e => e.to_string(),
+                };
+                let mut left_out = Vec::new();
+                if excluded > 0 {
+                    left_out.push(format!(
+                        "{excluded} cell{} with failed runs left out",
+                        if excluded == 1 { "" } else { "s" }
+                    ));
                 }
+                if !oversubscribed.is_empty() {
+                    let counts: Vec<String> =
+                        oversubscribed.iter().map(u64::to_string).collect();
+                    left_out.push(format!(
+                        "CPU-bound work: {} workers, more than the {cores} cores, left out as they time the OS scheduler",
+                        counts.join(", ")
+                    ));
+                }
+                if !left_out.is_empty() {
+                    reason.push_str(&format!(" ({})", left_out.join("; ")));
+                }
+                reason
             };
             let (amdahl, usl) = match refusal {
                 Some(r) => (Err(r.clone()), Err(r)),
@@ -95,11 +175,24 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<ModelFit> {
                 model: m.clone(),
                 points,
                 excluded,
+                oversubscribed,
                 amdahl,
                 usl,
             }
         })
         .collect()
+}
+
+/// Which laws were fitted (the `status` column of `fits.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FitStatus {
+    /// Both Amdahl and the USL.
+    #[serde(rename = "fitted")]
+    Fitted,
+    #[serde(rename = "amdahl only")]
+    AmdahlOnly,
+    #[serde(rename = "not fitted")]
+    NotFitted,
 }
 
 /// One row of `fits.csv`. Field order is the column order; empty fields were not fitted.
@@ -108,8 +201,7 @@ struct FitRow<'a> {
     scenario: &'a str,
     workload: &'a str,
     model: &'a str,
-    /// `fitted` (both laws), `amdahl only` or `not fitted`.
-    status: &'static str,
+    status: FitStatus,
     /// Why a law was not fitted (empty when both were).
     reason: String,
     /// Points used: one per cell with a speedup and no failed run.
@@ -154,9 +246,9 @@ impl Exporter for FitsCsv {
                 let a = f.amdahl.as_ref().ok();
                 let u = f.usl.as_ref().ok();
                 let (status, reason) = match (&f.amdahl, &f.usl) {
-                    (Ok(_), Ok(_)) => ("fitted", String::new()),
-                    (Ok(_), Err(r)) => ("amdahl only", format!("USL: {r}")),
-                    (Err(r), _) => ("not fitted", r.clone()),
+                    (Ok(_), Ok(_)) => (FitStatus::Fitted, String::new()),
+                    (Ok(_), Err(r)) => (FitStatus::AmdahlOnly, format!("USL: {r}")),
+                    (Err(r), _) => (FitStatus::NotFitted, r.clone()),
                 };
                 let xs = f.points.iter().map(|p| p.0);
                 out.serialize(FitRow {
@@ -200,15 +292,6 @@ mod tests {
 
     fn row(w: &Workload, model: &str, workers: u64, speedup: Option<f64>) -> SummaryRow {
         SummaryRow {
-            scenario: "demo".into(),
-            workload: w.name.clone(),
-            kernel: w.kernel.clone(),
-            model: model.into(),
-            workers,
-            tasks: w.tasks,
-            runs: 5,
-            failed: 0,
-            time_source: "wall".into(),
             median_s: Some(1.0),
             mean_s: Some(1.0),
             stddev_s: Some(0.0),
@@ -220,18 +303,7 @@ mod tests {
             speedup,
             speedup_ci_low: speedup,
             speedup_ci_high: speedup,
-            efficiency: None,
-            efficiency_ci_low: None,
-            efficiency_ci_high: None,
-            setup_s: None,
-            cpu_util: None,
-            runq_wait_s: None,
-            cpu_migrations: None,
-            ctx_switches: None,
-            max_rss_kb: None,
-            workers_rss_kb: None,
-            baseline: "sequential@1".into(),
-            scaling: "strong".into(),
+            ..SummaryRow::blank(w, model, workers)
         }
     }
 
@@ -341,6 +413,110 @@ mod tests {
         // 16 tasks: predictions stop there.
         assert!(md.contains("speedup at 16 (predicted)"));
         assert!(md.contains("Predictions stop at 16 workers"));
+    }
+
+    /// The demo's primes on 2 cores: threads measured at 1, 2 and 4 workers (4 is
+    /// oversubscribed), rayon at 1, 2, 3, 4; sleep-like work (near-zero CPU) keeps every point.
+    fn oversubscribed_sample(cpu_util: f64) -> RunData {
+        let mut data = sample();
+        data.meta.machine.logical_cores = 2;
+        let w = data.meta.workloads[0].clone();
+        let mut summary = vec![row(&w, "sequential", 1, Some(1.0))];
+        for (n, s) in [(1, 1.0), (2, 1.9), (4, 1.85)] {
+            summary.push(row(&w, "threads", n, Some(s)));
+        }
+        for (n, s) in [(1, 1.0), (2, 1.9), (3, 1.5), (4, 1.4)] {
+            summary.push(row(&w, "rayon", n, Some(s)));
+        }
+        for r in &mut summary {
+            r.cpu_util = Some(cpu_util * r.workers.min(2) as f64);
+        }
+        data.summary = summary;
+        data
+    }
+
+    #[test]
+    fn cpu_bound_fits_leave_out_oversubscribed_counts() {
+        let data = oversubscribed_sample(0.98);
+        let w = data.meta.workloads[0].clone();
+        assert!(cpu_bound(&data, &w, "threads"));
+        let fits = for_workload(&data, &w);
+        let threads = fits.iter().find(|f| f.model == "threads").unwrap();
+        assert_eq!(threads.points, [(1.0, 1.0), (2.0, 1.9)]);
+        assert_eq!(threads.oversubscribed, [4]);
+        assert!(threads.amdahl.is_ok());
+        assert_eq!(
+            threads.usl.as_ref().unwrap_err(),
+            "only 2 worker counts at or below the 2 cores; USL needs 3 (CPU-bound work: 4 \
+             workers, more than the 2 cores, left out as they time the OS scheduler)"
+        );
+        let rayon = fits.iter().find(|f| f.model == "rayon").unwrap();
+        assert_eq!(rayon.oversubscribed, [3, 4]);
+
+        let csv = String::from_utf8(FitsCsv.serialize(&data).unwrap()).unwrap();
+        let line = csv.lines().find(|l| l.contains(",threads,")).unwrap();
+        assert!(
+            line.starts_with("demo,primes,threads,amdahl only,\"USL: only 2 worker counts at or below the 2 cores; USL needs 3 (CPU-bound work: 4 workers"),
+            "{line}"
+        );
+        // Same columns as before: only values change.
+        assert_eq!(
+            csv.lines().next().unwrap().split(',').count(),
+            25,
+            "fits.csv columns"
+        );
+        let md =
+            String::from_utf8(crate::report::markdown::Markdown.serialize(&data).unwrap()).unwrap();
+        assert!(
+            md.contains("USL not fitted: only 2 worker counts at or below the 2 cores"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn waiting_work_keeps_every_count() {
+        // A CPython sleep workload measures up to 0.58 cores (interpreter start-up): waiting.
+        let w = sample().meta.workloads[0].clone();
+        assert!(!cpu_bound(&oversubscribed_sample(0.58), &w, "threads"));
+        let data = oversubscribed_sample(0.01);
+        let w = data.meta.workloads[0].clone();
+        assert!(!cpu_bound(&data, &w, "threads"));
+        let fits = for_workload(&data, &w);
+        let threads = fits.iter().find(|f| f.model == "threads").unwrap();
+        assert_eq!(threads.points.len(), 3);
+        assert!(threads.oversubscribed.is_empty());
+        assert!(threads.usl.is_ok());
+    }
+
+    /// Runs at 1 worker that took `wall_s`, reported `reported_s` and used `cpu_s`.
+    fn busy_with(wall_s: f64, reported_s: Option<f64>, cpu_s: f64) -> bool {
+        let mut data = sample();
+        let w = data.meta.workloads[0].clone();
+        data.rows = (0..3)
+            .map(|repeat| crate::record::RunRow {
+                workload: w.name.clone(),
+                model: "threads".into(),
+                workers: 1,
+                repeat,
+                wall_s,
+                reported_s,
+                user_s: cpu_s * 0.9,
+                sys_s: cpu_s * 0.1,
+                ..Default::default()
+            })
+            .collect();
+        cpu_bound(&data, &w, "threads")
+    }
+
+    #[test]
+    fn busy_means_busy_by_both_clocks() {
+        // A CPU kernel: a core busy all along.
+        assert!(busy_with(1.0, None, 0.99));
+        assert!(busy_with(1.05, Some(1.0), 1.04));
+        // A program that reports a made-up second but runs 2 ms of awk.
+        assert!(!busy_with(0.002, Some(1.0), 0.002));
+        // CPython sleeping 0.2 s after 0.15 s of interpreter start-up.
+        assert!(!busy_with(0.35, Some(0.2), 0.2));
     }
 
     fn workload(workers: &[u64], tasks: u64, scaling: Scaling) -> Workload {

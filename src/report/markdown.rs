@@ -190,7 +190,10 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         for warning in super::warnings::for_workload(data, w) {
             writeln!(s, "\n{warning}")?;
         }
-        if rows.iter().any(|r| r.time_source != "wall") {
+        if rows
+            .iter()
+            .any(|r| r.time_source != super::summary::TimeSource::Wall)
+        {
             writeln!(s, "\nTimes of command models are the programs' own `elapsed_s` (interpreter start-up excluded); parabench's wall time is in runs.csv.")?;
         }
         writeln!(s)?;
@@ -280,11 +283,20 @@ fn scaling_fits(s: &mut String, data: &RunData, w: &crate::scenario::Workload) -
         let a = f.amdahl.as_ref().ok();
         let u = f.usl.as_ref().ok();
         let peak = u.map(|u| u.peak());
-        let note = match (&f.amdahl, &f.usl) {
+        let mut note = match (&f.amdahl, &f.usl) {
             (_, Ok(_)) => String::new(),
             (Ok(_), Err(r)) => format!("USL not fitted: {r}"),
             (Err(r), Err(_)) => format!("not fitted: {r}"),
         };
+        if !f.oversubscribed.is_empty() && (f.amdahl.is_ok() || f.usl.is_ok()) {
+            let left: Vec<String> = f.oversubscribed.iter().map(u64::to_string).collect();
+            let sep = if note.is_empty() { "" } else { "; " };
+            note.push_str(&format!(
+                "{sep}left out: {} (more workers than the {} cores on CPU-bound work)",
+                left.join(", "),
+                data.meta.machine.logical_cores
+            ));
+        }
         let workers = match (
             f.points.iter().map(|p| p.0).reduce(f64::min),
             f.max_workers(),

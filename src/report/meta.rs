@@ -53,6 +53,11 @@ pub struct ModelInfo {
     /// `--version` of a command model's interpreter (python, node, ...), when it is one.
     #[serde(default)]
     pub interpreter: Option<String>,
+    /// What one row of its timeline is ("thread", "process", "in-flight slot" ...), from the
+    /// model registry when the run was made, so a run folder redraws from what it recorded;
+    /// `None` for command models and in folders written before it was recorded ("worker").
+    #[serde(default)]
+    pub timeline_worker: Option<String>,
 }
 
 impl ModelInfo {
@@ -63,6 +68,7 @@ impl ModelInfo {
             about: String::new(),
             command: None,
             interpreter: None,
+            timeline_worker: None,
         }
     }
 }

@@ -10,8 +10,31 @@ use crate::scenario::Scaling;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// Which clock a cell's statistics use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeSource {
+    /// parabench's monotonic clock around the run.
+    #[default]
+    Wall,
+    /// The program's own `elapsed_s` (command models).
+    Reported,
+    /// Some runs reported their own time and some did not.
+    Mixed,
+}
+
+impl std::fmt::Display for TimeSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TimeSource::Wall => "wall",
+            TimeSource::Reported => "reported",
+            TimeSource::Mixed => "mixed",
+        })
+    }
+}
+
 /// One row of `summary.csv`. Field order is the column order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRow {
     pub scenario: String,
     pub workload: String,
@@ -23,7 +46,7 @@ pub struct SummaryRow {
     pub runs: usize,
     pub failed: usize,
     /// `wall` (parabench's clock), `reported` (the program's own `elapsed_s`) or `mixed`.
-    pub time_source: String,
+    pub time_source: TimeSource,
     pub median_s: Option<f64>,
     pub mean_s: Option<f64>,
     pub stddev_s: Option<f64>,
@@ -114,9 +137,9 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
                 };
                 let reported = ok.iter().filter(|r| r.reported_s.is_some()).count();
                 let time_source = match reported {
-                    0 => "wall",
-                    n if n == ok.len() => "reported",
-                    _ => "mixed",
+                    0 => TimeSource::Wall,
+                    n if n == ok.len() => TimeSource::Reported,
+                    _ => TimeSource::Mixed,
                 };
                 let med = |f: &dyn Fn(&RunRow) -> f64| -> Option<f64> {
                     (!ok.is_empty())
@@ -136,7 +159,7 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
                     tasks: cell.first().map_or(w.tasks, |r| r.tasks),
                     runs: ok.len(),
                     failed: cell.len() - ok.len(),
-                    time_source: time_source.into(),
+                    time_source,
                     median_s: s.map(|s| s.median),
                     mean_s: s.map(|s| s.mean),
                     stddev_s: s.map(|s| s.stddev),
@@ -165,6 +188,26 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
         }
     }
     out
+}
+
+impl SummaryRow {
+    /// A row of `model` at `workers` in workload `w` with every statistic empty: the base of
+    /// the synthetic rows tests build.
+    #[cfg(test)]
+    pub(crate) fn blank(w: &crate::scenario::Workload, model: &str, workers: u64) -> SummaryRow {
+        SummaryRow {
+            scenario: "demo".into(),
+            workload: w.name.clone(),
+            kernel: w.kernel.clone(),
+            model: model.into(),
+            workers,
+            tasks: w.tasks,
+            runs: 5,
+            baseline: "sequential@1".into(),
+            scaling: "strong".into(),
+            ..SummaryRow::default()
+        }
+    }
 }
 
 pub struct SummaryCsv;

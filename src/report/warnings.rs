@@ -4,9 +4,9 @@
 //!
 //! - **Two clusters**: a cell whose runs fall into a fast and a slow group (one about k times
 //!   slower) measured two different things, e.g. runs where a worker lost its core.
-//! - **Waiting for a CPU**: on CPU-bound work at no more workers than cores, a run's threads
-//!   should never wait for a core; run-queue wait above a few percent of the CPU time means
-//!   something else was running.
+//! - **Waiting for a CPU**: on CPU-bound work (as the fits judge it, [`super::fits::cpu_bound`])
+//!   at no more workers than cores, a run's threads should never wait for a core; run-queue
+//!   wait above a few percent of the CPU time means something else was running.
 //! - **Noisy**: a coefficient of variation above 10%.
 //! - **Too short**: runs below 5 ms, or whose start-up is a large part of the run.
 //! - **One worker is one worker**: at 1 worker every model runs the same tasks one after
@@ -30,8 +30,6 @@ pub const SETUP_SHARE: f64 = 0.25;
 pub const CLUSTER_RATIO: f64 = 1.25;
 /// Run-queue wait above this share of a run's CPU time is reported.
 pub const RUNQ_SHARE: f64 = 0.05;
-/// A cell busy on average on at least this many cores' worth of CPU is CPU-bound.
-pub const CPU_BOUND_UTIL: f64 = 0.5;
 /// A 1-worker cell may differ from its sequential reference by this share beyond start-up.
 pub const PARITY_TOLERANCE: f64 = 0.10;
 
@@ -75,7 +73,7 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
 
     let waited: Vec<String> = rows
         .iter()
-        .filter(|r| r.workers <= cores && cpu_bound(r))
+        .filter(|r| r.workers <= cores && super::fits::cpu_bound(data, w, &r.model))
         .filter_map(|r| {
             let cpu_s = r.cpu_util? * r.median_s?;
             let share = r.runq_wait_s? / cpu_s;
@@ -135,7 +133,10 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
     // Command models' setup is interpreter start-up outside their own timing: not counted.
     let startup: Vec<String> = rows
         .iter()
-        .filter(|r| r.time_source == "wall" && r.median_s.is_some_and(|m| m >= SHORT_S))
+        .filter(|r| {
+            r.time_source == super::summary::TimeSource::Wall
+                && r.median_s.is_some_and(|m| m >= SHORT_S)
+        })
         .filter_map(|r| {
             let share = r.setup_s? / r.median_s?;
             (share > SETUP_SHARE).then(|| format!("{} ({:.0}%)", cell(r), share * 100.0))
@@ -190,10 +191,6 @@ pub fn unmeasured(data: &RunData) -> Option<String> {
 /// "`threads`@2".
 fn cell(r: &SummaryRow) -> String {
     format!("`{}`@{}", r.model, r.workers)
-}
-
-fn cpu_bound(r: &SummaryRow) -> bool {
-    r.cpu_util.is_some_and(|u| u >= CPU_BOUND_UTIL)
 }
 
 /// Successful run times per (model, workers) of one workload.

@@ -1,7 +1,9 @@
 //! Charts: each chart is built as plain data ([`Chart`]) from the summary, and one renderer
-//! ([`render`]) draws any chart as PNG and SVG. Adding a chart is one file that returns a
-//! `Chart` plus one line in [`CHARTS`]. A chart of another shape returns a [`Figure`] (the
-//! timeline is a [`Gantt`]: rows of bars), drawn by the same renderer through [`draw`].
+//! ([`render`]) draws any chart as PNG and SVG. A line chart over worker counts is a small
+//! declaration ([`line::LineChart`]: title, y label, metric, y scale, reference) in its own
+//! file plus one line in [`CHARTS`]. A chart of another shape implements [`ChartKind`] and
+//! returns a [`Figure`] (the timeline is a [`Gantt`]: rows of bars), drawn by the same
+//! renderer through [`draw`].
 
 mod render;
 
@@ -10,7 +12,7 @@ pub use render::render;
 /// Anything a chart kind draws: the line charts, or a timeline of bars.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Figure {
-    Lines(Chart),
+    Lines(Box<Chart>),
     Gantt(Gantt),
 }
 
@@ -27,11 +29,13 @@ pub fn draw(
 }
 
 /// A timeline as data: lanes stacked top to bottom, each a group of rows (workers) with a bar
-/// per task on a shared time axis.
+/// per task, on a time axis shared by lanes of similar length.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Gantt {
     pub title: String,
     pub subtitle: String,
+    /// The time axis title: `{unit}` in it becomes the unit of a shared axis ("ms"), or says
+    /// that each lane has its own scale.
     pub x_label: String,
     pub lanes: Vec<Lane>,
     /// A line of text under the plot (e.g. what was not recorded); may be empty.
@@ -72,11 +76,20 @@ pub struct Chart {
     /// Second, smaller line under the title (kernel, tasks, baseline ...).
     pub subtitle: String,
     pub x_label: String,
+    /// The y axis title; with [`Unit::Seconds`], `{unit}` in it becomes the unit the renderer
+    /// picks for the ticks ("s", "ms", "µs", "ns"), so title and ticks always agree.
     pub y_label: String,
+    pub y_unit: Unit,
     /// Logarithmic x axis (base 2 ticks look best for worker counts).
     pub x_log: bool,
     /// Logarithmic y axis.
     pub y_log: bool,
+    /// What the renderer does when a few series lie far above the others (see [`Outliers`]).
+    pub outliers: Outliers,
+    /// The x values every chart of the workload shows (its measured worker counts and the core
+    /// count): they set the x range and ticks, so the charts of a workload share one x axis
+    /// whatever each has points for. Empty: taken from the points.
+    pub x_values: Vec<f64>,
     pub series: Vec<Series>,
     /// Dashed grey reference line (e.g. ideal speedup y = x), drawn under the series.
     pub reference: Option<Reference>,
@@ -85,6 +98,33 @@ pub struct Chart {
     /// Fitted model curves, dashed, possibly reaching past the data into a shaded
     /// prediction region; `None` on charts without fits.
     pub fits: Option<Fits>,
+    /// The legend entry of hollow points ([`Point::hollow`]), shown when any point is hollow.
+    pub hollow_label: Option<String>,
+    /// Sentences shown under the legend (e.g. why no curve was fitted).
+    pub notes: Vec<String>,
+}
+
+/// The unit of an axis's values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Unit {
+    /// Plain numbers (the title names any unit itself, e.g. "peak RSS (MiB)").
+    #[default]
+    Plain,
+    /// Seconds, written in s, ms, µs or ns as the values call for.
+    Seconds,
+}
+
+/// How a linear y axis copes with outlier series: one or a few series whose largest value is
+/// several times every other series' (e.g. a model whose "workers" mean something else),
+/// which would flatten the others into a line at the bottom.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Outliers {
+    /// Switch to a logarithmic y axis (when every value is positive; else as `Break`).
+    #[default]
+    LogScale,
+    /// Keep the linear axis (e.g. so the ideal speedup stays a straight line) and cut it above
+    /// the other series, with a marked break; points above it are drawn at the break.
+    Break,
 }
 
 /// Curves fitted to the series (e.g. the USL per model) and how far the data goes.
@@ -117,7 +157,8 @@ pub struct Reference {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     pub label: String,
-    /// Stable colour for this series across every chart of a run (see [`render::color`]).
+    /// Stable colour for this series across every chart of a run (an index into the renderer's
+    /// palette).
     pub color_index: usize,
     pub points: Vec<Point>,
     /// How its line and markers are drawn (solid unless said otherwise).
@@ -141,30 +182,51 @@ pub struct Point {
     pub x: f64,
     pub y: f64,
     pub ci: Option<(f64, f64)>,
+    /// Drawn hollow and explained by [`Chart::hollow_label`]: measured, but not what the
+    /// chart is about (e.g. more workers than cores on CPU-bound work).
+    pub hollow: bool,
+}
+
+impl Point {
+    /// A filled point.
+    pub fn new(x: f64, y: f64, ci: Option<(f64, f64)>) -> Point {
+        Point {
+            x,
+            y,
+            ci,
+            hollow: false,
+        }
+    }
 }
 
 mod cpu;
 mod efficiency;
+mod line;
 mod memory;
 mod speedup;
 mod time;
 mod timeline;
 
-use crate::report::summary::SummaryRow;
+pub use timeline::MAX_RECORDED_TASKS;
+
+#[cfg(test)]
+pub(crate) mod tests;
+
 use crate::report::RunData;
 use crate::scenario::Workload;
 
 /// Every chart drawn for each workload, in report order.
 pub static CHARTS: &[&dyn ChartKind] = &[
-    &speedup::Speedup,
-    &time::Time,
-    &efficiency::Efficiency,
-    &memory::Memory,
-    &cpu::Cpu,
+    &speedup::SPEEDUP,
+    &time::TIME,
+    &efficiency::EFFICIENCY,
+    &memory::MEMORY,
+    &cpu::CPU,
     &timeline::Timeline,
 ];
 
-/// A kind of chart: turns a run's data into a [`Chart`] for one workload.
+/// A kind of chart: turns a run's data into a [`Chart`] for one workload. Line charts are
+/// declared as a [`line::LineChart`]; charts of another shape implement this themselves.
 pub trait ChartKind: Sync {
     /// File name part: `<workload>.<suffix>.png`.
     fn suffix(&self) -> &'static str;
@@ -175,7 +237,7 @@ pub trait ChartKind: Sync {
     /// What to draw; `None` writes no file (nothing recorded to show). By default the line
     /// chart of [`ChartKind::build`]; charts of another shape return theirs here.
     fn figure(&self, data: &RunData, workload: &Workload) -> Option<Figure> {
-        Some(Figure::Lines(self.build(data, workload)))
+        Some(Figure::Lines(Box::new(self.build(data, workload))))
     }
 
     /// Shown as an image in the report (besides the first two charts) rather than a link.
@@ -187,49 +249,6 @@ pub trait ChartKind: Sync {
     fn caption(&self, _data: &RunData, _workload: &Workload) -> Option<String> {
         None
     }
-}
-
-/// One series per model of the workload (in the workload's model order), with the points
-/// `point` extracts from each summary row; models without any point are left out.
-fn by_model(
-    data: &RunData,
-    w: &Workload,
-    point: impl Fn(&SummaryRow) -> Option<Point>,
-) -> Vec<(Series, String)> {
-    w.models
-        .iter()
-        .filter_map(|m| {
-            let points: Vec<Point> = data
-                .summary
-                .iter()
-                .filter(|r| r.workload == w.name && &r.model == m)
-                .filter_map(&point)
-                .collect();
-            (!points.is_empty()).then(|| {
-                (
-                    Series {
-                        label: m.clone(),
-                        color_index: data.meta.model_index(m),
-                        points,
-                        style: SeriesStyle::Solid,
-                    },
-                    m.clone(),
-                )
-            })
-        })
-        .collect()
-}
-
-/// The worker counts on the x axis (every measured count plus the core count).
-fn x_values(series: &[(Series, String)], data: &RunData) -> Vec<f64> {
-    let mut xs: Vec<f64> = series
-        .iter()
-        .flat_map(|(s, _)| s.points.iter().map(|p| p.x))
-        .chain(std::iter::once(data.meta.machine.logical_cores as f64))
-        .collect();
-    xs.sort_by(f64::total_cmp);
-    xs.dedup();
-    xs
 }
 
 /// A log axis reads better once the counts span a factor of 8 or more.
@@ -272,6 +291,18 @@ pub(crate) fn baseline_line(w: &Workload) -> String {
         Some(b) => format!("baseline: {b}"),
         None => "baseline: each model at its fewest workers".into(),
     }
+}
+
+/// The worker count speedups are relative to (the `@N` of the summary's `baseline`, e.g.
+/// `sequential@1`), for the ideal line `workers / N`; 1 when unknown.
+pub(crate) fn reference_workers(data: &RunData, w: &Workload) -> f64 {
+    data.summary
+        .iter()
+        .filter(|r| r.workload == w.name)
+        .find(|r| r.speedup.is_some())
+        .and_then(|r| r.baseline.rsplit_once('@'))
+        .and_then(|(_, n)| n.parse::<f64>().ok())
+        .unwrap_or(1.0)
 }
 
 /// The y label of a speedup chart: plain or scaled (weak scaling) speedup.

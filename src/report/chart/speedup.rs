@@ -1,106 +1,82 @@
 //! `<workload>.speedup.{png,svg}`: speedup vs workers, one line per model with 95% CI bars,
 //! the ideal line, a marker at the core count, and each model's fitted USL curve (dashed)
-//! reaching past the measured range into a shaded prediction region.
+//! reaching past the measured range into a shaded prediction region. Speedup is on a log
+//! scale exactly when workers are, so the ideal is a straight line either way; points of
+//! CPU-bound work on more workers than cores are hollow (the fits leave them out).
 
-use super::{Chart, ChartKind, FitCurve, Fits, Point, Reference, Series};
+use super::line::{LineChart, YScale};
+use super::{Chart, FitCurve, Fits, Outliers, Point, Reference, Series, Unit};
 use crate::report::RunData;
 use crate::scenario::Workload;
 
-pub struct Speedup;
+pub static SPEEDUP: LineChart = LineChart {
+    suffix: "speedup",
+    heading: "Speedup",
+    quantity: "speedup",
+    subtitle: |w| format!("{} - higher is better", super::baseline_line(w)),
+    y_label: |_, w| super::speedup_label(w),
+    y_unit: Unit::Plain,
+    point: |r| {
+        Some(Point::new(
+            r.workers as f64,
+            r.speedup?,
+            r.speedup_ci_low.zip(r.speedup_ci_high),
+        ))
+    },
+    y_scale: YScale::FollowX,
+    // A log axis would bend the ideal on a linear worker axis: cut the outliers off instead.
+    outliers: Outliers::Break,
+    mark_oversubscribed: true,
+    reference: None,
+    finish: Some(finish),
+};
 
-impl ChartKind for Speedup {
-    fn suffix(&self) -> &'static str {
-        "speedup"
-    }
-    fn title(&self) -> &'static str {
-        "Speedup"
-    }
-    fn build(&self, data: &RunData, w: &Workload) -> Chart {
-        let rows: Vec<_> = data
-            .summary
-            .iter()
-            .filter(|r| r.workload == w.name)
-            .collect();
-        let series = super::by_model(data, w, |r| {
-            let y = r.speedup?;
-            Some(Point {
-                x: r.workers as f64,
-                y,
-                ci: r.speedup_ci_low.zip(r.speedup_ci_high),
-            })
-        });
-        // Ideal: speedup grows with workers / reference workers.
-        let ref_workers = rows
-            .iter()
-            .find(|r| r.speedup.is_some())
-            .and_then(|r| r.baseline.rsplit_once('@'))
-            .and_then(|(_, n)| n.parse::<f64>().ok())
-            .unwrap_or(1.0);
-        let fits = fit_curves(data, w, &series);
-        let mut xs = super::x_values(&series, data);
-        if let Some(f) = &fits {
-            xs.extend(f.curves.iter().flat_map(|c| c.points.last().map(|p| p.0)));
-            xs.sort_by(f64::total_cmp);
-            xs.dedup();
-        }
-        let x_log = super::wide(&xs);
-        // On a log axis the straight ideal y = x bends: sample it densely so it draws smooth.
-        let ideal_xs = match (x_log, xs.first(), xs.last()) {
-            (true, Some(&lo), Some(&hi)) => {
-                let mut v = geometric(lo, hi, CURVE_SAMPLES);
-                v.extend(&xs);
-                v.sort_by(f64::total_cmp);
-                v.dedup();
-                v
-            }
-            _ => xs.clone(),
-        };
-        // Predictions far above the data would crush it against the x axis on a linear scale:
-        // then speedup goes on a log scale too, where the ideal is a straight diagonal.
-        let y_log = fits.as_ref().is_some_and(|f| {
-            let measured = series
-                .iter()
-                .flat_map(|(s, _)| s.points.iter().map(|p| p.ci.map_or(p.y, |c| c.1.max(p.y))))
-                .fold(0.0, f64::max);
-            let ideal_end = xs.last().map_or(0.0, |x| x / ref_workers);
-            let predicted = f
-                .curves
-                .iter()
-                .flat_map(|c| c.points.iter().map(|p| p.1))
-                .fold(0.0, f64::max)
-                .min(ideal_end.max(measured));
-            predicted > LOG_Y_ABOVE * measured
-        });
-        let reference = (!xs.is_empty()).then(|| Reference {
-            label: "ideal (linear)".into(),
-            points: ideal_xs.iter().map(|&x| (x, x / ref_workers)).collect(),
-        });
-        let baseline = super::baseline_line(w);
-        Chart {
-            title: format!(
-                "{} / {}: speedup vs workers",
-                data.meta.scenario.name, w.name
-            ),
-            subtitle: format!(
-                "{} - {baseline} - higher is better",
-                super::workload_line(w)
-            ),
-            x_label: "workers".into(),
-            y_label: super::speedup_label(w),
-            x_log,
-            y_log,
-            series: series.into_iter().map(|(s, _)| s).collect::<Vec<Series>>(),
-            reference,
-            marker: Some(super::core_marker(data)),
-            fits,
-        }
-    }
+/// The ideal line and the fitted curves.
+fn finish(chart: &mut Chart, data: &RunData, w: &Workload, series: &[(Series, String)]) {
+    let fits = fit_curves(data, w, series);
+    let mut xs = chart.x_values.clone();
+    xs.extend(
+        fits.iter()
+            .flat_map(|f| &f.curves)
+            .filter_map(|c| c.points.last().map(|p| p.0)),
+    );
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    let ref_workers = super::reference_workers(data, w);
+    // Ideal: speedup grows with workers / reference workers; straight on both scales, so its
+    // ends and the worker counts are enough.
+    chart.reference = (!xs.is_empty()).then(|| Reference {
+        label: "ideal (linear)".into(),
+        points: xs.iter().map(|&x| (x, x / ref_workers)).collect(),
+    });
+    chart.fits = fits;
+    chart.notes.extend(unfitted_note(data, w, series));
+}
+
+/// Says which models got no curve because their oversubscribed counts were left out and too
+/// few remained (rather than leaving a reader to wonder where their curves went).
+fn unfitted_note(data: &RunData, w: &Workload, series: &[(Series, String)]) -> Option<String> {
+    let fits = crate::report::fits::for_workload(data, w);
+    let names: Vec<&str> = series
+        .iter()
+        .filter_map(|(_, m)| fits.iter().find(|f| &f.model == m))
+        .filter(|f| f.usl.is_err() && !f.oversubscribed.is_empty())
+        .map(|f| f.model.as_str())
+        .collect();
+    let (last, rest) = names.split_last()?;
+    let names = if rest.is_empty() {
+        last.to_string()
+    } else {
+        format!("{} and {last}", rest.join(", "))
+    };
+    Some(format!(
+        "No USL curve for {names}: on CPU-bound work only counts up to the {} cores are fitted, too few for it.",
+        data.meta.machine.logical_cores
+    ))
 }
 
 /// Points per drawn curve.
 const CURVE_SAMPLES: usize = 96;
-/// A log speedup axis once predictions reach this many times the largest measured speedup.
-const LOG_Y_ABOVE: f64 = 4.0;
 
 /// `n` values from `lo` to `hi` evenly spaced on a log scale (both ends included).
 fn geometric(lo: f64, hi: f64, n: usize) -> Vec<f64> {
@@ -108,7 +84,16 @@ fn geometric(lo: f64, hi: f64, n: usize) -> Vec<f64> {
         return vec![lo];
     }
     let step = (hi / lo).ln() / (n - 1) as f64;
-    (0..n).map(|i| lo * (step * i as f64).exp()).collect()
+    // The last one exactly `hi`, not `hi` give or take a rounding error.
+    (0..n)
+        .map(|i| {
+            if i == n - 1 {
+                hi
+            } else {
+                lo * (step * i as f64).exp()
+            }
+        })
+        .collect()
 }
 
 /// The USL fitted to each model with a series, from its fewest measured workers to the

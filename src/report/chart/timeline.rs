@@ -4,12 +4,16 @@
 //! from `tasks.csv`; a workload without recorded tasks gets no file.
 
 use super::{Bar, Chart, ChartKind, Figure, Gantt, Lane};
-use crate::model::recorder::MAX_RECORDED_TASKS;
 use crate::record::TaskRow;
 use crate::report::RunData;
 use crate::scenario::Workload;
 
 pub struct Timeline;
+
+/// Runs of more tasks than this are not recorded (the recorder's limit, `MAX_RECORDED_TASKS`
+/// in `model::recorder`). A copy, so the report reads only what a run folder holds; a test in
+/// `tests/charts.rs` keeps the two equal.
+pub const MAX_RECORDED_TASKS: u64 = 100_000;
 
 impl ChartKind for Timeline {
     fn suffix(&self) -> &'static str {
@@ -23,14 +27,19 @@ impl ChartKind for Timeline {
         Chart {
             title: title(data, w),
             subtitle: String::new(),
-            x_label: "seconds since the run's start (s)".into(),
+            x_label: "time since the run's start".into(),
             y_label: String::new(),
+            y_unit: super::Unit::Plain,
             x_log: false,
             y_log: false,
+            outliers: super::Outliers::LogScale,
+            x_values: vec![],
             series: vec![],
             reference: None,
             marker: None,
             fits: None,
+            hollow_label: None,
+            notes: vec![],
         }
     }
     fn figure(&self, data: &RunData, w: &Workload) -> Option<Figure> {
@@ -125,6 +134,17 @@ fn title(data: &RunData, w: &Workload) -> String {
     )
 }
 
+/// What a row of `model`'s lane is, as recorded in `meta.json` ("worker" in folders written
+/// before it was recorded, and for command models).
+fn row_noun<'a>(data: &'a RunData, model: &str) -> &'a str {
+    data.meta
+        .models
+        .iter()
+        .find(|m| m.name == model)
+        .and_then(|m| m.timeline_worker.as_deref())
+        .unwrap_or("worker")
+}
+
 fn plural(noun: &str, n: u64) -> String {
     match (n, noun.ends_with('s')) {
         (1, _) => format!("1 {noun}"),
@@ -141,10 +161,7 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
     let lanes = runs
         .iter()
         .map(|r| {
-            let noun = match crate::model::find(r.model) {
-                Some(m) => m.timeline_worker(),
-                None => crate::model::python::timeline_worker(r.model).unwrap_or("worker"),
-            };
+            let noun = row_noun(data, r.model);
             let wall = r.tasks.first().map(|t| t.run_wall_s);
             let rows = r
                 .tasks
@@ -184,7 +201,9 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
             "{} - one run per model at its most workers - a bar per task",
             super::workload_line(w)
         ),
-        x_label: "time since the run's start (s); a black line marks where each run ended".into(),
+        // The renderer puts the unit in, or says each lane has its own scale.
+        x_label: "time since the run's start ({unit}); a black line marks where each run ended"
+            .into(),
         lanes,
         note: if missing.is_empty() {
             String::new()

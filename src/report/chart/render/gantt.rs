@@ -1,12 +1,12 @@
 //! Drawing a [`Gantt`] (a timeline): lanes stacked top to bottom, a row per worker, a bar per
-//! task on one time axis. Part of the one renderer: same fonts, text, colours and axis labels
-//! as the line charts, drawn with pixel geometry of its own (rows are not a numeric axis).
+//! task. Part of the one renderer: same fonts, text, colours and axis labels as the line
+//! charts, drawn with pixel geometry of its own (rows are not a numeric axis) laid out in
+//! [`super::lanes`]: each lane on its own time scale when their lengths differ, every row
+//! labelled, overlapping tasks in countable tracks.
 //!
 //! Bars in a row alternate between the lane's colour and a lighter tint, so neighbouring
 //! tasks stay apart; bars narrower than a few pixels that touch are drawn as one block (at
 //! that zoom a row of thousands of tiny tasks is a busy stretch, and the SVG stays small).
-//! Bars that overlap in time within one row (async tasks waiting side by side on one thread)
-//! are stacked in tracks inside the row, which grows (up to [`MAX_ROW_UNITS`] rows' height).
 
 use std::fs;
 use std::path::Path;
@@ -17,33 +17,17 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::FontStyle;
 
-use super::super::{Bar, Gantt};
-use super::{
-    color, ensure_fonts, fit_text, linear_ticks, text_width, write_atomically, Axis, Label, Pen,
-    AXIS, AXIS_DESC_SIZE, GRID, GRID_LIGHT, SUBTITLE, SUBTITLE_SIZE, TEXT, TICK_SIZE, TITLE_SIZE,
-    WIDTH,
+use super::super::Gantt;
+use super::lanes::*;
+use super::style::{
+    color, AXIS, AXIS_DESC_SIZE, GRID, GRID_LIGHT, SUBTITLE, SUBTITLE_SIZE, TEXT, TICK_SIZE,
+    TITLE_SIZE, WIDTH,
 };
+use super::text::{ensure_fonts, fit_text, Label, Pen};
+use super::write_atomically;
 
-/// Image height bounds: the height follows the number of rows.
-const MIN_HEIGHT: f64 = 420.0;
-const TARGET_HEIGHT: f64 = 750.0;
-const MAX_HEIGHT: f64 = 2400.0;
-/// Row height bounds in pixels (below the minimum the image grows, up to `MAX_HEIGHT`).
-const MAX_ROW: f64 = 26.0;
-const MIN_ROW: f64 = 8.0;
-/// A lane is at least this tall, so its two label lines fit.
-const LANE_MIN: f64 = 46.0;
-const LANE_GAP: f64 = 14.0;
-const LANE_LABEL_SIZE: f64 = 17.0;
-const LANE_DETAIL_SIZE: f64 = 14.0;
-const ROW_LABEL_SIZE: f64 = 12.0;
-const NOTE_SIZE: f64 = 15.0;
 /// Bars narrower than this (pixels) merge with touching neighbours.
 const MERGE_BELOW: f64 = 3.0;
-/// Overlapping bars of one row get at most this many tracks (later ones share the track that
-/// frees first), and the row at most this many plain rows' height.
-const MAX_TRACKS: usize = 32;
-const MAX_ROW_UNITS: f64 = 4.0;
 
 /// Draws `gantt` as a PNG and an SVG, each written under a temporary name and renamed.
 pub fn render_gantt(gantt: &Gantt, png_path: &Path, svg_path: &Path) -> Result<()> {
@@ -67,185 +51,6 @@ pub fn render_gantt(gantt: &Gantt, png_path: &Path, svg_path: &Path) -> Result<(
         fs::write(tmp, svg.as_bytes()).with_context(|| format!("writing {}", tmp.display()))
     })
     .with_context(|| format!("rendering chart SVG {}", svg_path.display()))
-}
-
-/// Everything measured before drawing: vertical geometry, tracks and the time axis.
-struct Layout {
-    height: f64,
-    lanes: Vec<LaneGeom>,
-    /// Left column width (lane labels), and the row label column right of it.
-    label_w: f64,
-    row_label_w: f64,
-    x: Axis,
-}
-
-struct LaneGeom {
-    top: f64,
-    height: f64,
-    rows: Vec<RowGeom>,
-}
-
-struct RowGeom {
-    top: f64,
-    height: f64,
-    tracks: usize,
-    /// The row's drawable bars in time order, each with its track.
-    bars: Vec<(Bar, usize)>,
-}
-
-/// A row's bars in time order, each with its track, and the number of tracks.
-type Tracked = (Vec<(Bar, usize)>, usize);
-
-/// Sorts a row's bars and gives each the first track free at its start.
-fn tracks(mut bars: Vec<Bar>) -> Tracked {
-    bars.sort_by(|a, b| a.start.total_cmp(&b.start));
-    let mut ends: Vec<f64> = Vec::new();
-    let placed = bars
-        .into_iter()
-        .map(|b| {
-            let free = ends.iter().position(|&e| e <= b.start);
-            let t = match free {
-                Some(t) => t,
-                None if ends.len() < MAX_TRACKS => {
-                    ends.push(f64::NEG_INFINITY);
-                    ends.len() - 1
-                }
-                None => (0..ends.len())
-                    .min_by(|&x, &y| ends[x].total_cmp(&ends[y]))
-                    .unwrap_or(0),
-            };
-            ends[t] = ends[t].max(b.end);
-            (b, t)
-        })
-        .collect();
-    (placed, ends.len().max(1))
-}
-
-/// Height of a row with `tracks` tracks, in plain rows.
-fn row_units(tracks: usize) -> f64 {
-    (1.0 + (tracks.max(1) - 1) as f64 / 4.0).min(MAX_ROW_UNITS)
-}
-
-impl Layout {
-    fn new(g: &Gantt) -> Layout {
-        let mut top = 14.0;
-        if !g.title.is_empty() {
-            top += TITLE_SIZE + 12.0;
-        }
-        if !g.subtitle.is_empty() {
-            top += SUBTITLE_SIZE + 10.0;
-        }
-        top += 16.0;
-        let axis = 12.0 + TICK_SIZE + 14.0 + AXIS_DESC_SIZE + 10.0;
-        let note = if g.note.is_empty() {
-            0.0
-        } else {
-            NOTE_SIZE + 12.0
-        };
-        let bottom = axis + note + 12.0;
-        let gaps = LANE_GAP * g.lanes.len().saturating_sub(1) as f64;
-
-        // Each lane's rows with their bars in tracks.
-        let placed: Vec<Vec<Tracked>> = g
-            .lanes
-            .iter()
-            .map(|l| {
-                let mut by_row: Vec<Vec<Bar>> = vec![Vec::new(); l.rows.max(1) as usize];
-                for b in &l.bars {
-                    let drawable = b.start.is_finite() && b.end.is_finite();
-                    if let (true, Some(v)) = (drawable, by_row.get_mut(b.row as usize)) {
-                        v.push(*b);
-                    }
-                }
-                by_row.into_iter().map(tracks).collect()
-            })
-            .collect();
-        let units: f64 = placed
-            .iter()
-            .flat_map(|rows| rows.iter().map(|(_, t)| row_units(*t)))
-            .sum::<f64>()
-            .max(1.0);
-        let fixed = top + bottom + gaps;
-        let mut row = ((TARGET_HEIGHT - fixed) / units).min(MAX_ROW);
-        if row < MIN_ROW {
-            row = ((MAX_HEIGHT - fixed) / units).min(MIN_ROW);
-        }
-        let mut lanes = Vec::with_capacity(g.lanes.len());
-        let mut y = top;
-        for rows in placed {
-            // A lane shorter than its labels gets taller rows rather than blank space.
-            let natural: f64 = rows.iter().map(|(_, t)| row_units(*t) * row).sum();
-            let stretch = (LANE_MIN / natural.max(f64::MIN_POSITIVE)).max(1.0);
-            let mut ry = y;
-            let rows: Vec<RowGeom> = rows
-                .into_iter()
-                .map(|(bars, tracks)| {
-                    let height = row_units(tracks) * row * stretch;
-                    let r = RowGeom {
-                        top: ry,
-                        height,
-                        tracks,
-                        bars,
-                    };
-                    ry += height;
-                    r
-                })
-                .collect();
-            let height = (ry - y).max(LANE_MIN);
-            lanes.push(LaneGeom {
-                top: y,
-                height,
-                rows,
-            });
-            y += height + LANE_GAP;
-        }
-        let height = (y - LANE_GAP + bottom).clamp(MIN_HEIGHT, MAX_HEIGHT.max(y));
-
-        let label_w = g
-            .lanes
-            .iter()
-            .flat_map(|l| {
-                [
-                    text_width(&l.label, LANE_LABEL_SIZE, FontStyle::Bold),
-                    text_width(&l.detail, LANE_DETAIL_SIZE, FontStyle::Normal),
-                ]
-            })
-            .max()
-            .map_or(120.0, f64::from)
-            .clamp(120.0, 320.0);
-        let max_rows = g.lanes.iter().map(|l| l.rows).max().unwrap_or(1);
-        let row_label_w = f64::from(text_width(
-            &(max_rows.saturating_sub(1)).to_string(),
-            ROW_LABEL_SIZE,
-            FontStyle::Normal,
-        )) + 10.0;
-
-        // Time axis: 0 to the last bar or run end, with a little room.
-        let hi = g
-            .lanes
-            .iter()
-            .flat_map(|l| l.bars.iter().map(|b| b.end).chain(l.end))
-            .filter(|v| v.is_finite())
-            .fold(0.0_f64, f64::max);
-        let hi = if hi > 0.0 { hi * 1.02 } else { 1.0 };
-        let mut x = Axis {
-            lo: 0.0,
-            hi,
-            log: false,
-            ticks: linear_ticks(0.0, hi, 8, false),
-            light: vec![],
-            seconds: true,
-            digits: 3,
-        };
-        x.choose_digits();
-        Layout {
-            height,
-            lanes,
-            label_w,
-            row_label_w,
-            x,
-        }
-    }
 }
 
 /// A lighter tint of `c` (towards white by `t`).
@@ -289,26 +94,17 @@ where
     }
 
     let left = 14.0 + l.label_w + 12.0 + l.row_label_w;
-    let right = w - 30.0;
-    let span = (l.x.hi - l.x.lo).max(f64::MIN_POSITIVE);
-    let px = |t: f64| left + (t - l.x.lo) / span * (right - left);
-    let (plot_top, plot_bottom) = match (l.lanes.first(), l.lanes.last()) {
-        (Some(a), Some(b)) => (a.top, b.top + b.height),
-        _ => (l.height / 3.0, l.height / 3.0 + LANE_MIN),
-    };
+    // Room on the right for the unit after each lane's own axis.
+    let right = w - if l.shared { 30.0 } else { 40.0 };
     let ipx = |v: f64| v.round() as i32;
-
-    // Vertical grid at the ticks, under everything.
-    for &t in &l.x.ticks {
-        let x = ipx(px(t));
-        root.draw(&PathElement::new(
-            vec![(x, ipx(plot_top)), (x, ipx(plot_bottom))],
-            GRID.stroke_width(1),
-        ))?;
-    }
+    let mut bottom = l.height / 3.0 + LANE_MIN;
 
     for (lane, geom) in g.lanes.iter().zip(&l.lanes) {
         let (top, height) = (geom.top, geom.height);
+        bottom = top + height;
+        let axis = &geom.axis;
+        let span = (axis.hi - axis.lo).max(f64::MIN_POSITIVE);
+        let px = |t: f64| left + (t - axis.lo) / span * (right - left);
         let c = color(lane.color_index);
         let shades = [c, tint(c, 0.45)];
         // Lane frame, with every other row lightly shaded so rows can be followed.
@@ -321,7 +117,7 @@ where
                 GRID_LIGHT.filled(),
             ))?;
         }
-        for &t in &l.x.ticks {
+        for &t in &axis.ticks {
             let x = ipx(px(t));
             root.draw(&PathElement::new(
                 vec![(x, ipx(top)), (x, ipx(top + height))],
@@ -333,8 +129,8 @@ where
             AXIS.mix(0.5).stroke_width(1),
         ))?;
 
-        // Lane title and detail, left; row labels right-aligned next to the plot, thinned
-        // out so they do not collide.
+        // Lane title and detail, left; a label for every row, right-aligned next to the plot
+        // (thinned only in a timeline too tall to give every row its label's height).
         let title = Label::new(&lane.label, LANE_LABEL_SIZE, c)
             .bold()
             .anchor(HPos::Left, VPos::Top);
@@ -348,6 +144,17 @@ where
         );
         let detail = Label::new(&detail, size, SUBTITLE).anchor(HPos::Left, VPos::Top);
         pen.draw(root, &detail, (14, ipx(top + LANE_LABEL_SIZE + 8.0)))?;
+        if geom.rows.iter().any(|r| r.overlap > 1) && height >= 70.0 {
+            let (text, size) = fit_text(
+                "×N: N tasks at once in the row",
+                LANE_DETAIL_SIZE,
+                10.0,
+                FontStyle::Normal,
+                ipx(l.label_w + 10.0),
+            );
+            let note = Label::new(&text, size, SUBTITLE).anchor(HPos::Left, VPos::Top);
+            pen.draw(root, &note, (14, ipx(top + LANE_LABEL_SIZE + 28.0)))?;
+        }
         let mut free_below = f64::NEG_INFINITY;
         for (r, row) in geom.rows.iter().enumerate() {
             let yc = row.top + row.height / 2.0;
@@ -357,7 +164,7 @@ where
                 continue;
             }
             free_below = yc + half + 2.0;
-            let text = r.to_string();
+            let text = row.label(r);
             let label =
                 Label::new(&text, ROW_LABEL_SIZE, SUBTITLE).anchor(HPos::Right, VPos::Center);
             pen.draw(root, &label, (ipx(left - 6.0), ipx(yc)))?;
@@ -366,8 +173,11 @@ where
         // Bars, row by row and track by track, in time order.
         for row in &geom.rows {
             let track_h = row.height / row.tracks as f64;
+            // Tracks of overlapping tasks keep a gap between them, so they can be counted.
             let pad = if track_h >= 8.0 {
                 (track_h * 0.14).round()
+            } else if row.tracks > 1 {
+                0.5
             } else {
                 0.0
             };
@@ -409,26 +219,26 @@ where
                 TEXT.stroke_width(2),
             ))?;
         }
+
+        // Its own time axis, unless all lanes share the one below the last.
+        if !l.shared {
+            time_axis(root, geom, (left, right), top + height, LANE_TICK_SIZE, pen)?;
+            let unit =
+                Label::new(geom.unit, LANE_TICK_SIZE, SUBTITLE).anchor(HPos::Left, VPos::Top);
+            pen.draw(root, &unit, (ipx(right + 6.0), ipx(top + height + 6.0)))?;
+        }
     }
 
-    // Time axis.
-    let axis_y = ipx(plot_bottom) + 1;
-    root.draw(&PathElement::new(
-        vec![(ipx(left), axis_y), (ipx(right), axis_y)],
-        AXIS.stroke_width(1),
-    ))?;
-    for &t in &l.x.ticks {
-        let x = ipx(px(t));
-        root.draw(&PathElement::new(
-            vec![(x, axis_y), (x, axis_y + 6)],
-            AXIS.stroke_width(1),
-        ))?;
-        let text = l.x.label(t);
-        let label = Label::new(&text, TICK_SIZE, TEXT).anchor(HPos::Center, VPos::Top);
-        pen.draw(root, &label, (x, axis_y + 11))?;
+    // The shared time axis and the title.
+    let axis_y = ipx(bottom) + 1;
+    let mut title_y = axis_y + 11;
+    if let (true, Some(last)) = (l.shared, l.lanes.last()) {
+        time_axis(root, last, (left, right), bottom, TICK_SIZE, pen)?;
+        title_y += TICK_SIZE as i32 + 14;
+    } else if !l.shared {
+        title_y += LANE_TICK_SIZE as i32 + 8;
     }
-    let title_y = axis_y + 11 + TICK_SIZE as i32 + 14;
-    let x_title = Label::new(&g.x_label, AXIS_DESC_SIZE, TEXT).anchor(HPos::Center, VPos::Top);
+    let x_title = Label::new(&l.x_title, AXIS_DESC_SIZE, TEXT).anchor(HPos::Center, VPos::Top);
     pen.draw(root, &x_title, (ipx((left + right) / 2.0), title_y))?;
     if !g.note.is_empty() {
         let (note, size) = fit_text(
@@ -440,6 +250,36 @@ where
         );
         let label = Label::new(&note, size, SUBTITLE).anchor(HPos::Left, VPos::Top);
         pen.draw(root, &label, (14, title_y + AXIS_DESC_SIZE as i32 + 12))?;
+    }
+    Ok(())
+}
+
+/// A time axis under a lane: the line, tick marks and tick labels of `geom.axis`.
+fn time_axis<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    geom: &LaneGeom,
+    (left, right): (f64, f64),
+    at: f64,
+    size: f64,
+    pen: Pen,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let ipx = |v: f64| v.round() as i32;
+    let axis = &geom.axis;
+    let span = (axis.hi - axis.lo).max(f64::MIN_POSITIVE);
+    let px = |t: f64| left + (t - axis.lo) / span * (right - left);
+    let y = ipx(at) + 1;
+    root.draw(&PathElement::new(
+        vec![(ipx(left), y), (ipx(right), y)],
+        AXIS.stroke_width(1),
+    ))?;
+    for (&t, text) in axis.ticks.iter().zip(&axis.labels) {
+        let x = ipx(px(t));
+        root.draw(&PathElement::new(
+            vec![(x, y), (x, y + 5)],
+            AXIS.stroke_width(1),
+        ))?;
+        let label = Label::new(text, size, TEXT).anchor(HPos::Center, VPos::Top);
+        pen.draw(root, &label, (x, y + 8))?;
     }
     Ok(())
 }
@@ -466,7 +306,7 @@ fn bar<DB: DrawingBackend>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::Lane;
+    use super::super::super::{Bar, Lane};
     use super::*;
 
     fn lane(label: &str, rows: u32, bars: Vec<Bar>) -> Lane {

@@ -1,0 +1,232 @@
+//! Plain-text descriptions of computed plans (tests only): what a chart shows — axes with
+//! their ranges, ticks, labels and titles, series with their points, reference, fits,
+//! prediction region, labels, legend and notes — without pixels, for snapshot tests. Also
+//! checks the properties a snapshot cannot show at a glance (labels touch no line).
+
+use std::fmt::Write;
+
+use super::super::{Chart, Gantt};
+use super::axes::Axis;
+use super::format::format_number;
+use super::geometry::Rect;
+use super::lanes::Layout;
+use super::layout::Plan;
+
+/// A number with 4 significant digits (stable across platforms).
+fn n(v: f64) -> String {
+    format_number(v, 4)
+}
+
+fn axis(name: &str, a: &Axis) -> String {
+    let ticks: Vec<String> = a
+        .ticks
+        .iter()
+        .zip(&a.labels)
+        .map(|(t, l)| {
+            if n(*t) == *l {
+                l.clone()
+            } else {
+                format!("{}={l}", n(*t))
+            }
+        })
+        .collect();
+    format!(
+        "{name}: \"{}\" {} {}..{} ticks [{}]",
+        a.title,
+        if a.log { "log" } else { "linear" },
+        n(a.lo),
+        n(a.hi),
+        ticks.join(", ")
+    )
+}
+
+/// Where a label went: inside the plot, above it, or nowhere.
+fn placed(b: &Option<Rect>, plot: &Rect) -> &'static str {
+    match b {
+        None => "not drawn",
+        Some(b) if b.y1 <= plot.y0 => "above the plot",
+        Some(_) => "inside the plot",
+    }
+}
+
+impl Plan {
+    pub(super) fn describe(&self) -> String {
+        let mut s = String::new();
+        let plot = &self.frame.plot;
+        let _ = writeln!(s, "{}", axis("x", &self.x));
+        let _ = writeln!(s, "{}", axis("y", &self.y));
+        if let Some(b) = self.y_break {
+            let _ = writeln!(s, "y axis broken at {}", n(b));
+        }
+        for ser in &self.series {
+            let points: Vec<String> = ser
+                .points
+                .iter()
+                .map(|p| {
+                    let mut t = format!("{}:{}", n(p.x), n(p.y));
+                    if p.hollow {
+                        t.push_str(" hollow");
+                    }
+                    if p.above {
+                        t.push_str(" above");
+                    }
+                    if p.dodge != 0 {
+                        t.push_str(" beside");
+                    }
+                    t
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "series {} ({:?}{}, {} bars): {}",
+                ser.label,
+                ser.shape,
+                if ser.single { ", single" } else { "" },
+                ser.bars.len(),
+                points.join(", ")
+            );
+        }
+        if let Some((label, pieces)) = &self.reference {
+            let ends: Vec<String> = pieces
+                .iter()
+                .filter_map(|p| Some((p.first()?, p.last()?)))
+                .map(|(a, b)| format!("({}, {})-({}, {})", n(a.0), n(a.1), n(b.0), n(b.1)))
+                .collect();
+            let _ = writeln!(s, "reference \"{label}\": {}", ends.join(" "));
+        }
+        if let Some(f) = &self.fits {
+            let ends: Vec<String> = f
+                .curves
+                .iter()
+                .filter_map(|c| {
+                    let first = c.1.first()?.first()?;
+                    let last = c.1.last()?.last()?;
+                    Some(format!("{}..{}", n(first.0), n(last.0)))
+                })
+                .collect();
+            let _ = writeln!(s, "fits \"{}\": curves over {}", f.label, ends.join(", "));
+            if let Some(r) = &f.region {
+                let _ = writeln!(
+                    s,
+                    "prediction region from {}, label \"{}\" {}",
+                    n(r.from),
+                    r.label,
+                    placed(&r.label_box, plot)
+                );
+            }
+        }
+        if let Some(m) = &self.marker {
+            let _ = writeln!(
+                s,
+                "marker at {}: \"{}\" {}",
+                n(m.x),
+                m.label,
+                placed(&m.label_box, plot)
+            );
+        }
+        for (label, sample) in &self.legend.entries {
+            let kind = match sample {
+                super::legend::LegendSample::Series { line: false, .. } => "marker",
+                super::legend::LegendSample::Series { .. } => "line",
+                super::legend::LegendSample::Reference => "reference",
+                super::legend::LegendSample::Fit(_) => "fit",
+                super::legend::LegendSample::Hollow => "hollow",
+            };
+            let _ = writeln!(s, "legend {kind}: {label}");
+        }
+        if !self.legend.notes.is_empty() {
+            let _ = writeln!(s, "note: {}", self.legend.notes.join(" "));
+        }
+        s
+    }
+
+    /// Labels in the plot touch no line, marker or bar, and not each other; the plot area
+    /// keeps most of the width.
+    pub(super) fn check_labels(&self) -> Result<(), String> {
+        let obstacles = self.obstacles();
+        let boxes: Vec<(&str, Rect)> = self
+            .marker
+            .iter()
+            .filter_map(|m| Some(("marker", m.label_box?)))
+            .chain(
+                self.fits
+                    .iter()
+                    .flat_map(|f| &f.region)
+                    .filter_map(|r| Some(("prediction", r.label_box?))),
+            )
+            .collect();
+        for (name, b) in &boxes {
+            if !obstacles.free(b) {
+                return Err(format!("the {name} label touches something drawn: {b:?}"));
+            }
+        }
+        if let [(_, a), (_, b)] = boxes.as_slice() {
+            if a.overlaps(b) {
+                return Err("the marker and prediction labels overlap".into());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Layout {
+    pub(super) fn describe(&self, g: &Gantt) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "time axis: \"{}\" ({})",
+            self.x_title,
+            if self.shared {
+                "one, shared"
+            } else {
+                "one per lane"
+            }
+        );
+        for (lane, geom) in g.lanes.iter().zip(&self.lanes) {
+            let rows: Vec<String> = geom
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let mut t = r.label(i);
+                    if r.tracks > 1 {
+                        t.push_str(&format!(" ({} tracks)", r.tracks));
+                    }
+                    t
+                })
+                .collect();
+            let ticks: Vec<String> = geom
+                .axis
+                .ticks
+                .iter()
+                .zip(&geom.axis.labels)
+                .map(|(_, l)| l.clone())
+                .collect();
+            let _ = writeln!(
+                s,
+                "lane {} \"{}\": axis 0..{} {} [{}], rows [{}]",
+                lane.label,
+                lane.detail,
+                n(geom.axis.hi),
+                geom.unit,
+                ticks.join(", "),
+                rows.join(", ")
+            );
+        }
+        s
+    }
+}
+
+/// The description of `chart`'s plan, after checking its labels.
+pub(in super::super) fn chart(chart: &Chart) -> String {
+    let plan = Plan::new(chart);
+    if let Err(e) = plan.check_labels() {
+        panic!("{}: {e}", chart.title);
+    }
+    plan.describe()
+}
+
+/// The description of a timeline's layout.
+pub(in super::super) fn gantt(g: &Gantt) -> String {
+    Layout::new(g).describe(g)
+}

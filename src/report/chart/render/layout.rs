@@ -1,0 +1,578 @@
+//! The plan of a line chart: everything decided from the data before drawing — the y scale
+//! (log or a marked break when outlier series would flatten the others), axis ranges, ticks
+//! and units, cleaned-up series with their markers and dodged error bars, the reference line
+//! and fitted curves clipped to the plot, a prediction region that never takes most of the
+//! width, the legend with its notes, the pixel frame and where the labels go.
+
+use plotters::style::RGBColor;
+
+use super::super::{Chart, Outliers, SeriesStyle, Unit};
+use super::axes::{
+    all_integers, finite_min_max, linear_ticks, log_ticks, pow2_ticks, worker_ticks, x_range,
+    y_range, Axis, PLOT_HEIGHT_GUESS, PLOT_WIDTH_GUESS,
+};
+use super::geometry::{clip, Polyline, Rect, Scale};
+use super::legend::Legend;
+use super::notes::{legend, single_spots};
+use super::place::Frame;
+use super::shapes::Shape;
+use super::style::*;
+
+/// One series, cleaned up for drawing.
+#[derive(Debug, Clone)]
+pub(super) struct PlannedSeries {
+    pub(super) label: String,
+    pub(super) color: RGBColor,
+    pub(super) style: SeriesStyle,
+    pub(super) shape: Shape,
+    /// Runs of consecutive drawable points, clipped to the plot; a skipped (non-finite) point
+    /// breaks the line.
+    pub(super) runs: Polyline,
+    pub(super) points: Vec<PlannedPoint>,
+    pub(super) bars: Vec<PlannedBar>,
+    /// Only one drawable point: drawn on top of the others, and without a line in the legend.
+    pub(super) single: bool,
+}
+
+/// A marker.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct PlannedPoint {
+    pub(super) x: f64,
+    /// Where it is drawn: its value, or the top of a broken axis.
+    pub(super) y: f64,
+    pub(super) hollow: bool,
+    /// Cut off by the axis break: drawn at the break with an arrow up.
+    pub(super) above: bool,
+    /// Pixels sideways: single points at the same spot are drawn side by side.
+    pub(super) dodge: i32,
+}
+
+/// An error bar, shifted `dodge` pixels sideways when bars of several series share its x.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct PlannedBar {
+    pub(super) x: f64,
+    pub(super) lo: f64,
+    pub(super) hi: f64,
+    pub(super) dodge: i32,
+}
+
+/// Fitted curves, clipped to the plot, and the prediction region.
+#[derive(Debug, Clone)]
+pub(super) struct PlannedFits {
+    pub(super) label: String,
+    pub(super) curves: Vec<(RGBColor, Polyline)>,
+    pub(super) region: Option<Region>,
+}
+
+/// The shaded prediction region from `from` to the right end of the x axis, with its label's
+/// box (`None`: no free spot, the legend explains it alone).
+#[derive(Debug, Clone)]
+pub(super) struct Region {
+    pub(super) from: f64,
+    pub(super) label: String,
+    pub(super) label_box: Option<Rect>,
+}
+
+/// The vertical marker (core count) and where its label goes.
+#[derive(Debug, Clone)]
+pub(super) struct PlannedMarker {
+    pub(super) x: f64,
+    pub(super) label: String,
+    pub(super) label_box: Option<Rect>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Plan {
+    pub(super) x: Axis,
+    pub(super) y: Axis,
+    pub(super) series: Vec<PlannedSeries>,
+    /// Reference label and its polyline clipped to the plot.
+    pub(super) reference: Option<(String, Polyline)>,
+    pub(super) marker: Option<PlannedMarker>,
+    pub(super) fits: Option<PlannedFits>,
+    /// The y axis is cut here (the top of the plot): outlier series go above it.
+    pub(super) y_break: Option<f64>,
+    pub(super) legend: Legend,
+    pub(super) frame: Frame,
+    /// Whether any series has at least one drawable point.
+    pub(super) has_data: bool,
+}
+
+pub(super) fn usable(v: f64, log: bool) -> bool {
+    v.is_finite() && (!log || v > 0.0)
+}
+
+/// A series is an outlier when its largest value is more than this many times that of every
+/// series below it.
+const OUTLIER_FACTOR: f64 = 4.0;
+/// A rising reference line (the ideal) counts towards the y range up to this many times the
+/// largest data value on a linear axis (an octave on a log one): beyond, it is clipped rather
+/// than squeezing the data.
+const REFERENCE_HEADROOM: f64 = 1.5;
+const REFERENCE_HEADROOM_LOG: f64 = 2.0;
+/// Predictions take at most this share of the measured range's width (in axis space), so
+/// the measured part keeps about two thirds of the axis.
+const PREDICTION_SHARE: f64 = 0.5;
+
+/// The series (by index) far above all the others, and the largest value of the others:
+/// at most a minority of the series, and only with at least three series.
+fn outliers(maxima: &[(usize, f64)]) -> Option<(Vec<usize>, f64)> {
+    let mut sorted: Vec<(usize, f64)> =
+        maxima.iter().copied().filter(|m| m.1.is_finite()).collect();
+    sorted.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let k = sorted.len();
+    let best = (1..k)
+        .filter(|&j| j < k - j && sorted[j].1 > 0.0)
+        .map(|j| (j, sorted[j - 1].1 / sorted[j].1))
+        .filter(|&(_, ratio)| ratio > OUTLIER_FACTOR)
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let j = best.0;
+    Some((sorted[..j].iter().map(|m| m.0).collect(), sorted[j].1))
+}
+
+/// How far a prediction may reach past the measured range `lo..=hi`, rounded down to a
+/// worker count (a power of two on a log axis) so its end is a clean tick.
+fn prediction_end(lo: f64, hi: f64, fit_hi: f64, log: bool) -> f64 {
+    if !(fit_hi > hi && hi > lo) {
+        return hi;
+    }
+    let cap = if log {
+        hi * (hi / lo).powf(PREDICTION_SHARE)
+    } else {
+        hi + (hi - lo) * PREDICTION_SHARE
+    };
+    let end = fit_hi.min(cap);
+    // Rounded down, forgiving float noise (a curve sampled up to 31.999999999999986 ends at 32).
+    let rounded = if log && end >= 2.0 {
+        2f64.powf((end.log2() + 1e-9).floor())
+    } else if end >= 1.0 {
+        (end + 1e-9).floor()
+    } else {
+        end
+    };
+    if rounded > hi {
+        rounded
+    } else {
+        hi
+    }
+}
+
+/// Error bars at one x are spread over at most this many pixels.
+const BAR_SPREAD: f64 = 30.0;
+
+/// The pixel offset of the `i`-th of `n` things at one x, 5 pixels apart, or closer so
+/// that all fit in `spread` pixels.
+fn dodge(i: usize, n: usize, spread: f64) -> i32 {
+    let step = if n > 1 {
+        (spread / (n - 1) as f64).min(5.0)
+    } else {
+        0.0
+    };
+    ((i as f64 - (n as f64 - 1.0) / 2.0) * step).round() as i32
+}
+
+impl Plan {
+    pub(super) fn new(chart: &Chart) -> Plan {
+        let x_log = chart.x_log;
+        let finite = |p: &&super::super::Point| p.x.is_finite() && p.y.is_finite();
+
+        // The y scale: as asked, unless a few series far above the rest would flatten them.
+        let mut y_log = chart.y_log;
+        let mut broken: Vec<usize> = vec![];
+        let mut logged: Vec<usize> = vec![];
+        if !y_log {
+            let maxima: Vec<(usize, f64)> = chart
+                .series
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| {
+                    let m = s
+                        .points
+                        .iter()
+                        .filter(finite)
+                        .filter(|p| usable(p.x, x_log))
+                        .map(|p| p.ci.map_or(p.y, |c| p.y.max(c.0).max(c.1)))
+                        .filter(|v| v.is_finite())
+                        .reduce(f64::max)?;
+                    Some((i, m))
+                })
+                .collect();
+            if let Some((top, _)) = outliers(&maxima) {
+                let positive = chart
+                    .series
+                    .iter()
+                    .flat_map(|s| s.points.iter().filter(finite))
+                    .all(|p| p.y > 0.0);
+                if chart.outliers == Outliers::LogScale && positive {
+                    y_log = true;
+                    logged = top;
+                } else {
+                    broken = top;
+                }
+            }
+        }
+        let ok = |x: f64, y: f64| usable(x, x_log) && usable(y, y_log);
+
+        // Points, split into runs at unusable points.
+        let mut series: Vec<PlannedSeries> = Vec::with_capacity(chart.series.len());
+        for s in &chart.series {
+            let mut runs: Polyline = vec![];
+            let mut current = vec![];
+            let mut points = vec![];
+            let mut bars = vec![];
+            for p in &s.points {
+                if ok(p.x, p.y) {
+                    current.push((p.x, p.y));
+                    points.push(PlannedPoint {
+                        x: p.x,
+                        y: p.y,
+                        hollow: p.hollow || s.style == SeriesStyle::Dashed,
+                        above: false,
+                        dodge: 0,
+                    });
+                    if let Some((a, b)) = p.ci.filter(|c| c.0.is_finite() && c.1.is_finite()) {
+                        bars.push(PlannedBar {
+                            x: p.x,
+                            lo: a.min(b),
+                            hi: a.max(b),
+                            dodge: 0,
+                        });
+                    }
+                } else if !current.is_empty() {
+                    runs.push(std::mem::take(&mut current));
+                }
+            }
+            if !current.is_empty() {
+                runs.push(current);
+            }
+            series.push(PlannedSeries {
+                label: s.label.clone(),
+                color: color(s.color_index),
+                style: s.style,
+                shape: Shape::of(s.color_index),
+                single: points.len() == 1,
+                runs,
+                points,
+                bars,
+            });
+        }
+        let has_data = series.iter().any(|s| !s.points.is_empty());
+
+        let marker_x = chart
+            .marker
+            .as_ref()
+            .map(|m| m.0)
+            .filter(|&x| usable(x, x_log));
+
+        // X: the measured range (the workload's worker counts, the points, the marker), then
+        // the prediction reaching at most PREDICTION_SHARE of that range further.
+        let mut measured: Vec<f64> = chart
+            .x_values
+            .iter()
+            .copied()
+            .filter(|&x| usable(x, x_log))
+            .collect();
+        measured.extend(series.iter().flat_map(|s| s.points.iter().map(|p| p.x)));
+        measured.extend(marker_x);
+        let reference_points: Vec<(f64, f64)> = chart
+            .reference
+            .iter()
+            .flat_map(|r| r.points.iter().copied())
+            .filter(|&(x, y)| ok(x, y))
+            .collect();
+        if measured.is_empty() {
+            measured.extend(reference_points.iter().map(|p| p.0));
+        }
+        let fit_curves: Vec<(RGBColor, Vec<(f64, f64)>)> = chart
+            .fits
+            .iter()
+            .flat_map(|f| &f.curves)
+            .map(|c| {
+                let pts = c.points.iter().copied().filter(|&(x, y)| ok(x, y));
+                (color(c.color_index), pts.collect::<Vec<_>>())
+            })
+            .filter(|(_, pts)| !pts.is_empty())
+            .collect();
+        let fit_hi = fit_curves
+            .iter()
+            .flat_map(|c| c.1.iter().map(|p| p.0))
+            .reduce(f64::max);
+        let (m_lo, m_hi) = finite_min_max(&measured).unwrap_or((1.0, 1.0));
+        let pred_hi = match fit_hi {
+            Some(f) if !measured.is_empty() => prediction_end(m_lo, m_hi, f, x_log),
+            Some(f) => f,
+            None => m_hi,
+        };
+        let mut range_xs = measured.clone();
+        range_xs.push(pred_hi);
+        let (x_lo, x_hi) = x_range(&range_xs, x_log);
+        let xs = Scale {
+            lo: x_lo,
+            hi: x_hi,
+            log: x_log,
+        };
+
+        // Y: the data (without the outliers of a broken axis), the reference up to
+        // REFERENCE_HEADROOM x the data, and the fits up to the larger of those.
+        let mut ys: Vec<f64> = vec![];
+        let kept = series
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !broken.contains(i))
+            .map(|(_, s)| s);
+        for s in kept {
+            ys.extend(s.points.iter().map(|p| p.y));
+            ys.extend(s.bars.iter().flat_map(|b| [b.lo, b.hi]));
+        }
+        ys.retain(|&y| usable(y, y_log));
+        let data_max = ys.iter().copied().reduce(f64::max);
+        let in_x = |pts: &[(f64, f64)], hi: f64| -> Vec<f64> {
+            let wide = Scale {
+                lo: f64::NEG_INFINITY,
+                hi: f64::INFINITY,
+                log: false,
+            };
+            let to = Scale { hi, ..xs };
+            clip(pts, to, wide)
+                .into_iter()
+                .flatten()
+                .map(|p| p.1)
+                .collect()
+        };
+        let ref_ys = in_x(&reference_points, x_hi);
+        let ref_cap = match (data_max, ref_ys.iter().copied().reduce(f64::min)) {
+            (Some(d), Some(r_min)) => {
+                let headroom = if y_log {
+                    REFERENCE_HEADROOM_LOG
+                } else {
+                    REFERENCE_HEADROOM
+                };
+                (d * headroom).max(r_min)
+            }
+            _ => f64::INFINITY,
+        };
+        let ref_kept: Vec<f64> = ref_ys.into_iter().map(|y| y.min(ref_cap)).collect();
+        let fit_cap = ys.iter().chain(&ref_kept).copied().reduce(f64::max);
+        ys.extend(&ref_kept);
+        for (_, pts) in &fit_curves {
+            let cap = fit_cap.unwrap_or(f64::INFINITY);
+            ys.extend(in_x(pts, pred_hi).into_iter().map(|y| y.min(cap)));
+        }
+        ys.retain(|&y| usable(y, y_log));
+        let (y_lo, y_hi) = y_range(&ys, y_log);
+        // A broken axis ends where the range of what it keeps ends: the outliers go off the top.
+        let y_break = (!broken.is_empty()).then_some(y_hi);
+        let ys_scale = Scale {
+            lo: y_lo,
+            hi: y_hi,
+            log: y_log,
+        };
+
+        // Everything clipped to the plot; points above a break drawn at it; error bars
+        // clamped into the range and spread apart where several share an x.
+        for s in &mut series {
+            s.runs = s.runs.iter().flat_map(|r| clip(r, xs, ys_scale)).collect();
+            for p in &mut s.points {
+                if p.y > y_hi {
+                    p.y = y_hi;
+                    p.above = true;
+                }
+            }
+            for b in &mut s.bars {
+                b.lo = b.lo.max(y_lo);
+                b.hi = b.hi.min(y_hi);
+            }
+            s.bars.retain(|b| b.lo < b.hi);
+        }
+        let mut bar_xs: Vec<f64> = series
+            .iter()
+            .flat_map(|s| s.bars.iter().map(|b| b.x))
+            .collect();
+        bar_xs.sort_by(f64::total_cmp);
+        bar_xs.dedup();
+        for x in bar_xs {
+            let at: Vec<(usize, usize)> = series
+                .iter()
+                .enumerate()
+                .flat_map(|(i, s)| {
+                    s.bars
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| b.x == x)
+                        .map(move |(j, _)| (i, j))
+                })
+                .collect();
+            for (k, &(i, j)) in at.iter().enumerate() {
+                series[i].bars[j].dodge = dodge(k, at.len(), BAR_SPREAD);
+            }
+        }
+        for group in single_spots(&series, ys_scale) {
+            for (k, &i) in group.iter().enumerate() {
+                if let Some(p) = series[i].points.first_mut() {
+                    p.dodge = dodge(k, group.len(), 2.0 * BAR_SPREAD);
+                }
+            }
+        }
+        let reference = chart
+            .reference
+            .as_ref()
+            .map(|r| (r.label.clone(), clip(&reference_points, xs, ys_scale)));
+        let fits = chart.fits.as_ref().map(|f| PlannedFits {
+            label: f.label.clone(),
+            curves: fit_curves
+                .iter()
+                .map(|(c, pts)| (*c, clip(pts, Scale { hi: pred_hi, ..xs }, ys_scale)))
+                .collect(),
+            region: (usable(f.measured_to, x_log)
+                && fit_hi.is_some()
+                && pred_hi > f.measured_to * (1.0 + 1e-9))
+                .then(|| Region {
+                    from: f.measured_to.max(x_lo),
+                    label: f.region_label.clone(),
+                    label_box: None,
+                }),
+        });
+
+        // Ticks: the worker counts (and where a prediction ends) on a worker axis, round
+        // numbers otherwise; powers of two for plain numbers on a log y axis.
+        let x_ticks = if !chart.x_values.is_empty() {
+            let mut extra = vec![];
+            if pred_hi > m_hi {
+                extra.push(pred_hi);
+                if x_log {
+                    let mut v = 2f64.powf(m_hi.log2().floor() + 1.0);
+                    while v < pred_hi && extra.len() < 64 {
+                        extra.push(v);
+                        v *= 2.0;
+                    }
+                }
+            }
+            (
+                worker_ticks(&measured, &extra, (x_lo, x_hi), x_log, PLOT_WIDTH_GUESS),
+                vec![],
+            )
+        } else if x_log {
+            log_ticks(x_lo, x_hi, Some(&range_xs), PLOT_WIDTH_GUESS)
+        } else {
+            (
+                linear_ticks(x_lo, x_hi, 10, all_integers(&range_xs)),
+                vec![],
+            )
+        };
+        let y_ticks = match (y_log, chart.y_unit) {
+            (true, Unit::Plain) => match pow2_ticks(y_lo, y_hi, PLOT_HEIGHT_GUESS) {
+                Some(t) => (t, vec![]),
+                None => log_ticks(y_lo, y_hi, None, PLOT_HEIGHT_GUESS),
+            },
+            (true, Unit::Seconds) => log_ticks(y_lo, y_hi, None, PLOT_HEIGHT_GUESS),
+            (false, _) => (linear_ticks(y_lo, y_hi, 8, false), vec![]),
+        };
+        let x = Axis::new((x_lo, x_hi), x_log, x_ticks, Unit::Plain, &chart.x_label);
+        let y = Axis::new((y_lo, y_hi), y_log, y_ticks, chart.y_unit, &chart.y_label);
+
+        let legend = legend(chart, &series, (&reference, &fits), (y_break, &logged), &y);
+        let mut legend = legend;
+        let frame = Frame::new(
+            &chart.title,
+            &chart.subtitle,
+            (&x.title, &y.title),
+            (&x.labels, &y.labels),
+            &legend,
+            chart.marker.is_some(),
+        );
+        legend.truncate_to(HEIGHT as i32 - frame.top - 8);
+        let marker_label = chart.marker.as_ref().map_or(String::new(), |m| m.1.clone());
+        let mut plan = Plan {
+            x,
+            y,
+            series,
+            reference,
+            marker: marker_x.map(|x| PlannedMarker {
+                x,
+                label: marker_label.clone(),
+                label_box: None,
+            }),
+            fits,
+            y_break,
+            legend,
+            frame,
+            has_data,
+        };
+        plan.place_labels();
+        if plan
+            .marker
+            .as_ref()
+            .is_some_and(|m| !m.label.is_empty() && m.label_box.is_none())
+        {
+            // No free spot above the plot: the legend names the line instead.
+            let mut notes = plan.legend.notes.clone();
+            notes.push(format!("Dotted line: {marker_label}."));
+            plan.legend = Legend::new(plan.legend.entries.clone(), &notes);
+            plan.frame = Frame::new(
+                &chart.title,
+                &chart.subtitle,
+                (&plan.x.title, &plan.y.title),
+                (&plan.x.labels, &plan.y.labels),
+                &plan.legend,
+                chart.marker.is_some(),
+            );
+            plan.legend.truncate_to(HEIGHT as i32 - plan.frame.top - 8);
+            if let Some(m) = &mut plan.marker {
+                m.label.clear();
+            }
+            plan.place_labels();
+        }
+        plan
+    }
+
+    /// Pixel position of a data point.
+    pub(super) fn pixel(&self, p: (f64, f64)) -> (f64, f64) {
+        self.frame.at(self.x.scale(), self.y.scale(), p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outlier_series_are_a_minority_far_above_the_rest() {
+        let m = |v: &[f64]| -> Vec<(usize, f64)> { v.iter().copied().enumerate().collect() };
+        // The demo's sleep efficiency: async-multi at 26, the others about 1.
+        assert_eq!(
+            outliers(&m(&[1.0, 1.03, 0.98, 26.6, 0.86, 1.01])),
+            Some((vec![3], 1.03))
+        );
+        // Spread out but no gap: none.
+        assert_eq!(outliers(&m(&[1.0, 2.0, 4.0, 8.0, 16.0])), None);
+        // Two series: neither is a minority.
+        assert_eq!(outliers(&m(&[1.0, 30.0])), None);
+        // A gap below the majority (one low series) is not an outlier at the top.
+        assert_eq!(outliers(&m(&[14.0, 14.5, 13.0, 1.0])), None);
+    }
+
+    #[test]
+    fn predictions_take_at_most_a_third_of_the_axis() {
+        // Measured 1..16 on a log axis: up to 64, here the fit's 32.
+        assert_eq!(prediction_end(1.0, 16.0, 32.0, true), 32.0);
+        // Measured 1..4, fits to 16: stop at 8 (a power of two).
+        assert_eq!(prediction_end(1.0, 4.0, 16.0, true), 8.0);
+        // Linear 1..4: at most 5.5, rounded down to 5.
+        assert_eq!(prediction_end(1.0, 4.0, 16.0, false), 5.0);
+        // No room (1..2 on a log axis: at most 2.8, no power of two above 2): none.
+        assert_eq!(prediction_end(1.0, 2.0, 16.0, true), 2.0);
+        // Fits within the data: the measured end.
+        assert_eq!(prediction_end(1.0, 8.0, 8.0, true), 8.0);
+    }
+
+    #[test]
+    fn bars_at_one_x_spread_symmetrically() {
+        assert_eq!(
+            (0..3).map(|i| dodge(i, 3, 30.0)).collect::<Vec<_>>(),
+            [-5, 0, 5]
+        );
+        assert_eq!(dodge(0, 1, 30.0), 0);
+        // Fourteen bars stay within 30 pixels.
+        assert_eq!((dodge(0, 14, 30.0), dodge(13, 14, 30.0)), (-15, 15));
+    }
+}

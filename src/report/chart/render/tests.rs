@@ -1,0 +1,374 @@
+//! Rendering tests: whole charts drawn to PNG and SVG, and plans of fitted charts.
+
+use super::super::{FitCurve, Fits, Outliers, Point, Reference, Series, SeriesStyle, Unit};
+use super::layout::Plan;
+use super::*;
+
+fn pt(x: f64, y: f64, ci: Option<(f64, f64)>) -> Point {
+    Point::new(x, y, ci)
+}
+
+fn sample_chart() -> Chart {
+    let workers = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
+    let threads: Vec<Point> = workers
+        .iter()
+        .map(|&w: &f64| {
+            let s = w / (1.0 + 0.04 * (w - 1.0));
+            pt(w, s, Some((s * 0.92, s * 1.07)))
+        })
+        .collect();
+    let asyncs: Vec<Point> = workers
+        .iter()
+        .map(|&w: &f64| {
+            let s = w.min(2.0) * 0.95 + (w.ln() * 0.1);
+            pt(w, s, Some((s * 0.97, s * 1.03)))
+        })
+        .collect();
+    Chart {
+        title: "cpu-vs-io / primes: speedup vs workers".into(),
+        subtitle: "kernel primes(n=200000), 64 tasks, baseline: sequential 1.23 s".into(),
+        x_label: "workers".into(),
+        y_label: "speedup (×)".into(),
+        y_unit: Unit::Plain,
+        x_log: true,
+        y_log: true,
+        outliers: Outliers::Break,
+        x_values: workers.to_vec(),
+        series: vec![
+            Series {
+                label: "threads".into(),
+                color_index: 0,
+                points: threads,
+                style: SeriesStyle::Solid,
+            },
+            Series {
+                label: "async (tokio)".into(),
+                color_index: 1,
+                points: asyncs,
+                style: SeriesStyle::Solid,
+            },
+        ],
+        reference: Some(Reference {
+            label: "ideal".into(),
+            points: workers.iter().map(|&w| (w, w)).collect(),
+        }),
+        marker: Some((8.0, "8 logical cores".into())),
+        fits: None,
+        hollow_label: None,
+        notes: vec![],
+    }
+}
+
+fn log_y_chart() -> Chart {
+    let mut c = sample_chart();
+    c.title = "cpu-vs-io / primes: wall time vs workers".into();
+    c.y_label = "wall time ({unit})".into();
+    c.y_unit = Unit::Seconds;
+    c.y_log = true;
+    c.reference = Some(Reference {
+        label: "ideal (T1 / n)".into(),
+        points: [1.0, 2.0, 4.0, 8.0, 16.0, 32.0]
+            .iter()
+            .map(|&w| (w, 1.23 / w))
+            .collect(),
+    });
+    for s in &mut c.series {
+        for p in &mut s.points {
+            let t = 1.23 / p.y;
+            let ci = p.ci.map(|(a, b)| (1.23 / b, 1.23 / a));
+            *p = pt(p.x, t, ci);
+        }
+    }
+    c
+}
+
+fn render_to(dir: &Path, name: &str, chart: &Chart) -> (PathBuf, PathBuf) {
+    let png = dir.join(format!("{name}.png"));
+    let svg = dir.join(format!("{name}.svg"));
+    render(chart, &png, &svg).unwrap();
+    (png, svg)
+}
+
+#[test]
+fn renders_sample_png_and_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = sample_chart();
+    let (png, svg) = render_to(dir.path(), "speedup", &chart);
+
+    let bytes = fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    assert!(
+        bytes.len() > 10 * 1024,
+        "PNG suspiciously small: {}",
+        bytes.len()
+    );
+
+    let text = fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("<svg"));
+    assert!(text.contains("cpu-vs-io / primes: speedup vs workers"));
+    assert!(text.contains("kernel primes(n=200000)"));
+    assert!(text.contains("workers"));
+    assert!(text.contains("speedup (×)"));
+    assert!(text.contains("threads"));
+    assert!(text.contains("async (tokio)"));
+    assert!(text.contains("ideal"));
+    assert!(text.contains("8 logical cores"));
+
+    // No temporary files left behind.
+    let mut names: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["speedup.png", "speedup.svg"]);
+}
+
+#[test]
+fn renders_log_y_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (png, svg) = render_to(dir.path(), "time", &log_y_chart());
+    assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let text = fs::read_to_string(&svg).unwrap();
+    // The unit is picked from the ticks (up to 1.5 s) and said once, in the title.
+    assert!(text.contains("wall time (s)"), "title with its unit");
+    assert!(!text.contains(" ms<"), "no unit on the ticks");
+}
+
+#[test]
+fn overwrites_existing_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("c.png");
+    let svg = dir.path().join("c.svg");
+    fs::write(&png, b"old").unwrap();
+    fs::write(&svg, b"old").unwrap();
+    render(&sample_chart(), &png, &svg).unwrap();
+    assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    assert!(fs::read_to_string(&svg).unwrap().contains("<svg"));
+}
+
+#[test]
+fn missing_folder_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("nope").join("c.png");
+    let svg = dir.path().join("nope").join("c.svg");
+    let err = render(&sample_chart(), &png, &svg).unwrap_err();
+    assert!(format!("{err:#}").contains("c.png"), "{err:#}");
+}
+
+fn degenerate_base() -> Chart {
+    Chart {
+        title: "empty".into(),
+        subtitle: String::new(),
+        x_label: "workers".into(),
+        y_label: "speedup".into(),
+        y_unit: Unit::Plain,
+        x_log: false,
+        y_log: false,
+        outliers: Outliers::LogScale,
+        x_values: vec![],
+        series: vec![],
+        reference: None,
+        marker: None,
+        fits: None,
+        hollow_label: None,
+        notes: vec![],
+    }
+}
+
+fn one_series(points: Vec<Point>) -> Vec<Series> {
+    vec![Series {
+        label: "s".into(),
+        color_index: 3,
+        points,
+        style: SeriesStyle::Solid,
+    }]
+}
+
+/// Renders every chart (and its log-log variant when `log_too`) and checks both files.
+fn assert_renders(cases: Vec<(&str, Chart)>, log_too: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, chart) in cases {
+        let mut variants = vec![(name.to_string(), chart.clone())];
+        if log_too {
+            let mut log = chart;
+            log.x_log = true;
+            log.y_log = true;
+            variants.push((format!("{name}-log"), log));
+        }
+        for (name, chart) in variants {
+            let (png, svg) = render_to(dir.path(), &name, &chart);
+            assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"), "{name}");
+            let text = fs::read_to_string(&svg).unwrap();
+            assert!(text.contains("<svg"), "{name}");
+            if chart.series.iter().all(|s| s.points.is_empty()) {
+                assert!(text.contains("no data"), "{name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn charts_without_points_render_with_a_note() {
+    let mut c = degenerate_base();
+    c.series = one_series(vec![]);
+    c.reference = Some(Reference {
+        label: "ideal".into(),
+        points: vec![],
+    });
+    c.marker = Some((4.0, "4 cores".into()));
+    assert_renders(
+        vec![("nothing", degenerate_base()), ("empty-series", c)],
+        true,
+    );
+}
+
+#[test]
+fn one_point_and_equal_values_render() {
+    let mut one = degenerate_base();
+    one.series = one_series(vec![pt(4.0, 2.0, Some((1.5, 2.5)))]);
+    let mut equal = degenerate_base();
+    equal.series = one_series(vec![
+        pt(1.0, 3.0, None),
+        pt(2.0, 3.0, Some((3.0, 3.0))),
+        pt(4.0, 3.0, None),
+    ]);
+    let mut zeros = degenerate_base();
+    zeros.series = one_series(vec![pt(0.0, 0.0, None), pt(0.0, 0.0, None)]);
+    assert_renders(vec![("one", one), ("equal", equal), ("zeros", zeros)], true);
+}
+
+#[test]
+fn non_finite_and_extreme_values_render() {
+    let mut nan = degenerate_base();
+    nan.series = one_series(vec![
+        pt(1.0, f64::NAN, None),
+        pt(2.0, 1.0, Some((f64::NEG_INFINITY, 2.0))),
+        pt(f64::INFINITY, 3.0, None),
+        pt(4.0, 2.0, Some((f64::NAN, f64::NAN))),
+        pt(8.0, 0.0, Some((-1.0, 1.0))),
+        pt(16.0, 1.0, Some((-2.0, -1.0))),
+    ]);
+    nan.reference = Some(Reference {
+        label: "ideal".into(),
+        points: vec![(0.0, 0.0), (f64::NAN, 1.0), (100.0, 100.0)],
+    });
+    nan.marker = Some((f64::NAN, "nan".into()));
+    let mut extreme = degenerate_base();
+    extreme.title = "x".repeat(400);
+    extreme.subtitle = "y ".repeat(300);
+    extreme.series = one_series(vec![pt(1e-9, 1e12, None), pt(2e-9, -5e11, None)]);
+    assert_renders(vec![("nan", nan)], true);
+    assert_renders(vec![("extreme", extreme)], false);
+}
+
+/// The sample chart measured up to 8 workers, with fitted curves to 64: one that keeps
+/// rising past the ideal at the end of the axis, one that turns down.
+fn fitted_chart() -> Chart {
+    let mut c = sample_chart();
+    for s in &mut c.series {
+        s.points.retain(|p| p.x <= 8.0);
+    }
+    c.x_values = vec![1.0, 2.0, 4.0, 8.0];
+    let xs: Vec<f64> = (0..=60).map(|i| 2f64.powf(i as f64 / 10.0)).collect();
+    c.fits = Some(Fits {
+        label: "USL fit (prediction)".into(),
+        curves: vec![
+            FitCurve {
+                color_index: 0,
+                points: xs.iter().map(|&n| (n, 3.0 * n)).collect(),
+            },
+            FitCurve {
+                color_index: 1,
+                points: xs
+                    .iter()
+                    .map(|&n| (n, n / (1.0 + 0.05 * (n - 1.0) + 0.01 * n * (n - 1.0))))
+                    .collect(),
+            },
+        ],
+        measured_to: 8.0,
+        region_label: "prediction".into(),
+    });
+    c
+}
+
+#[test]
+fn fits_extend_the_x_axis_into_a_labelled_prediction_region() {
+    let chart = fitted_chart();
+    let plan = Plan::new(&chart);
+    // Measured 1 to 8 (3 octaves): predictions reach at most half as far again, to 16 (not
+    // the curves' 64), so the measured range keeps two thirds of the width.
+    assert!(plan.x.hi >= 16.0 && plan.x.hi < 20.0, "{:?}", plan.x);
+    assert_eq!(plan.x.ticks, [1.0, 2.0, 4.0, 8.0, 16.0]);
+    let f = plan.fits.as_ref().unwrap();
+    assert_eq!(f.region.as_ref().map(|r| r.from), Some(8.0));
+    let share = (plan.x.hi / 8.0).ln() / (plan.x.hi / plan.x.lo).ln();
+    assert!(share < 0.4, "prediction share {share}");
+    for (_, pieces) in &f.curves {
+        for &(x, y) in pieces.iter().flatten() {
+            assert!(x <= 16.0 + 1e-9 && y <= plan.y.hi + 1e-9, "({x}, {y})");
+        }
+    }
+    // The ideal on log-log axes: straight, cut where it leaves the plot.
+    let (_, ideal) = plan.reference.as_ref().unwrap();
+    assert_eq!(ideal.len(), 1);
+    for &(x, y) in &ideal[0] {
+        assert!((x - y).abs() < 1e-6 * x, "({x}, {y}) is off y = x");
+    }
+    plan.check_labels().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (png, svg) = render_to(dir.path(), "fitted", &chart);
+    assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let text = fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("USL fit (prediction)"));
+    assert!(text.contains(">prediction<") || text.contains(">\nprediction\n<"));
+    assert!(text.contains("ideal"));
+    assert!(text.contains("8 logical cores"));
+
+    let mut log = chart.clone();
+    log.y_log = true;
+    let (png, _) = render_to(dir.path(), "fitted-log", &log);
+    assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+}
+
+#[test]
+fn fits_within_the_data_draw_no_prediction_region() {
+    let mut chart = fitted_chart();
+    chart.x_values.push(64.0);
+    if let Some(f) = &mut chart.fits {
+        f.measured_to = 64.0;
+    }
+    let plan = Plan::new(&chart);
+    assert!(plan.fits.unwrap().region.is_none());
+    // Degenerate curves: empty, non-finite, a single point.
+    let mut odd = fitted_chart();
+    odd.fits = Some(Fits {
+        label: "fit".into(),
+        curves: vec![
+            FitCurve {
+                color_index: 2,
+                points: vec![],
+            },
+            FitCurve {
+                color_index: 3,
+                points: vec![(f64::NAN, 1.0), (16.0, f64::INFINITY), (32.0, 2.0)],
+            },
+        ],
+        measured_to: f64::NAN,
+        region_label: "prediction".into(),
+    });
+    assert_renders(vec![("odd-fits", odd)], true);
+}
+
+#[test]
+fn dashed_series_render_beside_solid_ones() {
+    let mut c = sample_chart();
+    let mut base = c.series[0].clone();
+    base.label = "threads (base)".into();
+    base.style = SeriesStyle::Dashed;
+    c.series.push(base);
+    let dir = tempfile::tempdir().unwrap();
+    let (png, svg) = render_to(dir.path(), "dashed", &c);
+    assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let text = fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("threads (base)"));
+}

@@ -1,0 +1,295 @@
+//! Snapshot tests of chart data: every chart of a fixed synthetic run (the demo's models on a
+//! 2-core machine) built and planned, and the plan (axes, ticks, units, series, labels,
+//! legend, notes — not pixels) compared with the snapshot in `snapshots/`. Each plan's labels
+//! are also checked to touch no line.
+
+use super::render::describe;
+use super::{Figure, CHARTS};
+use crate::record::TaskRow;
+use crate::report::meta::Meta;
+use crate::report::summary::SummaryRow;
+use crate::report::RunData;
+use crate::scenario::Workload;
+
+const CORES: u64 = 2;
+
+/// A summary row of `model` at `workers` with median time `time_s` against `base_s` (the
+/// baseline's time), CPU utilisation `cpu` and peak RSS `rss_mib`.
+fn row(w: &Workload, model: &str, workers: u64, time_s: f64, base_s: f64) -> SummaryRow {
+    let speedup = base_s / time_s;
+    let efficiency = speedup / workers as f64;
+    SummaryRow {
+        median_s: Some(time_s),
+        mean_s: Some(time_s),
+        stddev_s: Some(time_s * 0.02),
+        min_s: Some(time_s * 0.97),
+        max_s: Some(time_s * 1.03),
+        ci_low_s: Some(time_s * 0.98),
+        ci_high_s: Some(time_s * 1.03),
+        outliers: 0,
+        speedup: Some(speedup),
+        speedup_ci_low: Some(speedup * 0.97),
+        speedup_ci_high: Some(speedup * 1.02),
+        efficiency: Some(efficiency),
+        efficiency_ci_low: Some(efficiency * 0.97),
+        efficiency_ci_high: Some(efficiency * 1.02),
+        setup_s: Some(0.0001),
+        max_rss_kb: Some(5 * 1024),
+        ..SummaryRow::blank(w, model, workers)
+    }
+}
+
+/// One task of a timeline run.
+fn task(w: &Workload, model: &str, workers: u64, worker: u32, span: (f64, f64)) -> TaskRow {
+    TaskRow {
+        scenario: "demo".into(),
+        workload: w.name.clone(),
+        model: model.into(),
+        workers,
+        repeat: 5,
+        worker,
+        task: 0,
+        start_s: span.0,
+        end_s: span.1,
+        run_wall_s: 0.0,
+    }
+}
+
+/// The demo on a 2-core machine, made up but shaped like the committed run: `primes` is
+/// CPU-bound (1, 2 and 4 workers: 4 is oversubscribed), `sleep` waits (1 to 16 workers) and
+/// `async-multi` has a speedup of 26 at every count there (an outlier); `sleep-linear` is the
+/// same on a linear worker axis (1, 2, 4), where the speedup chart must break its axis.
+pub(crate) fn synthetic_run() -> RunData {
+    let demo = crate::scenario::demo(&crate::scenario::LoadOptions {
+        cores: CORES,
+        force: false,
+    })
+    .expect("the built-in demo parses");
+    // Models as a run records them, with their timeline rows.
+    let models = demo.workloads[0]
+        .models
+        .iter()
+        .map(|m| {
+            let mut info = crate::report::meta::ModelInfo::named(m);
+            info.timeline_worker = Some(
+                match m.as_str() {
+                    "sequential" | "threads" => "thread",
+                    "rayon" => "pool thread",
+                    "processes" => "process",
+                    "async-multi" => "runtime thread",
+                    _ => "in-flight slot",
+                }
+                .to_string(),
+            );
+            info
+        })
+        .collect();
+    let mut meta = Meta::new(&demo, models);
+    meta.machine.logical_cores = CORES;
+    meta.machine.physical_cores = Some(CORES);
+    let template = meta.workloads[1].clone();
+    meta.workloads[0].workers = vec![1, 2, 4];
+    meta.workloads[1].workers = vec![1, 2, 4, 8, 16];
+    let mut linear = template;
+    linear.name = "sleep-linear".into();
+    linear.workers = vec![1, 2, 4];
+    meta.workloads.push(linear);
+    let (primes, sleep, linear) = (
+        meta.workloads[0].clone(),
+        meta.workloads[1].clone(),
+        meta.workloads[2].clone(),
+    );
+
+    let mut summary = vec![];
+    let mut tasks = vec![];
+    // primes: 120 ms alone; parallel models halve it on 2 cores and gain nothing beyond.
+    let base = 0.120;
+    let mut r = row(&primes, "sequential", 1, base, base);
+    r.cpu_util = Some(1.0);
+    summary.push(r);
+    for (model, at2, at4) in [
+        ("threads", 0.0612, 0.0614),
+        ("rayon", 0.0604, 0.0642),
+        ("processes", 0.0655, 0.0731),
+        ("async", 0.1157, 0.1159),
+        ("async-multi", 0.0620, 0.0627),
+        ("async-blocking", 0.0696, 0.0614),
+    ] {
+        for (n, t) in [(1, base * 1.02), (2, at2), (4, at4)] {
+            let mut r = row(&primes, model, n, t, base);
+            let busy = if model == "async" {
+                1.0
+            } else {
+                n.min(CORES) as f64
+            };
+            r.cpu_util = Some(0.98 * busy);
+            if model == "processes" {
+                r.workers_rss_kb = Some(4800 * n);
+            }
+            r.max_rss_kb = Some(5000 + 100 * n + 40 * r.model.len() as u64);
+            summary.push(r);
+        }
+    }
+    for i in 0..16 {
+        let t = f64::from(i) * 0.0072;
+        tasks.push(task(&primes, "sequential", 1, 0, (t, t + 0.0072)));
+        let (w, k) = (i % 4, f64::from(i / 4));
+        tasks.push(task(
+            &primes,
+            "threads",
+            4,
+            w,
+            (k * 0.015, (k + 1.0) * 0.015),
+        ));
+    }
+
+    // sleep and sleep-linear: waits overlap; async-multi runs every task at once whatever
+    // its worker count.
+    for w in [&sleep, &linear] {
+        let base = 0.165;
+        let mut r = row(w, "sequential", 1, base, base);
+        r.cpu_util = Some(0.008);
+        summary.push(r);
+        for &n in &w.workers {
+            let nf = n as f64;
+            for (model, t) in [
+                ("threads", base / nf * 1.02),
+                ("rayon", base / nf * 1.03),
+                ("processes", base / nf.min(4.3)),
+                ("async", base / nf * 1.19),
+                ("async-multi", 0.0064),
+                ("async-blocking", base / nf * 1.04),
+            ] {
+                let mut r = row(w, model, n, t, base);
+                r.cpu_util = Some(0.01 * nf.sqrt() * model.len() as f64);
+                r.max_rss_kb = Some(5000 + 50 * n + 60 * model.len() as u64);
+                if model == "processes" {
+                    r.workers_rss_kb = Some(4800 * n);
+                }
+                summary.push(r);
+            }
+        }
+    }
+    for i in 0..32 {
+        let t = f64::from(i) * 0.0052;
+        tasks.push(task(&sleep, "sequential", 1, 0, (t, t + 0.0051)));
+        let k = f64::from(i / 16);
+        tasks.push(task(
+            &sleep,
+            "threads",
+            16,
+            i % 16,
+            (k * 0.0053, k * 0.0053 + 0.0052),
+        ));
+        // Tasks waiting side by side on two runtime threads.
+        let row = if i < 24 { 0 } else { 7 };
+        tasks.push(task(&sleep, "async-multi", 16, row, (0.0003, 0.0064)));
+    }
+    // Each run ends a little after its last task.
+    let ends: Vec<((String, String), f64)> = tasks
+        .iter()
+        .map(|t| ((t.workload.clone(), t.model.clone()), t.end_s))
+        .collect();
+    for t in &mut tasks {
+        let last = ends
+            .iter()
+            .filter(|(k, _)| k.0 == t.workload && k.1 == t.model)
+            .map(|e| e.1)
+            .fold(0.0, f64::max);
+        t.run_wall_s = last + 0.0004;
+    }
+    RunData {
+        meta,
+        rows: vec![],
+        summary,
+        tasks,
+    }
+}
+
+/// The plan of every chart of `workload`, one section per chart.
+fn plans(data: &RunData, workload: &str) -> String {
+    let w = data
+        .meta
+        .workloads
+        .iter()
+        .find(|w| w.name == workload)
+        .expect("a workload of the synthetic run");
+    let mut out = String::new();
+    for kind in CHARTS {
+        let text = match kind.figure(data, w) {
+            Some(Figure::Lines(chart)) => describe::chart(&chart),
+            Some(Figure::Gantt(g)) => describe::gantt(&g),
+            None => "no figure\n".into(),
+        };
+        out.push_str(&format!("== {}.{}\n{text}\n", w.name, kind.suffix()));
+    }
+    out
+}
+
+#[test]
+fn cpu_bound_charts() {
+    insta::assert_snapshot!(plans(&synthetic_run(), "primes"));
+}
+
+#[test]
+fn waiting_charts_with_an_outlier_on_a_log_worker_axis() {
+    insta::assert_snapshot!(plans(&synthetic_run(), "sleep"));
+}
+
+#[test]
+fn waiting_charts_with_an_outlier_on_a_linear_worker_axis() {
+    insta::assert_snapshot!(plans(&synthetic_run(), "sleep-linear"));
+}
+
+/// The properties the snapshots pin, asserted outright so a careless snapshot update cannot
+/// lose them.
+#[test]
+fn chart_properties_hold() {
+    let data = synthetic_run();
+    let w = |name: &str| {
+        data.meta
+            .workloads
+            .iter()
+            .find(|w| w.name == name)
+            .cloned()
+            .expect("a workload of the synthetic run")
+    };
+    let chart = |kind: usize, name: &str| match CHARTS[kind].figure(&data, &w(name)) {
+        Some(Figure::Lines(c)) => *c,
+        other => panic!("expected a line chart, got {other:?}"),
+    };
+    let (speedup, time) = (0, 1);
+    // One worker axis per workload: same scale and counts on every chart.
+    for name in ["primes", "sleep"] {
+        let xs: Vec<(bool, Vec<f64>)> = (0..5)
+            .map(|k| {
+                let c = chart(k, name);
+                (c.x_log, c.x_values)
+            })
+            .collect();
+        assert!(xs.windows(2).all(|p| p[0] == p[1]), "{name}: {xs:?}");
+    }
+    // The ideal is straight: speedup on a log scale exactly when workers are.
+    for name in ["primes", "sleep", "sleep-linear"] {
+        let c = chart(speedup, name);
+        assert_eq!(c.x_log, c.y_log, "{name}");
+    }
+    // The demo's threads at 4 workers on 2 cores: hollow, and no curve predicts from them.
+    let c = chart(speedup, "primes");
+    let threads = c.series.iter().find(|s| s.label == "threads").unwrap();
+    assert!(threads.points.iter().any(|p| p.x == 4.0 && p.hollow));
+    assert!(c.fits.is_none());
+    assert!(c.notes.iter().any(|n| n.contains("No USL curve")));
+    // Time titles carry the unit the ticks are in.
+    let t = describe::chart(&chart(time, "primes"));
+    assert!(t.contains("\"median wall time per run (ms)\""), "{t}");
+    // The outlier flattens nothing: log scale on sleep, a break on sleep-linear.
+    let eff = describe::chart(&chart(2, "sleep"));
+    assert!(eff.contains("y: \"parallel efficiency\" log"), "{eff}");
+    let broken = describe::chart(&chart(speedup, "sleep-linear"));
+    assert!(broken.contains("y axis broken at"), "{broken}");
+    assert!(
+        broken.contains("async-multi goes off the chart"),
+        "{broken}"
+    );
+}
