@@ -19,6 +19,11 @@ use std::path::Path;
 /// What a workload names as its work, before it is checked.
 pub(super) enum Work<'w> {
     Kernel(&'w str),
+    Own(Own<'w>),
+}
+
+/// The user's own code, as written.
+pub(super) enum Own<'w> {
     Function(&'w str),
     Library { path: &'w str, symbol: &'w str },
 }
@@ -33,11 +38,11 @@ impl Work<'_> {
     /// The models a workload runs when no `models` list names them: those that can run it.
     pub(super) fn default_models(&self) -> Vec<String> {
         match self {
-            Work::Function(_) => model::python::PY_MODELS
+            Work::Own(Own::Function(_)) => model::python::PY_MODELS
                 .iter()
                 .map(|m| m.name.to_string())
                 .collect(),
-            Work::Kernel(_) | Work::Library { .. } => {
+            Work::Kernel(_) | Work::Own(Own::Library { .. }) => {
                 model::names().iter().map(|s| s.to_string()).collect()
             }
         }
@@ -133,14 +138,14 @@ impl Checker<'_> {
                 .with_help("`symbol` names a function in a shared library: add library = \"path/to/libwork.so\", or remove `symbol`"));
         }
         if let Some(f) = &w.function {
-            return Ok(Work::Function(f));
+            return Ok(Work::Own(Own::Function(f)));
         }
         if let Some(path) = &w.library {
             let symbol = w.symbol.as_deref().ok_or_else(|| {
                 self.err(&p.base, format!("workload `{name}` has a `library` but no `symbol`"))
                     .with_help("name the function each task calls, e.g. symbol = \"work\" for uint64_t work(uint64_t index, const char *params)")
             })?;
-            return Ok(Work::Library { path, symbol });
+            return Ok(Work::Own(Own::Library { path, symbol }));
         }
         let kernel = w.kernel.as_deref().ok_or_else(|| {
             self.err(&p.base, format!("workload `{name}` has no `kernel`"))
@@ -158,12 +163,12 @@ impl Checker<'_> {
         &self,
         p: &Paths,
         w: &RawTable,
-        work: &Work,
+        own: &Own,
         models: &[String],
         models_path: &[Seg],
         commands: &[CommandModel],
     ) -> Result<(UserCode, Params), ScenarioError> {
-        let function = matches!(work, Work::Function(_));
+        let function = matches!(own, Own::Function(_));
         for (j, m) in models.iter().enumerate() {
             let command = commands.iter().any(|c| &c.name == m);
             let refused = match function {
@@ -189,14 +194,11 @@ impl Checker<'_> {
             }
         }
         let params = self.own_params(p, w, !function)?;
-        match *work {
-            Work::Function(written) => {
-                let code = self.function(p, written, &params, models, commands)?;
-                Ok((code, params))
-            }
-            Work::Library { path, symbol } => Ok((self.library(p, path, symbol)?, params)),
-            Work::Kernel(_) => Err(self.err(&p.base, "a kernel is not the user's own code")),
-        }
+        let code = match *own {
+            Own::Function(written) => self.function(p, written, &params, models, commands)?,
+            Own::Library { path, symbol } => self.library(p, path, symbol)?,
+        };
+        Ok((code, params))
     }
 
     /// The workload's other keys as parameters: numbers, booleans and strings (for a library

@@ -34,7 +34,7 @@ impl Checker<'_> {
                 self.python_kernel(&p, kernel_name, &models, commands)?;
                 (kernel_name.to_string(), builtin, params, None)
             }
-            own => {
+            Work::Own(own) => {
                 let models_path = p.origin("models", mine.models.is_some());
                 let (code, params) = self.own_code(&p, w, &own, &models, &models_path, commands)?;
                 (code.kernel_name(), None, params, Some(code))
