@@ -168,5 +168,9 @@ mod tests {
             symbol: "work".into(),
         };
         assert_eq!(l.kernel_name(), "library:libwork.so:work");
+        // The checksum check words a mismatch of the user's code for the user.
+        assert!(crate::record::is_own_code(&f.kernel_name()));
+        assert!(crate::record::is_own_code(&l.kernel_name()));
+        assert!(!crate::record::is_own_code("primes"));
     }
 }
