@@ -102,7 +102,13 @@ pub enum Command {
     Cell,
     /// (internal) A worker process of the `processes` model.
     #[command(name = "__worker", hide = true)]
-    Worker { kernel: String, params: String },
+    Worker {
+        kernel: String,
+        params: String,
+        /// The user's library to load instead of a built-in kernel (JSON).
+        #[arg(long)]
+        code: Option<String>,
+    },
 }
 
 const COMPARE_ABOUT: &str =

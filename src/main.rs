@@ -43,9 +43,15 @@ fn main() -> ExitCode {
             })
         }
         Command::Cell => internal(parabench::run::cell::cell_main()),
-        Command::Worker { kernel, params } => {
-            internal(parabench::model::processes::worker_main(&kernel, &params))
-        }
+        Command::Worker {
+            kernel,
+            params,
+            code,
+        } => internal(parabench::model::processes::worker_main(
+            &kernel,
+            &params,
+            code.as_deref(),
+        )),
     };
     ExitCode::from(result.unwrap_or_else(|e| {
         eprintln!("error: {e}");

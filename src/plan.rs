@@ -1,6 +1,7 @@
 //! Planning: a scenario becomes the ordered list of cells to measure. One cell is one
 //! (workload, model, workers) point; models that ignore the worker count get one cell.
 
+use crate::kernel::user_code::UserCode;
 use crate::kernel::Params;
 use crate::model::{self, command::CommandModel, recorder::MAX_RECORDED_TASKS, Model, Spawns};
 use crate::record::{CellKey, RunRow};
@@ -13,6 +14,9 @@ pub struct Cell {
     pub workload: String,
     pub kernel: String,
     pub builtin_kernel: bool,
+    /// The user's own code (a Python function or a library) the workload runs, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<UserCode>,
     pub params: Params,
     pub model: String,
     /// The command definition for external models; `None` for built-in models.
@@ -78,6 +82,7 @@ pub fn cells(scenario: &Scenario) -> Vec<Cell> {
                     workload: w.name.clone(),
                     kernel: w.kernel.clone(),
                     builtin_kernel: w.builtin,
+                    code: w.code.clone(),
                     params: w.params.clone(),
                     model: m.clone(),
                     command: command.clone(),
@@ -284,6 +289,7 @@ mod tests {
             workload: workload.into(),
             kernel: "noop".into(),
             builtin_kernel: true,
+            code: None,
             params: Params::new(),
             model: model.into(),
             command: None,

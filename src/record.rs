@@ -234,9 +234,14 @@ impl ChecksumCheck {
         match self.reference.get(&(row.workload.clone(), row.tasks)) {
             Some((expected, by)) if *expected != sum => {
                 row.status = Status::Mismatch;
+                let why = if is_own_code(&row.kernel) {
+                    "a task's result depends on more than its index (make your code deterministic \
+                     per index), or the model did not run every task exactly once"
+                } else {
+                    "the model did not run every task exactly once"
+                };
                 row.error = format!(
-                    "checksum {sum} differs from {expected} (first measured by model `{by}`{}): \
-                     the model did not run every task exactly once",
+                    "checksum {sum} differs from {expected} (first measured by model `{by}`{}): {why}",
                     self.elsewhere
                 );
             }
@@ -247,6 +252,12 @@ impl ChecksumCheck {
             }
         }
     }
+}
+
+/// Whether a `kernel` column names the user's own code (`function:...`, `library:...`, as
+/// `kernel::user_code` names it) rather than a kernel.
+pub fn is_own_code(kernel: &str) -> bool {
+    kernel.starts_with("function:") || kernel.starts_with("library:")
 }
 
 #[cfg(test)]

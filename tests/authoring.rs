@@ -52,7 +52,8 @@ fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.unwrap().path();
         if p.is_dir() {
             toml_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "toml") {
+        } else if p.extension().is_some_and(|x| x == "toml") && !p.ends_with("Cargo.toml") {
+            // (an example's Cargo.toml, scenarios/examples/native-rust/, is not a scenario)
             out.push(p);
         }
     }

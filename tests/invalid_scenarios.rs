@@ -147,7 +147,7 @@ const HELPS: &[(&str, &str)] = &[
     ("type_model_description.toml", "expected a string in double quotes, e.g. description = \"my tool, one thread per worker\""),
     ("model_without_name.toml", "every [[model]] needs a name (to list in `models`) and a command, e.g. name = \"my-tool\""),
     ("model_without_command.toml", "give the program and its arguments, e.g. command = [\"python3\", \"bench.py\", \"--workers\", \"{workers}\"]"),
-    ("top_level_key_in_workload.toml", "`order` is a top-level key: move it above the first [[...]] header (a key belongs to the table whose header comes before it); kernel `noop` takes no parameters; workload keys are name, kernel, tasks, description, repeats, warmup, workers, models, baseline, scaling, timeout_s"),
+    ("top_level_key_in_workload.toml", "`order` is a top-level key: move it above the first [[...]] header (a key belongs to the table whose header comes before it); kernel `noop` takes no parameters; workload keys are name, kernel, function, library, symbol, tasks, description, repeats, warmup, workers, models, baseline, scaling, timeout_s"),
     ("workload_key_at_top.toml", "`tasks` is a workload key: put it under a [[workload]] header; top-level keys are: `name`, `description`, `python`, `order`, `workload`, `model`, `repeats`, `warmup`, `workers`, `models`, `baseline`, `scaling`, `timeout_s`"),
     ("matrix_key_in_model.toml", "`models` goes at the top level (above the first [[...]] header) or under a [[workload]] header; [[model]] keys are: `name`, `command`, `shell`, `description`"),
 ];

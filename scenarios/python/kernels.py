@@ -6,6 +6,8 @@ Standard library only; runs on Python 3.8 and later.
 Usage
 -----
     python3 kernels.py --model MODEL --kernel KERNEL --workers W --tasks N [kernel options]
+    python3 kernels.py --model MODEL --function TARGET [--params-json JSON] --workers W --tasks N
+    python3 kernels.py --check-function TARGET [--params-json JSON]
     python3 kernels.py --self-test
 
 The program runs tasks 0..N-1 of KERNEL with W workers under MODEL and prints, as its
@@ -61,6 +63,25 @@ Kernels (--kernel) and their options; options a kernel does not use are accepted
                                    for process models), which computes their CRC-32
                                    (zlib.crc32) -> that CRC
 
+Your own function (--function TARGET) instead of a kernel
+    TARGET is FILE.py:NAME (a path, relative to the working directory, where parabench runs
+    this program: the scenario's folder) or MODULE:NAME (imported with the working directory
+    first on sys.path). The coordinator imports it before the clock starts; every worker
+    process imports it once (inside the timed run, as pools start inside it). Each task calls
+    NAME(index, **params), params being the --params-json object (the workload's other keys,
+    typed as in the scenario). The task's checksum is the int it returns (None counts as 0);
+    any other return value, or an exception, fails the run with a one-line message on stderr
+    naming the task, the exception and the innermost frame of the user's own code
+    (``work.py:digest task 7: ValueError: ... (work.py:12 in helper)``). An ``async def`` is
+    awaited by the asyncio model and run to completion on the calling thread's own event loop
+    by every other model; a plain function under asyncio runs inline and blocks the loop.
+
+--check-function TARGET tells, without running the file (it is parsed; only a module, or a
+name the file binds by assignment or import, is imported), whether NAME exists and can be
+called as NAME(index, **params); it prints one JSON line: {"ok": true}, or "ok": false with
+"problem" (file, name, import, signature or param), "param" (the key at fault, or null) and
+"message". parabench runs it, with a timeout, to validate a scenario.
+
 Put --url only into commands of http workloads: parabench offers the {url} placeholder
 there alone. The http kernel refuses any host that is not a loopback address, ignores proxy
 settings and does not follow redirects; any status other than 200 fails the task.
@@ -82,6 +103,7 @@ import argparse
 import asyncio
 import concurrent.futures
 import contextvars
+import functools
 import ipaddress
 import multiprocessing
 import multiprocessing.dummy
@@ -458,6 +480,339 @@ def _describe(kernel, index, e):
 
 
 # --------------------------------------------------------------------------------------------
+# The user's own function as the kernel (--function): imported once per process, called once
+# per task as fn(index, **params); its int result is the task's checksum, None counts as 0.
+# --------------------------------------------------------------------------------------------
+
+# Imported callables by target, per process (a pool worker imports each target once).
+_USER_FUNCTIONS = {}
+# The event loop each thread runs async functions on under the non-asyncio models.
+_THREAD_LOOPS = threading.local()
+_HERE = os.path.abspath(__file__)
+
+
+def split_target(target):
+    """`<file>.py:<name>` or `<module>:<name>` -> (source, name, is_file)."""
+    source, _, name = target.rpartition(":")
+    is_file = source.endswith(".py") or "/" in source or os.sep in source
+    return source, name, is_file
+
+
+def shown_path(path):
+    """A path as the user knows it: relative to the scenario's folder (the working directory)
+    when it lies inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith(os.pardir) else rel
+
+
+def _import_module(source, is_file):
+    if not is_file:
+        # `package.module` is importable from the scenario's folder as from any script's.
+        if os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())
+        import importlib
+
+        return importlib.import_module(source)
+    import importlib.util
+
+    path = os.path.abspath(source)
+    folder = os.path.dirname(path)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)  # the file's own imports work as when it runs as a script
+    name = os.path.splitext(os.path.basename(path))[0]
+    known = sys.modules.get(name)
+    if known is not None and os.path.abspath(getattr(known, "__file__", None) or "") == path:
+        return known  # already imported (e.g. inherited by a forked pool worker)
+    if known is not None or not name.isidentifier():
+        name = "parabench_user_" + "".join(c if c.isalnum() else "_" for c in name)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise KernelError("cannot import %s: not a Python file" % shown_path(path))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def load_function(target):
+    """The callable `target` names, imported once per process. Raises KernelError saying
+    what went wrong, with the user's file:line when importing raised."""
+    fn = _USER_FUNCTIONS.get(target)
+    if fn is not None:
+        return fn
+    source, name, is_file = split_target(target)
+    shown = shown_path(source) if is_file else source
+    try:
+        module = _import_module(source, is_file)
+    except KernelError:
+        raise
+    except (Exception, SystemExit) as e:
+        raise KernelError(
+            "importing %s failed: %s" % (shown, _exception_text(e, _own_folders(source, is_file)))
+        ) from None
+    fn = getattr(module, name, None)
+    if fn is None:
+        raise KernelError("%s defines no `%s`" % (shown, name))
+    if not callable(fn):
+        raise KernelError("`%s` in %s is a %s, not a function" % (name, shown, type(fn).__name__))
+    _USER_FUNCTIONS[target] = fn
+    return fn
+
+
+def _own_folders(source, is_file):
+    """Where the user's own code lives: the scenario's folder, and the function's file's."""
+    folders = [os.getcwd()]
+    if is_file:
+        folders.append(os.path.dirname(os.path.abspath(source)))
+    return folders
+
+
+def _exception_text(e, own_folders):
+    """`ValueError: bad size (work.py:12 in digest)`: the exception, and the innermost frame
+    of the user's own code (else the innermost frame outside this file)."""
+    import traceback
+
+    import sysconfig
+
+    # Frames of this file, of the standard library and of frozen import machinery say
+    # nothing about the user's code.
+    stdlib = os.path.abspath(sysconfig.get_paths()["stdlib"]) + os.sep
+    frames = [f for f in traceback.extract_tb(e.__traceback__)
+              if os.path.abspath(f.filename) != _HERE and not f.filename.startswith("<")
+              and not os.path.abspath(f.filename).startswith(stdlib)]
+    own = [f for f in frames
+           if any(os.path.abspath(f.filename).startswith(d + os.sep) for d in own_folders)]
+    frame = (own or frames or [None])[-1]
+    text = " ".join((str(e) or repr(e)).split())  # one line
+    where = ""
+    if frame is not None:
+        where = " (%s:%d in %s)" % (shown_path(frame.filename), frame.lineno, frame.name)
+    return "%s: %s%s" % (type(e).__name__, text, where)
+
+
+def _run_coroutine(coroutine):
+    """Runs an async function's coroutine to completion on this thread's own event loop
+    (models without one: every model but asyncio)."""
+    loop = getattr(_THREAD_LOOPS, "loop", None)
+    if loop is None:
+        loop = _THREAD_LOOPS.loop = asyncio.new_event_loop()
+    return loop.run_until_complete(coroutine)
+
+
+def _failing(message):
+    def fail(*args, **kwargs):
+        raise KernelError(message)
+
+    return fail
+
+
+class FunctionTask(Task):
+    """The user's function with the workload's parameters, callable with a task index.
+    Pickles as its target and parameters; a process that unpickles it imports the function
+    (once per process)."""
+
+    def __init__(self, target, params):
+        self._set(target, params)
+
+    def __getstate__(self):
+        return {"target": self.target, "params": self.params}
+
+    def __setstate__(self, state):
+        self._set(state["target"], state["params"])
+
+    def _set(self, target, params):
+        self.kernel = None
+        self.target = target
+        self.params = params
+        self.returns_data = False
+        source, name, is_file = split_target(target)
+        self.label = "%s:%s" % (shown_path(source) if is_file else source, name)
+        self.own_folders = _own_folders(source, is_file)
+        try:
+            fn = load_function(target)
+        except KernelError as e:
+            # Raised by every task instead, so that a pool worker reports it as a task failure.
+            self._call, self.is_async = _failing(str(e)), False
+            return
+        import inspect
+
+        self.is_async = inspect.iscoroutinefunction(fn)
+        self._call = functools.partial(fn, **params) if params else fn
+
+    def _run(self, index):
+        try:
+            result = self._call(index)
+            if self.is_async:
+                result = _run_coroutine(result)
+        except KernelError:
+            raise
+        except (Exception, SystemExit) as e:
+            raise KernelError(self._failed(index, e)) from None
+        if type(result) is int:
+            return result
+        return self._checksum(index, result)
+
+    async def _run_async(self, index):
+        if not self.is_async:
+            return self._run(index)  # a plain function runs inline and blocks the loop
+        try:
+            result = await self._call(index)
+        except KernelError:
+            raise
+        except (Exception, SystemExit) as e:
+            raise KernelError(self._failed(index, e)) from None
+        if type(result) is int:
+            return result
+        return self._checksum(index, result)
+
+    def _failed(self, index, e):
+        return "%s task %d: %s" % (self.label, index, _exception_text(e, self.own_folders))
+
+    def _checksum(self, index, result):
+        if result is None:
+            return 0
+        if isinstance(result, int):
+            return int(result)
+        shown = repr(result)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        raise KernelError(
+            "%s task %d returned %s %s: return an int (the task's checksum) or None"
+            % (self.label, index, type(result).__name__, shown)
+        )
+
+
+def _problem(kind, message, param=None):
+    return {"ok": False, "problem": kind, "param": param, "message": message}
+
+
+def check_function(target, params):
+    """Whether `target` can be called as fn(index, **params): None if so, else a dict with
+    `problem` (file, name, import, signature, param), the `param` at fault if one is, and a
+    `message` that says how to fix it. A file is parsed and its `def` read without running
+    it; only a name bound otherwise, or a module, is imported (parabench runs this in a child
+    process with a timeout)."""
+    source, name, is_file = split_target(target)
+    node = None
+    if is_file:
+        shown = shown_path(source)
+        try:
+            with open(source, "rb") as f:
+                text = f.read()
+        except OSError as e:
+            return _problem("file", "cannot read %s: %s" % (shown, e.strerror or e))
+        import ast
+
+        try:
+            tree = ast.parse(text, filename=source)
+        except SyntaxError as e:
+            return _problem("file", "%s:%s: %s: fix the file (it does not parse)"
+                            % (shown, e.lineno, e.msg))
+        bound = {}
+        for top in tree.body:
+            for n in _bound_names(top):
+                bound[n] = top
+        node = bound.get(name)
+        if node is None:
+            defs = sorted(n for n, t in bound.items()
+                          if isinstance(t, (ast.FunctionDef, ast.AsyncFunctionDef)))
+            return _problem("name", "%s defines no top-level `%s`%s" % (
+                shown, name, "; its functions are %s" % ", ".join(defs) if defs else ""))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return _check_def(node, params)
+    # A module, or a name bound by an assignment or import: import it to see what it is.
+    try:
+        fn = load_function(target)
+    except KernelError as e:
+        return _problem("name" if "defines no" in str(e) else "import", str(e))
+    import inspect
+
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None  # a builtin without a signature: the run will tell
+    try:
+        signature.bind(0, **params)
+    except TypeError as e:
+        missing = [k for k in params if k not in signature.parameters]
+        has_kwargs = any(p.kind == p.VAR_KEYWORD for p in signature.parameters.values())
+        if missing and not has_kwargs:
+            return _no_such_param(name, missing[0])
+        return _problem("signature", "`%s` cannot be called as %s(index, %s): %s"
+                        % (name, name, ", ".join("%s=..." % k for k in sorted(params)), e))
+    return None
+
+
+def _bound_names(node):
+    """Top-level names a statement binds (def, class, assignment, import)."""
+    import ast
+
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return [t.id for t in targets if isinstance(t, ast.Name)]
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return [(a.asname or a.name).split(".")[0] for a in node.names]
+    if isinstance(node, (ast.If, ast.Try)):  # e.g. a def under `if sys.version_info ...`
+        names = []
+        for part in (getattr(node, "body", []), getattr(node, "orelse", []),
+                     getattr(node, "finalbody", [])):
+            for child in part:
+                names.extend(_bound_names(child))
+        return names
+    return []
+
+
+def _no_such_param(name, param):
+    return _problem(
+        "param",
+        "`%s` has no parameter `%s`, so the workload's key `%s` cannot be passed to it"
+        % (name, param, param),
+        param,
+    )
+
+
+def _check_def(node, params):
+    """Checks a `def` against fn(index, **params) from its source alone."""
+    args = node.args
+    posonly = list(getattr(args, "posonlyargs", []))
+    positional = posonly + list(args.args)
+    defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    name = node.name
+    if not positional and args.vararg is None:
+        return _problem("signature", "`%s` takes no argument for the task index: define it as "
+                        "def %s(index, ...)" % (name, name))
+    # The first positional parameter (or *args) takes the index; the rest take keywords.
+    by_keyword = [a.arg for a in positional[1:] if a not in posonly]
+    by_keyword += [a.arg for a in args.kwonlyargs]
+    for key in sorted(params):
+        if key not in by_keyword and args.kwarg is None:
+            return _no_such_param(name, key)
+    for arg, default in list(zip(positional, defaults))[1:]:
+        if default is None and arg in posonly:
+            return _problem("signature", "`%s` needs the positional-only `%s`, which no workload "
+                            "key can fill: make it an ordinary parameter" % (name, arg.arg))
+        if default is None and arg.arg not in params:
+            return _problem("signature", "`%s` needs `%s`, which the workload does not set: add "
+                            "%s = ... to the workload, or give it a default"
+                            % (name, arg.arg, arg.arg))
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+        if default is None and arg.arg not in params:
+            return _problem("signature", "`%s` needs `%s`, which the workload does not set: add "
+                            "%s = ... to the workload, or give it a default"
+                            % (name, arg.arg, arg.arg))
+    return None
+
+
+# --------------------------------------------------------------------------------------------
 # Models. Each takes (task, workers, tasks) and returns the checksum.
 # --------------------------------------------------------------------------------------------
 
@@ -645,15 +1000,21 @@ RUNNERS = {
 }
 
 
-def run_benchmark(model, kernel, workers, tasks, params):
-    """Runs one measurement and returns (elapsed seconds, checksum). Raises on task failure."""
+def run_benchmark(model, kernel, workers, tasks, params, function=None):
+    """Runs one measurement and returns (elapsed seconds, checksum). Raises on task failure.
+    With `function` (a target, see --function) the user's function is the kernel: the
+    coordinator imports it before the clock starts."""
     params = dict(params)
     folder = None
     if kernel == "file":
         folder = tempfile.mkdtemp(prefix="parabench-py-file-")
         params["dir"] = folder
     try:
-        task = Task(kernel, params)
+        if function is not None:
+            load_function(function)
+            task = FunctionTask(function, params)
+        else:
+            task = Task(kernel, params)
         runner = RUNNERS[model]
         start = time.perf_counter()
         checksum = runner(task, workers, tasks)
@@ -694,6 +1055,24 @@ def build_parser():
         )
     parser.add_argument("--url", help="http kernel: the loopback URL to GET")
     parser.add_argument(
+        "--function",
+        metavar="TARGET",
+        help="run your own function instead of a kernel: FILE.py:NAME or MODULE:NAME, "
+        "called as NAME(index, **params) once per task",
+    )
+    parser.add_argument(
+        "--params-json",
+        metavar="JSON",
+        default="{}",
+        help="with --function or --check-function: the keyword arguments, a JSON object",
+    )
+    parser.add_argument(
+        "--check-function",
+        metavar="TARGET",
+        help="check that TARGET can be called with --params-json (a file is parsed, not run; "
+        "a module is imported) and print one JSON line: {\"ok\": true} or what is wrong",
+    )
+    parser.add_argument(
         "--self-test", action="store_true", help="check every kernel under every model"
     )
     return parser
@@ -723,6 +1102,12 @@ def loopback_problem(url):
 
 def validated(parser, args):
     """Checks the arguments (parser.error exits with status 2) and returns the run's settings."""
+    if args.function is not None:
+        if args.kernel is not None:
+            parser.error("give --kernel or --function, not both")
+        if ":" not in args.function:
+            parser.error("--function takes FILE.py:NAME or MODULE:NAME, got %r" % args.function)
+        args.kernel = "function"
     for name in ("model", "kernel", "workers", "tasks"):
         if getattr(args, name) is None:
             parser.error("--%s is required (or use --self-test)" % name)
@@ -730,6 +1115,8 @@ def validated(parser, args):
         parser.error("--workers must be at least 1, got %d" % args.workers)
     if args.tasks < 1:
         parser.error("--tasks must be at least 1, got %d" % args.tasks)
+    if args.function is not None:
+        return args.model, None, args.workers, args.tasks, params_json(parser, args)
     params = {}
     for name, (default, low, high) in PARAM_BOUNDS.items():
         value = getattr(args, name)
@@ -749,18 +1136,41 @@ def validated(parser, args):
     return args.model, args.kernel, args.workers, args.tasks, params
 
 
+def params_json(parser, args):
+    import json
+
+    try:
+        params = json.loads(args.params_json)
+    except ValueError as e:
+        parser.error("--params-json is not JSON: %s" % e)
+    if not isinstance(params, dict):
+        parser.error("--params-json must be a JSON object of keyword arguments")
+    return params
+
+
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
         return self_test()
+    if args.check_function is not None:
+        import json
+
+        problem = check_function(args.check_function, params_json(parser, args))
+        print(json.dumps(problem or {"ok": True}), flush=True)
+        return 0
     model, kernel, workers, tasks, params = validated(parser, args)
     try:
-        elapsed, checksum = run_benchmark(model, kernel, workers, tasks, params)
+        elapsed, checksum = run_benchmark(model, kernel, workers, tasks, params, args.function)
     except Exception as e:
         sys.stdout.flush()
-        print("kernels.py: %s/%s failed: %s" % (model, kernel, e), file=sys.stderr)
+        if args.function is not None:
+            print("%s" % e, file=sys.stderr)  # names the function, the task and the frame
+        else:
+            print("kernels.py: %s/%s failed: %s" % (model, kernel, e), file=sys.stderr)
         return 1
+    if args.function is not None:
+        sys.stdout.write("\n")  # the user's function may have printed half a line
     print("elapsed_s=%.9f checksum=%d" % (elapsed, checksum), flush=True)
     return 0
 
@@ -823,6 +1233,51 @@ def _closed_loopback_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+
+
+# A module of user functions for the self-test (written to a temporary file). The line of
+# `1 // x` is USER_FIXTURE_HELPER_LINE.
+USER_FUNCTION_FIXTURE = """import asyncio
+
+
+def helper(x):
+    return 1 // x
+
+
+def times(index, k):
+    return index * k
+
+
+async def waits(index, ms=1):
+    await asyncio.sleep(ms / 1000)
+    return index
+
+
+def nothing(index):
+    return None
+
+
+def flag(index):
+    return index == 1 or index == 2
+
+
+def divides(index):
+    return helper(index - 3)
+
+
+def text(index):
+    return "abc"
+
+
+def noindex():
+    return 0
+
+
+alias = times
+"""
+USER_FIXTURE_HELPER_LINE = 5
 
 
 def self_test():
@@ -940,6 +1395,57 @@ def self_test():
     leftovers = sorted(n for n in set(os.listdir(tempfile.gettempdir())) - before
                        if n.startswith("parabench-py-file-"))
     check_equal("file kernel left no temporary folders", leftovers, [])
+
+    # The user's own function (--function): every model, plain and async, failures.
+    folder = tempfile.mkdtemp(prefix="parabench-py-function-")
+    try:
+        path = os.path.join(folder, "userwork.py")
+        with open(path, "w") as f:
+            f.write(USER_FUNCTION_FIXTURE)
+        target = lambda name: "%s:%s" % (path, name)  # noqa: E731
+        for name, params, tasks, expected in [
+            ("times", {"k": 3}, 5, 3 * 10),
+            ("waits", {"ms": 1}, 4, 6),
+            ("nothing", {}, 3, 0),
+            ("flag", {}, 3, 2),  # True counts as 1
+        ]:
+            for model in MODELS:
+                for workers in (1, 3):
+                    what = "function %-15s W=%d %s" % (model, workers, name)
+                    try:
+                        got = run_benchmark(model, None, workers, tasks, params, target(name))[1]
+                        check_equal(what, got, expected)
+                    except Exception as e:
+                        report(False, what, "raised %s" % e)
+        for model in ("sequential", "threading", "multiprocessing", "asyncio", "processpool"):
+            for name, want in [
+                ("divides", "ZeroDivisionError: integer division or modulo by zero "
+                            "(%s:%d in helper)" % (shown_path(path), USER_FIXTURE_HELPER_LINE)),
+                ("text", "returned str 'abc': return an int"),
+                ("missing", "defines no `missing`"),
+            ]:
+                try:
+                    run_benchmark(model, None, 2, 5, {}, target(name))
+                    report(False, "function %s %s fails" % (model, name), "no error")
+                except Exception as e:
+                    report(want in str(e), "function %s %s fails and says why" % (model, name),
+                           str(e))
+        for name, params, problem in [
+            ("times", {"k": 1}, None),
+            ("times", {"k": 1, "j": 2}, "param"),
+            ("times", {}, "signature"),
+            ("waits", {"ms": 1}, None),
+            ("alias", {"k": 1}, None),
+            ("missing", {}, "name"),
+            ("noindex", {}, "signature"),
+        ]:
+            got = check_function(target(name), params)
+            check_equal("check_function %s %s" % (name, sorted(params)),
+                        got and got["problem"], problem)
+        check_equal("check_function json:loads (a module)",
+                    check_function("json:loads", {}), None)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
     # The command line, as parabench runs it.
     me = [sys.executable, os.path.abspath(__file__)]

@@ -9,16 +9,23 @@
 //! between processes); the coordinator computes the checksum from what it received with
 //! [`data_checksum`]. Models pick that path once per run, so the other kernels' per-task path
 //! stays exactly as it was.
+//!
+//! A workload may run the user's own code instead ([`user_code`]): a Python function (only
+//! the CPython harness runs it) or a function in a shared library ([`library`]), whose task
+//! the native models run like any kernel's.
 
 mod alloc;
 mod crash;
+pub mod exports;
 mod file;
 pub mod http;
+pub mod library;
 mod noop;
 mod payload;
 mod primes;
 mod sleep;
 mod spin;
+pub mod user_code;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -43,6 +50,24 @@ pub static KERNELS: &[&dyn Kernel] = &[
 /// Looks a built-in kernel up by name.
 pub fn find(name: &str) -> Option<&'static dyn Kernel> {
     KERNELS.iter().copied().find(|k| k.name() == name)
+}
+
+/// The task a native model runs for a workload: the built-in kernel's, the user's library's,
+/// or none (a kernel or Python function that only command models run).
+pub fn prepare_task(
+    kernel: &str,
+    builtin: bool,
+    code: Option<&user_code::UserCode>,
+    params: &Params,
+) -> Result<Option<Arc<dyn Task>>, String> {
+    if let Some(code) = code {
+        return code.prepare(params);
+    }
+    if !builtin {
+        return Ok(None);
+    }
+    let k = find(kernel).ok_or_else(|| format!("unknown kernel `{kernel}`"))?;
+    k.prepare(params).map(Some)
 }
 
 /// Names of all built-in kernels, for "expected one of" messages.

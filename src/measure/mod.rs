@@ -81,6 +81,11 @@ impl ChildExit {
         libc::WIFEXITED(self.status) && libc::WEXITSTATUS(self.status) == 0
     }
 
+    /// The exit code, when the process exited (rather than died of a signal).
+    pub fn exit_code(&self) -> Option<i32> {
+        libc::WIFEXITED(self.status).then(|| libc::WEXITSTATUS(self.status))
+    }
+
     /// "exit code 3" or "killed by signal 9 (SIGKILL)".
     pub fn describe(&self) -> String {
         if libc::WIFEXITED(self.status) {

@@ -11,7 +11,7 @@
 //! clock as parabench's on Linux). Workers become rows in order of their first task.
 
 use super::{Job, Model, Outcome, Recorder, Spawns};
-use crate::measure::{fork_exec, read_back, scratch_file, wait_child};
+use crate::measure::{fork_exec, read_back, scratch_file, wait_child, ChildExit};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -34,8 +34,9 @@ pub struct CommandModel {
     /// Folder the program runs in (the scenario file's folder).
     pub dir: PathBuf,
     pub description: String,
-    /// Append `--<param> <value>` for every workload parameter (`_` becomes `-`), each as
-    /// its own arguments: how the shipped CPython kernels take their parameters.
+    /// The shipped CPython harness: append the workload as it takes it, `--kernel <name>` and
+    /// `--<param> <value>` per parameter (`_` becomes `-`), or the user's function (see
+    /// [`super::python::workload_args`]).
     #[serde(default)]
     pub pass_params: bool,
     /// Measure at this worker count only (a sequential program ignores the count).
@@ -99,10 +100,7 @@ impl Model for CommandModel {
             .map(|a| substitute(a, &values))
             .collect::<Result<Vec<_>, _>>()?;
         if self.pass_params {
-            for (k, v) in job.params {
-                argv.push(format!("--{}", k.replace('_', "-")));
-                argv.push(v.to_string());
-            }
+            argv.extend(super::python::workload_args(job)?);
         }
         let mut cmd = if self.shell {
             let mut c = Command::new("sh");
@@ -142,6 +140,9 @@ impl Model for CommandModel {
         let out = read_back(out_file);
         let err_text = read_back(err_file);
         if !exit.success() {
+            if let Some(reason) = self.harness_failure(job, &exit, &err_text) {
+                return Err(reason);
+            }
             return Err(format!(
                 "command failed: {}{}",
                 exit.describe(),
@@ -161,6 +162,20 @@ impl Model for CommandModel {
             reported_s,
             workers_rss_kb: Some(exit.max_rss_kb),
         })
+    }
+}
+
+impl CommandModel {
+    /// Why the shipped harness failed a user's function: its last stderr line, which names
+    /// the function, the task, the exception and the user's own `file:line` (the lines before
+    /// it are whatever the function printed). `None` for anything else.
+    fn harness_failure(&self, job: &Job, exit: &ChildExit, stderr: &str) -> Option<String> {
+        let function = job.code.is_some_and(|c| c.is_function());
+        if !(self.pass_params && function && exit.exit_code() == Some(1)) {
+            return None;
+        }
+        let last = stderr.lines().rev().find(|l| !l.trim().is_empty())?;
+        Some(last.trim().to_string())
     }
 }
 

@@ -23,6 +23,7 @@ mod sequential;
 mod slots;
 mod threads;
 
+use crate::kernel::user_code::UserCode;
 use crate::kernel::{Params, Task};
 use crate::measure::sched::RunQueueTally;
 use command::CommandModel;
@@ -97,9 +98,12 @@ impl Spawns {
 
 /// One run's worth of work, as a model sees it.
 pub struct Job<'a> {
-    /// The prepared kernel; `None` only for external kernels, which only command models run.
+    /// The prepared kernel or library; `None` for external kernels and Python functions,
+    /// which only command models run.
     pub task: Option<Arc<dyn Task>>,
     pub kernel: &'a str,
+    /// The user's own code, when the workload runs it instead of a kernel.
+    pub code: Option<&'a UserCode>,
     pub params: &'a Params,
     pub workload: &'a str,
     pub model: &'a str,

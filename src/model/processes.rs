@@ -18,6 +18,7 @@
 
 use super::recorder::now_ns;
 use super::{Dispenser, Job, Model, Outcome, Spawns};
+use crate::kernel::user_code::UserCode;
 use crate::kernel::{self, data_checksum, Params, Task};
 use crate::measure::{fork_exec, wait_child};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -97,12 +98,20 @@ impl Model for Processes {
 fn start_workers(job: &Job, workers: &mut Vec<Worker>) -> Result<(), String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find parabench itself: {e}"))?;
     let params = serde_json::to_string(job.params).map_err(|e| e.to_string())?;
+    // Each worker loads the user's library itself (and runs its init hook), as it prepares a
+    // built-in kernel.
+    let code = job
+        .code
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| e.to_string())?;
     for n in 0..job.workers {
         let mut cmd = Command::new(&exe);
-        cmd.arg(WORKER_COMMAND)
-            .arg(job.kernel)
-            .arg(&params)
-            .stdin(Stdio::piped())
+        cmd.arg(WORKER_COMMAND).arg(job.kernel).arg(&params);
+        if let Some(code) = &code {
+            cmd.arg("--code").arg(code);
+        }
+        cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             // A panic's message, not a backtrace, belongs in the `error` column.
@@ -294,13 +303,21 @@ fn stderr_tail(child: &mut Child) -> String {
     }
 }
 
-/// The worker side: prepare the kernel, say `ready`, run chunks until stdin closes.
-pub fn worker_main(kernel_name: &str, params_json: &str) -> Result<(), String> {
+/// The worker side: prepare the kernel (or load the user's library, `code`), say `ready`, run
+/// chunks until stdin closes.
+pub fn worker_main(
+    kernel_name: &str,
+    params_json: &str,
+    code_json: Option<&str>,
+) -> Result<(), String> {
     let params: Params =
         serde_json::from_str(params_json).map_err(|e| format!("bad worker parameters: {e}"))?;
-    let kernel =
-        kernel::find(kernel_name).ok_or_else(|| format!("unknown kernel `{kernel_name}`"))?;
-    let task = kernel.prepare(&params)?;
+    let code: Option<UserCode> = code_json
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(|e| format!("bad worker code: {e}"))?;
+    let task = kernel::prepare_task(kernel_name, code.is_none(), code.as_ref(), &params)?
+        .ok_or_else(|| format!("kernel `{kernel_name}` has no native task"))?;
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     let io = |e: std::io::Error| e.to_string();

@@ -6,8 +6,13 @@
 //! another interpreter, e.g. a free-threaded build).
 
 use super::command::{resolve_program, CommandModel};
-use super::Spawns;
+use super::{Job, Spawns};
+use crate::kernel::user_code::UserCode;
+use crate::kernel::Params;
+use crate::measure::{fork_exec_group, kill_group, read_back, scratch_file};
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// The CPython kernel program, as shipped.
 pub const KERNELS_PY: &str = include_str!("../../scenarios/python/kernels.py");
@@ -158,8 +163,6 @@ pub fn command_model(name: &str, python: &str, dir: &Path) -> Result<CommandMode
         script.display().to_string(),
         "--model".into(),
         py.harness.to_string(),
-        "--kernel".into(),
-        "{kernel}".into(),
         "--workers".into(),
         "{workers}".into(),
         "--tasks".into(),
@@ -176,6 +179,128 @@ pub fn command_model(name: &str, python: &str, dir: &Path) -> Result<CommandMode
         spawns: py.spawns,
         cpu_parallel: py.cpu_parallel,
         timeline_worker: Some(py.timeline_worker.to_string()),
+    })
+}
+
+/// The harness's arguments for a run's workload: `--kernel <name>` and `--<param> <value>`
+/// per parameter, or for the user's function `--function <target> --params-json <object>`
+/// (typed values: the function gets ints as ints and strings as strings).
+pub fn workload_args(job: &Job) -> Result<Vec<String>, String> {
+    if let Some(UserCode::Function { target, .. }) = job.code {
+        let json = serde_json::to_string(job.params).map_err(|e| e.to_string())?;
+        return Ok(vec![
+            "--function".into(),
+            target.clone(),
+            "--params-json".into(),
+            json,
+        ]);
+    }
+    let mut args = vec!["--kernel".to_string(), job.kernel.to_string()];
+    for (k, v) in job.params {
+        args.push(format!("--{}", k.replace('_', "-")));
+        args.push(v.to_string());
+    }
+    Ok(args)
+}
+
+/// How long checking a function may take (importing a module runs its top-level code).
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Overrides [`CHECK_TIMEOUT`] in seconds (for tests of the timeout, not for users).
+pub const CHECK_TIMEOUT_ENV: &str = "PARABENCH_CHECK_TIMEOUT_S";
+
+fn check_timeout() -> Duration {
+    std::env::var(CHECK_TIMEOUT_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .map_or(CHECK_TIMEOUT, Duration::from_secs)
+}
+
+/// Why a function cannot be run as a workload's, from [`check_function`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionProblem {
+    /// The workload parameter at fault, when one is (point at its key).
+    pub param: Option<String>,
+    pub message: String,
+}
+
+/// Checks, before anything runs, that the function `target` exists and can be called as
+/// `fn(index, **params)`: kernels.py parses a file without running it and imports only a
+/// module (or a name a file binds by assignment or import), in a child process in `dir`
+/// that is killed after [`CHECK_TIMEOUT`] (the child's whole process group, in case the
+/// module started processes of its own).
+pub fn check_function(
+    python: &Path,
+    target: &str,
+    dir: &Path,
+    params: &Params,
+) -> Result<(), FunctionProblem> {
+    let problem = |message: String| FunctionProblem {
+        param: None,
+        message,
+    };
+    let script = materialize().map_err(problem)?;
+    let json = serde_json::to_string(params).map_err(|e| problem(e.to_string()))?;
+    // Output goes to files, so whatever the module prints on import never fills a pipe.
+    let (out_file, err_file) = (
+        scratch_file().map_err(problem)?,
+        scratch_file().map_err(problem)?,
+    );
+    let to = |f: &std::fs::File| {
+        f.try_clone()
+            .map(Stdio::from)
+            .map_err(|e| problem(format!("cannot pass an output file to the check: {e}")))
+    };
+    let mut cmd = Command::new(python);
+    cmd.arg(&script)
+        .arg("--check-function")
+        .arg(target)
+        .arg("--params-json")
+        .arg(json)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(to(&out_file)?)
+        .stderr(to(&err_file)?);
+    let mut child = fork_exec_group(&mut cmd)
+        .spawn()
+        .map_err(|e| problem(format!("cannot start {}: {e}", python.display())))?;
+    drop(cmd);
+    let (start, limit) = (Instant::now(), check_timeout());
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if start.elapsed() > limit => {
+                kill_group(child.id());
+                let _ = child.wait();
+                return Err(problem(format!(
+                    "checking `{target}` took longer than {} s (importing it runs its top-level code): move slow work out of the module's top level",
+                    limit.as_secs()
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(problem(format!("cannot wait for the check: {e}"))),
+        }
+    }
+    let stdout = read_back(out_file);
+    let last = stdout.lines().rev().find(|l| l.starts_with('{'));
+    let Some(answer) = last.and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok()) else {
+        let err = read_back(err_file);
+        return Err(problem(format!(
+            "checking `{target}` failed: {}",
+            err.lines()
+                .last()
+                .unwrap_or("no answer from the interpreter")
+        )));
+    };
+    if answer["ok"].as_bool() == Some(true) {
+        return Ok(());
+    }
+    Err(FunctionProblem {
+        param: answer["param"].as_str().map(str::to_string),
+        message: answer["message"]
+            .as_str()
+            .unwrap_or("the function cannot be run")
+            .to_string(),
     })
 }
 

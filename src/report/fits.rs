@@ -525,6 +525,7 @@ mod tests {
             description: String::new(),
             kernel: "primes".into(),
             builtin: true,
+            code: None,
             tasks,
             params: Default::default(),
             repeats: 1,

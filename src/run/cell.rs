@@ -37,16 +37,14 @@ pub fn cell_main() -> Result<(), String> {
     let model: &dyn Model = cell
         .model()
         .ok_or_else(|| format!("unknown model `{}`", cell.model))?;
-    let task = if cell.builtin_kernel {
-        let k = kernel::find(&cell.kernel)
-            .ok_or_else(|| format!("unknown kernel `{}`", cell.kernel))?;
-        Some(k.prepare(&cell.params)?)
-    } else {
-        None
-    };
+    // A library is loaded (and its init hook run) only for the models that call it in this
+    // process: command models run their own programs.
+    let code = cell.code.as_ref().filter(|_| cell.command.is_none());
+    let task = kernel::prepare_task(&cell.kernel, cell.builtin_kernel, code, &cell.params)?;
     let mut job = Job {
         task,
         kernel: &cell.kernel,
+        code: cell.code.as_ref(),
         params: &cell.params,
         workload: &cell.workload,
         model: &cell.model,
@@ -116,6 +114,9 @@ pub fn cell_main() -> Result<(), String> {
         }
         job.repeat = r;
         let m = measure(model, &mut job, &mut gauge);
+        if r + 1 == req.end_repeat && !req.timeline {
+            release(&mut job);
+        }
         send(&mut out, &Report::Run(m))?;
     }
     if req.timeline {
@@ -127,6 +128,7 @@ pub fn cell_main() -> Result<(), String> {
         job.repeat = cell.repeats;
         job.recorder = Some(Arc::new(Recorder::new(cell.tasks)));
         let m = measure(model, &mut job, &mut gauge);
+        release(&mut job);
         let spans = match (job.recorder.take(), &m.error) {
             (Some(rec), None) => rec.spans(),
             _ => Vec::new(),
@@ -140,6 +142,12 @@ pub fn cell_main() -> Result<(), String> {
         send(&mut out, &Report::Timeline(recorded))?;
     }
     Ok(())
+}
+
+/// Lets go of the task after the process's last run, before reporting it: a library's
+/// `_fini` hook runs here, outside every measurement and before the scheduler ends the process.
+fn release(job: &mut Job) {
+    job.task = None;
 }
 
 fn send(out: &mut std::io::StdoutLock, report: &Report) -> Result<(), String> {
@@ -229,6 +237,7 @@ mod tests {
         let mut job = Job {
             task: Some(k.prepare(&params).unwrap()),
             kernel: "spin",
+            code: None,
             params: &params,
             workload: "w",
             model: "threads",

@@ -41,6 +41,11 @@ pub struct RawTable {
     /// Top level: the `[[model]]` tables.
     pub commands: Vec<RawTable>,
     pub kernel: Option<String>,
+    /// `[[workload]]`: the user's Python function (`file.py:name` or `module:name`).
+    pub function: Option<String>,
+    /// `[[workload]]`: the user's shared library and the function in it.
+    pub library: Option<String>,
+    pub symbol: Option<String>,
     pub tasks: Option<u64>,
     pub matrix: Matrix,
     /// `[[model]]`: the argv template.

@@ -58,10 +58,17 @@ pub enum At {
     Model,
 }
 
+/// The keys that say what a workload runs: exactly one of them stands in each `[[workload]]`.
+pub const WORK_KEYS: &[&str] = &["kernel", "function", "library"];
+
 /// What leaving a key out means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Absent {
     Required,
+    /// Exactly one key of this group stands (what a workload runs: [`WORK_KEYS`]).
+    OneOf(&'static [&'static str]),
+    /// Required when the named key stands, and only then (`symbol` with `library`).
+    With(&'static str),
     /// The default, in words (e.g. `5`, `the file stem`).
     Means(&'static str),
 }
@@ -145,6 +152,11 @@ impl Key {
             .replace("{models}", &crate::model::names().join(", "));
         match self.absent {
             Absent::Required => format!("{doc} Required."),
+            Absent::OneOf(group) => format!(
+                "{doc} A workload has exactly one of {}.",
+                one_of(group.iter().map(|k| format!("`{k}`")))
+            ),
+            Absent::With(other) => format!("{doc} Required with `{other}`, and only with it."),
             Absent::Means(d) => format!("{doc} Default: {d}."),
         }
     }
@@ -273,10 +285,47 @@ pub static KEYS: &[Key] = &[
         at: At::Workload,
         doc: "What one task does: a built-in kernel ({kernels}) or, with command models only, \
               any name passed to them.",
-        absent: Absent::Required,
+        absent: Absent::OneOf(WORK_KEYS),
         example: "kernel = \"primes\"",
         kind: Kind::Text {
             set: |t, v| t.kernel = Some(v),
+        },
+    },
+    Key {
+        name: "function",
+        at: At::Workload,
+        doc: "Your own Python function as what one task does, run by the py-* models: \
+              `file.py:name` (relative to the scenario's folder) or `package.module:name`, \
+              called as name(index, **params) with the workload's other keys; the int it \
+              returns is the task's checksum.",
+        absent: Absent::OneOf(WORK_KEYS),
+        example: "function = \"work.py:digest\"",
+        kind: Kind::Text {
+            set: |t, v| t.function = Some(v),
+        },
+    },
+    Key {
+        name: "library",
+        at: At::Workload,
+        doc: "Your own native code as what one task does, run by the native models: a shared \
+              library (relative to the scenario's folder) whose function `symbol` each task \
+              calls.",
+        absent: Absent::OneOf(WORK_KEYS),
+        example: "library = \"target/release/libwork.so\"",
+        kind: Kind::Text {
+            set: |t, v| t.library = Some(v),
+        },
+    },
+    Key {
+        name: "symbol",
+        at: At::Workload,
+        doc: "The library's function each task calls: uint64_t symbol(uint64_t index, const \
+              char *params), params being the workload's other keys as sorted `key=value` \
+              lines; optional hooks `<symbol>_init` and `<symbol>_fini`.",
+        absent: Absent::With("library"),
+        example: "symbol = \"work\"",
+        kind: Kind::Text {
+            set: |t, v| t.symbol = Some(v),
         },
     },
     Key {

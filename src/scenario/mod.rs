@@ -19,6 +19,7 @@ pub use diag::ScenarioError;
 pub use order::Order;
 pub use scaling::Scaling;
 
+use crate::kernel::user_code::UserCode;
 use crate::kernel::Params;
 use crate::model::command::CommandModel;
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,10 @@ pub struct Workload {
     pub kernel: String,
     /// Whether `kernel` is built in (otherwise only command models may run it).
     pub builtin: bool,
+    /// The user's own code the workload runs instead of a kernel (`kernel` then names it, as
+    /// `function:work.py:digest` or `library:libwork.so:work`). Absent from meta.json for kernels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<UserCode>,
     /// Tasks per run (strong scaling) or per worker (weak scaling).
     pub tasks: u64,
     pub params: Params,

@@ -2,7 +2,8 @@
 //! read `#:schema` lines (taplo / Even Better TOML). Every property comes from the key table
 //! ([`KEYS`](super::keys::KEYS)): its schema from its [`Kind`] (an exhaustive match, so a new kind cannot be
 //! added without one), its description from the key's doc and default, `required` from
-//! [`Absent::Required`]. Each built-in kernel's parameters come from the kernel registry. So
+//! [`Absent::Required`], `oneOf` and `dependentRequired` from [`Absent::OneOf`] and
+//! [`Absent::With`]. Each built-in kernel's parameters come from the kernel registry. So
 //! the schema cannot drift from what `parabench validate` accepts.
 
 use super::keys::{self, Absent, Key, Kind, Place};
@@ -60,6 +61,29 @@ fn kind_schema(key: &Key, gen: &mut SchemaGenerator) -> Value {
             v
         }
     }
+}
+
+/// What the keys of `place` require of each other beyond `required`: exactly one key of each
+/// [`Absent::OneOf`] group (`oneOf`), and each [`Absent::With`] key together with its partner
+/// (`dependentRequired`, both ways).
+fn together(place: Place) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut groups: Vec<&[&str]> = Vec::new();
+    for key in keys::in_place(place) {
+        match key.absent {
+            Absent::OneOf(group) if !groups.contains(&group) => {
+                groups.push(group);
+                let each: Vec<Value> = group.iter().map(|k| json!({"required": [k]})).collect();
+                out.push(json!({"oneOf": each}));
+            }
+            Absent::With(other) => out.push(json!({"dependentRequired": {
+                key.name: [other],
+                other: [key.name],
+            }})),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The properties of `place` and the names of its required keys.
@@ -120,6 +144,7 @@ impl JsonSchema for WorkloadTable {
                     "then": {"properties": params, "propertyNames": {"enum": allowed}}
                 })
             })
+            .chain(together(Place::Workload))
             .collect();
         json_schema!({
             "description": "One [[workload]]: a kernel, a task count, and any matrix key for this workload alone.",
@@ -236,10 +261,15 @@ mod tests {
     fn required_keys_are_required() {
         let v = schema();
         assert_eq!(v["required"], json!(["workload"]));
-        assert_eq!(
-            v["$defs"]["Workload"]["required"],
-            json!(["name", "kernel", "tasks"])
-        );
+        assert_eq!(v["$defs"]["Workload"]["required"], json!(["name", "tasks"]));
+        // What a workload runs: exactly one of kernel, function, library; symbol with library.
+        let all_of = v["$defs"]["Workload"]["allOf"].as_array().unwrap();
+        assert!(all_of.contains(&json!({"oneOf": [
+            {"required": ["kernel"]}, {"required": ["function"]}, {"required": ["library"]}
+        ]})));
+        assert!(all_of.contains(&json!({"dependentRequired": {
+            "symbol": ["library"], "library": ["symbol"]
+        }})));
         assert_eq!(v["$defs"]["Model"]["required"], json!(["name", "command"]));
     }
 }

@@ -4,6 +4,8 @@
 //! - `names.rs`: names that become file names, and workload names that must be unique
 //! - `models.rs`: `[[model]]` commands, the CPython models, model lists and `baseline`
 //! - `params.rs`: the kernel and its parameters
+//! - `own_code.rs`: the user's own code instead of a kernel: a Python `function`, or a
+//!   `library` and its `symbol`
 //! - `placeholders.rs`: the placeholders of the command models a workload uses
 //! - `limits.rs`: worker counts, resolved against the cores, and the models' limits
 //! - `workload.rs`: one workload, top-level defaults filled in, through all of the above
@@ -13,6 +15,7 @@
 mod limits;
 mod models;
 mod names;
+mod own_code;
 mod params;
 mod placeholders;
 mod workload;

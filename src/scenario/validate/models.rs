@@ -86,13 +86,13 @@ impl Checker<'_> {
         raw: &RawTable,
         commands: &mut Vec<CommandModel>,
     ) -> Result<(), ScenarioError> {
-        let mut uses: Vec<(Vec<Seg>, &String)> = Vec::new();
+        let mut uses: Vec<(Vec<Seg>, &str)> = Vec::new();
         if let Some(models) = &raw.matrix.models {
             uses.extend(
                 models
                     .iter()
                     .enumerate()
-                    .map(|(j, m)| (vec![key("models"), Seg::Index(j)], m)),
+                    .map(|(j, m)| (vec![key("models"), Seg::Index(j)], m.as_str())),
             );
         }
         for (i, w) in raw.workloads.iter().enumerate() {
@@ -100,14 +100,16 @@ impl Checker<'_> {
                 uses.extend(models.iter().enumerate().map(|(j, m)| {
                     (
                         vec![key("workload"), Seg::Index(i), key("models"), Seg::Index(j)],
-                        m,
+                        m.as_str(),
                     )
                 }));
             }
         }
+        // A workload with a Python function and no model list runs every py-* model.
+        uses.extend(super::own_code::implied_python_models(raw));
         let python = model::python::interpreter(raw.python.as_deref());
         for (path, name) in uses {
-            if model::python::is_py_model(name) && !commands.iter().any(|c| &c.name == name) {
+            if model::python::is_py_model(name) && !commands.iter().any(|c| c.name == name) {
                 // Point at `python = ...` when that is the interpreter that was not found.
                 let path = if raw.python.is_some()
                     && std::env::var_os(model::python::PYTHON_ENV).is_none()
@@ -128,20 +130,21 @@ impl Checker<'_> {
         Ok(())
     }
 
-    /// The workload's models (its own list, the top-level one, or every built-in model): each
-    /// known, none twice.
+    /// The workload's models (its own list, the top-level one, or `default`: the models that
+    /// can run its work): each known, none twice.
     pub(super) fn model_list(
         &self,
         p: &Paths,
         mine: &Matrix,
         top: &Matrix,
         commands: &[CommandModel],
+        default: Vec<String>,
     ) -> Result<Vec<String>, ScenarioError> {
         let models: Vec<String> = mine
             .models
             .clone()
             .or_else(|| top.models.clone())
-            .unwrap_or_else(|| model::names().iter().map(|s| s.to_string()).collect());
+            .unwrap_or(default);
         let models_path = p.origin("models", mine.models.is_some());
         if models.is_empty() {
             return Err(self
