@@ -8,6 +8,12 @@ use parabench::error::{exit, Error};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // The worker processes of the `processes` model start inside a timed run: they skip
+    // building the whole command line (clap with every subcommand's help) and read their
+    // three arguments directly.
+    if let Some(result) = fast_worker() {
+        return ExitCode::from(report(result));
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => app::run(&args.into()).map(|o| match o {
@@ -53,7 +59,29 @@ fn main() -> ExitCode {
             code.as_deref(),
         )),
     };
-    ExitCode::from(result.unwrap_or_else(|e| {
+    ExitCode::from(report(result))
+}
+
+/// `parabench __worker KERNEL PARAMS [--code JSON]`, without clap; `None` for anything else.
+fn fast_worker() -> Option<Result<u8, Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (first, rest) = args.split_first()?;
+    if first != parabench::model::processes::WORKER_COMMAND {
+        return None;
+    }
+    let code = match rest {
+        [_, _] => None,
+        [_, _, flag, code] if flag == "--code" => Some(code.as_str()),
+        _ => return None, // let clap explain the usage
+    };
+    Some(internal(parabench::model::processes::worker_main(
+        &rest[0], &rest[1], code,
+    )))
+}
+
+/// Prints an error (and its causes) and turns the result into an exit code.
+fn report(result: Result<u8, Error>) -> u8 {
+    result.unwrap_or_else(|e| {
         eprintln!("error: {e}");
         if let Error::Failed(inner) = &e {
             for cause in inner.chain().skip(1) {
@@ -61,7 +89,7 @@ fn main() -> ExitCode {
             }
         }
         e.exit_code()
-    }))
+    })
 }
 
 /// `parabench schema`: the JSON Schema, or an error (never an empty document).

@@ -57,11 +57,14 @@ impl Model for Processes {
         let started = start_workers(job, &mut workers);
         let setup_s = start.elapsed().as_secs_f64();
         let result = started.and_then(|()| feed(job, &mut workers));
-        // Close every stdin so workers exit, then reap them all (also after an error).
+        // Close every stdin first, so the workers wind down side by side, then reap them all
+        // (also after an error).
+        for w in workers.iter_mut() {
+            w.stdin.take();
+        }
         let mut rss = 0;
         let mut exit_problem = None;
         for (n, w) in workers.iter_mut().enumerate() {
-            w.stdin.take();
             // A worker's last line, once its stdin closes, is its run-queue wait.
             match read_farewell(&mut w.stdout) {
                 Some(ns) => job.waits.add_ns(ns),

@@ -29,7 +29,7 @@ pub const GO: &str = "go";
 
 /// The pause between `go` and the start of a run's clock (see the module docs and the
 /// README's "How it measures" for the measurement behind the value).
-pub const SETTLE: Duration = Duration::from_millis(2);
+pub const SETTLE: Duration = Duration::from_millis(1);
 
 /// Overrides [`SETTLE`] in microseconds (for measuring the harness itself, not for users).
 pub const SETTLE_ENV: &str = "PARABENCH_SETTLE_US";
