@@ -196,6 +196,33 @@ pub fn read_back(mut file: std::fs::File) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// Runs `f` on a thread of its own (with the main thread's 8 MiB of stack) and waits for it.
+///
+/// Every run, of every model, happens off the process's main thread: glibc gives the main
+/// thread its own malloc arena (grown with brk, trimmed by its own rules), and every other
+/// thread an arena of the other kind. Were `sequential` and `async` to run their tasks on the
+/// main thread and the other models on threads of their own, the same work would allocate
+/// differently at 1 worker (a file task's 256 KiB buffers took 15-20% longer in the main
+/// arena, measured with `scenarios/benchmarks/parity.toml`).
+pub fn off_main_thread<T: Send>(name: &str, f: impl FnOnce() -> T + Send) -> Result<T, String> {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name(name.to_string())
+            .stack_size(8 << 20)
+            .spawn_scoped(s, f)
+            .map_err(|e| format!("cannot start the {name} thread: {e}"))?
+            .join()
+            .map_err(|p| {
+                let text = p
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                format!("the {name} thread panicked: {text}")
+            })
+    })
+}
+
 /// Makes SIGTERM kill this process's whole group: every worker, command and their children.
 /// Cell processes install it, as parabench's death reaches them as SIGTERM.
 pub fn kill_group_on_sigterm() {

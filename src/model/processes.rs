@@ -313,6 +313,17 @@ pub fn worker_main(
     params_json: &str,
     code_json: Option<&str>,
 ) -> Result<(), String> {
+    // Tasks run off the main thread, as in every other model (see `off_main_thread`).
+    crate::measure::off_main_thread("parabench-worker", || {
+        worker_tasks(kernel_name, params_json, code_json)
+    })?
+}
+
+fn worker_tasks(
+    kernel_name: &str,
+    params_json: &str,
+    code_json: Option<&str>,
+) -> Result<(), String> {
     let params: Params =
         serde_json::from_str(params_json).map_err(|e| format!("bad worker parameters: {e}"))?;
     let code: Option<UserCode> = code_json

@@ -25,6 +25,11 @@ pub const DISABLE_ENV: &str = "PARABENCH_DISABLE_PROBES";
 /// Entry point of the `__cell` process.
 pub fn cell_main() -> Result<(), String> {
     crate::measure::kill_group_on_sigterm();
+    crate::measure::off_main_thread("parabench-cell", cell_runs)?
+}
+
+/// The cell process's work, on a thread of its own (see [`crate::measure::off_main_thread`]).
+fn cell_runs() -> Result<(), String> {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut line = String::new();
