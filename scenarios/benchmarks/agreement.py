@@ -97,7 +97,12 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--mb", type=int, default=32)
+    ap.add_argument("--programs", default=",".join(PROGRAMS),
+                    help="which of zstd, xz, sort (comma-separated)")
     args = ap.parse_args()
+    for name in list(PROGRAMS):
+        if name not in args.programs.split(","):
+            del PROGRAMS[name]
     for tool in ["hyperfine", "zstd", "xz", "sort"]:
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is needed for this check: apt-get install hyperfine zstd xz-utils")
@@ -120,6 +125,12 @@ def main():
             for k, v in got.items():
                 target.setdefault(k, []).extend(v)
     print(f"input: {args.mb} MiB of text; {args.rounds} alternating rounds of {args.runs} runs each")
+    for (name, w), times in sorted(pb.items()):
+        per_round = [statistics.median(times[i:i + args.runs]) for i in range(0, len(times), args.runs)]
+        hf_round = [statistics.median(hf[(name, w)][i:i + args.runs])
+                    for i in range(0, len(hf[(name, w)]), args.runs)]
+        print(f"  {name} @{w}: parabench per round " + " ".join(f"{t * 1000:.1f}" for t in per_round)
+              + " ms; hyperfine " + " ".join(f"{t * 1000:.1f}" for t in hf_round) + " ms")
     print("| program | workers | parabench median | hyperfine median | difference |")
     print("|---|---:|---:|---:|---:|")
     worst = 0.0
