@@ -90,9 +90,11 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
     if !waited.is_empty() {
         out.push(format!(
             "> **Waiting for a CPU**: {}. These CPU-bound cells use no more workers than the \
-             {cores} cores, yet their threads waited in the run queue: something else was \
-             running. Their times and speedups are too pessimistic; close other programs (or \
-             run on a quieter machine) and rerun them.",
+             {cores} cores, yet their threads waited in the run queue for a core: another \
+             program was running, or threads of the model besides its workers (a coordinator \
+             handing out tasks, an event loop) took turns with them. Compare with `threads` at \
+             the same count: if it waited too, close other programs and rerun; if not, the \
+             wait is the model's own cost.",
             waited.join(", ")
         ));
     }
@@ -157,10 +159,11 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
         out.push(format!(
             "> **One worker is not one worker**: {}. At 1 worker every model runs the same \
              tasks one after another, so it should take its sequential reference's time plus \
-             its own start-up (`setup_s`). A faster or slower 1-worker run points to an \
-             allocator or cache effect of the model's threads (a thread's own malloc arena, \
-             memory placement), or to a model that is not doing the same work (compare the \
-             checksums in runs.csv).",
+             its own start-up (`setup_s`). The difference is something the model does that \
+             `sequential` does not: an allocator or cache effect of the threads it starts (a \
+             new thread's own malloc arena), a coarser timer (tokio rounds sleeps up to its \
+             1 ms tick), processes that start cold in every run, or not doing the same work \
+             (compare the checksums in runs.csv).",
             parity.join("; ")
         ));
     }
