@@ -4,7 +4,7 @@
 //! runtime threads than cores would only take turns on them. Timeline rows are the slots.
 
 use super::slots::in_flight;
-use super::{start_runtime, Job, Model, Outcome};
+use super::{start_runtime, Job, Model, Outcome, Spawns};
 use std::time::Instant;
 
 pub struct AsyncMulti;
@@ -18,6 +18,10 @@ impl Model for AsyncMulti {
     }
     fn timeline_worker(&self) -> &str {
         "in-flight slot"
+    }
+    fn spawns(&self) -> Spawns {
+        // N slots, but never more OS threads than cores.
+        Spawns::Coroutines
     }
     fn run(&self, job: &Job) -> Result<Outcome, String> {
         let task = job.task()?;

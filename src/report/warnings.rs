@@ -256,7 +256,12 @@ fn parity(data: &RunData, rows: &[&SummaryRow]) -> Vec<String> {
             let rf = reference(ref_name)?;
             let (t, lo, hi) = (r.median_s?, r.ci_low_s?, r.ci_high_s?);
             let (rt, rlo, rhi) = (rf.median_s?, rf.ci_low_s?, rf.ci_high_s?);
-            let setup = r.setup_s.unwrap_or(0.0);
+            // A command's setup_s is interpreter start-up outside its own timing (the time
+            // compared here): nothing to subtract then.
+            let setup = match r.time_source {
+                super::summary::TimeSource::Wall => r.setup_s.unwrap_or(0.0),
+                _ => 0.0,
+            };
             let slower = lo - setup > rhi * (1.0 + PARITY_TOLERANCE);
             let faster = hi - setup < rlo * (1.0 - PARITY_TOLERANCE);
             (slower || faster).then(|| {
