@@ -152,12 +152,4 @@ pub fn demo(opts: &LoadOptions) -> Result<Scenario, ScenarioError> {
 
 /// Parses and validates scenario text. `file` is only used in messages; `stem` is the default
 /// name; `dir` is where relative paths point.
-pub fn parse(
-    file: &Path,
-    text: &str,
-    stem: &str,
-    dir: &Path,
-    opts: &LoadOptions,
-) -> Result<Scenario, ScenarioError> {
-    validate::parse(file, text, stem, dir, opts)
-}
+pub use validate::parse;

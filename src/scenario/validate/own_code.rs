@@ -9,7 +9,7 @@ use super::{key, Checker, Paths};
 use crate::kernel::exports::Exports;
 use crate::kernel::library;
 use crate::kernel::user_code::{FunctionSource, FunctionSpec, UserCode};
-use crate::kernel::{ParamValue, Params};
+use crate::kernel::Params;
 use crate::model::{self, command::CommandModel};
 use crate::scenario::diag::{did_you_mean, Seg};
 use crate::scenario::file::RawTable;
@@ -211,12 +211,9 @@ impl Checker<'_> {
         };
         let mut params = Params::new();
         for (pname, value) in &w.params {
-            let v = match value {
-                toml::Value::Integer(i) => ParamValue::Int(*i),
-                toml::Value::Float(f) => ParamValue::Float(*f),
-                toml::Value::Boolean(b) => ParamValue::Bool(*b),
-                toml::Value::String(s) => ParamValue::Str(s.clone()),
-                _ => {
+            let v = match super::params::scalar(value) {
+                Some(v) => v,
+                None => {
                     return Err(self
                         .err(
                             &p.at(pname),

@@ -111,12 +111,9 @@ impl Checker<'_> {
     fn passed_params(&self, p: &Paths, w: &RawTable) -> Result<Params, ScenarioError> {
         let mut params = Params::new();
         for (pname, value) in &w.params {
-            let v = match value {
-                toml::Value::Integer(i) => ParamValue::Int(*i),
-                toml::Value::Float(f) => ParamValue::Float(*f),
-                toml::Value::Boolean(b) => ParamValue::Bool(*b),
-                toml::Value::String(s) => ParamValue::Str(s.clone()),
-                _ => {
+            let v = match scalar(value) {
+                Some(v) => v,
+                None => {
                     return Err(self
                         .err(
                             &p.at(pname),
@@ -154,4 +151,16 @@ impl Checker<'_> {
             _ => Ok(()),
         }
     }
+}
+
+/// A scalar TOML value as a parameter; `None` for arrays, tables and dates, which no kernel,
+/// command, function or library takes.
+pub(super) fn scalar(value: &toml::Value) -> Option<ParamValue> {
+    Some(match value {
+        toml::Value::Integer(i) => ParamValue::Int(*i),
+        toml::Value::Float(f) => ParamValue::Float(*f),
+        toml::Value::Boolean(b) => ParamValue::Bool(*b),
+        toml::Value::String(s) => ParamValue::Str(s.clone()),
+        _ => return None,
+    })
 }
