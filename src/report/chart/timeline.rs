@@ -1,7 +1,8 @@
 //! `<workload>.timeline.{png,svg}`: which worker ran which task when. One lane per model —
 //! the timeline run (an extra run after the measured ones) of its cell with the most workers
-//! — with a row per worker and a bar per task, on one time axis from the run's start. Drawn
-//! from `tasks.csv`; a workload without recorded tasks gets no file.
+//! — with a row per worker and a bar per task, in time from the run's start (lanes of similar
+//! length share a time axis; the renderer gives the others their own). Drawn from
+//! `tasks.csv`; a workload without recorded tasks gets no file.
 
 use super::{Bar, Chart, ChartKind, Figure, Gantt, Lane};
 use crate::record::TaskRow;
