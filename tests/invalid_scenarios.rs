@@ -117,8 +117,8 @@ const HELPS: &[(&str, &str)] = &[
     ("type_scenario_name.toml", "expected a string in double quotes, e.g. name = \"my-bench\""),
     ("type_description.toml", "expected a string in double quotes, e.g. description = \"Threads against processes on CPU-bound work\""),
     ("type_python.toml", "expected a string in double quotes, e.g. python = \"python3.13\""),
-    ("type_order.toml", "expected \"cells\", \"interleaved\" or \"random\", e.g. order = \"interleaved\""),
-    ("unknown_order.toml", "did you mean `interleaved`? order is `cells` (cell after cell, the default), `interleaved` (one run of every cell per round) or `random` (every run shuffled, seeded by the file)"),
+    ("type_order.toml", "expected \"rounds\", \"cells\", \"interleaved\" or \"random\", e.g. order = \"interleaved\""),
+    ("unknown_order.toml", "did you mean `interleaved`? order is `rounds` (repeats split over `rounds` rounds, cells shuffled in each, the default), `cells` (cell after cell, fastest), `interleaved` (one run of every cell per round) or `random` (every run shuffled, seeded by the file)"),
     ("workload_single_table.toml", "write [[workload]] with double brackets, each one followed by its own keys: a scenario holds a list of them"),
     ("type_model_tables.toml", "did you mean `models`? otherwise write [[model]] with double brackets, each one followed by its own keys: a scenario holds a list of them"),
     ("type_repeats.toml", "expected a whole number, e.g. repeats = 5"),
@@ -148,7 +148,7 @@ const HELPS: &[(&str, &str)] = &[
     ("model_without_name.toml", "every [[model]] needs a name (to list in `models`) and a command, e.g. name = \"my-tool\""),
     ("model_without_command.toml", "give the program and its arguments, e.g. command = [\"python3\", \"bench.py\", \"--workers\", \"{workers}\"]"),
     ("top_level_key_in_workload.toml", "`order` is a top-level key: move it above the first [[...]] header (a key belongs to the table whose header comes before it); kernel `noop` takes no parameters; workload keys are name, kernel, function, library, symbol, tasks, description, repeats, warmup, workers, models, baseline, scaling, timeout_s"),
-    ("workload_key_at_top.toml", "`tasks` is a workload key: put it under a [[workload]] header; top-level keys are: `name`, `description`, `python`, `order`, `workload`, `model`, `repeats`, `warmup`, `workers`, `models`, `baseline`, `scaling`, `timeout_s`"),
+    ("workload_key_at_top.toml", "`tasks` is a workload key: put it under a [[workload]] header; top-level keys are: `name`, `description`, `python`, `order`, `rounds`, `workload`, `model`, `repeats`, `warmup`, `workers`, `models`, `baseline`, `scaling`, `timeout_s`"),
     ("matrix_key_in_model.toml", "`models` goes at the top level (above the first [[...]] header) or under a [[workload]] header; [[model]] keys are: `name`, `command`, `shell`, `description`"),
 ];
 

@@ -10,7 +10,7 @@
 //! `CLOCK_MONOTONIC` nanoseconds (Python's `time.monotonic_ns()`, Rust's `Instant`: the same
 //! clock as parabench's on Linux). Workers become rows in order of their first task.
 
-use super::{Job, Model, Outcome, Recorder, Spawns};
+use super::{Family, Job, Model, Outcome, Recorder, Spawns};
 use crate::measure::{fork_exec, read_back, scratch_file, wait_child, ChildExit};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -51,6 +51,13 @@ pub struct CommandModel {
     /// What one row of its timeline is, when known.
     #[serde(default)]
     pub timeline_worker: Option<String>,
+    /// `cpython` for the shipped CPython models, `command` for a `[[model]]` table.
+    #[serde(default = "command_family")]
+    pub family: Family,
+}
+
+fn command_family() -> Family {
+    Family::Command
 }
 
 fn unknown_spawns() -> Spawns {
@@ -76,6 +83,9 @@ impl Model for CommandModel {
     }
     fn spawns(&self) -> Spawns {
         self.spawns
+    }
+    fn family(&self) -> Family {
+        self.family
     }
     fn cpu_parallel(&self) -> bool {
         self.cpu_parallel

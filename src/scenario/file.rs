@@ -36,6 +36,8 @@ pub struct RawTable {
     /// Top level: interpreter for the built-in `py-*` models.
     pub python: Option<String>,
     pub order: Option<Order>,
+    /// Top level: rounds of `order = "rounds"`.
+    pub rounds: Option<u32>,
     /// Top level: the `[[workload]]` tables.
     pub workloads: Vec<RawTable>,
     /// Top level: the `[[model]]` tables.

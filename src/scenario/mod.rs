@@ -16,7 +16,7 @@ mod validate;
 pub mod workers;
 
 pub use diag::ScenarioError;
-pub use order::Order;
+pub use order::{Order, DEFAULT_ROUNDS};
 pub use scaling::Scaling;
 
 use crate::kernel::user_code::UserCode;
@@ -46,6 +46,9 @@ pub struct Scenario {
     pub commands: Vec<CommandModel>,
     /// The order runs happen in (`order = ...`, or `--order`).
     pub order: Order,
+    /// Rounds of [`Order::Rounds`] (`rounds = ...`, or `--rounds`); each cell uses at most
+    /// its repeats.
+    pub rounds: u32,
 }
 
 /// One workload with every matrix key resolved.

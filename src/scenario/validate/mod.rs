@@ -137,6 +137,7 @@ impl Checker<'_> {
             workloads,
             commands,
             order: raw.order.unwrap_or_default(),
+            rounds: raw.rounds.unwrap_or(super::DEFAULT_ROUNDS),
         })
     }
 }

@@ -74,6 +74,7 @@ impl Checker<'_> {
                 spawns: model::Spawns::Unknown,
                 cpu_parallel: true,
                 timeline_worker: None,
+                family: model::Family::Command,
             });
         }
         Ok(out)
