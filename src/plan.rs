@@ -197,6 +197,42 @@ pub struct Slot {
     pub round: u32,
     /// Warmup runs before the slot's first measured run, in its fresh process.
     pub warmup: u32,
+    /// Tasks per warmup run when fewer than the cell's (a short warmup, see [`LaterWarmup`]).
+    pub warmup_tasks: Option<u64>,
+}
+
+/// How the slots of later rounds warm up their fresh process (round 0, and every other
+/// order, always does the cell's full `warmup`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LaterWarmup {
+    /// The cell's `warmup` runs, as in round 0.
+    #[default]
+    Full,
+    /// The cell's `warmup` runs, each with only a few tasks ([`short_warmup_tasks`]): enough to
+    /// start the model's threads, processes or runtime and touch its code and heap once.
+    Short,
+    /// No warmup.
+    None,
+}
+
+impl LaterWarmup {
+    /// The developer override of the measured default (`full`, `short`, `none`), for
+    /// measuring what later rounds need.
+    pub const ENV: &'static str = "PARABENCH_LATER_WARMUP";
+
+    pub fn from_env() -> LaterWarmup {
+        match std::env::var(Self::ENV).as_deref() {
+            Ok("short") => LaterWarmup::Short,
+            Ok("none") => LaterWarmup::None,
+            _ => LaterWarmup::default(),
+        }
+    }
+}
+
+/// The tasks of a short warmup: two per worker (every worker starts and takes work), at most
+/// the cell's own.
+pub fn short_warmup_tasks(cell: &Cell) -> u64 {
+    (2 * cell.workers.max(1)).min(cell.tasks)
 }
 
 /// The repeats of round `r` when `repeats` are split over `rounds` rounds (at most one round
@@ -216,12 +252,19 @@ pub fn round_repeats(repeats: u32, rounds: u32, r: u32) -> std::ops::Range<u32> 
 /// has one slot per round (its repeats split by [`round_repeats`]), and every round visits the
 /// cells in an order shuffled by `seed` and the round; otherwise each measured run is its own
 /// slot (and its own process, with its own warmup).
-pub fn schedule(cells: &[Cell], order: Order, rounds: u32, seed: u64) -> Vec<Slot> {
+pub fn schedule(
+    cells: &[Cell],
+    order: Order,
+    rounds: u32,
+    seed: u64,
+    later: LaterWarmup,
+) -> Vec<Slot> {
     let one = |c: usize, r: u32| Slot {
         cell: c,
         repeats: r..r + 1,
         round: r,
         warmup: cells[c].warmup,
+        warmup_tasks: None,
     };
     match order {
         Order::Cells => (0..cells.len())
@@ -230,6 +273,7 @@ pub fn schedule(cells: &[Cell], order: Order, rounds: u32, seed: u64) -> Vec<Slo
                 repeats: 0..cells[c].repeats,
                 round: 0,
                 warmup: cells[c].warmup,
+                warmup_tasks: None,
             })
             .collect(),
         Order::Rounds => {
@@ -241,11 +285,22 @@ pub fn schedule(cells: &[Cell], order: Order, rounds: u32, seed: u64) -> Vec<Slo
             let mut slots = Vec::new();
             for r in 0..most {
                 let mut round: Vec<Slot> = (0..cells.len())
-                    .map(|c| Slot {
-                        cell: c,
-                        repeats: round_repeats(cells[c].repeats, rounds, r),
-                        round: r,
-                        warmup: cells[c].warmup,
+                    .map(|c| {
+                        let (warmup, warmup_tasks) = match later {
+                            _ if r == 0 => (cells[c].warmup, None),
+                            LaterWarmup::Full => (cells[c].warmup, None),
+                            LaterWarmup::Short => {
+                                (cells[c].warmup, Some(short_warmup_tasks(&cells[c])))
+                            }
+                            LaterWarmup::None => (0, None),
+                        };
+                        Slot {
+                            cell: c,
+                            repeats: round_repeats(cells[c].repeats, rounds, r),
+                            round: r,
+                            warmup,
+                            warmup_tasks,
+                        }
                     })
                     .filter(|s| !s.repeats.is_empty())
                     .collect();
@@ -324,8 +379,12 @@ pub fn estimate_cell_s(cell: &Cell, cores: u64) -> f64 {
 
 /// The estimated seconds of one slot: its fresh process, its warmup and its measured runs.
 pub fn estimate_slot_s(slot: &Slot, cells: &[Cell], cores: u64) -> f64 {
-    let runs = slot.warmup + (slot.repeats.end - slot.repeats.start);
-    0.01 + f64::from(runs) * estimate_run_s(&cells[slot.cell], cores)
+    let cell = &cells[slot.cell];
+    let warmup_share = slot
+        .warmup_tasks
+        .map_or(1.0, |t| t as f64 / cell.tasks.max(1) as f64);
+    let runs = f64::from(slot.warmup) * warmup_share + f64::from(slot.repeats.end - slot.repeats.start);
+    0.01 + runs * estimate_run_s(cell, cores)
 }
 
 /// A `--shard K/N` selection: which of N slices this machine runs (K counts from 1).
@@ -443,7 +502,7 @@ mod tests {
             c.repeats = 10;
             c.warmup = 1;
         }
-        let slots = schedule(&cells, Order::Rounds, 4, 7);
+        let slots = schedule(&cells, Order::Rounds, 4, 7, LaterWarmup::Full);
         assert_eq!(slots.len(), 24);
         assert_eq!(runs_in(&slots), 60);
         for r in 0..4u32 {
@@ -482,7 +541,7 @@ mod tests {
             c.repeats = 4;
             c.timeline = true;
         }
-        let slots = schedule(&cells, Order::Rounds, 2, 1);
+        let slots = schedule(&cells, Order::Rounds, 2, 1, LaterWarmup::Full);
         let row = |workers: u64, repeat: u32| RunRow {
             workload: "a".into(),
             model: "threads".into(),

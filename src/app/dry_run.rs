@@ -13,6 +13,7 @@ pub fn dry_run(scenario: &Scenario, shard: Option<Shard>) {
         scenario.order,
         scenario.rounds,
         crate::hash::seed_of(&scenario.sha256),
+        plan::LaterWarmup::from_env(),
     );
     let slice = shard.map(|s| format!(", shard {s}")).unwrap_or_default();
     println!(

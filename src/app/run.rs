@@ -95,6 +95,7 @@ pub fn run_scenario(
         scenario.order,
         scenario.rounds,
         hash::seed_of(&scenario.sha256),
+        plan::LaterWarmup::from_env(),
     );
     let todo = plan::remaining(&cells, slots, earlier.runs);
     let mut meta = Meta::new(scenario, model_infos(scenario));

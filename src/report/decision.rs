@@ -551,7 +551,7 @@ pub fn markdown_table(decisions: &[WorkloadDecision]) -> String {
                 p.family.as_str(),
                 crate::text::seconds(best.per_task_s),
                 mib(best.peak_rss_kb),
-                p.replication.words(),
+                p.replication.short(),
                 rule_words(d, p)
             ));
         }
@@ -576,7 +576,7 @@ fn rule_words(d: &WorkloadDecision, p: &FamilyPick) -> String {
     match p.rule_agrees {
         Some(true) => format!("{picks}: agrees"),
         Some(false) => format!("{picks}: disagrees"),
-        None => format!("{picks}: not measured in this family"),
+        None => format!("{picks}: none in this family"),
     }
 }
 

@@ -96,6 +96,14 @@ impl Verdict {
         }
     }
 
+    /// The verdict for a table cell: the reason a check was not made is said once elsewhere.
+    pub fn short(&self) -> String {
+        match self {
+            Verdict::NotChecked { .. } => "not checked".into(),
+            other => other.words(),
+        }
+    }
+
     pub fn reproduced(&self) -> bool {
         matches!(self, Verdict::Reproduced)
     }

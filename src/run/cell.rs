@@ -110,7 +110,9 @@ fn cell_runs() -> Result<(), String> {
             return Ok(());
         }
         job.repeat = w;
+        job.tasks = req.warmup_tasks.unwrap_or(cell.tasks);
         let m = gauge.probed_run(model, &mut job);
+        job.tasks = cell.tasks;
         send(
             &mut out,
             &Report::Warmup {

@@ -82,7 +82,7 @@ pub fn execute(
             &exe,
             cell,
             slot.repeats.clone(),
-            slot.warmup,
+            (slot.warmup, slot.warmup_tasks),
             timeline,
             settle_us,
             &mut |got| match got {

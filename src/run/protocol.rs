@@ -52,6 +52,9 @@ pub struct CellRequest {
     /// Warmup runs before the first measured one (the cell's `warmup`, see
     /// `supervise::warmup_runs`).
     pub warmup: u32,
+    /// Tasks of each warmup run, when fewer than the cell's (a short warmup).
+    #[serde(default)]
+    pub warmup_tasks: Option<u64>,
 }
 
 /// One line from the cell process.

@@ -64,7 +64,7 @@ pub fn run_slot(
     exe: &std::path::Path,
     cell: &Cell,
     repeats: std::ops::Range<u32>,
-    warmup: u32,
+    (warmup, warmup_tasks): (u32, Option<u64>),
     timeline: bool,
     settle_us: u64,
     emit: &mut dyn FnMut(Yield) -> anyhow::Result<()>,
@@ -82,6 +82,7 @@ pub fn run_slot(
             timeline: timeline_left,
             settle_us,
             warmup,
+            warmup_tasks,
         };
         let mut process = match CellProcess::start(exe, &req) {
             Ok(p) => p,
