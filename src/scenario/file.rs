@@ -36,6 +36,8 @@ pub struct RawTable {
     /// Top level: interpreter for the built-in `py-*` models.
     pub python: Option<String>,
     pub order: Option<Order>,
+    /// Top level: the largest file a command model may write, in MiB (0: no limit).
+    pub output_limit_mb: Option<u64>,
     /// Top level: the `[[workload]]` tables.
     pub workloads: Vec<RawTable>,
     /// Top level: the `[[model]]` tables.

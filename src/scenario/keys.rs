@@ -18,6 +18,8 @@ pub const MAX_WARMUP: u64 = 10_000;
 pub const MAX_TASKS: u64 = 100_000_000;
 /// A week: longer limits are typos (and would overflow timers).
 pub const MAX_TIMEOUT_S: f64 = 604_800.0;
+/// A TiB: the largest output limit that is not "no limit" (0).
+pub const MAX_OUTPUT_LIMIT_MB: u64 = 1 << 20;
 /// What `repeats` and `warmup` mean when left out (the table says the same in words; a test
 /// keeps them equal).
 pub const DEFAULT_REPEATS: u32 = 5;
@@ -245,6 +247,21 @@ pub static KEYS: &[Key] = &[
                 t.order = w.parse().ok();
                 t.order.is_some()
             },
+        },
+    },
+    Key {
+        name: "output_limit_mb",
+        at: At::Top,
+        doc: "The largest file a command model (py-* included) may write, in MiB: its stdout \
+              and stderr, which wait in the temp folder until it exits, and any file of its \
+              own; a run that reaches it fails. 0 for no limit ($PARABENCH_OUTPUT_LIMIT_MB wins).",
+        absent: Absent::Means("1024"),
+        example: "output_limit_mb = 4096",
+        kind: Kind::Whole {
+            min: 0,
+            max: MAX_OUTPUT_LIMIT_MB,
+            unit: "MiB (0: no limit)",
+            set: |t, v| t.output_limit_mb = Some(v),
         },
     },
     Key {
@@ -581,6 +598,13 @@ mod tests {
             other => panic!("order: {other:?}"),
         };
         assert_eq!(order, Order::default().as_str());
+        match find("output_limit_mb", Place::Top).map(|k| k.absent) {
+            Some(Absent::Means(m)) => assert_eq!(
+                m,
+                crate::model::command::DEFAULT_OUTPUT_LIMIT_MB.to_string()
+            ),
+            other => panic!("output_limit_mb: {other:?}"),
+        }
     }
 
     #[test]

@@ -118,6 +118,9 @@ impl Checker<'_> {
         };
         let mut commands = self.commands(&raw.commands)?;
         self.python_models(raw, &mut commands)?;
+        for c in &mut commands {
+            c.output_limit_mb = raw.output_limit_mb;
+        }
         if raw.workloads.is_empty() {
             return Err(self.src.error_at(Some(0..0), String::new(), "the scenario has no workloads".into())
                 .with_help("add a [[workload]] table with name, kernel and tasks, e.g.\n\n    [[workload]]\n    name = \"primes\"\n    kernel = \"primes\"\n    tasks = 16\n"));

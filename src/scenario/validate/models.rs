@@ -74,6 +74,7 @@ impl Checker<'_> {
                 spawns: model::Spawns::Unknown,
                 cpu_parallel: true,
                 timeline_worker: None,
+                output_limit_mb: None,
             });
         }
         Ok(out)
