@@ -438,28 +438,51 @@ pub fn substitute(arg: &str, values: &BTreeMap<&str, String>) -> Result<String, 
     Ok(out)
 }
 
+/// A program that is not where its name says: what is wrong and the fix, apart so that a
+/// scenario error can show them on lines of their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotFound {
+    pub message: String,
+    pub fix: String,
+}
+
+impl std::fmt::Display for NotFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.message, self.fix)
+    }
+}
+
+impl From<NotFound> for String {
+    fn from(e: NotFound) -> String {
+        e.to_string()
+    }
+}
+
 /// Finds the program: a path with a slash is taken relative to `dir`; a bare name is looked up
 /// on PATH. The error says which and how to fix it.
-pub fn resolve_program(program: &str, dir: &Path) -> Result<PathBuf, String> {
+pub fn resolve_program(program: &str, dir: &Path) -> Result<PathBuf, NotFound> {
     if program.contains('/') {
         let path = dir.join(program);
         if path.is_file() {
             Ok(path)
         } else {
             let shown = dir.join(program.trim_start_matches("./"));
-            Err(format!(
-                "program `{program}` not found (looked for {}): check that the file exists; \
-                 relative paths start at the scenario file's folder",
-                shown.display()
-            ))
+            Err(NotFound {
+                message: format!("program `{program}` not found"),
+                fix: format!(
+                    "looked for {}; relative paths start at the scenario file's folder",
+                    shown.display()
+                ),
+            })
         }
     } else {
         let path_var = std::env::var_os("PATH").unwrap_or_default();
         std::env::split_paths(&path_var)
             .map(|d| d.join(program))
             .find(|p| is_executable(p))
-            .ok_or_else(|| {
-                format!("program `{program}` not found on PATH: install it or give its full path")
+            .ok_or_else(|| NotFound {
+                message: format!("program `{program}` not found on PATH"),
+                fix: "install it or give its full path".into(),
             })
     }
 }
@@ -538,7 +561,11 @@ mod tests {
         let text = format!("{}\nboom\n", "y".repeat(100_000));
         let t = tail(&text, ": ");
         assert!(t.ends_with(" | boom"), "{t}");
-        assert_eq!(t.chars().count(), 2 + ERROR_LINE_CHARS + " | boom".len(), "{t}");
+        assert_eq!(
+            t.chars().count(),
+            2 + ERROR_LINE_CHARS + " | boom".len(),
+            "{t}"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! integers as written (TOML allows more digits than i64 holds, and a step of 2^64 - 1 is a
 //! valid way to say "no step"), and a key's problem needs only the key's own entry to explain.
 
-use super::diag::{describe, did_you_mean, suggest, Problem, Seg};
+use super::diag::{describe, did_you_mean, Problem, Seg};
 use super::keys::{self, Key, Kind, Place};
 use super::order::Order;
 use super::scaling::Scaling;
@@ -77,10 +77,16 @@ pub(super) fn read_table(table: &DeTable, place: Place) -> Result<RawTable, Prob
                 out.params.insert(name.to_string(), v);
             }
             None => {
-                let known = suggest(name, place.keys_are(), &keys::names(place));
-                let help = match keys::belongs_elsewhere(name, place) {
-                    Some(fix) => format!("{fix}; {known}"),
-                    None => known,
+                // Where the key belongs, or the key it most likely is, is the fix; only
+                // without either does the help list the table's keys.
+                let names = keys::names(place);
+                let help = match (
+                    keys::belongs_elsewhere(name, place),
+                    did_you_mean(name, names.iter().copied()),
+                ) {
+                    (Some(fix), _) => fix,
+                    (None, Some(key)) => format!("did you mean `{key}`?"),
+                    (None, None) => format!("{}: {}", place.keys_are(), names.join(", ")),
                 };
                 return Err(
                     Problem::new(format!("unknown key `{name}`"), help).at_key(Seg::key(name))
