@@ -96,6 +96,11 @@ fn meta() -> Meta {
                           "--kernel", "{kernel}", "--workers", "{workers}", "--tasks", "{tasks}"],
               "interpreter": "Python 3.11.7", "timeline_worker": "thread" }
         ],
+        "interpreters": [
+            { "runs": "py-* models", "program": "python3", "named_by": "default",
+              "path": "/usr/bin/python3", "version": "3.11.7", "implementation": "CPython",
+              "build": "3.11.7 (main, Jan  1 2026, 00:00:00) [GCC 12.2.0]" }
+        ],
         "order": "cells",
         "shard": null,
         "probe": {

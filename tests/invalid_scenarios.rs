@@ -4,7 +4,16 @@
 
 mod common;
 
-use common::{invalid, parabench, run, tempdir, Ran};
+use common::{invalid, run, tempdir, Ran};
+
+/// The binary, with no interpreter or limit from the developer's environment: the fixtures'
+/// own `python` keys are what their errors are about.
+fn parabench() -> assert_cmd::Command {
+    let mut cmd = common::parabench();
+    cmd.env_remove("PARABENCH_PYTHON")
+        .env_remove("PARABENCH_OUTPUT_LIMIT_MB");
+    cmd
+}
 use std::collections::BTreeSet;
 
 /// One invalid fixture and what its error must say.
@@ -112,6 +121,12 @@ const CASES: &[Case] = &[
     case("long_line_middle.toml", Some((2, 7512)), Some("workers[2500]"), &["at least 1, found 0"]),
     case("long_key.toml", Some((2, 1)), Some("workersworkersworker…rkersworkersworkers"), &["unknown key `workersworkers"]),
     case("type_output_limit.toml", Some((2, 19)), Some("output_limit_mb"), &["invalid type: string \"1G\""]),
+    // The interpreter of the py-* models is started once before anything runs.
+    case("python_not_found.toml", Some((2, 10)), Some("python"), &["Python interpreter `no-such-python3.99` not found on PATH"]),
+    case("python_exits_127.toml", Some((2, 10)), Some("python"), &["failed to start: exit code 127", "= note: its stderr: python3.99: error while loading shared libraries"]),
+    case("python_too_old.toml", Some((2, 10)), Some("python"), &["Python 2.7.18 is too old: the harness needs 3.8"]),
+    case("python_not_python.toml", Some((2, 10)), Some("python"), &["is not a Python interpreter: it did not print a version", "= note: asked for it, it printed: hello from a shell script"]),
+    case("python_not_executable.toml", Some((2, 10)), Some("python"), &["cannot start: Permission denied"]),
 ];
 
 /// The exact `= help:` line of fixtures whose help is the point: what a valid value looks
@@ -157,6 +172,7 @@ const HELPS: &[(&str, &str)] = &[
     ("matrix_key_in_model.toml", "`models` goes at the top level (above the first [[...]] header) or under a [[workload]] header"),
     ("type_output_limit.toml", "expected a whole number, e.g. output_limit_mb = 4096"),
     ("long_line.toml", "use 1 to 100000 measured runs per cell"),
+    ("python_too_old.toml", "name Python 3.8 or newer here, e.g. python = \"python3.12\" ($PARABENCH_PYTHON, when set, wins)"),
 ];
 
 #[track_caller]

@@ -61,7 +61,27 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     }
     writeln!(s, "| system | {} ({}, {}) |", mc.kernel, mc.os, mc.arch)?;
     writeln!(s, "| parabench | {} |", m.parabench_version)?;
+    for i in &m.interpreters {
+        let named = match i.named_by.as_str() {
+            "default" => format!("`{}`, the default", i.program),
+            "python key" => format!("`python = \"{}\"`", i.program),
+            var => format!("`${var}={}`", i.program),
+        };
+        writeln!(
+            s,
+            "| `{}` run | {} {} at `{}` ({named}) |",
+            i.runs, i.implementation, i.version, i.path
+        )?;
+    }
+    // Command models on an interpreter of their own (those of the list above are named there).
+    let listed = |model: &&super::meta::ModelInfo| {
+        let program = model.command.as_ref().and_then(|c| c.first());
+        m.interpreters.iter().any(|i| Some(&i.path) == program)
+    };
     for model in m.models.iter().filter(|x| x.interpreter.is_some()) {
+        if listed(&model) {
+            continue;
+        }
         let version = model.interpreter.as_deref().unwrap_or_default();
         writeln!(s, "| `{}` runs | {version} |", model.name)?;
     }

@@ -3,7 +3,7 @@
 
 use super::{Exporter, RunData};
 use crate::record::{Ending, Probe};
-use crate::scenario::{Scenario, Workload};
+use crate::scenario::{Interpreter, Scenario, Workload};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,6 +18,10 @@ pub struct Meta {
     pub machine: Machine,
     pub workloads: Vec<Workload>,
     pub models: Vec<ModelInfo>,
+    /// The interpreters the models ran on, as checked before the run (today the Python of
+    /// the `py-*` models; empty when none ran, and in folders written before it was recorded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interpreters: Vec<Interpreter>,
     /// Run order: `cells`, `interleaved` or `random`.
     #[serde(default = "default_order")]
     pub order: String,
@@ -113,6 +117,7 @@ impl Meta {
             machine: Machine::detect(),
             workloads: scenario.workloads.clone(),
             models,
+            interpreters: scenario.interpreters.clone(),
             order: scenario.order.as_str().into(),
             shard: None,
             merged_from: Vec::new(),

@@ -6,7 +6,7 @@ use super::meta::{Machine, ModelInfo, ScenarioInfo};
 use super::summary::SummaryRow;
 use super::{Exporter, RunData};
 use crate::record::RunRow;
-use crate::scenario::Workload;
+use crate::scenario::{Interpreter, Workload};
 use serde::Serialize;
 
 /// Bumped when a field changes meaning or goes away.
@@ -32,6 +32,9 @@ struct ResolvedScenario<'a> {
     order: &'a str,
     workloads: &'a [Workload],
     models: &'a [ModelInfo],
+    /// The interpreters the models ran on (meta.json's `interpreters`).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    interpreters: &'a [Interpreter],
 }
 
 #[derive(Serialize)]
@@ -63,6 +66,7 @@ impl Exporter for ResultsJson {
                 order: &m.order,
                 workloads: &m.workloads,
                 models: &m.models,
+                interpreters: &m.interpreters,
             },
             machine: &m.machine,
             run: RunInfo {

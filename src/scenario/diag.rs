@@ -76,8 +76,17 @@ pub struct ScenarioError {
     pub message: String,
     /// The fix, e.g. "did you mean `primes`?".
     pub help: Option<String>,
+    /// The source line with the caret, and a note (boxed together: errors stay small).
+    extra: Option<Box<Extra>>,
+}
+
+/// The parts of an error that some errors lack.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Extra {
     /// The source line and the caret span within it.
-    snippet: Option<Box<(String, usize, usize)>>,
+    snippet: Option<(String, usize, usize)>,
+    /// What else was seen, shown before the fix (e.g. what a program said on stderr).
+    note: Option<String>,
 }
 
 impl ScenarioError {
@@ -90,8 +99,13 @@ impl ScenarioError {
             key: String::new(),
             message: message.into(),
             help: None,
-            snippet: None,
+            extra: None,
         }
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.extra.get_or_insert_with(Box::default).note = Some(note.into());
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -111,7 +125,8 @@ impl fmt::Display for ScenarioError {
             write!(f, "`{}`: ", shorten(&self.key, WORD_CHARS))?;
         }
         write!(f, "{}", fit(&self.message, WORD_CHARS))?;
-        if let Some((line, start, width)) = self.snippet.as_deref() {
+        let extra = self.extra.as_deref();
+        if let Some((line, start, width)) = extra.and_then(|e| e.snippet.as_ref()) {
             let (text, start, width) = quote(line, *start, *width);
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
@@ -121,6 +136,9 @@ impl fmt::Display for ScenarioError {
                 " ".repeat(start),
                 "^".repeat(width.max(1))
             )?;
+        }
+        if let Some(note) = extra.and_then(|e| e.note.as_ref()) {
+            write!(f, "\n  = note: {}", fit(note, HELP_WORD_CHARS))?;
         }
         if let Some(help) = &self.help {
             write!(f, "\n  = help: {}", fit(help, HELP_WORD_CHARS))?;
@@ -251,7 +269,7 @@ impl<'a> Source<'a> {
             key,
             message,
             help: None,
-            snippet: None,
+            extra: None,
         };
         if let Some(span) = span {
             let start = span.start.min(self.text.len());
@@ -264,7 +282,8 @@ impl<'a> Source<'a> {
             err.col = self.text[line_start..start].chars().count() + 1;
             let end = span.end.clamp(start, line_end);
             let width = self.text[start..end].chars().count();
-            err.snippet = Some(Box::new((line_text.to_string(), err.col - 1, width)));
+            err.extra.get_or_insert_with(Box::default).snippet =
+                Some((line_text.to_string(), err.col - 1, width));
         }
         err
     }

@@ -18,6 +18,7 @@ pub mod workers;
 pub use diag::ScenarioError;
 pub use order::Order;
 pub use scaling::Scaling;
+pub use validate::interpreter::Interpreter;
 
 use crate::kernel::user_code::UserCode;
 use crate::kernel::Params;
@@ -46,6 +47,8 @@ pub struct Scenario {
     pub commands: Vec<CommandModel>,
     /// The order runs happen in (`order = ...`, or `--order`).
     pub order: Order,
+    /// The interpreters its models run on, as checked (the Python of the `py-*` models).
+    pub interpreters: Vec<Interpreter>,
 }
 
 /// One workload with every matrix key resolved.

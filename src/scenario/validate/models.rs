@@ -93,30 +93,9 @@ impl Checker<'_> {
         raw: &RawTable,
         commands: &mut Vec<CommandModel>,
     ) -> Result<(), ScenarioError> {
-        let mut uses: Vec<(Vec<Seg>, &str)> = Vec::new();
-        if let Some(models) = &raw.matrix.models {
-            uses.extend(
-                models
-                    .iter()
-                    .enumerate()
-                    .map(|(j, m)| (vec![key("models"), Seg::Index(j)], m.as_str())),
-            );
-        }
-        for (i, w) in raw.workloads.iter().enumerate() {
-            if let Some(models) = &w.matrix.models {
-                uses.extend(models.iter().enumerate().map(|(j, m)| {
-                    (
-                        vec![key("workload"), Seg::Index(i), key("models"), Seg::Index(j)],
-                        m.as_str(),
-                    )
-                }));
-            }
-        }
-        // A workload with a Python function and no model list runs every py-* model.
-        uses.extend(super::own_code::implied_python_models(raw));
         let python = model::python::interpreter(raw.python.as_deref());
-        for (path, name) in uses {
-            if model::python::is_py_model(name) && !commands.iter().any(|c| c.name == name) {
+        for (path, name) in python_uses(raw) {
+            if !commands.iter().any(|c| c.name == name) {
                 // Point at `python = ...` when that is the interpreter that was not found.
                 let path = if raw.python.is_some()
                     && std::env::var_os(model::python::PYTHON_ENV).is_none()
@@ -220,4 +199,32 @@ impl Checker<'_> {
         }
         Ok(baseline)
     }
+}
+
+/// Every mention of a built-in `py-*` model, in file order, with where it stands: in a
+/// `models` list, or the `function` key of a workload that runs every `py-*` model because it
+/// names none (a `[[model]]` of the same name replaces the built-in one: the caller checks).
+pub(super) fn python_uses(raw: &RawTable) -> Vec<(Vec<Seg>, &str)> {
+    let mut uses: Vec<(Vec<Seg>, &str)> = Vec::new();
+    if let Some(models) = &raw.matrix.models {
+        uses.extend(
+            models
+                .iter()
+                .enumerate()
+                .map(|(j, m)| (vec![key("models"), Seg::Index(j)], m.as_str())),
+        );
+    }
+    for (i, w) in raw.workloads.iter().enumerate() {
+        if let Some(models) = &w.matrix.models {
+            uses.extend(models.iter().enumerate().map(|(j, m)| {
+                (
+                    vec![key("workload"), Seg::Index(i), key("models"), Seg::Index(j)],
+                    m.as_str(),
+                )
+            }));
+        }
+    }
+    uses.extend(super::own_code::implied_python_models(raw));
+    uses.retain(|(_, name)| model::python::is_py_model(name));
+    uses
 }
