@@ -62,7 +62,7 @@ command = ["sh", "-c", "head -c {bytes} /dev/zero | tr '\\0' x; echo; echo 'elap
         ),
     );
     let out = tmp.path().join("out");
-    let ran = run_scenario(&scenario, &out, &["--timeline", "off"]);
+    let ran = run_scenario(&scenario, &out, &["--timeline", "off", "--charts", "none"]);
     ran.expect_code(0);
     let peak_kb = children_max_rss_kb();
     assert!(
@@ -189,7 +189,7 @@ command = ["sh", "-c", "head -c 2000000 /dev/zero | tr '\\0' y >&2; echo >&2; ec
 "#,
     );
     let out = tmp.path().join("out");
-    let ran = run_scenario(&scenario, &out, &["--timeline", "off"]);
+    let ran = run_scenario(&scenario, &out, &["--timeline", "off", "--charts", "none"]);
     ran.expect_code(1);
     let runs = Csv::read(&out.join("chatty/runs.csv"));
     assert_eq!(

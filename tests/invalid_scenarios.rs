@@ -127,6 +127,11 @@ const CASES: &[Case] = &[
     case("python_too_old.toml", Some((2, 10)), Some("python"), &["Python 2.7.18 is too old: the harness needs 3.8"]),
     case("python_not_python.toml", Some((2, 10)), Some("python"), &["is not a Python interpreter: it did not print a version", "= note: asked for it, it printed: hello from a shell script"]),
     case("python_not_executable.toml", Some((2, 10)), Some("python"), &["cannot start: Permission denied"]),
+    // Which chart files to write.
+    case("unknown_chart.toml", Some((2, 22)), Some("charts[1]"), &["unknown chart `speedp`", "did you mean `speedup`?"]),
+    case("charts_none_with_others.toml", Some((2, 19)), Some("charts[1]"), &["`none` and `svg` together"]),
+    case("type_charts.toml", Some((2, 10)), Some("charts"), &["invalid type: integer 1"]),
+    case("empty_charts.toml", Some((2, 10)), Some("charts"), &["the chart list is empty"]),
 ];
 
 /// The exact `= help:` line of fixtures whose help is the point: what a valid value looks
@@ -172,6 +177,8 @@ const HELPS: &[(&str, &str)] = &[
     ("matrix_key_in_model.toml", "`models` goes at the top level (above the first [[...]] header) or under a [[workload]] header"),
     ("type_output_limit.toml", "expected a whole number, e.g. output_limit_mb = 4096"),
     ("long_line.toml", "use 1 to 100000 measured runs per cell"),
+    ("type_charts.toml", "expected a word or a list of words, e.g. charts = [\"speedup\", \"svg\"]"),
+    ("charts_none_with_others.toml", "`none` writes no chart file: write it alone, or list only the charts and formats to write"),
     ("python_too_old.toml", "name Python 3.8 or newer here, e.g. python = \"python3.12\" ($PARABENCH_PYTHON, when set, wins)"),
 ];
 

@@ -2,7 +2,9 @@
 //! Names given here are checked like scenario names: unknown ones stop the run with exit 2.
 
 use crate::error::Error;
-use crate::scenario::{diag::suggest, logical_cores, process_limit, workers, Order, Scenario};
+use crate::scenario::{
+    diag::suggest, logical_cores, process_limit, workers, Charts, Order, Scenario,
+};
 
 /// The command line's changes to every scenario of a run.
 #[derive(Debug, Clone, Default)]
@@ -16,12 +18,17 @@ pub struct Overrides {
     /// 1 measured run and no warmup per cell (unless `repeats`/`warmup` say otherwise).
     pub quick: bool,
     pub order: Option<String>,
+    /// Which chart files to write, as written (`--charts speedup,svg`).
+    pub charts: Option<String>,
 }
 
 pub fn apply(mut s: Scenario, args: &Overrides, force: bool) -> Result<Scenario, Error> {
     if let Some(o) = &args.order {
         s.order =
             Order::parse(o).ok_or_else(|| Error::Input(format!("--order: unknown order `{o}`")))?;
+    }
+    if let Some(c) = &args.charts {
+        s.charts = Charts::parse_flag(c).map_err(Error::Input)?;
     }
     let workers = match &args.workers {
         Some(text) => Some(

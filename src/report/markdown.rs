@@ -3,6 +3,7 @@
 
 use super::chart::CHARTS;
 use super::{fits, Exporter, RunData};
+use crate::scenario::Charts;
 use crate::text::count;
 /// Durations as the report prints them (kept here for the charts and `compare`).
 pub use crate::text::seconds;
@@ -107,6 +108,11 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     if let Some(note) = super::warnings::unmeasured(data) {
         writeln!(s, "{note}\n")?;
     }
+    let asked = m.charts.clone().unwrap_or_default();
+    if let Some(note) = charts_left_out(&asked) {
+        writeln!(s, "{note}\n")?;
+    }
+    let charts = Some(asked);
 
     for w in &m.workloads {
         let rows: Vec<_> = data
@@ -156,22 +162,27 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
                     .map_or(String::new(), |x| format!(", speedup {x:.2}x"))
             )?;
         }
-        // The first two charts (and those that ask) inline, the rest as links, so the report
-        // stays readable; charts with nothing to show were not written.
+        // The first two charts drawn (and those that ask) inline, the rest as links, so the
+        // report stays readable; charts left out or with nothing to show were not written.
         let mut more = Vec::new();
-        for (i, c) in CHARTS.iter().enumerate() {
+        let mut shown = 0;
+        for c in CHARTS.iter() {
+            let Some(ext) = charts.as_ref().and_then(|a| a.file_of(c.suffix())) else {
+                continue;
+            };
             if c.figure(data, w).is_none() {
                 continue;
             }
             let (title, suffix) = (c.title(), c.suffix());
-            if i < 2 || c.inline() {
-                writeln!(s, "![{title} of {}]({}.{suffix}.png)\n", w.name, w.name)?;
+            shown += 1;
+            if shown <= 2 || c.inline() {
+                writeln!(s, "![{title} of {}]({}.{suffix}.{ext})\n", w.name, w.name)?;
                 if let Some(caption) = c.caption(data, w) {
                     writeln!(s, "{caption}\n")?;
                 }
             } else {
                 more.push(format!(
-                    "[{}]({}.{suffix}.png)",
+                    "[{}]({}.{suffix}.{ext})",
                     title.to_lowercase(),
                     w.name
                 ));
@@ -248,6 +259,54 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     };
     writeln!(s, "Files: `runs.csv` (one row per run), `summary.csv` (one row per cell), `fits.csv` (scaling fits per workload and model){tasks}, `meta.json` (machine and scenario), `results.json` (all of it, machine-readable).")?;
     Ok(s)
+}
+
+/// What the run's chart selection left out, and how to draw it; `None` when nothing was.
+fn charts_left_out(asked: &Charts) -> Option<String> {
+    if asked.is_all() {
+        return None;
+    }
+    let redraw = "`parabench plot` on this folder draws them from its CSV files.";
+    let words: Vec<String> = asked.asked.iter().map(|w| format!("`{w}`")).collect();
+    if asked.formats.is_empty() {
+        return Some(format!(
+            "**Charts:** none were written (asked: {}). {redraw}",
+            words.join(", ")
+        ));
+    }
+    let kinds: Vec<&str> = asked
+        .left_out
+        .iter()
+        .map(String::as_str)
+        .filter(|k| !Charts::is_format(k))
+        .collect();
+    let formats: Vec<String> = asked
+        .left_out
+        .iter()
+        .filter(|f| Charts::is_format(f))
+        .map(|f| format!("{} files", f.to_uppercase()))
+        .collect();
+    let mut parts = Vec::new();
+    if !kinds.is_empty() {
+        parts.push(format!("the {} charts", one_of(&kinds, "and")));
+    }
+    if !formats.is_empty() {
+        parts.push(formats.join(" and "));
+    }
+    Some(format!(
+        "**Charts:** asked for {}, so left out: {}. {redraw}",
+        words.join(", "),
+        parts.join(", and ")
+    ))
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn one_of(items: &[&str], and: &str) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} {and} {last}", rest.join(", ")),
+    }
 }
 
 /// A fitted parameter: 3 decimals, or 2 significant digits when smaller than 0.01.

@@ -3,7 +3,7 @@
 
 use super::{Exporter, RunData};
 use crate::record::{Ending, Probe};
-use crate::scenario::{Interpreter, Scenario, Workload};
+use crate::scenario::{Charts, Interpreter, Scenario, Workload};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,6 +31,10 @@ pub struct Meta {
     /// The shard folders `parabench merge` joined into this one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
+    /// Which chart files were asked for (`charts = ...` or `--charts`), and what that left
+    /// out; `None` in folders written before it was recorded (every chart).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charts: Option<Charts>,
     /// What the cell processes could not measure on this machine, and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probe: Option<Probe>,
@@ -121,6 +125,7 @@ impl Meta {
             order: scenario.order.as_str().into(),
             shard: None,
             merged_from: Vec::new(),
+            charts: Some(scenario.charts.clone()),
             probe: None,
         }
     }

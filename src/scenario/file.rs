@@ -7,6 +7,7 @@
 //! integers as written (TOML allows more digits than i64 holds, and a step of 2^64 - 1 is a
 //! valid way to say "no step"), and a key's problem needs only the key's own entry to explain.
 
+use super::charts::Charts;
 use super::diag::{describe, did_you_mean, Problem, Seg};
 use super::keys::{self, Key, Kind, Place};
 use super::order::Order;
@@ -36,6 +37,8 @@ pub struct RawTable {
     /// Top level: interpreter for the built-in `py-*` models.
     pub python: Option<String>,
     pub order: Option<Order>,
+    /// Top level: which chart files to write.
+    pub charts: Option<Charts>,
     /// Top level: the largest file a command model may write, in MiB (0: no limit).
     pub output_limit_mb: Option<u64>,
     /// Top level: the `[[workload]]` tables.
@@ -201,6 +204,36 @@ fn read_value(key: &Key, value: &DeValue, out: &mut RawTable) -> Result<(), Prob
                     format!("unknown {} `{w}`", key.name),
                     format!("{mean}{} is {choices}", key.name),
                 ));
+            }
+        }
+        Kind::Words { set, .. } => {
+            let (items, listed) = match value {
+                DeValue::String(s) => (vec![s.to_string()], false),
+                DeValue::Array(items) => {
+                    let mut v = Vec::with_capacity(items.len());
+                    for (i, item) in items.iter().enumerate() {
+                        match item.get_ref() {
+                            DeValue::String(s) => v.push(s.to_string()),
+                            other => {
+                                return Err(Problem::new(
+                                    format!("invalid type: {}", describe(other)),
+                                    key.type_help(),
+                                )
+                                .under(Seg::Index(i)))
+                            }
+                        }
+                    }
+                    (v, true)
+                }
+                _ => return Err(wrong_type()),
+            };
+            if let Err(m) = set(out, &items) {
+                let p = Problem::new(m.message, m.help);
+                return Err(if listed && m.index < items.len() {
+                    p.under(Seg::Index(m.index))
+                } else {
+                    p
+                });
             }
         }
         Kind::Workers { set } => set(out, WorkersSpec::read(value, key.example)?),

@@ -8,6 +8,7 @@
 //! description and whether it is required). Adding a key is one entry here plus a field in
 //! [`RawTable`] for its value; the schema follows by itself, because every [`Kind`] has one.
 
+use super::charts::{self, Charts, Mistake};
 use super::file::RawTable;
 use super::order::Order;
 use super::scaling::Scaling;
@@ -110,6 +111,12 @@ pub enum Kind {
         words: &'static [(&'static str, &'static str)],
         set: fn(&mut RawTable, &str) -> bool,
     },
+    /// One word or a list of words, each from `words` (with what it means); `set` stores the
+    /// list and says what is wrong with how its words combine.
+    Words {
+        words: fn() -> Vec<(&'static str, &'static str)>,
+        set: fn(&mut RawTable, &[String]) -> Result<(), Mistake>,
+    },
     /// Worker counts (`workers.rs`).
     Workers {
         set: fn(&mut RawTable, WorkersSpec),
@@ -172,6 +179,7 @@ impl Key {
             Kind::Bool { .. } => "true or false".into(),
             Kind::Texts { of, .. } => format!("a list of {of}"),
             Kind::Word { words, .. } => one_of(words.iter().map(|(w, _)| format!("\"{w}\""))),
+            Kind::Words { .. } => "a word or a list of words".into(),
             Kind::Workers { .. } => workers::EXPECTS.into(),
             Kind::Tables { .. } => format!("[[{}]] tables", self.name),
         }
@@ -262,6 +270,22 @@ pub static KEYS: &[Key] = &[
             max: MAX_OUTPUT_LIMIT_MB,
             unit: "MiB (0: no limit)",
             set: |t, v| t.output_limit_mb = Some(v),
+        },
+    },
+    Key {
+        name: "charts",
+        at: At::Top,
+        doc: "Which chart files to write: `all`, `none`, or chart kinds (speedup, time, \
+              efficiency, memory, cpu, timeline) and formats (png, svg), one word or a list; \
+              `parabench plot` draws the rest later from the CSV files.",
+        absent: Absent::Means("all"),
+        example: "charts = [\"speedup\", \"svg\"]",
+        kind: Kind::Words {
+            words: charts::words,
+            set: |t, w| {
+                t.charts = Some(Charts::parse(w)?);
+                Ok(())
+            },
         },
     },
     Key {

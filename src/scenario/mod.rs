@@ -4,8 +4,10 @@
 //!
 //! Every key of the format is one entry of the key table ([`keys::KEYS`]); the file reader
 //! (`file.rs`), the validator (`validate/`) and the JSON Schema (`schema.rs`) all read it. The
-//! keys with values of their own type have a file each: `order.rs`, `scaling.rs`, `workers.rs`.
+//! keys with values of their own type have a file each: `order.rs`, `scaling.rs`, `workers.rs`,
+//! `charts.rs`.
 
+pub mod charts;
 pub mod diag;
 mod file;
 pub mod keys;
@@ -15,6 +17,7 @@ pub mod schema;
 mod validate;
 pub mod workers;
 
+pub use charts::Charts;
 pub use diag::ScenarioError;
 pub use order::Order;
 pub use scaling::Scaling;
@@ -49,6 +52,8 @@ pub struct Scenario {
     pub order: Order,
     /// The interpreters its models run on, as checked (the Python of the `py-*` models).
     pub interpreters: Vec<Interpreter>,
+    /// Which chart files to write (`charts = ...`, or `--charts`).
+    pub charts: Charts,
 }
 
 /// One workload with every matrix key resolved.

@@ -145,6 +145,7 @@ impl Checker<'_> {
             commands,
             order: raw.order.unwrap_or_default(),
             interpreters,
+            charts: raw.charts.clone().unwrap_or_default(),
         })
     }
 }
