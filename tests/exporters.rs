@@ -103,6 +103,13 @@ fn meta() -> Meta {
         ],
         "order": "cells",
         "shard": null,
+        "timeline": "default",
+        "failed_unmeasured": [
+            { "workload": "primes", "model": "sequential", "workers": 1, "run": "timeline",
+              "error": "task 3 panicked: fixture" },
+            { "workload": "primes", "model": "rayon", "workers": 2, "run": "warmup 0",
+              "error": "the cell process ended early (killed by signal 9 (SIGKILL))" }
+        ],
         "probe": {
             "runq_unavailable": "/proc/self/schedstat is missing (fixture)",
             "counters_unavailable": null

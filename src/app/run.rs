@@ -6,7 +6,7 @@ use crate::error::{write_failure, Error};
 use crate::hash;
 use crate::plan::{self, Shard, TimelineCells};
 use crate::record::{CellKey, ChecksumCheck, Ending, RunRow, TaskRow};
-use crate::report::meta::{load_average, now_utc, Meta};
+use crate::report::meta::{load_average, now_utc, FailedRun, Meta};
 use crate::report::output::{read_runs, read_tasks, RunDir, RunsCsv, TasksCsv};
 use crate::report::{self, RunData};
 use crate::run::progress::Progress;
@@ -94,8 +94,9 @@ pub fn run_scenario(
     let slots = plan::schedule(&cells, scenario.order, hash::seed_of(&scenario.sha256));
     let mut meta = Meta::new(scenario, model_infos(scenario));
     meta.shard = shard.map(|s| s.to_string());
+    meta.timeline = Some(timeline_word(opts.timeline).into());
     write_meta(&dir, &meta)?;
-    let mut store = Store::create(&dir, kept, earlier.tasks)?;
+    let mut store = Store::create(&dir, kept, earlier.tasks, earlier.failed)?;
     let mut check = ChecksumCheck::new();
     check.learn(&store.rows);
     let mut progress = Progress::new(
@@ -115,10 +116,20 @@ pub fn run_scenario(
     meta.machine.load_end = load_average();
     meta.ending = executed.ending;
     meta.probe = executed.probe;
+    meta.failed_unmeasured = store.failed;
     let data = RunData::new(meta, store.rows).with_tasks(store.tasks);
     report::write_all(&dir, &data).map_err(write_failure("the report and charts"))?;
     keep_or_drop_previous(&mut dir, executed.ending)?;
     Ok(print_outcome(&dir, &data, executed.ending))
+}
+
+/// `--timeline`'s word for `which` (as meta.json records it).
+fn timeline_word(which: TimelineCells) -> &'static str {
+    match which {
+        TimelineCells::Off => "off",
+        TimelineCells::Largest => "default",
+        TimelineCells::All => "all",
+    }
 }
 
 /// Every cell of the scenario, or only those of one `--shard` slice, with the cells that
@@ -208,6 +219,8 @@ fn print_outcome(dir: &RunDir, data: &RunData, ending: Ending) -> Outcome {
 struct Earlier {
     runs: Vec<RunRow>,
     tasks: Vec<TaskRow>,
+    /// Its failed warmup and timeline runs.
+    failed: Vec<FailedRun>,
 }
 
 /// The run folder: a fresh one, or with `--resume` the existing one with its runs and
@@ -264,16 +277,25 @@ fn open_run_dir(
     let resume_error = |e: anyhow::Error| Error::Input(format!("--resume: {e:#}"));
     let runs = read_runs(&path.join("runs.csv")).map_err(resume_error)?;
     let tasks = read_tasks(&path.join("tasks.csv")).map_err(resume_error)?;
-    Ok((RunDir::open(&path), Earlier { runs, tasks }))
+    Ok((
+        RunDir::open(&path),
+        Earlier {
+            runs,
+            tasks,
+            failed: meta.failed_unmeasured,
+        },
+    ))
 }
 
 /// The CSV store, as a subscriber: each run to `runs.csv` and each timeline to `tasks.csv`
-/// (appended and flushed as they come, so a crash loses nothing), and kept for the report.
+/// (appended and flushed as they come, so a crash loses nothing), and kept for the report,
+/// with the warmup and timeline runs that failed (for `meta.json`).
 struct Store {
     runs_csv: RunsCsv,
     tasks_csv: TasksCsv,
     rows: Vec<RunRow>,
     tasks: Vec<TaskRow>,
+    failed: Vec<FailedRun>,
 }
 
 impl Store {
@@ -283,8 +305,17 @@ impl Store {
         dir: &RunDir,
         kept: Vec<RunRow>,
         earlier_tasks: Vec<TaskRow>,
+        earlier_failed: Vec<FailedRun>,
     ) -> Result<Store, Error> {
         let kept_cells: HashSet<CellKey> = kept.iter().map(RunRow::key).collect();
+        let failed: Vec<FailedRun> = earlier_failed
+            .into_iter()
+            .filter(|f| {
+                kept.iter().any(|r| {
+                    r.workload == f.workload && r.model == f.model && r.workers == f.workers
+                })
+            })
+            .collect();
         let tasks: Vec<TaskRow> = earlier_tasks
             .iter()
             .filter(|t| kept_cells.contains(&t.key()))
@@ -302,6 +333,7 @@ impl Store {
                 tasks_csv,
                 rows: kept.clone(),
                 tasks: tasks.clone(),
+                failed: failed.clone(),
             })
         })();
         Ok(opened.map_err(write_failure("runs.csv"))?)
@@ -323,8 +355,29 @@ impl Subscriber for Store {
                     .map_err(write_failure("tasks.csv"))?;
                 self.tasks.append(tasks);
             }
+            Event::WarmupFailed {
+                cell,
+                repeat,
+                error,
+            } => self
+                .failed
+                .push(failed_run(cell, format!("warmup {repeat}"), error)),
+            Event::TimelineFailed { cell, error } => {
+                self.failed.push(failed_run(cell, "timeline".into(), error));
+            }
             _ => {}
         }
         Ok(())
+    }
+}
+
+/// A failed run outside the measurements, as meta.json records it.
+fn failed_run(cell: &plan::Cell, run: String, error: &str) -> FailedRun {
+    FailedRun {
+        workload: cell.workload.clone(),
+        model: cell.model.clone(),
+        workers: cell.workers,
+        run,
+        error: error.to_string(),
     }
 }

@@ -108,6 +108,9 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     if let Some(note) = super::warnings::unmeasured(data) {
         writeln!(s, "{note}\n")?;
     }
+    if let Some(note) = partial_matrix(m) {
+        writeln!(s, "{note}\n")?;
+    }
     let asked = m.charts.clone().unwrap_or_default();
     if let Some(note) = charts_left_out(&asked) {
         writeln!(s, "{note}\n")?;
@@ -171,6 +174,9 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
                 continue;
             };
             if c.figure(data, w).is_none() {
+                if let Some(why) = c.missing(data, w) {
+                    writeln!(s, "{why}\n")?;
+                }
                 continue;
             }
             let (title, suffix) = (c.title(), c.suffix());
@@ -232,8 +238,10 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     }
 
     let failed: Vec<_> = data.rows.iter().filter(|r| !r.ok()).collect();
-    if !failed.is_empty() {
+    if !failed.is_empty() || !m.failed_unmeasured.is_empty() {
         writeln!(s, "## Failed runs\n")?;
+    }
+    if !failed.is_empty() {
         writeln!(
             s,
             "| workload | model | workers | run | status | error |\n|---|---|---:|---:|---|---|"
@@ -252,6 +260,28 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         }
         writeln!(s)?;
     }
+    if !m.failed_unmeasured.is_empty() {
+        writeln!(
+            s,
+            "Warmup and timeline runs that failed (not measured, so not in `runs.csv`):\n"
+        )?;
+        writeln!(
+            s,
+            "| workload | model | workers | run | error |\n|---|---|---:|---|---|"
+        )?;
+        for f in &m.failed_unmeasured {
+            writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                f.workload,
+                f.model,
+                f.workers,
+                f.run,
+                f.error.replace('|', "\\|")
+            )?;
+        }
+        writeln!(s)?;
+    }
     let tasks = if data.tasks.is_empty() {
         ""
     } else {
@@ -259,6 +289,20 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     };
     writeln!(s, "Files: `runs.csv` (one row per run), `summary.csv` (one row per cell), `fits.csv` (scaling fits per workload and model){tasks}, `meta.json` (machine and scenario), `results.json` (all of it, machine-readable).")?;
     Ok(s)
+}
+
+/// Why some of the scenario's cells may be missing from the tables (a shard, an interrupted
+/// run, a merge short of a slice), and what completes them; `None` for a whole run.
+fn partial_matrix(m: &super::meta::Meta) -> Option<String> {
+    use crate::record::Ending;
+    let why = match (m.ending, &m.shard) {
+        (Ending::Interrupted, _) => "**Interrupted:** cells the run had not finished are missing from the tables or have fewer runs; `parabench run --resume` with the same command runs them.".to_string(),
+        (Ending::Incomplete, _) => "**Incomplete:** this merge lacks a shard or holds an unfinished one, so some cells are missing from the tables; merge every slice's folder.".to_string(),
+        (Ending::Running, _) => "**Still running:** the tables hold the runs finished so far.".to_string(),
+        (Ending::Complete, Some(shard)) => format!("**Shard {shard}:** this folder holds one slice of the matrix; the other cells are in the other slices' folders, and `parabench merge` joins them."),
+        (Ending::Complete, None) => return None,
+    };
+    Some(why)
 }
 
 /// What the run's chart selection left out, and how to draw it; `None` when nothing was.

@@ -31,6 +31,14 @@ pub struct Meta {
     /// The shard folders `parabench merge` joined into this one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
+    /// Which cells recorded a timeline (`--timeline`): `default` (each model's most workers),
+    /// `all` or `off`; `None` in folders written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<String>,
+    /// Warmup and timeline runs that failed: they are not in `runs.csv`, and the report says
+    /// what happened to them from here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed_unmeasured: Vec<FailedRun>,
     /// Which chart files were asked for (`charts = ...` or `--charts`), and what that left
     /// out; `None` in folders written before it was recorded (every chart).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,6 +46,24 @@ pub struct Meta {
     /// What the cell processes could not measure on this machine, and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probe: Option<Probe>,
+}
+
+/// A run outside the measurements (a warmup run, or the timeline run) that failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedRun {
+    pub workload: String,
+    pub model: String,
+    pub workers: u64,
+    /// `warmup 0`, `warmup 1`, ... or `timeline`.
+    pub run: String,
+    pub error: String,
+}
+
+impl FailedRun {
+    /// Whether this is the timeline run of `model` in `workload`.
+    pub fn is_timeline_of(&self, workload: &str, model: &str) -> bool {
+        self.run == "timeline" && self.workload == workload && self.model == model
+    }
 }
 
 fn default_order() -> String {
@@ -125,6 +151,8 @@ impl Meta {
             order: scenario.order.as_str().into(),
             shard: None,
             merged_from: Vec::new(),
+            timeline: None,
+            failed_unmeasured: Vec::new(),
             charts: Some(scenario.charts.clone()),
             probe: None,
         }

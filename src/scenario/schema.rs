@@ -263,9 +263,8 @@ mod tests {
                 let alternatives = p.get("anyOf").and_then(Value::as_array);
                 assert!(
                     typed(p)
-                        || alternatives.is_some_and(|a| a
-                            .iter()
-                            .all(|x| x.as_object().is_some_and(typed))),
+                        || alternatives
+                            .is_some_and(|a| a.iter().all(|x| x.as_object().is_some_and(typed))),
                     "{pointer}/{name} has no type: {p:?}"
                 );
             }
