@@ -119,8 +119,28 @@ fn chosen<'a>(data: &'a RunData, w: &'a Workload) -> Vec<Recorded<'a>> {
 /// Models of the workload without a lane with the reason and, where there is one, the way to
 /// get a timeline: "`threads`, `rayon` (why)", models of one reason together.
 fn not_recorded(data: &RunData, w: &Workload, runs: &[Recorded]) -> Vec<String> {
+    grouped(
+        reasons(data, w, runs)
+            .into_iter()
+            .map(|(m, why)| (m, why.long))
+            .collect(),
+    )
+}
+
+/// The same, in a few words each, for the chart itself (the report has the whole reason).
+fn not_recorded_briefly(data: &RunData, w: &Workload, runs: &[Recorded]) -> Vec<String> {
+    grouped(
+        reasons(data, w, runs)
+            .into_iter()
+            .map(|(m, why)| (m, why.short.to_string()))
+            .collect(),
+    )
+}
+
+/// "`a`, `b` (why)" for the models of each reason, in order of first appearance.
+fn grouped(reasons: Vec<(String, String)>) -> Vec<String> {
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
-    for (model, why) in reasons(data, w, runs) {
+    for (model, why) in reasons {
         match groups.iter_mut().find(|(w, _)| *w == why) {
             Some((_, models)) => models.push(model),
             None => groups.push((why, vec![model])),
@@ -135,8 +155,14 @@ fn not_recorded(data: &RunData, w: &Workload, runs: &[Recorded]) -> Vec<String> 
         .collect()
 }
 
+/// Why a model has no lane: in a few words, and in full with the way to get one.
+struct Why {
+    short: &'static str,
+    long: String,
+}
+
 /// Each model of the workload without a lane, and why.
-fn reasons(data: &RunData, w: &Workload, runs: &[Recorded]) -> Vec<(String, String)> {
+fn reasons(data: &RunData, w: &Workload, runs: &[Recorded]) -> Vec<(String, Why)> {
     let limit = crate::text::count(MAX_RECORDED_TASKS, "task");
     let interrupted = data.meta.ending != crate::record::Ending::Complete;
     w.models
@@ -159,39 +185,53 @@ fn reasons(data: &RunData, w: &Workload, runs: &[Recorded]) -> Vec<(String, Stri
                 .failed_unmeasured
                 .iter()
                 .find(|f| f.is_timeline_of(&w.name, m));
+            let why = |short: &'static str, long: String| Why { short, long };
             let why = match (largest, failure) {
-                (None, _) => "not run in this folder".to_string(),
+                (None, _) => why("not run", "not run in this folder".to_string()),
                 (Some(c), _) if c.tasks > MAX_RECORDED_TASKS => {
                     let smaller = cells.iter().any(|r| r.tasks <= MAX_RECORDED_TASKS);
-                    format!(
-                        "runs of {} are more than the {limit} a timeline records; {}",
-                        crate::text::count(c.tasks, "task"),
-                        if smaller {
-                            format!("`--timeline all` records the cells of at most {limit}")
-                        } else {
-                            format!("a workload with at most {limit} per run gets one")
-                        }
+                    why(
+                        "too many tasks",
+                        format!(
+                            "runs of {} are more than the {limit} a timeline records; {}",
+                            crate::text::count(c.tasks, "task"),
+                            if smaller {
+                                format!("`--timeline all` records the cells of at most {limit}")
+                            } else {
+                                format!("a workload with at most {limit} per run gets one")
+                            }
+                        ),
                     )
                 }
-                (Some(_), Some(f)) => format!(
-                    "the timeline run failed: {}",
-                    crate::text::shorten(&f.error, 200)
+                (Some(_), Some(f)) => why(
+                    "the timeline run failed",
+                    format!(
+                        "the timeline run failed: {}",
+                        crate::text::shorten(&f.error, 200)
+                    ),
                 ),
-                (Some(c), None) if interrupted => if c.runs + c.failed < w.repeats as usize {
-                    "the run stopped before its timeline run; `--resume` records it"
-                } else {
-                    "the run stopped before its timeline run"
-                }
-                .to_string(),
-                (Some(c), None) if c.runs == 0 => {
-                    "no successful run at the most workers".to_string()
-                }
-                (Some(_), None) if command => format!(
-                    "the program wrote no per-task times to ${}, one `<worker> <task> \
-                     <start_ns> <end_ns>` line per task",
-                    crate::model::command::TIMELINE_ENV
+                (Some(c), None) if interrupted => why(
+                    "interrupted",
+                    if c.runs + c.failed < w.repeats as usize {
+                        "the run stopped before its timeline run; `--resume` records it"
+                    } else {
+                        "the run stopped before its timeline run"
+                    }
+                    .to_string(),
                 ),
-                (Some(_), None) => "no tasks were recorded".to_string(),
+                (Some(c), None) if c.runs == 0 => why(
+                    "no successful run",
+                    "no successful run at the most workers".to_string(),
+                ),
+                (Some(_), None) if command => why(
+                    "the program wrote no times",
+                    format!(
+                        "the program wrote no per-task times to ${}, one `<worker> <task> \
+                         <start_ns> <end_ns>` line per task",
+                        crate::model::command::TIMELINE_ENV
+                    ),
+                ),
+                (Some(_), None) => why("nothing recorded", "no tasks were recorded".to_string()),
             };
             (m.clone(), why)
         })
@@ -298,7 +338,7 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
             }
         })
         .collect();
-    let missing = not_recorded(data, w, &runs);
+    let missing = not_recorded_briefly(data, w, &runs);
     Some(Gantt {
         title: title(data, w),
         subtitle: format!(
@@ -313,7 +353,7 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
             String::new()
         } else {
             format!(
-                "Not recorded: {}",
+                "Not recorded (report.md says why in full): {}",
                 missing
                     .iter()
                     .map(|m| m.replace('`', ""))
