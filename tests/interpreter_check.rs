@@ -155,4 +155,15 @@ fn the_report_and_meta_name_the_interpreter_and_its_version() {
     assert!(report.contains(&row), "{row}\n{report}");
     // The model rows no longer repeat it.
     assert!(!report.contains("| `py-threading` runs |"), "{report}");
+    // `validate` names it too.
+    let ran = common::validate(&[&file]);
+    ran.expect_code(0);
+    assert!(
+        ran.stdout.contains(&format!(
+            "; py-* models on {} {version})",
+            python["implementation"].as_str().unwrap()
+        )),
+        "{}",
+        ran.describe()
+    );
 }

@@ -65,8 +65,13 @@ pub fn validate(paths: &[std::path::PathBuf], force: bool) -> usize {
         match crate::scenario::load(p, &opts) {
             Ok(s) => {
                 let cells = crate::plan::cells(&s);
+                let on: String = s
+                    .interpreters
+                    .iter()
+                    .map(|i| format!("; {} on {} {}", i.runs, i.implementation, i.version))
+                    .collect();
                 println!(
-                    "ok: {} (scenario `{}`: {}, {}, {})",
+                    "ok: {} (scenario `{}`: {}, {}, {}{on})",
                     p.display(),
                     s.name,
                     count(s.workloads.len() as u64, "workload"),
