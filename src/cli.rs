@@ -7,6 +7,7 @@ use crate::app::overrides::Overrides;
 use crate::app::RunOptions;
 use crate::compare;
 use crate::plan::TimelineCells;
+use crate::scenario::Order;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -169,6 +170,12 @@ pub struct CompareArgs {
     )]
     pub alpha: f64,
 
+    /// Also exit 1 when a cell is noisy: its even and odd rounds disagreed by more than the
+    /// threshold in either run, so the host moved under it and no change can be claimed.
+    /// Without it noisy cells are reported and counted but leave the exit status alone.
+    #[arg(long)]
+    pub fail_on_noisy: bool,
+
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
     pub format: CompareFormat,
@@ -210,6 +217,7 @@ impl From<CompareArgs> for compare::Options {
             new: a.new,
             threshold_pct: a.threshold,
             alpha: a.alpha,
+            fail_on_noisy: a.fail_on_noisy,
             format: a.format.into(),
             out: a.out,
             charts: !a.no_charts,
@@ -295,11 +303,19 @@ pub struct RunArgs {
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
 
-    /// Run order: `cells` (cell after cell), `interleaved` (one run of every cell per round) or
-    /// `random` (every run shuffled, seeded by the file), so drift does not bias one model.
-    /// Overrides the scenario's `order`.
-    #[arg(long, value_name = "ORDER", value_parser = ["cells", "interleaved", "random"])]
-    pub order: Option<String>,
+    /// Run order: `rounds` (the default: each cell's repeats split over `--rounds` rounds, every
+    /// round visiting the cells in a shuffled order, each (cell, round) in a fresh process with
+    /// its own warmup, so a slow spell of the host lands on slices of many cells and odd and
+    /// even rounds can be checked against each other), `cells` (cell after cell: fastest,
+    /// for quick local runs), `interleaved` (one run of every cell per round) or `random`
+    /// (every run shuffled, seeded by the file). Overrides the scenario's `order`.
+    #[arg(long, value_name = "ORDER", value_parser = parse_order)]
+    pub order: Option<Order>,
+
+    /// Rounds of `--order rounds` (default 4, or the scenario's `rounds`; at most a cell's
+    /// repeats).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub rounds: Option<u32>,
 
     /// Record which worker runs which task when (tasks.csv and <workload>.timeline.png) in one
     /// extra run, after the measured ones, of: each model's largest worker count (`default`),
@@ -341,6 +357,7 @@ impl From<RunArgs> for RunOptions {
                 quick: a.quick,
                 order: a.order,
                 charts: a.charts,
+                rounds: a.rounds,
             },
             progress_bar: !a.no_progress,
             quiet: a.quiet,
@@ -355,4 +372,8 @@ impl From<RunArgs> for RunOptions {
             },
         }
     }
+}
+
+fn parse_order(s: &str) -> Result<Order, String> {
+    s.parse()
 }

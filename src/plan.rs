@@ -120,29 +120,69 @@ pub fn choose_timeline(cells: &mut [Cell], which: TimelineCells) {
     }
 }
 
-/// For `--resume`: the cells still to run, and the earlier rows to keep (those of cells that
-/// already have all their runs). A cell with only some of its runs is run again whole, so its
-/// runs share one warmed-up process.
-pub fn remaining(cells: Vec<Cell>, earlier: Vec<RunRow>) -> (Vec<Cell>, Vec<RunRow>) {
-    let mut counts: std::collections::HashMap<CellKey, usize> = Default::default();
-    for r in &earlier {
-        *counts.entry(r.key()).or_default() += 1;
-    }
-    let (done, todo): (Vec<Cell>, Vec<Cell>) = cells
-        .into_iter()
-        .partition(|c| counts.get(&c.key()).copied().unwrap_or(0) >= c.repeats as usize);
-    let done_keys: std::collections::HashSet<CellKey> = done.iter().map(Cell::key).collect();
+/// For `--resume`: the slots still to run, and the earlier rows to keep (those of slots that
+/// already have all their runs). A slot with only some of its runs is run again whole, so its
+/// runs share one warmed-up process; with `rounds` order that costs at most one round of one
+/// cell. Also the cells whose timeline run is kept: those whose last slot (the one that
+/// records it) is complete.
+pub fn remaining(cells: &[Cell], slots: Vec<Slot>, earlier: Vec<RunRow>) -> Remaining {
+    use std::collections::HashSet;
+    let done: HashSet<(CellKey, u32)> = earlier.iter().map(|r| (r.key(), r.repeat)).collect();
+    let complete = |s: &Slot| {
+        s.repeats
+            .clone()
+            .all(|r| done.contains(&(cells[s.cell].key(), r)))
+    };
+    let (kept_slots, todo): (Vec<Slot>, Vec<Slot>) = slots.into_iter().partition(complete);
+    let kept_runs: HashSet<(CellKey, u32)> = kept_slots
+        .iter()
+        .flat_map(|s| s.repeats.clone().map(move |r| (cells[s.cell].key(), r)))
+        .collect();
     let kept = earlier
         .iter()
-        .filter(|r| done_keys.contains(&r.key()))
+        .filter(|r| kept_runs.contains(&(r.key(), r.repeat)))
         .cloned()
         .collect();
-    (todo, kept)
+    let kept_timelines = kept_slots
+        .iter()
+        .filter(|s| s.repeats.end == cells[s.cell].repeats)
+        .map(|s| cells[s.cell].key().owned())
+        .collect();
+    Remaining {
+        slots: todo,
+        kept,
+        kept_timelines,
+    }
 }
 
-/// Total measured runs in a list of cells (for progress and `--dry-run`-style summaries).
+/// What `--resume` leaves to do (see [`remaining`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Remaining {
+    pub slots: Vec<Slot>,
+    pub kept: Vec<RunRow>,
+    /// Cells whose recorded timeline stays (their last slot is kept).
+    pub kept_timelines: std::collections::HashSet<crate::record::CellId>,
+}
+
+/// How many cells a list of slots visits.
+pub fn cells_in(slots: &[Slot]) -> usize {
+    let mut cells: Vec<usize> = slots.iter().map(|s| s.cell).collect();
+    cells.sort_unstable();
+    cells.dedup();
+    cells.len()
+}
+
+/// Measured runs in a list of slots (for progress and `--dry-run`).
+pub fn runs_in(slots: &[Slot]) -> u64 {
+    slots
+        .iter()
+        .map(|s| u64::from(s.repeats.end - s.repeats.start))
+        .sum()
+}
+
+/// Measured runs of a list of cells.
 pub fn total_runs(cells: &[Cell]) -> u64 {
-    cells.iter().map(|c| c.repeats as u64).sum()
+    cells.iter().map(|c| u64::from(c.repeats)).sum()
 }
 
 /// A stretch of one cell's measured runs that one cell process does (after its warmup).
@@ -151,21 +191,72 @@ pub struct Slot {
     /// Index into the cell list.
     pub cell: usize,
     pub repeats: std::ops::Range<u32>,
+    /// The round these runs belong to (the `round` column): the slice of the session they
+    /// were measured in. `cells` order has one round; `interleaved` and `random` number each
+    /// run's round by its repeat.
+    pub round: u32,
+    /// Warmup runs before the slot's first measured run, in its fresh process.
+    pub warmup: u32,
 }
 
-/// The slots to run, in order. With `Cells` each cell is one slot; otherwise each measured
-/// run is its own slot (and its own process, with its own warmup).
-pub fn schedule(cells: &[Cell], order: Order, seed: u64) -> Vec<Slot> {
-    let all = |c: usize| Slot {
-        cell: c,
-        repeats: 0..cells[c].repeats,
-    };
+/// The repeats of round `r` when `repeats` are split over `rounds` rounds (at most one round
+/// per repeat): as even as possible, the earlier rounds taking one more when they do not
+/// divide evenly, so odd and even rounds hold about half each.
+pub fn round_repeats(repeats: u32, rounds: u32, r: u32) -> std::ops::Range<u32> {
+    let n = rounds.clamp(1, repeats.max(1));
+    if r >= n {
+        return repeats..repeats;
+    }
+    let (base, extra) = (repeats / n, repeats % n);
+    let start = r * base + r.min(extra);
+    start..start + base + u32::from(r < extra)
+}
+
+/// The slots to run, in order. With `Cells` each cell is one slot; with `Rounds` each cell
+/// has one slot per round (its repeats split by [`round_repeats`]), and every round visits the
+/// cells in an order shuffled by `seed` and the round; otherwise each measured run is its own
+/// slot (and its own process, with its own warmup).
+pub fn schedule(cells: &[Cell], order: Order, rounds: u32, seed: u64) -> Vec<Slot> {
     let one = |c: usize, r: u32| Slot {
         cell: c,
         repeats: r..r + 1,
+        round: r,
+        warmup: cells[c].warmup,
     };
     match order {
-        Order::Cells => (0..cells.len()).map(all).collect(),
+        Order::Cells => (0..cells.len())
+            .map(|c| Slot {
+                cell: c,
+                repeats: 0..cells[c].repeats,
+                round: 0,
+                warmup: cells[c].warmup,
+            })
+            .collect(),
+        Order::Rounds => {
+            let most = cells
+                .iter()
+                .map(|c| rounds.clamp(1, c.repeats.max(1)))
+                .max()
+                .unwrap_or(0);
+            let mut slots = Vec::new();
+            for r in 0..most {
+                let mut round: Vec<Slot> = (0..cells.len())
+                    .map(|c| Slot {
+                        cell: c,
+                        repeats: round_repeats(cells[c].repeats, rounds, r),
+                        round: r,
+                        warmup: cells[c].warmup,
+                    })
+                    .filter(|s| !s.repeats.is_empty())
+                    .collect();
+                shuffle(
+                    &mut round,
+                    seed ^ (u64::from(r) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+                );
+                slots.extend(round);
+            }
+            slots
+        }
         Order::Interleaved => {
             let rounds = cells.iter().map(|c| c.repeats).max().unwrap_or(0);
             (0..rounds)
@@ -180,14 +271,18 @@ pub fn schedule(cells: &[Cell], order: Order, seed: u64) -> Vec<Slot> {
             let mut slots: Vec<Slot> = (0..cells.len())
                 .flat_map(|c| (0..cells[c].repeats).map(move |r| one(c, r)))
                 .collect();
-            // Fisher-Yates with a small deterministic generator.
-            let mut rng = crate::hash::SplitMix64(seed);
-            for i in (1..slots.len()).rev() {
-                let j = (rng.next_u64() % (i as u64 + 1)) as usize;
-                slots.swap(i, j);
-            }
+            shuffle(&mut slots, seed);
             slots
         }
+    }
+}
+
+/// Fisher-Yates with a small deterministic generator.
+fn shuffle<T>(items: &mut [T], seed: u64) {
+    let mut rng = crate::hash::SplitMix64(seed);
+    for i in (1..items.len()).rev() {
+        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
+        items.swap(i, j);
     }
 }
 
@@ -225,6 +320,12 @@ pub fn estimate_run_s(cell: &Cell, cores: u64) -> f64 {
 /// The estimated seconds of a whole cell: its process, warmup and measured runs.
 pub fn estimate_cell_s(cell: &Cell, cores: u64) -> f64 {
     0.01 + (cell.warmup + cell.repeats) as f64 * estimate_run_s(cell, cores)
+}
+
+/// The estimated seconds of one slot: its fresh process, its warmup and its measured runs.
+pub fn estimate_slot_s(slot: &Slot, cells: &[Cell], cores: u64) -> f64 {
+    let runs = slot.warmup + (slot.repeats.end - slot.repeats.start);
+    0.01 + f64::from(runs) * estimate_run_s(&cells[slot.cell], cores)
 }
 
 /// A `--shard K/N` selection: which of N slices this machine runs (K counts from 1).
@@ -319,5 +420,102 @@ mod tests {
         assert_eq!(marked(&cells), [true, true, true, true, true, false]);
         choose_timeline(&mut cells, TimelineCells::Off);
         assert_eq!(marked(&cells), [false; 6]);
+    }
+
+    #[test]
+    fn rounds_split_repeats_evenly_and_halves_hold_about_half() {
+        let sizes = |repeats: u32, rounds: u32| -> Vec<u32> {
+            (0..rounds)
+                .map(|r| round_repeats(repeats, rounds, r).len() as u32)
+                .collect()
+        };
+        assert_eq!(sizes(10, 4), [3, 3, 2, 2]);
+        assert_eq!(sizes(5, 4), [2, 1, 1, 1]);
+        assert_eq!(sizes(2, 4), [1, 1, 0, 0], "at most one round per repeat");
+        assert_eq!(round_repeats(10, 4, 1), 3..6);
+        assert_eq!(round_repeats(10, 1, 0), 0..10);
+    }
+
+    #[test]
+    fn rounds_order_visits_every_cell_once_per_round_in_a_seeded_shuffle() {
+        let mut cells: Vec<Cell> = (1..=6).map(|w| cell("a", "threads", w, 8)).collect();
+        for c in &mut cells {
+            c.repeats = 10;
+            c.warmup = 1;
+        }
+        let slots = schedule(&cells, Order::Rounds, 4, 7);
+        assert_eq!(slots.len(), 24);
+        assert_eq!(runs_in(&slots), 60);
+        for r in 0..4u32 {
+            let mut seen: Vec<usize> = slots[r as usize * 6..(r as usize + 1) * 6]
+                .iter()
+                .inspect(|s| assert_eq!(s.round, r))
+                .map(|s| s.cell)
+                .collect();
+            seen.sort_unstable();
+            assert_eq!(seen, [0, 1, 2, 3, 4, 5]);
+        }
+        let firsts = |slots: &[Slot]| slots[..6].iter().map(|s| s.cell).collect::<Vec<_>>();
+        assert_ne!(firsts(&slots), [0, 1, 2, 3, 4, 5], "shuffled");
+        assert_eq!(
+            slots,
+            schedule(&cells, Order::Rounds, 4, 7),
+            "the same seed, the same order"
+        );
+        // Every repeat of every cell exactly once, each slot in a fresh process with its warmup.
+        for c in 0..6 {
+            let mut repeats: Vec<u32> = slots
+                .iter()
+                .filter(|s| s.cell == c)
+                .flat_map(|s| s.repeats.clone())
+                .collect();
+            repeats.sort_unstable();
+            assert_eq!(repeats, (0..10).collect::<Vec<_>>());
+        }
+        assert!(slots.iter().all(|s| s.warmup == 1));
+    }
+
+    #[test]
+    fn resume_keeps_complete_slots_and_reruns_a_partial_one_whole() {
+        let mut cells = vec![cell("a", "threads", 1, 8), cell("a", "threads", 2, 8)];
+        for c in &mut cells {
+            c.repeats = 4;
+            c.timeline = true;
+        }
+        let slots = schedule(&cells, Order::Rounds, 2, 1);
+        let row = |workers: u64, repeat: u32| RunRow {
+            workload: "a".into(),
+            model: "threads".into(),
+            workers,
+            repeat,
+            ..RunRow::default()
+        };
+        // Cell 0 complete; cell 1 has its first round and half of its second.
+        let earlier = vec![
+            row(1, 0),
+            row(1, 1),
+            row(1, 2),
+            row(1, 3),
+            row(2, 0),
+            row(2, 1),
+            row(2, 2),
+        ];
+        let todo = remaining(&cells, slots, earlier);
+        assert_eq!(todo.slots.len(), 1);
+        assert_eq!(
+            (todo.slots[0].cell, todo.slots[0].repeats.clone()),
+            (1, 2..4)
+        );
+        assert_eq!(
+            todo.kept.len(),
+            6,
+            "the partial round's row is measured again"
+        );
+        let timelines: Vec<u64> = todo.kept_timelines.iter().map(|c| c.workers).collect();
+        assert_eq!(
+            timelines,
+            [1],
+            "cell 1's timeline comes with its last round, to be rerun"
+        );
     }
 }

@@ -48,6 +48,13 @@ pub struct RunRow {
     pub workers: u64,
     pub tasks: u64,
     pub repeat: u32,
+    /// The round of the session the run was measured in (see `order`); 0 in folders written
+    /// before rounds existed.
+    #[serde(default)]
+    pub round: u32,
+    /// When the run started, in seconds since the session began (empty in older folders).
+    #[serde(default)]
+    pub start_s: Option<f64>,
     pub wall_s: f64,
     pub setup_s: f64,
     pub reported_s: Option<f64>,
@@ -69,6 +76,24 @@ pub struct RunRow {
     /// Context switches of the run's threads and child processes (perf software counter).
     #[serde(default)]
     pub ctx_switches: Option<u64>,
+    /// The host's speed around the run: every sampled CPU timed the same short loop just
+    /// before the run's settle pause and right after the run ([`HostProbes`], raw microseconds
+    /// per CPU; empty where the probes could not run).
+    #[serde(default)]
+    pub probe_before_us: HostProbes,
+    #[serde(default)]
+    pub probe_after_us: HostProbes,
+    /// The slowest sampled CPU's speed before and after the run, relative to the fastest that
+    /// CPU was seen in the whole session (1 = its best; 0.5 = it took twice as long). Derived
+    /// from the probe columns when the report is made (see [`HostSpeeds`]).
+    #[serde(default)]
+    pub host_speed_before: Option<f64>,
+    #[serde(default)]
+    pub host_speed_after: Option<f64>,
+    /// How far apart the CPUs were: the fastest CPU's relative speed over the slowest's, the
+    /// larger of before and after (1 = all alike).
+    #[serde(default)]
+    pub host_spread: Option<f64>,
     pub checksum: Option<u64>,
     pub status: Status,
     pub error: String,
@@ -90,6 +115,15 @@ impl RunRow {
             workload: &self.workload,
             model: &self.model,
             workers: self.workers,
+        }
+    }
+
+    /// The host's speed during the run as far as the probes can tell: the slower of the
+    /// slowest CPU before and after it (`None` without probes).
+    pub fn host_speed(&self) -> Option<f64> {
+        match (self.host_speed_before, self.host_speed_after) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
     }
 }
@@ -148,6 +182,212 @@ impl std::fmt::Display for CellKey<'_> {
     }
 }
 
+/// A cell's identity, owned: for sets and maps that outlive the rows they came from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CellId {
+    pub workload: String,
+    pub model: String,
+    pub workers: u64,
+}
+
+impl CellId {
+    pub fn key(&self) -> CellKey<'_> {
+        CellKey {
+            workload: &self.workload,
+            model: &self.model,
+            workers: self.workers,
+        }
+    }
+}
+
+impl CellKey<'_> {
+    pub fn owned(&self) -> CellId {
+        CellId {
+            workload: self.workload.to_string(),
+            model: self.model.to_string(),
+            workers: self.workers,
+        }
+    }
+}
+
+impl std::fmt::Display for CellId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.key().fmt(f)
+    }
+}
+
+/// One probe of the host: how long each sampled CPU took for the same short loop, in
+/// microseconds, written `cpu=us` separated by `;` in one CSV cell (`0=131.2;1=247.9`), so a
+/// machine with any number of CPUs has the same columns. Empty: not measured.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HostProbes(pub Vec<(u32, f64)>);
+
+impl HostProbes {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Display for HostProbes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (cpu, us)) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(";")?;
+            }
+            write!(f, "{cpu}={us:.1}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::str::FromStr for HostProbes {
+    type Err = String;
+    fn from_str(s: &str) -> Result<HostProbes, String> {
+        let bad = || format!("`{s}` is not a host probe (expected cpu=microseconds;...)");
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(HostProbes::default());
+        }
+        s.split(';')
+            .map(|part| {
+                let (cpu, us) = part.split_once('=').ok_or_else(bad)?;
+                let cpu: u32 = cpu.trim().parse().map_err(|_| bad())?;
+                let us: f64 = us.trim().parse().map_err(|_| bad())?;
+                (us.is_finite() && us > 0.0)
+                    .then_some((cpu, us))
+                    .ok_or_else(bad)
+            })
+            .collect::<Result<Vec<_>, String>>()
+            .map(HostProbes)
+    }
+}
+
+impl Serialize for HostProbes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for HostProbes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<HostProbes, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Turns the raw probes of a set of runs into relative speeds: each CPU's fastest probe in
+/// the set is its best (1.0), every other probe of it is `best / probe`. A set is what one
+/// session measured (a run folder; with `--resume`, its sessions together; a merge normalises
+/// each shard alone, since shards may run on different machines).
+#[derive(Debug, Clone, Default)]
+pub struct HostSpeeds {
+    best_us: HashMap<u32, f64>,
+}
+
+impl HostSpeeds {
+    pub fn learn(rows: &[RunRow]) -> HostSpeeds {
+        let mut best_us: HashMap<u32, f64> = HashMap::new();
+        for r in rows {
+            for &(cpu, us) in r.probe_before_us.0.iter().chain(&r.probe_after_us.0) {
+                let b = best_us.entry(cpu).or_insert(us);
+                *b = b.min(us);
+            }
+        }
+        HostSpeeds { best_us }
+    }
+
+    /// Each probed CPU's relative speed in one probe.
+    pub fn relative(&self, probes: &HostProbes) -> Vec<f64> {
+        probes
+            .0
+            .iter()
+            .filter_map(|(cpu, us)| self.best_us.get(cpu).map(|b| b / us))
+            .collect()
+    }
+
+    /// Fills the derived host columns of every row.
+    pub fn fill(&self, rows: &mut [RunRow]) {
+        for r in rows {
+            let before = self.relative(&r.probe_before_us);
+            let after = self.relative(&r.probe_after_us);
+            let slowest = |v: &[f64]| v.iter().copied().reduce(f64::min);
+            let spread = |v: &[f64]| {
+                let lo = slowest(v)?;
+                let hi = v.iter().copied().reduce(f64::max)?;
+                Some(hi / lo)
+            };
+            r.host_speed_before = slowest(&before);
+            r.host_speed_after = slowest(&after);
+            r.host_spread = match (spread(&before), spread(&after)) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+        }
+    }
+}
+
+/// Starting more worker processes than this is almost surely a mistake on any machine.
+pub const MAX_PROCESSES: u64 = 256;
+
+/// Starting more OS threads than this is almost surely a mistake too. Coroutines (`async`)
+/// are cheap and go up to the hard limit on worker counts.
+pub const MAX_THREADS: u64 = 4096;
+
+/// What a model starts for each worker: it sets the sanity limit on worker counts (`--force`
+/// lifts it), shapes time estimates, and says which style of concurrency the model is
+/// (processes, threads, or coroutines on an event loop) for the report's rule of thumb.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Spawns {
+    /// Nothing (a plain loop).
+    Nothing,
+    /// One OS thread per worker.
+    Threads,
+    /// One process per worker.
+    Processes,
+    /// One coroutine or slot on one thread per worker: cheap.
+    Coroutines,
+    /// Unknown: an external program decides.
+    Unknown,
+}
+
+impl Spawns {
+    /// The most workers that make sense without `--force`, and what they would be.
+    pub fn limit(self) -> Option<(u64, &'static str)> {
+        match self {
+            Spawns::Threads => Some((MAX_THREADS, "OS threads")),
+            Spawns::Processes => Some((MAX_PROCESSES, "processes")),
+            Spawns::Nothing | Spawns::Coroutines | Spawns::Unknown => None,
+        }
+    }
+}
+
+/// Which family a model belongs to: the decision table picks a best model per family, since
+/// a Python developer cannot switch to a Rust thread pool, nor a Rust one to `asyncio`.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// Built into parabench (Rust).
+    #[default]
+    Native,
+    /// The shipped CPython models (`py-*`).
+    CPython,
+    /// An external program (`[[model]]` with a `command`).
+    Command,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Native => "native",
+            Family::CPython => "CPython",
+            Family::Command => "commands",
+        }
+    }
+}
+
 /// How a run of a scenario ended (`ending` in meta.json).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -187,6 +427,9 @@ pub struct Probe {
     pub runq_unavailable: Option<String>,
     /// Why CPU migrations and context switches cannot be counted.
     pub counters_unavailable: Option<String>,
+    /// Why the host's speed cannot be probed (the probe columns are then empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_unavailable: Option<String>,
 }
 
 /// Checksum agreement: every model must arrive at the same checksum for a workload (and task

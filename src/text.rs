@@ -23,6 +23,18 @@ pub fn seconds(v: Option<f64>) -> String {
     }
 }
 
+/// "a", "a and b", "a, b and c".
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", rest.join(", "), last.as_ref())
+        }
+    }
+}
+
 /// An estimate, as coarse as it is: "850 ms", "12.3 s", "4 min 10 s", "2 h 05 min".
 pub fn rough_duration(s: f64) -> String {
     if s < 1.0 {

@@ -10,9 +10,12 @@ use common::{parabench, run, run_scenario, tempdir, write_scenario, Ran};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// Real native work, 5 runs per cell: 2 models x 2 worker counts.
+/// Real native work, 5 runs per cell: 2 models x 2 worker counts. One round per cell (`cells`
+/// order), so a busy test machine cannot make a cell's halves disagree: these tests compare
+/// the run with copies of itself, and its noise must never matter.
 const SPIN: &str = r#"
 name = "spin"
+order = "cells"
 repeats = 5
 warmup = 0
 workers = [1, 2]
@@ -295,7 +298,7 @@ fn json_has_a_schema_version_and_the_same_verdicts() {
     let out = compare(&base, &new, &["--no-charts", "--format", "json"]);
     out.expect_code(1);
     let v = json(&out);
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["exit_code"], 1);
     assert_eq!(v["threshold_pct"], 5.0);
     assert_eq!(v["alpha"], 0.05);
@@ -382,6 +385,71 @@ fn the_threshold_decides_what_counts() {
         out.describe()
     );
     compare(&base, &new, &["--no-charts", "--threshold", "49"]).expect_code(1);
+}
+
+/// Multiplies the times of the runs of `model` measured in odd rounds: a slow spell of the
+/// host that hit half of the session.
+fn scale_odd_rounds(dir: &Path, model: &str, factor: f64) {
+    edit_runs(dir, |h, mut row| {
+        let odd = row[col(h, "round")].parse::<u32>().unwrap() % 2 == 1;
+        if row[col(h, "model")] == model && odd {
+            for c in ["wall_s", "reported_s"] {
+                let i = col(h, c);
+                if let Ok(v) = row[i].parse::<f64>() {
+                    row[i] = (v * factor).to_string();
+                }
+            }
+        }
+        vec![row]
+    });
+}
+
+#[test]
+fn a_cell_whose_halves_disagree_is_noisy_never_regressed_and_fails_only_when_asked() {
+    let tmp = tempdir();
+    let base = copy_run(scripted_run(), &tmp.path().join("base"));
+    let new = copy_run(scripted_run(), &tmp.path().join("new"));
+    // The new run's `slow` cells took 1.5x as long, but only in its odd rounds: a spell of the
+    // host, not a change of the code. Its medians moved, yet it did not reproduce.
+    scale_odd_rounds(&new, "slow", 1.5);
+    let out = compare(&base, &new, &["--no-charts", "--format", "json"]);
+    out.expect_code(0);
+    let v = json(&out);
+    assert_eq!(v["counts"]["noisy"], 2, "{}", out.describe());
+    assert_eq!(v["counts"]["regressed"], 0, "{}", out.describe());
+    let cell = v["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["model"] == "slow" && c["workers"] == 1)
+        .unwrap();
+    assert_eq!(cell["verdict"], "noisy");
+    let reason = cell["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("new run not reproduced: its even rounds took 2.020 s and its odd rounds 3.090 s (+53.0%"),
+        "{reason}"
+    );
+    assert!(reason.contains("beyond the 5% threshold"), "{reason}");
+    let plain = compare(&base, &new, &["--no-charts"]);
+    plain.expect_code(0);
+    assert!(
+        plain
+            .stdout
+            .contains("0 regressed, 0 improved, 2 unchanged, 2 noisy"),
+        "{}",
+        plain.describe()
+    );
+    assert!(plain.stdout.contains("Noisy (2):"), "{}", plain.describe());
+    assert!(plain
+        .stdout
+        .contains("result: no regressions; 2 noisy cells not judged (exit 0)"));
+    compare(&base, &new, &["--no-charts", "--fail-on-noisy"]).expect_code(1);
+    // A real change moves both halves alike: still a regression, not noise.
+    let real = copy_run(scripted_run(), &tmp.path().join("real"));
+    scale_model(&real, "slow", 1.5);
+    let v = json(&compare(&base, &real, &["--no-charts", "--format", "json"]));
+    assert_eq!(v["counts"]["regressed"], 2);
+    assert_eq!(v["counts"]["noisy"], 0);
 }
 
 #[test]

@@ -15,7 +15,7 @@
 //!
 //! (or `cargo test --test exporters` then `cargo insta review`, with cargo-insta installed).
 
-use parabench::record::{RunRow, Status, TaskRow};
+use parabench::record::{HostProbes, RunRow, Status, TaskRow};
 use parabench::report::meta::Meta;
 use parabench::report::{RunData, EXPORTERS};
 
@@ -34,6 +34,7 @@ fn meta() -> Meta {
         },
         "command_line": ["parabench", "run", "/bench/snapshot.toml", "-o", "/bench/out"],
         "started_utc": "2026-01-02T03:04:05Z",
+        "started_unix_s": 1767323045.0,
         "finished_utc": "2026-01-02T03:05:06Z",
         "ending": "complete",
         "machine": {
@@ -86,22 +87,27 @@ fn meta() -> Meta {
         // then serde ignores it.
         "models": [
             { "name": "sequential", "about": "one thread, tasks in order", "command": null,
-              "interpreter": null, "timeline_worker": "thread" },
+              "interpreter": null, "timeline_worker": "thread", "family": "native",
+              "spawns": "nothing" },
             { "name": "threads", "about": "N OS threads pulling tasks from a shared queue",
-              "command": null, "interpreter": null, "timeline_worker": "thread" },
+              "command": null, "interpreter": null, "timeline_worker": "thread",
+              "family": "native", "spawns": "threads" },
             { "name": "rayon", "about": "a rayon pool of N threads", "command": null,
-              "interpreter": null, "timeline_worker": "thread" },
+              "interpreter": null, "timeline_worker": "thread", "family": "native",
+              "spawns": "threads" },
             { "name": "py-threading", "about": "CPython threading (kernels.py)",
               "command": ["/usr/bin/python3", "kernels.py", "--model", "threading",
                           "--kernel", "{kernel}", "--workers", "{workers}", "--tasks", "{tasks}"],
-              "interpreter": "Python 3.11.7", "timeline_worker": "thread" }
+              "interpreter": "Python 3.11.7", "timeline_worker": "thread", "family": "cpython",
+              "spawns": "threads" }
         ],
         "interpreters": [
             { "runs": "py-* models", "program": "python3", "named_by": "default",
               "path": "/usr/bin/python3", "version": "3.11.7", "implementation": "CPython",
               "build": "3.11.7 (main, Jan  1 2026, 00:00:00) [GCC 12.2.0]" }
         ],
-        "order": "cells",
+        "order": "rounds",
+        "rounds": 2,
         "shard": null,
         "timeline": "default",
         "failed_unmeasured": [
@@ -130,7 +136,9 @@ struct Cell {
 impl Cell {
     /// Successful runs taking `walls` seconds, with `checksum`. Every other measurement is a
     /// fixed function of the wall time and the workers (user time = wall x workers, system
-    /// time = wall / 8), chosen so the numbers print exactly.
+    /// time = wall / 8), chosen so the numbers print exactly. Runs alternate between two
+    /// rounds (repeat 0 in round 0, 1 in round 1, ...), and each CPU's host probe took
+    /// 100 us before and after the run.
     // Every field is set today; `..RunRow::default()` gives columns added to runs.csv later
     // their defaults, so this file compiles unchanged and only the snapshots move.
     #[allow(clippy::needless_update)]
@@ -147,6 +155,8 @@ impl Cell {
                 workers: self.workers,
                 tasks: self.tasks,
                 repeat: i as u32,
+                round: i as u32 % 2,
+                start_s: Some(i as f64 + wall_s),
                 wall_s,
                 setup_s: 0.00025 * w,
                 reported_s: None,
@@ -157,6 +167,8 @@ impl Cell {
                 workers_rss_kb: None,
                 vol_ctx: 4 * self.workers,
                 invol_ctx: i as u64,
+                probe_before_us: HostProbes(vec![(0, 100.0), (1, 100.0)]),
+                probe_after_us: HostProbes(vec![(0, 100.0), (1, 100.0)]),
                 checksum: Some(checksum),
                 status: Status::Ok,
                 error: String::new(),
@@ -212,7 +224,14 @@ fn rows() -> Vec<RunRow> {
         "cell process ended early: killed by signal 9 (SIGKILL); stderr: out of memory".into();
     rows.extend(threads_4);
     rows.extend(primes("rayon", 1).runs(&[0.405, 0.407, 0.406], PRIMES_SUM));
-    rows.extend(primes("rayon", 2).runs(&[0.205, 0.209, 0.207], PRIMES_SUM));
+    // rayon at 2 workers ran while both CPUs were at about 0.55 of their best: the host
+    // warning names it.
+    let mut rayon_2 = primes("rayon", 2).runs(&[0.205, 0.209, 0.207], PRIMES_SUM);
+    for r in &mut rayon_2 {
+        r.probe_before_us = HostProbes(vec![(0, 180.0), (1, 182.0)]);
+        r.probe_after_us = HostProbes(vec![(0, 181.0), (1, 180.0)]);
+    }
+    rows.extend(rayon_2);
     rows.extend(primes("rayon", 4).runs(&[0.11, 0.112, 0.111], PRIMES_SUM));
 
     // Weak scaling: 1000 tasks per worker, runs shorter than 5 ms.

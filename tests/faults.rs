@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{run_scenario, tempdir, write_scenario, Csv, RUNS_COLUMNS};
+use common::{measured_values, run_scenario, tempdir, write_scenario, Csv, RUNS_COLUMNS};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -187,6 +187,7 @@ fn reap_leftovers(needle: &str) -> Vec<(u32, String)> {
 fn stuck_scenario(sleep_s: &str) -> String {
     format!(
         r#"name = "fault"
+order = "cells"
 repeats = 3
 warmup = 0
 workers = [1]
@@ -316,11 +317,22 @@ fn ctrl_c_mid_run_exits_130_keeps_completed_rows_leaves_no_processes_and_can_be_
     resumed.expect_code(0);
     let runs_path = out.join("fault/runs.csv");
     let text = std::fs::read_to_string(&runs_path).unwrap();
-    assert!(
-        text.starts_with(&at_signal),
+    // The completed rows come first, with every measured value as it was; only the host
+    // columns, derived from the whole session's probes when a run completes, are filled in.
+    let (before, after) = (measured_values(&at_signal), measured_values(&text));
+    assert_eq!(
+        before[..],
+        after[..before.len()],
         "the completed rows are kept first, unchanged:\n{text}"
     );
     let runs = Csv::read(&runs_path);
+    for r in &runs.rows {
+        assert_eq!(
+            r["host_speed_before"].is_empty(),
+            r["probe_before_us"].is_empty(),
+            "a complete run derives the host columns of every row: {r:?}"
+        );
+    }
     assert_eq!(runs.rows.len(), 6, "{}", resumed.describe());
     for model in ["quick", "stuck"] {
         assert_eq!(
@@ -495,11 +507,19 @@ command = ["sh", "-c", "echo elapsed_s=0.001 checksum=3"]
     assert!(ran.stderr.contains("6 run(s) failed"), "{}", ran.describe());
 
     let attempts = std::fs::read_to_string(tmp.path().join("attempts.log")).unwrap();
+    let mut attempted: Vec<&str> = attempts.lines().collect();
+    let order = attempted.clone();
+    attempted.sort_unstable();
     assert_eq!(
-        attempts.lines().collect::<Vec<_>>(),
+        attempted,
         ["1:0", "1:1", "1:2", "2:0", "2:1", "2:2", "2:3"],
         "every run was attempted, each in a fresh cell process, and the 2-worker cell's \
          timeline run (repeat 3) too"
+    );
+    let at = |a: &str| order.iter().position(|x| *x == a);
+    assert!(
+        at("2:3") > at("2:2"),
+        "the timeline run follows the measured runs: {order:?}"
     );
 
     let runs = Csv::read(&out.join("cellkill/runs.csv"));

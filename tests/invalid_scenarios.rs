@@ -142,8 +142,8 @@ const HELPS: &[(&str, &str)] = &[
     ("type_scenario_name.toml", "expected a string in double quotes, e.g. name = \"my-bench\""),
     ("type_description.toml", "expected a string in double quotes, e.g. description = \"Threads against processes on CPU-bound work\""),
     ("type_python.toml", "expected a string in double quotes, e.g. python = \"python3.13\""),
-    ("type_order.toml", "expected \"cells\", \"interleaved\" or \"random\", e.g. order = \"interleaved\""),
-    ("unknown_order.toml", "did you mean `interleaved`? order is `cells` (cell after cell, the default), `interleaved` (one run of every cell per round) or `random` (every run shuffled, seeded by the file)"),
+    ("type_order.toml", "expected \"rounds\", \"cells\", \"interleaved\" or \"random\", e.g. order = \"interleaved\""),
+    ("unknown_order.toml", "did you mean `interleaved`? order is `rounds` (repeats split over `rounds` rounds, cells shuffled in each, the default), `cells` (cell after cell, fastest), `interleaved` (one run of every cell per round) or `random` (every run shuffled, seeded by the file)"),
     ("workload_single_table.toml", "write [[workload]] with double brackets, each one followed by its own keys: a scenario holds a list of them"),
     ("type_model_tables.toml", "did you mean `models`? otherwise write [[model]] with double brackets, each one followed by its own keys: a scenario holds a list of them"),
     ("type_repeats.toml", "expected a whole number, e.g. repeats = 5"),
@@ -259,6 +259,26 @@ fn run_refuses_each_mistake_before_creating_anything() {
     assert!(left.is_empty(), "invalid runs left files: {left:?}");
 }
 
+/// The `= help:` lines of a message, each with its wrapped continuation lines joined back.
+fn helps(stderr: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut in_help = false;
+    for line in stderr.lines() {
+        if let Some(h) = line.strip_prefix("  = help: ") {
+            out.push(h.to_string());
+            in_help = true;
+        } else if let (true, Some(more)) = (in_help, line.strip_prefix("          ")) {
+            if let Some(last) = out.last_mut() {
+                last.push(' ');
+                last.push_str(more);
+            }
+        } else {
+            in_help = false;
+        }
+    }
+    out
+}
+
 #[test]
 fn each_help_is_exactly_the_fix() {
     for (file, help) in HELPS {
@@ -266,12 +286,7 @@ fn each_help_is_exactly_the_fix() {
         cmd.arg("validate").arg(invalid(file));
         let out = run(cmd);
         out.expect_code(2);
-        let helps: Vec<&str> = out
-            .stderr
-            .lines()
-            .filter_map(|l| l.strip_prefix("  = help: "))
-            .collect();
-        assert_eq!(helps, [*help], "{file}:\n{}", out.describe());
+        assert_eq!(helps(&out.stderr), [*help], "{file}:\n{}", out.describe());
     }
 }
 

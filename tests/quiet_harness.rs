@@ -101,7 +101,7 @@ fn a_cell_process_runs_only_on_go_and_reports_only_when_a_run_has_ended() {
             "model": "threads", "command": null, "workers": 2, "tasks": 100,
             "warmup": 1, "repeats": 2, "timeout_s": null, "timeline": false
         },
-        "first_repeat": 0, "end_repeat": 2, "timeline": false, "settle_us": 0
+        "first_repeat": 0, "end_repeat": 2, "timeline": false, "settle_us": 0, "warmup": 1
     });
     let mut child = Command::new(env!("CARGO_BIN_EXE_parabench"))
         .arg("__cell")

@@ -5,7 +5,8 @@ mod common;
 
 use common::{tempdir, write_scenario, Csv};
 
-const TWO_MODELS: &str = r#"repeats = 2
+const TWO_MODELS: &str = r#"repeats = 4
+rounds = 2
 warmup = 0
 workers = [1, 2]
 models = ["threads", "slow"]
@@ -21,38 +22,69 @@ command = ["sh", "-c", "echo elapsed_s=0.001 checksum=45"]
 "#;
 
 #[test]
-fn resume_keeps_complete_cells_and_reruns_partial_ones() {
+fn resume_keeps_complete_rounds_and_reruns_partial_ones() {
     let tmp = tempdir();
     let file = write_scenario(tmp.path(), "res.toml", TWO_MODELS);
     let out = tmp.path().join("out");
     common::run_scenario(&file, &out, &[]).expect_code(0);
     let runs_path = out.join("res/runs.csv");
     let full = Csv::read(&runs_path);
-    assert_eq!(full.rows.len(), 8);
+    // 4 cells x 2 rounds, each (cell, round) a process of 2 runs.
+    assert_eq!(full.rows.len(), 16);
+    for r in &full.rows {
+        let (repeat, round): (u32, u32) =
+            (r["repeat"].parse().unwrap(), r["round"].parse().unwrap());
+        assert_eq!(
+            round,
+            repeat / 2,
+            "repeats 0-1 in round 0, 2-3 in round 1: {r:?}"
+        );
+    }
 
-    // Simulate an interruption: keep the first 5 rows (2 complete cells + half of the third).
+    // Simulate an interruption: keep the first 5 rows (2 complete rounds of cells + half of
+    // the third).
     let text = std::fs::read_to_string(&runs_path).unwrap();
     let cut: Vec<&str> = text.lines().take(1 + 5).collect();
     std::fs::write(&runs_path, cut.join("\n") + "\n").unwrap();
-    let kept_first: Vec<String> = cut[1..5].iter().map(|s| s.to_string()).collect();
+    let kept_first = common::measured_values(&(cut[..5].join("\n") + "\n"));
 
     let ran = common::run_scenario(&file, &out, &["--resume"]);
     ran.expect_code(0);
     let resumed = Csv::read(&runs_path);
-    assert_eq!(resumed.rows.len(), 8, "{}", ran.describe());
+    assert_eq!(resumed.rows.len(), 16, "{}", ran.describe());
     let text = std::fs::read_to_string(&runs_path).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
-        &lines[1..5],
-        &kept_first[..],
-        "complete cells are kept as they were"
+        common::measured_values(&text)[..4],
+        kept_first[..],
+        "complete rounds are kept as they were (only the host columns are derived anew)"
+    );
+    let partial = (
+        &full.rows[4]["model"],
+        &full.rows[4]["workers"],
+        &full.rows[4]["round"],
     );
     for model in ["threads", "slow"] {
         for w in ["1", "2"] {
-            let n = resumed.filter(&[("model", model), ("workers", w)]).len();
-            assert_eq!(n, 2, "{model}@{w}: one full set of runs, no duplicates");
+            let mut repeats: Vec<String> = resumed
+                .filter(&[("model", model), ("workers", w)])
+                .iter()
+                .map(|r| r["repeat"].clone())
+                .collect();
+            repeats.sort();
+            assert_eq!(
+                repeats,
+                ["0", "1", "2", "3"],
+                "{model}@{w}: one full set of runs, no duplicates"
+            );
         }
     }
+    // The cut round's 2 runs were measured again, together, after the kept rows.
+    let again = resumed.filter(&[
+        ("model", partial.0),
+        ("workers", partial.1),
+        ("round", partial.2),
+    ]);
+    assert_eq!(again.len(), 2);
     assert!(std::fs::read_to_string(out.join("res/meta.json"))
         .unwrap()
         .contains("\"ending\": \"complete\""));
@@ -85,7 +117,7 @@ fn resume_refuses_a_changed_scenario_and_starts_fresh_without_a_run() {
     );
     assert_eq!(
         Csv::read(&out.join("res/runs.csv")).rows.len(),
-        8,
+        16,
         "the earlier run is untouched"
     );
 }

@@ -11,46 +11,49 @@ pub fn dry_run(scenario: &Scenario, shard: Option<Shard>) {
     let slots = plan::schedule(
         &cells,
         scenario.order,
+        scenario.rounds,
         crate::hash::seed_of(&scenario.sha256),
     );
     let slice = shard.map(|s| format!(", shard {s}")).unwrap_or_default();
     println!(
-        "scenario `{}` ({}{slice}, order {}):",
+        "scenario `{}` ({}{slice}, order {}{}):",
         scenario.name,
         scenario
             .path
             .as_deref()
             .map_or("built-in demo".into(), |p| p.display().to_string()),
-        scenario.order.as_str()
+        scenario.order.as_str(),
+        match scenario.order {
+            scenario::Order::Rounds => format!(", {}", count(scenario.rounds.into(), "round")),
+            _ => String::new(),
+        }
     );
     println!(
         "  {:<20} {:<20} {:>7} {:>7} {:>13} {:>10}",
         "workload", "model", "workers", "tasks", "warmup+runs", "est. time"
     );
-    let mut total = 0.0;
-    for c in &cells {
-        let est = plan::estimate_cell_s(c, cores);
-        total += est;
+    for (i, c) in cells.iter().enumerate() {
+        let mine: Vec<&plan::Slot> = slots.iter().filter(|s| s.cell == i).collect();
+        let warmup: u32 = mine.iter().map(|s| s.warmup).sum();
+        let est: f64 = mine
+            .iter()
+            .map(|s| plan::estimate_slot_s(s, &cells, cores))
+            .sum();
         println!(
             "  {:<20} {:<20} {:>7} {:>7} {:>13} {:>10}",
             c.workload,
             c.model,
             c.workers,
             c.tasks,
-            format!("{}+{}", c.warmup, c.repeats),
+            format!("{warmup}+{}", c.repeats),
             rough_duration(est)
         );
     }
-    // Interleaved and random orders start a process (with its warmup) for every run.
-    if slots.len() > cells.len() {
-        total = slots
-            .iter()
-            .map(|sl| {
-                let c = &cells[sl.cell];
-                0.01 + (c.warmup + 1) as f64 * plan::estimate_run_s(c, cores)
-            })
-            .sum();
-    }
+    // Every slot is a process of its own, with its own warmup.
+    let total: f64 = slots
+        .iter()
+        .map(|s| plan::estimate_slot_s(s, &cells, cores))
+        .sum();
     println!(
         "  {}, {}, {}; estimated time about {} (a rough guess from the kernels' parameters)",
         count(cells.len() as u64, "cell"),

@@ -60,6 +60,8 @@ pub fn model_infos(scenario: &Scenario) -> Vec<ModelInfo> {
                 command: command.map(|c| c.argv.clone()),
                 interpreter: command.and_then(|c| interpreter_version(c, scenario)),
                 timeline_worker: found.map(|b| b.timeline_worker().to_string()),
+                recorded_family: found.map(|b| b.family()),
+                spawns: found.map(|b| b.spawns()),
             });
         }
     }

@@ -17,15 +17,18 @@ pub struct Overrides {
     pub workloads: Option<Vec<String>>,
     /// 1 measured run and no warmup per cell (unless `repeats`/`warmup` say otherwise).
     pub quick: bool,
-    pub order: Option<String>,
+    pub order: Option<Order>,
+    pub rounds: Option<u32>,
     /// Which chart files to write, as written (`--charts speedup,svg`).
     pub charts: Option<String>,
 }
 
 pub fn apply(mut s: Scenario, args: &Overrides, force: bool) -> Result<Scenario, Error> {
-    if let Some(o) = &args.order {
-        s.order =
-            Order::parse(o).ok_or_else(|| Error::Input(format!("--order: unknown order `{o}`")))?;
+    if let Some(o) = args.order {
+        s.order = o;
+    }
+    if let Some(r) = args.rounds {
+        s.rounds = r;
     }
     if let Some(c) = &args.charts {
         s.charts = Charts::parse_flag(c).map_err(Error::Input)?;

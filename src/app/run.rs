@@ -5,9 +5,9 @@ use super::overrides::{self, Overrides};
 use crate::error::{write_failure, Error};
 use crate::hash;
 use crate::plan::{self, Shard, TimelineCells};
-use crate::record::{CellKey, ChecksumCheck, Ending, RunRow, TaskRow};
+use crate::record::{CellId, ChecksumCheck, Ending, RunRow, TaskRow};
 use crate::report::meta::{load_average, now_utc, FailedRun, Meta};
-use crate::report::output::{read_runs, read_tasks, RunDir, RunsCsv, TasksCsv};
+use crate::report::output::{read_runs, read_tasks, write_runs, RunDir, RunsCsv, TasksCsv};
 use crate::report::{self, RunData};
 use crate::run::progress::Progress;
 use crate::run::{self, Event, Subscriber};
@@ -89,26 +89,44 @@ pub fn run_scenario(
     shard: Option<Shard>,
 ) -> Result<Outcome, Error> {
     let (mut dir, earlier) = open_run_dir(scenario, opts, shard)?;
-    let planned = planned_cells(scenario, shard, opts.timeline);
-    let (cells, kept) = plan::remaining(planned, earlier.runs);
-    let slots = plan::schedule(&cells, scenario.order, hash::seed_of(&scenario.sha256));
+    let cells = planned_cells(scenario, shard, opts.timeline);
+    let slots = plan::schedule(
+        &cells,
+        scenario.order,
+        scenario.rounds,
+        hash::seed_of(&scenario.sha256),
+    );
+    let todo = plan::remaining(&cells, slots, earlier.runs);
     let mut meta = Meta::new(scenario, model_infos(scenario));
     meta.shard = shard.map(|s| s.to_string());
     meta.timeline = Some(timeline_word(opts.timeline).into());
+    if let Some(origin) = earlier.origin_unix_s {
+        meta.started_unix_s = Some(origin);
+    }
     write_meta(&dir, &meta)?;
-    let mut store = Store::create(&dir, kept, earlier.tasks, earlier.failed)?;
+    let mut store = Store::create(
+        &dir,
+        todo.kept,
+        earlier.tasks,
+        &todo.kept_timelines,
+        earlier.failed,
+    )?;
     let mut check = ChecksumCheck::new();
     check.learn(&store.rows);
     let mut progress = Progress::new(
-        plan::total_runs(&cells),
-        cells.len(),
+        plan::runs_in(&todo.slots),
+        plan::cells_in(&todo.slots),
         opts.progress_bar,
         opts.quiet,
     );
+    let session = run::Session {
+        scenario: &scenario.name,
+        origin_unix_s: meta.started_unix_s.unwrap_or_default(),
+    };
     let executed = run::execute(
-        &scenario.name,
+        session,
         &cells,
-        &slots,
+        &todo.slots,
         &mut [&mut check, &mut store, &mut progress],
     )?;
     progress.finish();
@@ -118,6 +136,11 @@ pub fn run_scenario(
     meta.probe = executed.probe;
     meta.failed_unmeasured = store.failed;
     let data = RunData::new(meta, store.rows).with_tasks(store.tasks);
+    // A complete run writes runs.csv again, whole, now that the session's probes give the
+    // host columns; an interrupted one leaves the rows as they were appended.
+    if executed.ending == Ending::Complete {
+        write_runs(&dir.file("runs.csv"), &data.rows).map_err(write_failure("runs.csv"))?;
+    }
     report::write_all(&dir, &data).map_err(write_failure("the report and charts"))?;
     keep_or_drop_previous(&mut dir, executed.ending)?;
     Ok(print_outcome(&dir, &data, executed.ending))
@@ -214,11 +237,13 @@ fn print_outcome(dir: &RunDir, data: &RunData, ending: Ending) -> Outcome {
     Outcome::AllOk
 }
 
-/// The rows a run folder held before this run (with `--resume`), to be kept or run again.
+/// The rows a run folder held before this run (with `--resume`), to be kept or run again,
+/// and when its first session began.
 #[derive(Default)]
 struct Earlier {
     runs: Vec<RunRow>,
     tasks: Vec<TaskRow>,
+    origin_unix_s: Option<f64>,
     /// Its failed warmup and timeline runs.
     failed: Vec<FailedRun>,
 }
@@ -277,37 +302,37 @@ fn open_run_dir(
     let resume_error = |e: anyhow::Error| Error::Input(format!("--resume: {e:#}"));
     let runs = read_runs(&path.join("runs.csv")).map_err(resume_error)?;
     let tasks = read_tasks(&path.join("tasks.csv")).map_err(resume_error)?;
-    Ok((
-        RunDir::open(&path),
-        Earlier {
-            runs,
-            tasks,
-            failed: meta.failed_unmeasured,
-        },
-    ))
+    let earlier = Earlier {
+        runs,
+        tasks,
+        origin_unix_s: meta.started_unix_s,
+        failed: meta.failed_unmeasured,
+    };
+    Ok((RunDir::open(&path), earlier))
 }
 
 /// The CSV store, as a subscriber: each run to `runs.csv` and each timeline to `tasks.csv`
-/// (appended and flushed as they come, so a crash loses nothing), and kept for the report,
-/// with the warmup and timeline runs that failed (for `meta.json`).
+/// (appended and flushed as they come, so a crash loses nothing), and kept for the report.
 struct Store {
     runs_csv: RunsCsv,
     tasks_csv: TasksCsv,
     rows: Vec<RunRow>,
     tasks: Vec<TaskRow>,
+    /// The warmup and timeline runs that failed (for `meta.json`).
     failed: Vec<FailedRun>,
 }
 
 impl Store {
     /// Starts both files with the rows kept from an earlier run (and the recorded tasks of
-    /// the cells those rows complete).
+    /// the cells whose timeline is kept).
     fn create(
         dir: &RunDir,
         kept: Vec<RunRow>,
         earlier_tasks: Vec<TaskRow>,
+        kept_timelines: &HashSet<CellId>,
         earlier_failed: Vec<FailedRun>,
     ) -> Result<Store, Error> {
-        let kept_cells: HashSet<CellKey> = kept.iter().map(RunRow::key).collect();
+        // An earlier failure stays on record while the rows of its cell are kept.
         let failed: Vec<FailedRun> = earlier_failed
             .into_iter()
             .filter(|f| {
@@ -317,9 +342,8 @@ impl Store {
             })
             .collect();
         let tasks: Vec<TaskRow> = earlier_tasks
-            .iter()
-            .filter(|t| kept_cells.contains(&t.key()))
-            .cloned()
+            .into_iter()
+            .filter(|t| kept_timelines.contains(&t.key().owned()))
             .collect();
         let opened = (|| -> anyhow::Result<Store> {
             let mut runs_csv = RunsCsv::create(&dir.file("runs.csv"))?;

@@ -127,11 +127,13 @@ mod tests {
             settings: Settings {
                 threshold_pct: 5.0,
                 alpha: 0.05,
+                fail_on_noisy: false,
             },
             cells: vec![],
             only_in_base: vec![],
             only_in_new: vec![],
             warnings: vec![],
+            unchecked: (0, 0),
         };
         let charts = build(&c, &base, &new);
         let (name, primes) = &charts[0];

@@ -20,7 +20,7 @@ pub enum Format {
 }
 
 /// Version of the JSON output's shape (`--format json`); raised on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The comparison in the chosen format, ending with a newline.
 pub fn render(c: &Comparison, format: Format) -> Result<String, String> {
@@ -60,7 +60,10 @@ fn efficiency(c: &CellComparison) -> String {
 /// What the last column says: the reason where the verdict needs one, then any notes.
 fn note(c: &CellComparison) -> String {
     let mut parts: Vec<&str> = Vec::new();
-    if matches!(c.verdict, Verdict::Unchanged | Verdict::NotComparable) {
+    if matches!(
+        c.verdict,
+        Verdict::Unchanged | Verdict::Noisy | Verdict::NotComparable
+    ) {
         parts.push(&c.reason);
     }
     parts.extend(c.notes.iter().map(String::as_str));
@@ -199,6 +202,9 @@ fn counts_line(n: &Counts) -> String {
         format!("{} improved", n.improved),
         format!("{} unchanged", n.unchanged),
     ];
+    if n.noisy > 0 {
+        parts.push(format!("{} noisy", n.noisy));
+    }
     if n.not_comparable > 0 {
         parts.push(format!("{} not comparable", n.not_comparable));
     }
@@ -212,22 +218,30 @@ fn rule(c: &Comparison) -> String {
     format!(
         "a cell regressed when its median time per run is more than {}% slower and the change is \
          significant: Mann-Whitney U p < {} on the runs and 95% bootstrap CIs of the medians apart \
-         (improved: the same, faster)",
+         (improved: the same, faster); a cell is noisy, and not judged, when its runs of even and \
+         of odd rounds differ by more than the threshold in either run",
         format_pct(c.settings.threshold_pct),
         c.settings.alpha
     )
 }
 
 fn result_line(c: &Comparison) -> String {
-    match c.counts().regressed {
-        0 => "no regressions".into(),
-        1 => format!(
-            "1 regression beyond {}%",
-            format_pct(c.settings.threshold_pct)
+    let n = c.counts();
+    let pct = format_pct(c.settings.threshold_pct);
+    let regressions = match n.regressed {
+        0 => "no regressions".to_string(),
+        1 => format!("1 regression beyond {pct}%"),
+        k => format!("{k} regressions beyond {pct}%"),
+    };
+    match (n.noisy, c.settings.fail_on_noisy) {
+        (0, _) => regressions,
+        (k, true) => format!(
+            "{regressions}, {} (--fail-on-noisy)",
+            crate::text::count(k as u64, "noisy cell")
         ),
-        n => format!(
-            "{n} regressions beyond {}%",
-            format_pct(c.settings.threshold_pct)
+        (k, false) => format!(
+            "{regressions}; {} not judged",
+            crate::text::count(k as u64, "noisy cell")
         ),
     }
 }
@@ -240,11 +254,12 @@ fn side_line(s: &SideInfo) -> String {
 }
 
 /// The sections in order: title, cells.
-fn sections(c: &Comparison) -> [(&'static str, Vec<&CellComparison>); 4] {
+fn sections(c: &Comparison) -> [(&'static str, Vec<&CellComparison>); 5] {
     [
         ("Regressions", c.with_verdict(Verdict::Regressed)),
         ("Improvements", c.with_verdict(Verdict::Improved)),
         ("Unchanged", c.with_verdict(Verdict::Unchanged)),
+        ("Noisy", c.with_verdict(Verdict::Noisy)),
         ("Not comparable", c.with_verdict(Verdict::NotComparable)),
     ]
 }
@@ -258,7 +273,8 @@ pub fn table(c: &Comparison) -> Result<String, std::fmt::Error> {
     writeln!(
         s,
         "  rule: regressed = median time per run more than {}% slower, Mann-Whitney U p < {} \
-         and 95% CIs of the medians apart; improved = the same, faster\n",
+         and 95% CIs of the medians apart; improved = the same, faster; noisy = even and odd \
+         rounds of either run differ by more than the threshold (not judged)\n",
         format_pct(c.settings.threshold_pct),
         c.settings.alpha
     )?;
@@ -268,7 +284,7 @@ pub fn table(c: &Comparison) -> Result<String, std::fmt::Error> {
     }
     for (title, cells) in sections(c) {
         if cells.is_empty() {
-            if title != "Not comparable" {
+            if !matches!(title, "Not comparable" | "Noisy") {
                 writeln!(s, "{title}: none\n")?;
             }
             continue;
@@ -287,7 +303,7 @@ pub fn table(c: &Comparison) -> Result<String, std::fmt::Error> {
             writeln!(s, "{}", Table::lone(cells).plain())?;
         }
     }
-    let exit = if c.counts().regressed > 0 { 1 } else { 0 };
+    let exit = u8::from(c.fails());
     writeln!(s, "result: {} (exit {exit})", result_line(c))?;
     Ok(s)
 }
@@ -315,7 +331,7 @@ pub fn markdown(c: &Comparison, charts: &[String]) -> Result<String, std::fmt::E
         writeln!(s, "> **Warning:** {w}\n")?;
     }
     for (title, cells) in sections(c) {
-        if cells.is_empty() && title == "Not comparable" {
+        if cells.is_empty() && matches!(title, "Not comparable" | "Noisy") {
             continue;
         }
         if title == "Unchanged" && !cells.is_empty() {
@@ -358,7 +374,8 @@ pub fn markdown(c: &Comparison, charts: &[String]) -> Result<String, std::fmt::E
 #[derive(Serialize)]
 struct Json<'a> {
     schema_version: u32,
-    /// 1 when any cell regressed, else 0 (as the process exits).
+    /// 1 when any cell regressed (or, with `--fail-on-noisy`, was noisy), else 0 (as the
+    /// process exits).
     exit_code: u8,
     threshold_pct: f64,
     alpha: f64,
@@ -375,7 +392,7 @@ pub fn json(c: &Comparison) -> serde_json::Result<String> {
     let counts = c.counts();
     let doc = Json {
         schema_version: SCHEMA_VERSION,
-        exit_code: u8::from(counts.regressed > 0),
+        exit_code: u8::from(c.fails()),
         threshold_pct: c.settings.threshold_pct,
         alpha: c.settings.alpha,
         counts,
@@ -473,6 +490,7 @@ mod tests {
             settings: Settings {
                 threshold_pct: 5.0,
                 alpha: 0.05,
+                fail_on_noisy: false,
             },
             cells: vec![
                 cell(
@@ -500,6 +518,7 @@ mod tests {
             }],
             only_in_new: vec![],
             warnings: vec!["the scenario file changed between the runs (sha256 a -> b)".into()],
+            unchecked: (0, 0),
         }
     }
 

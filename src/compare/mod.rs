@@ -40,6 +40,8 @@ pub struct Options {
     pub threshold_pct: f64,
     /// Significance level of the rank test.
     pub alpha: f64,
+    /// Noisy cells (not reproduced within a run) fail the gate too.
+    pub fail_on_noisy: bool,
     pub format: Format,
     /// Folder for the charts and compare.md (default `NEW/compare`).
     pub out: Option<PathBuf>,
@@ -52,7 +54,8 @@ pub struct Options {
 pub enum Gate {
     /// No cell regressed (exit 0).
     Pass,
-    /// At least one cell regressed beyond the threshold, significantly (exit 1).
+    /// At least one cell regressed beyond the threshold, significantly, or with
+    /// `--fail-on-noisy` a cell was noisy (exit 1).
     Regressed,
 }
 
@@ -64,6 +67,7 @@ pub fn compare(args: &Options) -> Result<Gate, Error> {
     let settings = Settings {
         threshold_pct: args.threshold_pct,
         alpha: args.alpha,
+        fail_on_noisy: args.fail_on_noisy,
     };
     let result = verdict::judge_all(sides, model::match_cells(&base, &new), &settings);
     if args.charts {
@@ -71,7 +75,7 @@ pub fn compare(args: &Options) -> Result<Gate, Error> {
         output::write_files(&out, &result, &base, &new)?;
     }
     output::print(&result, args.format)?;
-    Ok(if result.counts().regressed > 0 {
+    Ok(if result.fails() {
         Gate::Regressed
     } else {
         Gate::Pass

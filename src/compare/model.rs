@@ -4,7 +4,8 @@
 //! matching only; the rule that judges a matched cell is in [`super::verdict`].
 
 use crate::kernel::Params;
-use crate::record::{CellKey, Ending};
+use crate::record::{CellKey, Ending, RunRow};
+use crate::report::replication::Halves;
 use crate::report::summary::SummaryRow;
 use crate::report::RunData;
 use serde::Serialize;
@@ -18,6 +19,8 @@ pub struct Settings {
     pub threshold_pct: f64,
     /// Significance level of the rank test.
     pub alpha: f64,
+    /// Noisy cells fail the gate too (`--fail-on-noisy`).
+    pub fail_on_noisy: bool,
 }
 
 /// The outcome for one cell.
@@ -27,6 +30,9 @@ pub enum Verdict {
     Regressed,
     Improved,
     Unchanged,
+    /// The cell's own halves (even and odd rounds) disagreed by more than the threshold in
+    /// the base run or in the new run: the host moved under it, so no change can be claimed.
+    Noisy,
     /// Different work on the two sides (kernel, tasks, parameters, ...) or no successful runs.
     NotComparable,
 }
@@ -162,6 +168,7 @@ pub struct Counts {
     pub regressed: usize,
     pub improved: usize,
     pub unchanged: usize,
+    pub noisy: usize,
     pub not_comparable: usize,
     pub only_in_base: usize,
     pub only_in_new: usize,
@@ -179,15 +186,24 @@ pub struct Comparison {
     pub only_in_new: Vec<LoneCell>,
     /// Things that make the whole comparison less trustworthy (other machine, too few runs...).
     pub warnings: Vec<String>,
+    /// Matched cells whose base / new side could not be checked for noise (one round).
+    pub unchecked: (usize, usize),
 }
 
 impl Comparison {
+    /// Whether the gate fails: a regressed cell, or with `--fail-on-noisy` a noisy one.
+    pub fn fails(&self) -> bool {
+        let n = self.counts();
+        n.regressed > 0 || (self.settings.fail_on_noisy && n.noisy > 0)
+    }
+
     pub fn counts(&self) -> Counts {
         let of = |v: Verdict| self.cells.iter().filter(|c| c.verdict == v).count();
         Counts {
             regressed: of(Verdict::Regressed),
             improved: of(Verdict::Improved),
             unchanged: of(Verdict::Unchanged),
+            noisy: of(Verdict::Noisy),
             not_comparable: of(Verdict::NotComparable),
             only_in_base: self.only_in_base.len(),
             only_in_new: self.only_in_new.len(),
@@ -217,6 +233,10 @@ pub struct MatchedCell<'a> {
     /// The times of the cell's successful runs on each side (what the rank test compares).
     pub base_times: Vec<f64>,
     pub new_times: Vec<f64>,
+    /// The cell's runs of even and of odd rounds on each side (`None`: not checkable, e.g.
+    /// one round).
+    pub base_halves: Option<Halves>,
+    pub new_halves: Option<Halves>,
     /// The workload's kernel parameters on each side (`None` if meta.json lacks the workload).
     pub base_params: Option<&'a Params>,
     pub new_params: Option<&'a Params>,
@@ -241,11 +261,11 @@ fn key(r: &SummaryRow) -> CellKey<'_> {
     }
 }
 
-/// The successful runs' times of every cell, in one pass over the rows.
-fn times_by_cell(data: &RunData) -> HashMap<CellKey<'_>, Vec<f64>> {
-    let mut m: HashMap<CellKey<'_>, Vec<f64>> = HashMap::new();
+/// The successful runs of every cell, in one pass over the rows.
+fn runs_by_cell(data: &RunData) -> HashMap<CellKey<'_>, Vec<&RunRow>> {
+    let mut m: HashMap<CellKey<'_>, Vec<&RunRow>> = HashMap::new();
     for r in data.rows.iter().filter(|r| r.ok()) {
-        m.entry(r.key()).or_default().push(r.time_s());
+        m.entry(r.key()).or_default().push(r);
     }
     m
 }
@@ -257,11 +277,17 @@ fn params<'a>(data: &'a RunData, workload: &str) -> Option<&'a Params> {
 
 /// Matches the cells of `base` and `new` (their summary rows).
 pub fn match_cells<'a>(base: &'a RunData, new: &'a RunData) -> Matched<'a> {
-    let (base_times, new_times) = (times_by_cell(base), times_by_cell(new));
+    let (base_runs, new_runs) = (runs_by_cell(base), runs_by_cell(new));
     let base_rows: HashMap<CellKey<'_>, &SummaryRow> =
         base.summary.iter().map(|r| (key(r), r)).collect();
     let new_keys: HashSet<CellKey<'_>> = new.summary.iter().map(key).collect();
-    let times = |m: &HashMap<CellKey<'_>, Vec<f64>>, k| m.get(&k).cloned().unwrap_or_default();
+    let runs =
+        |m: &HashMap<CellKey<'_>, Vec<&'a RunRow>>, k| m.get(&k).cloned().unwrap_or_default();
+    let times = |runs: &[&RunRow]| runs.iter().map(|r| r.time_s()).collect();
+    let halves = |runs: &[&RunRow], r: &SummaryRow| {
+        let seed = crate::hash::seed_of(&format!("{}/{}/{}", r.workload, r.model, r.workers));
+        Halves::of(runs, seed)
+    };
     let mut cells = Vec::new();
     let mut only_in_new = Vec::new();
     for n in &new.summary {
@@ -269,11 +295,14 @@ pub fn match_cells<'a>(base: &'a RunData, new: &'a RunData) -> Matched<'a> {
             only_in_new.push(LoneCell::of(n));
             continue;
         };
+        let (br, nr) = (runs(&base_runs, key(b)), runs(&new_runs, key(n)));
         cells.push(MatchedCell {
             base: b,
             new: n,
-            base_times: times(&base_times, key(b)),
-            new_times: times(&new_times, key(n)),
+            base_times: times(&br),
+            new_times: times(&nr),
+            base_halves: halves(&br, b),
+            new_halves: halves(&nr, n),
             base_params: params(base, &b.workload),
             new_params: params(new, &n.workload),
         });

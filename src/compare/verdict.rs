@@ -24,10 +24,16 @@ pub fn judge_all(
         .iter()
         .map(|m| judge_cell(m, settings))
         .collect();
+    let unchecked =
+        |side: fn(&MatchedCell<'_>) -> bool| matched.cells.iter().filter(|m| side(m)).count();
     let mut c = Comparison {
         base,
         new,
         settings: *settings,
+        unchecked: (
+            unchecked(|m| m.base_halves.is_none()),
+            unchecked(|m| m.new_halves.is_none()),
+        ),
         cells,
         only_in_base: matched.only_in_base,
         only_in_new: matched.only_in_new,
@@ -101,6 +107,27 @@ fn notes(m: &MatchedCell<'_>) -> Vec<String> {
     out
 }
 
+/// Why the cell cannot be judged at the threshold: a side whose even and odd rounds disagree
+/// by more than it (see [`crate::report::replication`]). Empty when both sides reproduce, or
+/// cannot be checked (one round).
+fn noisy(m: &MatchedCell<'_>, settings: &Settings) -> Vec<String> {
+    let tolerance = settings.threshold_pct / 100.0;
+    [("base", &m.base_halves), ("new", &m.new_halves)]
+        .into_iter()
+        .filter_map(|(side, h)| {
+            let h = h.as_ref().filter(|h| !h.agree(tolerance))?;
+            Some(format!(
+                "{side} run not reproduced: its even rounds took {} and its odd rounds {} \
+                 ({:+.1}%, beyond the {}% threshold)",
+                crate::text::seconds(Some(h.even.median)),
+                crate::text::seconds(Some(h.odd.median)),
+                (h.odd.median / h.even.median - 1.0) * 100.0,
+                format_pct(settings.threshold_pct)
+            ))
+        })
+        .collect()
+}
+
 /// Compares one cell present on both sides.
 fn judge_cell(m: &MatchedCell<'_>, settings: &Settings) -> CellComparison {
     let (b, n) = (m.base, m.new);
@@ -114,8 +141,10 @@ fn judge_cell(m: &MatchedCell<'_>, settings: &Settings) -> CellComparison {
         _ => None,
     };
     let differences = differences(m);
+    let noisy = noisy(m, settings);
     let (verdict, reason) = match (time_change_pct, test, smallest_p, cis_overlap) {
         _ if !differences.is_empty() => (Verdict::NotComparable, differences.join("; ")),
+        _ if !noisy.is_empty() => (Verdict::Noisy, noisy.join("; ")),
         (Some(change), Some(t), Some(min_p), Some(overlap)) => {
             judge(change, t.p, min_p, overlap, (b.runs, n.runs), settings)
         }
@@ -249,6 +278,15 @@ fn warnings(c: &Comparison) -> Vec<String> {
             rank::runs_needed(c.settings.alpha)
         ));
     }
+    for (side, unchecked) in [("base", c.unchecked.0), ("new", c.unchecked.1)] {
+        if unchecked > 0 && unchecked == c.cells.len() {
+            w.push(format!(
+                "the {side} run cannot be checked for noise (one round per cell: `cells` order, \
+                 or fewer than 4 repeats): a slow spell of the host during it can show up as a \
+                 regression; run both sides with the default `--order rounds`"
+            ));
+        }
+    }
     w
 }
 
@@ -306,6 +344,7 @@ mod tests {
     const S: Settings = Settings {
         threshold_pct: 5.0,
         alpha: 0.05,
+        fail_on_noisy: false,
     };
 
     #[test]

@@ -2,6 +2,7 @@
 //! semantics. Statistics over runs live in [`stats`], scaling-law fits in [`fit`].
 
 pub mod fit;
+pub mod host;
 pub mod sched;
 pub mod stats;
 

@@ -10,7 +10,7 @@
 //! `CLOCK_MONOTONIC` nanoseconds (Python's `time.monotonic_ns()`, Rust's `Instant`: the same
 //! clock as parabench's on Linux). Workers become rows in order of their first task.
 
-use super::{Job, Model, Outcome, Recorder, Spawns};
+use super::{Family, Job, Model, Outcome, Recorder, Spawns};
 use crate::measure::{
     fork_exec, limit_file_size, read_back, scratch_file, wait_child, written, ChildExit,
 };
@@ -76,6 +76,13 @@ pub struct CommandModel {
     /// The scenario's `output_limit_mb` (`None`: [`DEFAULT_OUTPUT_LIMIT_MB`]).
     #[serde(default)]
     pub output_limit_mb: Option<u64>,
+    /// `cpython` for the shipped CPython models, `command` for a `[[model]]` table.
+    #[serde(default = "command_family")]
+    pub family: Family,
+}
+
+fn command_family() -> Family {
+    Family::Command
 }
 
 fn unknown_spawns() -> Spawns {
@@ -101,6 +108,9 @@ impl Model for CommandModel {
     }
     fn spawns(&self) -> Spawns {
         self.spawns
+    }
+    fn family(&self) -> Family {
+        self.family
     }
     fn cpu_parallel(&self) -> bool {
         self.cpu_parallel

@@ -61,40 +61,7 @@ pub fn names() -> Vec<&'static str> {
     MODELS.iter().map(|m| m.name()).collect()
 }
 
-/// Starting more worker processes than this is almost surely a mistake on any machine.
-pub const MAX_PROCESSES: u64 = 256;
-
-/// Starting more OS threads than this is almost surely a mistake too. Coroutines (`async`)
-/// are cheap and go up to the hard limit on worker counts.
-pub const MAX_THREADS: u64 = 4096;
-
-/// What a model starts for each worker: it sets the sanity limit on worker counts (`--force`
-/// lifts it) and shapes time estimates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Spawns {
-    /// Nothing (a plain loop).
-    Nothing,
-    /// One OS thread per worker.
-    Threads,
-    /// One process per worker.
-    Processes,
-    /// One coroutine or slot on one thread per worker: cheap.
-    Coroutines,
-    /// Unknown: an external program decides.
-    Unknown,
-}
-
-impl Spawns {
-    /// The most workers that make sense without `--force`, and what they would be.
-    pub fn limit(self) -> Option<(u64, &'static str)> {
-        match self {
-            Spawns::Threads => Some((MAX_THREADS, "OS threads")),
-            Spawns::Processes => Some((MAX_PROCESSES, "processes")),
-            Spawns::Nothing | Spawns::Coroutines | Spawns::Unknown => None,
-        }
-    }
-}
+pub use crate::record::{Family, Spawns, MAX_PROCESSES, MAX_THREADS};
 
 /// One run's worth of work, as a model sees it.
 pub struct Job<'a> {
@@ -168,9 +135,13 @@ pub trait Model: Sync {
     fn timeline_worker(&self) -> &str {
         "worker"
     }
-    /// What the model starts per worker (limits, estimates).
+    /// What the model starts per worker (limits, estimates, the report's rule of thumb).
     fn spawns(&self) -> Spawns {
         Spawns::Threads
+    }
+    /// Built in, a shipped CPython model, or an external program.
+    fn family(&self) -> Family {
+        Family::Native
     }
     /// Whether CPU-bound tasks run on up to `workers` cores at once (false for one event
     /// loop, or threads behind CPython's GIL). For estimates only: measurements never assume it.

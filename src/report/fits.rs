@@ -17,7 +17,7 @@ const HORIZON_FACTOR: u64 = 4;
 /// cores busy per worker that can be busy. CPU kernels measure 0.98 to 1.0 in the committed
 /// runs, waits at most 0.58 (a CPython sleep workload, whose interpreter start-up counts in a
 /// short run's CPU time): the line sits between them with room on both sides.
-const CPU_BOUND_UTIL: f64 = 0.8;
+pub const CPU_BOUND_UTIL: f64 = 0.8;
 
 /// The fits of one model in one workload.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +73,7 @@ pub fn cpu_bound(data: &RunData, w: &Workload, model: &str) -> bool {
 /// that neither an interpreter's start-up (wall time longer than the reported time) nor a
 /// program that reports a made-up time (reported longer than wall) makes waiting look busy.
 /// From `summary.csv`'s `cpu_util` when the runs are not at hand.
-fn busy_cores(data: &RunData, w: &Workload, model: &str) -> Option<(u64, f64)> {
+pub fn busy_cores(data: &RunData, w: &Workload, model: &str) -> Option<(u64, f64)> {
     let runs: Vec<_> = data
         .rows
         .iter()
@@ -345,6 +345,7 @@ mod tests {
             meta,
             rows: vec![],
             summary,
+            decision: vec![],
             tasks: vec![],
         }
     }

@@ -116,6 +116,18 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         writeln!(s, "{note}\n")?;
     }
     let charts = Some(asked);
+    writeln!(s, "## Which model?\n")?;
+    writeln!(
+        s,
+        "Per workload and family of models: the fastest model at its best worker count (CPU-bound \
+         work within the {} cores), and every model whose 95% CI overlaps it, as tied. \
+         *Replicated*: the same answer from the even and from the odd rounds of the session alone. \
+         *Rule of thumb*: CPU-bound work -> processes, waiting on many connections (more than \
+         {} in flight) -> asyncio, otherwise threads.\n",
+        m.machine.logical_cores,
+        super::decision::MANY_IN_FLIGHT
+    )?;
+    writeln!(s, "{}", super::decision::markdown_table(&data.decision))?;
 
     for w in &m.workloads {
         let rows: Vec<_> = data
@@ -150,20 +162,9 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         if !w.description.is_empty() {
             writeln!(s, "{}\n", w.description)?;
         }
-        if let Some(best) = rows.iter().filter(|r| r.median_s.is_some()).min_by(|a, b| {
-            a.median_s
-                .partial_cmp(&b.median_s)
-                .unwrap_or(std::cmp::Ordering::Equal)
-        }) {
-            writeln!(
-                s,
-                "**Fastest:** `{}` at {}, {} per run{}.\n",
-                best.model,
-                workers(best.workers),
-                seconds(best.median_s),
-                best.speedup
-                    .map_or(String::new(), |x| format!(", speedup {x:.2}x"))
-            )?;
+        if let Some(d) = data.decision.iter().find(|d| d.workload == w.name) {
+            writeln!(s, "{}\n", super::decision::answer_line(d))?;
+            writeln!(s, "{}\n", super::decision::replication_line(d))?;
         }
         // The first two charts drawn (and those that ask) inline, the rest as links, so the
         // report stays readable; charts left out or with nothing to show were not written.

@@ -2,7 +2,7 @@
 //! `runs.csv` alone (`parabench plot`) and to judge whether two runs are comparable.
 
 use super::{Exporter, RunData};
-use crate::record::{Ending, Probe};
+use crate::record::{Ending, Family, Probe, Spawns};
 use crate::scenario::{Charts, Interpreter, Scenario, Workload};
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +12,10 @@ pub struct Meta {
     pub scenario: ScenarioInfo,
     pub command_line: Vec<String>,
     pub started_utc: String,
+    /// When the session began, in Unix seconds: `start_s` in runs.csv counts from here (a
+    /// resumed run keeps its first session's).
+    #[serde(default)]
+    pub started_unix_s: Option<f64>,
     pub finished_utc: Option<String>,
     /// `running`, `complete`, `interrupted` (or `incomplete` for a merge missing a slice).
     pub ending: Ending,
@@ -22,9 +26,13 @@ pub struct Meta {
     /// the `py-*` models; empty when none ran, and in folders written before it was recorded).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interpreters: Vec<Interpreter>,
-    /// Run order: `cells`, `interleaved` or `random`.
+    /// Run order: `rounds`, `cells`, `interleaved` or `random` (folders written before
+    /// `rounds` existed ran `cells`).
     #[serde(default = "default_order")]
     pub order: String,
+    /// Rounds of `rounds` order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<u32>,
     /// `K/N` when this folder holds one `--shard` slice of the matrix.
     #[serde(default)]
     pub shard: Option<String>,
@@ -92,6 +100,13 @@ pub struct ModelInfo {
     /// `None` for command models and in folders written before it was recorded ("worker").
     #[serde(default)]
     pub timeline_worker: Option<String>,
+    /// Built in, a shipped CPython model or an external program (folders written before it
+    /// was recorded: inferred from the command, see [`ModelInfo::family`]).
+    #[serde(default, rename = "family")]
+    pub recorded_family: Option<Family>,
+    /// What the model starts per worker (threads, processes, coroutines ...), when known.
+    #[serde(default)]
+    pub spawns: Option<Spawns>,
 }
 
 impl ModelInfo {
@@ -103,7 +118,19 @@ impl ModelInfo {
             command: None,
             interpreter: None,
             timeline_worker: None,
+            recorded_family: None,
+            spawns: None,
         }
+    }
+
+    /// The model's family: as recorded, or for older folders, a command that runs the shipped
+    /// CPython harness is CPython, any other command a command, the rest native.
+    pub fn family(&self) -> Family {
+        self.recorded_family.unwrap_or(match &self.command {
+            Some(argv) if argv.iter().any(|a| a.ends_with("kernels.py")) => Family::CPython,
+            Some(_) => Family::Command,
+            None => Family::Native,
+        })
     }
 }
 
@@ -142,6 +169,7 @@ impl Meta {
             },
             command_line: std::env::args().collect(),
             started_utc: now_utc(),
+            started_unix_s: crate::run::unix_now_s(),
             finished_utc: None,
             ending: Ending::Running,
             machine: Machine::detect(),
@@ -149,6 +177,7 @@ impl Meta {
             models,
             interpreters: scenario.interpreters.clone(),
             order: scenario.order.as_str().into(),
+            rounds: (scenario.order == crate::scenario::Order::Rounds).then_some(scenario.rounds),
             shard: None,
             merged_from: Vec::new(),
             timeline: None,

@@ -5,11 +5,14 @@
 //! in [`chart::CHARTS`].
 
 pub mod chart;
+pub mod decision;
 pub mod fits;
 pub mod folder;
+pub mod host;
 pub mod markdown;
 pub mod meta;
 pub mod output;
+pub mod replication;
 pub mod results;
 pub mod summary;
 pub mod warnings;
@@ -24,19 +27,30 @@ pub struct RunData {
     pub meta: Meta,
     pub rows: Vec<RunRow>,
     pub summary: Vec<SummaryRow>,
+    /// The answer per workload, every headline checked against the session's halves.
+    pub decision: Vec<decision::WorkloadDecision>,
     /// The tasks of the runs that recorded a timeline (`tasks.csv`); often none.
     pub tasks: Vec<TaskRow>,
 }
 
 impl RunData {
-    pub fn new(meta: Meta, rows: Vec<RunRow>) -> RunData {
+    /// The data of a run folder's rows. The host columns are derived again from the probes of
+    /// all rows, as one session measured them (a merge of shards, which may come from
+    /// different machines, keeps each shard's own, derived before the merge).
+    pub fn new(meta: Meta, mut rows: Vec<RunRow>) -> RunData {
+        if meta.merged_from.is_empty() {
+            crate::record::HostSpeeds::learn(&rows).fill(&mut rows);
+        }
         let summary = summary::compute(&meta, &rows);
-        RunData {
+        let mut data = RunData {
             meta,
             rows,
             summary,
+            decision: Vec::new(),
             tasks: Vec::new(),
-        }
+        };
+        data.decision = decision::decide(&data);
+        data
     }
 
     /// Adds the recorded tasks (for the timeline charts).

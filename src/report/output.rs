@@ -100,6 +100,16 @@ impl RunsCsv {
     }
 }
 
+/// Writes `runs.csv` whole, replacing the file atomically: at the end of a run, when the
+/// session's probes give the host columns every row derives from them.
+pub fn write_runs(path: &Path, rows: &[RunRow]) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r)?;
+    }
+    write_atomic(path, &w.into_inner()?)
+}
+
 /// Reads `runs.csv` back.
 pub fn read_runs(path: &Path) -> anyhow::Result<Vec<RunRow>> {
     read_csv(path, "a parabench run")

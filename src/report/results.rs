@@ -9,8 +9,10 @@ use crate::record::RunRow;
 use crate::scenario::{Interpreter, Workload};
 use serde::Serialize;
 
-/// Bumped when a field changes meaning or goes away.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Bumped when a field changes meaning or goes away. 2: rows carry `round`, `start_s` and the
+/// host probes, and the default order became `rounds` (cells no longer measured in one stretch);
+/// `decision` added.
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Results<'a> {
@@ -19,6 +21,9 @@ struct Results<'a> {
     scenario: ResolvedScenario<'a>,
     machine: &'a Machine,
     run: RunInfo<'a>,
+    /// The decision table per workload: best model per family (with ties), each model's
+    /// headlines, the rule of thumb, and whether each reproduced in the session's halves.
+    decision: &'a [super::decision::WorkloadDecision],
     /// One entry per cell, as in summary.csv.
     cells: &'a [SummaryRow],
     /// One entry per measured run, as in runs.csv.
@@ -30,6 +35,8 @@ struct ResolvedScenario<'a> {
     #[serde(flatten)]
     info: &'a ScenarioInfo,
     order: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rounds: Option<u32>,
     workloads: &'a [Workload],
     models: &'a [ModelInfo],
     /// The interpreters the models ran on (meta.json's `interpreters`).
@@ -64,6 +71,7 @@ impl Exporter for ResultsJson {
             scenario: ResolvedScenario {
                 info: &m.scenario,
                 order: &m.order,
+                rounds: m.rounds,
                 workloads: &m.workloads,
                 models: &m.models,
                 interpreters: &m.interpreters,
@@ -78,6 +86,7 @@ impl Exporter for ResultsJson {
                 merged_from: &m.merged_from,
                 probe: m.probe.as_ref(),
             },
+            decision: &data.decision,
             cells: &data.summary,
             runs: &data.rows,
         };

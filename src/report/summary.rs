@@ -71,6 +71,22 @@ pub struct SummaryRow {
     pub cpu_migrations: Option<f64>,
     #[serde(default)]
     pub ctx_switches: Option<f64>,
+    /// Median over the runs of the host's speed during each (the slower of the slowest CPU
+    /// before and after it, see runs.csv), and of the spread between CPUs; empty without probes.
+    #[serde(default)]
+    pub host_speed: Option<f64>,
+    #[serde(default)]
+    pub host_spread: Option<f64>,
+    /// Median time of the runs in even rounds (0, 2, ...) and in odd rounds (1, 3, ...): two
+    /// independent halves of the session, never split within a round.
+    #[serde(default)]
+    pub even_rounds_s: Option<f64>,
+    #[serde(default)]
+    pub odd_rounds_s: Option<f64>,
+    /// Whether the halves agree (within [`super::replication::TOLERANCE`], or within each
+    /// other's 95% CIs); empty when not checked (one round, or too few runs per half).
+    #[serde(default)]
+    pub reproduced: Option<bool>,
     pub max_rss_kb: Option<u64>,
     pub workers_rss_kb: Option<u64>,
     /// The reference of the speedup, e.g. `sequential@1`.
@@ -118,6 +134,7 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
                 let ok: Vec<&RunRow> = cell.iter().copied().filter(|r| r.ok()).collect();
                 let seed = crate::hash::seed_of(&format!("{}/{}/{}", w.name, model, workers));
                 let s = stats::summarize(&times, seed);
+                let halves = super::replication::Halves::of(&ok, seed);
                 // The reference cell: the baseline model (or this model) at its fewest workers.
                 let ref_model = w.baseline.as_deref().unwrap_or(model);
                 let ref_workers = counts(ref_model).first().copied();
@@ -179,6 +196,11 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
                     runq_wait_s: med_some(&|r| r.runq_wait_s),
                     cpu_migrations: med_some(&|r| r.cpu_migrations.map(|c| c as f64)),
                     ctx_switches: med_some(&|r| r.ctx_switches.map(|c| c as f64)),
+                    host_speed: med_some(&|r| r.host_speed()),
+                    host_spread: med_some(&|r| r.host_spread),
+                    even_rounds_s: halves.as_ref().map(|h| h.even.median),
+                    odd_rounds_s: halves.as_ref().map(|h| h.odd.median),
+                    reproduced: halves.map(|h| h.agree(super::replication::TOLERANCE)),
                     max_rss_kb: ok.iter().map(|r| r.max_rss_kb).max(),
                     workers_rss_kb: ok.iter().filter_map(|r| r.workers_rss_kb).max(),
                     baseline,

@@ -154,6 +154,8 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
         ));
     }
 
+    out.extend(super::host::warning(data, w));
+
     let parity = parity(data, &rows);
     if !parity.is_empty() {
         out.push(format!(
@@ -180,6 +182,12 @@ pub fn unmeasured(data: &RunData) -> Option<String> {
     if let Some(why) = &p.counters_unavailable {
         parts.push(format!(
             "CPU migrations and context switches (`cpu_migrations`, `ctx_switches`): {why}"
+        ));
+    }
+    if let Some(why) = &p.host_unavailable {
+        parts.push(format!(
+            "the host's speed around each run (`probe_before_us`, `probe_after_us` and the \
+             `host_*` columns): {why}"
         ));
     }
     (!parts.is_empty()).then(|| {

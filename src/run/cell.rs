@@ -9,6 +9,7 @@
 
 use super::protocol::{CellRequest, Measured, Probe, RecordedTasks, Report, GO};
 use crate::kernel;
+use crate::measure::host::HostProbe;
 use crate::measure::sched::{self, Counters, RunQueueTally};
 use crate::measure::Usage;
 use crate::model::{panic_text, Job, Model, Recorder};
@@ -17,9 +18,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Switches measurements off: a comma-separated list of `runq` (run-queue wait) and `perf`
-/// (CPU migrations and context switches), e.g. to check how a run reports what it could not
-/// measure, or to leave perf counters to another tool.
+/// Switches measurements off: a comma-separated list of `runq` (run-queue wait), `perf`
+/// (CPU migrations and context switches) and `host` (the host speed probes), e.g. to check how
+/// a run reports what it could not measure, or to leave perf counters to another tool.
 pub const DISABLE_ENV: &str = "PARABENCH_DISABLE_PROBES";
 
 /// Entry point of the `__cell` process.
@@ -59,10 +60,17 @@ fn cell_runs() -> Result<(), String> {
         recorder: None,
         waits: Arc::default(),
     };
-    // Opened before any run, so the counters follow every thread and process a run starts.
+    // The host probe's threads start before the perf counters open, so the counters (which
+    // follow only threads started after them) never count a probe.
     let disabled = std::env::var(DISABLE_ENV).unwrap_or_default();
     let off = |what: &str| disabled.split(',').any(|d| d.trim() == what);
     let by_env = || format!("switched off by {DISABLE_ENV}={disabled}");
+    let (host, host_unavailable) = match HostProbe::start() {
+        _ if off("host") => (None, Some(by_env())),
+        Ok(h) => (Some(h), None),
+        Err(why) => (None, Some(why)),
+    };
+    // Opened before any run, so the counters follow every thread and process a run starts.
     let (counters, counters_unavailable) = match Counters::open() {
         _ if off("perf") => (None, Some(by_env())),
         Ok(c) => (Some(c), None),
@@ -76,14 +84,16 @@ fn cell_runs() -> Result<(), String> {
     let mut gauge = Gauge {
         counters,
         runq: runq_unavailable.is_none(),
+        host,
+        settle: Duration::from_micros(req.settle_us),
     };
     let probe = Probe {
         runq_unavailable,
         counters_unavailable,
+        host_unavailable,
     };
     let mut out = std::io::stdout().lock();
     send(&mut out, &Report::Ready(probe))?;
-    let settle = Duration::from_micros(req.settle_us);
     let mut wait_go = || -> Result<bool, String> {
         line.clear();
         let n = input
@@ -91,20 +101,16 @@ fn cell_runs() -> Result<(), String> {
             .map_err(|e| format!("cannot read from the scheduler: {e}"))?;
         match line.trim_end() {
             _ if n == 0 => Ok(false), // the scheduler is gone: stop quietly
-            GO => {
-                // Let the scheduler fall asleep before the run's threads are placed.
-                std::thread::sleep(settle);
-                Ok(true)
-            }
+            GO => Ok(true),
             other => Err(format!("unexpected line from the scheduler: `{other}`")),
         }
     };
-    for w in 0..cell.warmup {
+    for w in 0..req.warmup {
         if !wait_go()? {
             return Ok(());
         }
         job.repeat = w;
-        let m = measure(model, &mut job, &mut gauge);
+        let m = gauge.probed_run(model, &mut job);
         send(
             &mut out,
             &Report::Warmup {
@@ -118,7 +124,7 @@ fn cell_runs() -> Result<(), String> {
             return Ok(());
         }
         job.repeat = r;
-        let m = measure(model, &mut job, &mut gauge);
+        let m = gauge.probed_run(model, &mut job);
         if r + 1 == req.end_repeat && !req.timeline {
             release(&mut job);
         }
@@ -132,7 +138,7 @@ fn cell_runs() -> Result<(), String> {
         // timeline; its slots are allocated before its clock starts.
         job.repeat = cell.repeats;
         job.recorder = Some(Arc::new(Recorder::new(cell.tasks)));
-        let m = measure(model, &mut job, &mut gauge);
+        let m = gauge.probed_run(model, &mut job);
         release(&mut job);
         let spans = match (job.recorder.take(), &m.error) {
             (Some(rec), None) => rec.spans(),
@@ -166,15 +172,26 @@ pub struct Gauge {
     counters: Option<Counters>,
     /// `/proc/thread-self/schedstat` is readable.
     runq: bool,
+    host: Option<HostProbe>,
+    /// The pause between `go` and the run (see [`super::protocol::SETTLE`]).
+    settle: Duration,
 }
 
 impl Gauge {
-    /// Nothing but the clock and rusage (for tests and callers outside a cell process).
-    pub fn none() -> Gauge {
-        Gauge {
-            counters: None,
-            runq: false,
-        }
+    /// One run as the scheduler's `go` asks for it: the host probe, the settle pause (so the
+    /// scheduler is asleep again before the run's threads are placed), the measured run, and
+    /// the host probe again.
+    fn probed_run(&mut self, model: &dyn Model, job: &mut Job) -> Measured {
+        let before = self.host.as_ref().map(HostProbe::sample);
+        std::thread::sleep(self.settle);
+        let mut m = measure(model, job, self);
+        m.probe_after_us = self
+            .host
+            .as_ref()
+            .map(HostProbe::sample)
+            .unwrap_or_default();
+        m.probe_before_us = before.unwrap_or_default();
+        m
     }
 }
 
@@ -187,6 +204,7 @@ pub fn measure(model: &dyn Model, job: &mut Job, gauge: &mut Gauge) -> Measured 
     if let Some(r) = &job.recorder {
         r.start();
     }
+    let start_unix_s = super::unix_now_s();
     let start = Instant::now();
     let result = catch_unwind(AssertUnwindSafe(|| model.run(job)))
         .unwrap_or_else(|p| Err(format!("panicked: {}", panic_text(&*p))));
@@ -203,6 +221,7 @@ pub fn measure(model: &dyn Model, job: &mut Job, gauge: &mut Gauge) -> Measured 
         .map(|((m0, s0), (m1, s1))| (m1.saturating_sub(m0), s1.saturating_sub(s0)));
     let mut m = Measured {
         repeat: job.repeat,
+        start_unix_s,
         wall_s,
         user_s: usage.user_s,
         sys_s: usage.sys_s,
@@ -255,6 +274,8 @@ mod tests {
         let mut gauge = Gauge {
             counters: None,
             runq: sched::runq_probe().is_none(),
+            host: None,
+            settle: Duration::ZERO,
         };
         let m = measure(model::find("threads").unwrap(), &mut job, &mut gauge);
         assert_eq!(m.error, None);

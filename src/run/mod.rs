@@ -28,14 +28,23 @@ pub struct Executed {
     pub probe: Option<Probe>,
 }
 
+/// Where the rows of a session are going: the scenario's name, and when the session began
+/// (Unix seconds; a resumed run keeps its first session's start, so `start_s` goes on).
+#[derive(Debug, Clone, Copy)]
+pub struct Session<'a> {
+    pub scenario: &'a str,
+    pub origin_unix_s: f64,
+}
+
 /// Runs every slot of the plan (see [`crate::plan::schedule`]), handing each event to every
 /// subscriber in order (a subscriber may amend a run before the next sees it).
 pub fn execute(
-    scenario: &str,
+    session: Session<'_>,
     cells: &[Cell],
     slots: &[Slot],
     subscribers: &mut [&mut dyn Subscriber],
 ) -> anyhow::Result<Executed> {
+    let scenario = session.scenario;
     let exe = std::env::current_exe()?;
     let settle_us = settle_us();
     let mut publish = |mut e: Event| -> anyhow::Result<()> {
@@ -73,6 +82,7 @@ pub fn execute(
             &exe,
             cell,
             slot.repeats.clone(),
+            slot.warmup,
             timeline,
             settle_us,
             &mut |got| match got {
@@ -90,7 +100,7 @@ pub fn execute(
                 },
                 Yield::Run(m) => publish(Event::RunFinished {
                     cell,
-                    row: Box::new(run_row(scenario, cell, m)),
+                    row: Box::new(run_row(session, cell, slot.round, m)),
                 }),
                 Yield::Failed {
                     repeat,
@@ -98,7 +108,7 @@ pub fn execute(
                     error,
                     wall_s,
                 } => {
-                    let mut row = failed_row(scenario, cell, repeat, status, error);
+                    let mut row = failed_row(session, cell, slot.round, repeat, status, error);
                     row.wall_s = wall_s;
                     publish(Event::RunFinished {
                         cell,
@@ -151,17 +161,20 @@ fn start_service(cell: &Cell) -> anyhow::Result<Option<Service>> {
     }
 }
 
-/// The `runs.csv` row of a measured run.
-pub fn run_row(scenario: &str, cell: &Cell, m: Measured) -> RunRow {
+/// The `runs.csv` row of a measured run in round `round` (the host columns derived from the
+/// probes are filled in when the report is made: they need the whole session's probes).
+pub fn run_row(session: Session<'_>, cell: &Cell, round: u32, m: Measured) -> RunRow {
     let busy = m.user_s + m.sys_s;
     RunRow {
-        scenario: scenario.to_string(),
+        scenario: session.scenario.to_string(),
         workload: cell.workload.clone(),
         kernel: cell.kernel.clone(),
         model: cell.model.clone(),
         workers: cell.workers,
         tasks: cell.tasks,
         repeat: m.repeat,
+        round,
+        start_s: m.start_unix_s.map(|t| (t - session.origin_unix_s).max(0.0)),
         wall_s: m.wall_s,
         setup_s: m.setup_s,
         reported_s: m.reported_s,
@@ -175,6 +188,11 @@ pub fn run_row(scenario: &str, cell: &Cell, m: Measured) -> RunRow {
         runq_wait_s: m.runq_wait_s,
         cpu_migrations: m.cpu_migrations,
         ctx_switches: m.ctx_switches,
+        probe_before_us: m.probe_before_us,
+        probe_after_us: m.probe_after_us,
+        host_speed_before: None,
+        host_speed_after: None,
+        host_spread: None,
         checksum: m.checksum,
         status: if m.error.is_some() {
             Status::Error
@@ -187,20 +205,30 @@ pub fn run_row(scenario: &str, cell: &Cell, m: Measured) -> RunRow {
 
 /// The `runs.csv` row of a run that produced no measurement.
 pub fn failed_row(
-    scenario: &str,
+    session: Session<'_>,
     cell: &Cell,
+    round: u32,
     repeat: u32,
     status: Status,
     error: String,
 ) -> RunRow {
     let m = Measured {
         repeat,
+        start_unix_s: unix_now_s(),
         error: Some(error),
         ..Measured::default()
     };
-    let mut row = run_row(scenario, cell, m);
+    let mut row = run_row(session, cell, round, m);
     row.status = status;
     row
+}
+
+/// Now, in Unix seconds.
+pub fn unix_now_s() -> Option<f64> {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_secs_f64())
 }
 
 /// The `tasks.csv` rows of a timeline run.

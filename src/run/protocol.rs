@@ -4,7 +4,8 @@
 //! scheduler                         cell process (`parabench __cell`)
 //!   request (JSON line)   ------->    prepares the kernel and the model
 //!                         <-------    ready {probe}
-//!   (idle) go             ------->    settles, then one run (warmup, measured or timeline)
+//!   (idle) go             ------->    probes the host, settles, one run (warmup, measured or
+//!                                     timeline), probes the host again
 //!                         <-------    warmup {..} | run {measured} | timeline {..}
 //!   handles it (CSV, checks, progress), then, idle again: go ...
 //! ```
@@ -17,6 +18,7 @@
 
 use crate::model::recorder::Span;
 use crate::plan::Cell;
+use crate::record::HostProbes;
 pub use crate::record::Probe;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -47,6 +49,9 @@ pub struct CellRequest {
     pub timeline: bool,
     /// The pause between `go` and a run's start, in microseconds.
     pub settle_us: u64,
+    /// Warmup runs before the first measured one (the cell's `warmup`, see
+    /// `supervise::warmup_runs`).
+    pub warmup: u32,
 }
 
 /// One line from the cell process.
@@ -83,6 +88,10 @@ impl Report {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Measured {
     pub repeat: u32,
+    /// When the run's clock started (Unix time, seconds): the scheduler turns it into seconds
+    /// since the session began.
+    #[serde(default)]
+    pub start_unix_s: Option<f64>,
     pub wall_s: f64,
     pub setup_s: f64,
     pub reported_s: Option<f64>,
@@ -98,6 +107,11 @@ pub struct Measured {
     pub cpu_migrations: Option<u64>,
     /// Context switches of the run's threads and processes (perf software counter).
     pub ctx_switches: Option<u64>,
+    /// The host probe just before the run's settle pause and right after the run.
+    #[serde(default)]
+    pub probe_before_us: HostProbes,
+    #[serde(default)]
+    pub probe_after_us: HostProbes,
     pub checksum: Option<u64>,
     pub error: Option<String>,
 }

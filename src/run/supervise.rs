@@ -18,6 +18,10 @@ use std::time::{Duration, Instant};
 /// Time allowed for a cell process to start and prepare before its first run's limit applies.
 const STARTUP_GRACE: Duration = Duration::from_secs(2);
 
+/// Time allowed on top of a run's limit for the host probes around it (two probes of about
+/// 0.1 ms each, more on a slowed or busy host).
+const PROBE_GRACE: Duration = Duration::from_millis(50);
+
 /// What a slot yields, in order.
 #[derive(Debug)]
 pub enum Yield {
@@ -53,12 +57,14 @@ enum Next {
     Timeline,
 }
 
-/// Runs measured repeats `repeats` of `cell` (and its timeline run when `timeline`), handing
-/// each result to `emit` before the next run starts.
+/// Runs measured repeats `repeats` of `cell` after `warmup` warmup runs (and its timeline run
+/// when `timeline`), handing each result to `emit` before the next run starts.
+#[allow(clippy::too_many_arguments)]
 pub fn run_slot(
     exe: &std::path::Path,
     cell: &Cell,
     repeats: std::ops::Range<u32>,
+    warmup: u32,
     timeline: bool,
     settle_us: u64,
     emit: &mut dyn FnMut(Yield) -> anyhow::Result<()>,
@@ -75,6 +81,7 @@ pub fn run_slot(
             end_repeat: end,
             timeline: timeline_left,
             settle_us,
+            warmup,
         };
         let mut process = match CellProcess::start(exe, &req) {
             Ok(p) => p,
@@ -100,7 +107,7 @@ pub fn run_slot(
             }
         };
         // The runs this process does, in order.
-        let plan: Vec<Next> = (0..cell.warmup)
+        let plan: Vec<Next> = (0..warmup)
             .map(Next::Warmup)
             .chain((next..end).map(Next::Measured))
             .chain(timeline_left.then_some(Next::Timeline))
@@ -131,7 +138,7 @@ pub fn run_slot(
         while problem.is_none() {
             let Some(step) = steps.next() else { break };
             let started = Instant::now();
-            deadline = per_run.map(|t| started + settle + t);
+            deadline = per_run.map(|t| started + settle + PROBE_GRACE + t);
             if !process.go() {
                 problem = Some((step, Status::Error, String::new(), 0.0));
                 break;

@@ -29,6 +29,40 @@ pub const HELP_WORD_CHARS: usize = 100;
 /// The longest line of an error's message or help (each line of it).
 pub const LINE_CHARS: usize = 180;
 
+/// The most lines one line of a note or help is wrapped into; the rest is cut.
+const WRAPPED_LINES: usize = 4;
+
+/// A note's or help's text as lines of at most [`LINE_CHARS`]: long words shortened, and a
+/// longer line wrapped at spaces into continuation lines indented by `indent` (shortened
+/// first if even [`WRAPPED_LINES`] lines would not hold it). Lines that fit keep their
+/// spacing.
+fn wrap(text: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    text.split('\n')
+        .map(|line| {
+            let line = shorten_words(line, HELP_WORD_CHARS);
+            if line.chars().count() <= LINE_CHARS {
+                return line;
+            }
+            let line = shorten(&line, LINE_CHARS * WRAPPED_LINES);
+            let mut pieces: Vec<String> = Vec::new();
+            let mut current = String::new();
+            for word in line.split(' ').filter(|w| !w.is_empty()) {
+                let len = current.chars().count();
+                if len > 0 && len + 1 + word.chars().count() > LINE_CHARS {
+                    pieces.push(std::mem::take(&mut current));
+                } else if len > 0 {
+                    current.push(' ');
+                }
+                current.push_str(word);
+            }
+            pieces.push(current);
+            pieces.join(&format!("\n{pad}"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `text` fit for lines of an error: words longer than `word` and then each line shortened.
 fn fit(text: &str, word: usize) -> String {
     text.split('\n')
@@ -138,10 +172,10 @@ impl fmt::Display for ScenarioError {
             )?;
         }
         if let Some(note) = extra.and_then(|e| e.note.as_ref()) {
-            write!(f, "\n  = note: {}", fit(note, HELP_WORD_CHARS))?;
+            write!(f, "\n  = note: {}", wrap(note, 10))?;
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  = help: {}", fit(help, HELP_WORD_CHARS))?;
+            write!(f, "\n  = help: {}", wrap(help, 10))?;
         }
         Ok(())
     }
@@ -424,6 +458,20 @@ mod tests {
         assert_eq!((start, width), (10, QUOTE_CHARS - 10));
         // A short line is quoted whole.
         assert_eq!(quote("a = 1", 4, 1), ("a = 1".to_string(), 4, 1));
+    }
+
+    #[test]
+    fn long_help_is_wrapped_not_cut() {
+        let help = format!("{} end", "word ".repeat(60));
+        let wrapped = wrap(&help, 10);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| l.chars().count() <= LINE_CHARS + 10));
+        assert!(lines[1].starts_with("          word") && lines[1].ends_with(" end"));
+        assert_eq!(wrap("e.g.\n    [[workload]]", 10), "e.g.\n    [[workload]]");
+        // A user's value pasted into a help line is cut before it takes a screen.
+        let huge = "a ".repeat(20_000);
+        assert!(wrap(&huge, 10).lines().count() <= WRAPPED_LINES);
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub struct RawTable {
     pub charts: Option<Charts>,
     /// Top level: the largest file a command model may write, in MiB (0: no limit).
     pub output_limit_mb: Option<u64>,
+    /// Top level: rounds of `order = "rounds"`.
+    pub rounds: Option<u32>,
     /// Top level: the `[[workload]]` tables.
     pub workloads: Vec<RawTable>,
     /// Top level: the `[[model]]` tables.

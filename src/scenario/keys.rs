@@ -16,6 +16,8 @@ use super::workers::{self, WorkersSpec};
 
 pub const MAX_REPEATS: u64 = 100_000;
 pub const MAX_WARMUP: u64 = 10_000;
+/// More rounds than this only multiply process starts and warmups.
+pub const MAX_ROUNDS: u64 = 1_000;
 pub const MAX_TASKS: u64 = 100_000_000;
 /// A week: longer limits are typos (and would overflow timers).
 pub const MAX_TIMEOUT_S: f64 = 604_800.0;
@@ -30,6 +32,7 @@ pub const DEFAULT_WARMUP: u32 = 1;
 // setters would wrap.
 const _: () = assert!(MAX_REPEATS <= u32::MAX as u64);
 const _: () = assert!(MAX_WARMUP <= u32::MAX as u64);
+const _: () = assert!(MAX_ROUNDS <= u32::MAX as u64);
 
 /// A table of a scenario file: the top level, one `[[workload]]`, or one `[[model]]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,9 +248,11 @@ pub static KEYS: &[Key] = &[
     Key {
         name: "order",
         at: At::Top,
-        doc: "Run order: `cells` (cell after cell), `interleaved` (one run of every cell per \
-              round) or `random` (shuffled, seeded by the file).",
-        absent: Absent::Means("cells"),
+        doc: "Run order: `rounds` (each cell's repeats split over `rounds` rounds, every \
+              round visiting the cells in a shuffled order, so a slow spell of the host lands \
+              on slices of many cells), `cells` (cell after cell, fastest), `interleaved` (one \
+              run of every cell per round) or `random` (shuffled, seeded by the file).",
+        absent: Absent::Means("rounds"),
         example: "order = \"interleaved\"",
         kind: Kind::Word {
             words: Order::CHOICES,
@@ -286,6 +291,21 @@ pub static KEYS: &[Key] = &[
                 t.charts = Some(Charts::parse(w)?);
                 Ok(())
             },
+        },
+    },
+    Key {
+        name: "rounds",
+        at: At::Top,
+        doc: "With `order = \"rounds\"`: how many rounds each cell's repeats are split over \
+              (at most its repeats); each (cell, round) runs in a fresh process with its own \
+              warmup, and odd and even rounds are checked against each other.",
+        absent: Absent::Means("4"),
+        example: "rounds = 4",
+        kind: Kind::Whole {
+            min: 1,
+            max: MAX_ROUNDS,
+            unit: "rounds",
+            set: |t, v| t.rounds = Some(v as u32),
         },
     },
     Key {
@@ -629,6 +649,11 @@ mod tests {
             ),
             other => panic!("output_limit_mb: {other:?}"),
         }
+        let rounds = match find("rounds", Place::Top).map(|k| k.absent) {
+            Some(Absent::Means(m)) => m,
+            other => panic!("rounds: {other:?}"),
+        };
+        assert_eq!(rounds, super::super::DEFAULT_ROUNDS.to_string());
     }
 
     #[test]
@@ -647,7 +672,7 @@ mod tests {
         let order = find("order", Place::Top).unwrap();
         assert_eq!(
             order.type_help(),
-            "expected \"cells\", \"interleaved\" or \"random\", e.g. order = \"interleaved\""
+            "expected \"rounds\", \"cells\", \"interleaved\" or \"random\", e.g. order = \"interleaved\""
         );
     }
 }

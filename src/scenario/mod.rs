@@ -19,7 +19,7 @@ pub mod workers;
 
 pub use charts::Charts;
 pub use diag::ScenarioError;
-pub use order::Order;
+pub use order::{Order, DEFAULT_ROUNDS};
 pub use scaling::Scaling;
 pub use validate::interpreter::Interpreter;
 
@@ -54,6 +54,9 @@ pub struct Scenario {
     pub interpreters: Vec<Interpreter>,
     /// Which chart files to write (`charts = ...`, or `--charts`).
     pub charts: Charts,
+    /// Rounds of [`Order::Rounds`] (`rounds = ...`, or `--rounds`); each cell uses at most
+    /// its repeats.
+    pub rounds: u32,
 }
 
 /// One workload with every matrix key resolved.

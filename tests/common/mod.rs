@@ -16,6 +16,8 @@ pub const RUNS_COLUMNS: &[&str] = &[
     "workers",
     "tasks",
     "repeat",
+    "round",
+    "start_s",
     "wall_s",
     "setup_s",
     "reported_s",
@@ -29,10 +31,36 @@ pub const RUNS_COLUMNS: &[&str] = &[
     "runq_wait_s",
     "cpu_migrations",
     "ctx_switches",
+    "probe_before_us",
+    "probe_after_us",
+    "host_speed_before",
+    "host_speed_after",
+    "host_spread",
     "checksum",
     "status",
     "error",
 ];
+
+/// The `runs.csv` columns derived from the whole session's host probes when a run completes
+/// (a resumed run derives them anew for the rows it keeps).
+pub const DERIVED_RUNS_COLUMNS: &[&str] = &["host_speed_before", "host_speed_after", "host_spread"];
+
+/// The rows of a `runs.csv` text, each without its derived columns: what was measured.
+pub fn measured_values(text: &str) -> Vec<Vec<String>> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            header
+                .iter()
+                .zip(rec.iter())
+                .filter(|(h, _)| !DERIVED_RUNS_COLUMNS.contains(h))
+                .map(|(_, v)| v.to_string())
+                .collect()
+        })
+        .collect()
+}
 
 /// Columns `summary.csv` must have (README.md, "Outputs"); others may sit beside them.
 pub const SUMMARY_COLUMNS: &[&str] = &[

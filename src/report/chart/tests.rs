@@ -202,6 +202,7 @@ pub(crate) fn synthetic_run() -> RunData {
         meta,
         rows: vec![],
         summary,
+        decision: vec![],
         tasks,
     }
 }

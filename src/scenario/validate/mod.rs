@@ -146,6 +146,7 @@ impl Checker<'_> {
             order: raw.order.unwrap_or_default(),
             interpreters,
             charts: raw.charts.clone().unwrap_or_default(),
+            rounds: raw.rounds.unwrap_or(super::DEFAULT_ROUNDS),
         })
     }
 }

@@ -81,6 +81,7 @@ impl Checker<'_> {
                 cpu_parallel: true,
                 timeline_worker: None,
                 output_limit_mb: None,
+                family: model::Family::Command,
             });
         }
         Ok(out)

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Do parabench's answers hold on a host whose speed moves under a run?
+
+  agreement    Runs one scenario N times back to back, alternating `--order cells` with the
+               default order (`rounds`), and prints per model the speedup at the core count of
+               every run with max/min; then an A/A `compare` of consecutive runs of each order
+               (false alarms out of cell comparisons, noisy cells, exit codes); then whether
+               every run whose speedup is more than 10% from its model's median carries a host
+               warning in its report.
+  power        A C library scenario measured, then the same library rebuilt at the same path
+               with 10% more work per task, measured again, and compared: every cell should be
+               `regressed`, none `noisy`. Repeated for several pairs.
+  disturbance  One run of the scenario while a C spinner pinned to one CPU competes for part
+               of it: the probe columns should show that CPU slowed in exactly those runs, and
+               the report's host warning should name the cells it hit.
+
+Build first: cargo build --release. Usage:
+  python3 scenarios/benchmarks/rerun-agreement.py agreement [--runs 6] [--scenario FILE]
+  python3 scenarios/benchmarks/rerun-agreement.py power [--pairs 3]
+  python3 scenarios/benchmarks/rerun-agreement.py disturbance [--scenario FILE]
+"""
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BIN = os.path.join(ROOT, "target", "release", "parabench")
+SCENARIO = os.path.join(HERE, "rerun-agreement.toml")
+WORK_C = os.path.join(ROOT, "scenarios", "examples", "native-c", "work.c")
+CORES = os.cpu_count() or 1
+
+SPINNER_C = r"""
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdlib.h>
+#include <time.h>
+int main(int argc, char **argv) {
+    cpu_set_t set; CPU_ZERO(&set); CPU_SET(atoi(argv[1]), &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0) return 1;
+    struct timespec t0, t; clock_gettime(CLOCK_MONOTONIC, &t0);
+    double seconds = atof(argv[2]);
+    volatile unsigned long x = 0;
+    do { for (int i = 0; i < 100000; i++) x += i; clock_gettime(CLOCK_MONOTONIC, &t); }
+    while ((t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) * 1e-9 < seconds);
+    return 0;
+}
+"""
+
+
+def run(scenario, out, *extra):
+    """One `parabench run`; returns the run folder."""
+    cmd = [BIN, "run", scenario, "-o", out, "--no-progress", "--quiet", *extra]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    folders = [d for d in os.listdir(out) if os.path.isfile(os.path.join(out, d, "runs.csv"))]
+    return os.path.join(out, folders[0])
+
+
+def summary(folder):
+    with open(os.path.join(folder, "summary.csv"), newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def at_cores(rows):
+    """Speedup per model at its most workers within the cores."""
+    out = {}
+    for r in rows:
+        w = int(r["workers"])
+        if r["speedup"] and w <= CORES and w >= out.get(r["model"], (0, 0))[0]:
+            out[r["model"]] = (w, float(r["speedup"]))
+    return out
+
+
+def compare(base, new, threshold="5%"):
+    p = subprocess.run(
+        [BIN, "compare", base, new, "--format", "json", "--no-charts", "--threshold", threshold],
+        capture_output=True, text=True)
+    if p.returncode not in (0, 1):
+        sys.exit(f"compare failed ({p.returncode}): {p.stderr}")
+    doc = json.loads(p.stdout)
+    return doc, p.returncode
+
+
+def host_warning(folder):
+    with open(os.path.join(folder, "report.md")) as f:
+        for para in f.read().split("\n\n"):
+            if "host's speed moved" in para:
+                return para
+    return ""
+
+
+def agreement(args):
+    orders = ["cells", "rounds"]
+    base = tempfile.mkdtemp(prefix="parabench-rerun-")
+    folders = {o: [] for o in orders}
+    took = {o: [] for o in orders}
+    for i in range(args.runs):
+        for o in orders:  # alternated, so both orders see the same stretch of the session
+            t = time.monotonic()
+            folders[o].append(run(args.scenario, os.path.join(base, o, str(i)), "--order", o))
+            took[o].append(time.monotonic() - t)
+            print(f"run {i + 1}/{args.runs} {o}: {took[o][-1]:.1f} s", file=sys.stderr)
+    print(f"scenario {args.scenario}, {args.runs} runs per order, {CORES} cores, runs in {base}\n")
+    print("speedup at the core count, every run (max/min):")
+    for o in orders:
+        speedups = [at_cores(summary(f)) for f in folders[o]]
+        for model in sorted({m for s in speedups for m in s}):
+            values = [s[model][1] for s in speedups if model in s]
+            if model == "sequential" or not values:
+                continue
+            shown = " ".join(f"{v:.2f}" for v in values)
+            print(f"  {o:<7} {model:<15} {shown}  max/min {max(values) / min(values):.2f}")
+    print("\nA/A compare of consecutive runs (5% threshold):")
+    for o in orders:
+        alarms = noisy = cells = exits = flagged_runs = 0
+        for a, b in zip(folders[o], folders[o][1:]):
+            doc, code = compare(a, b)
+            c = doc["counts"]
+            n = c["regressed"] + c["improved"]
+            alarms += n
+            noisy += c.get("noisy", 0)
+            cells += c["regressed"] + c["improved"] + c["unchanged"] + c.get("noisy", 0)
+            exits += code == 1
+            flagged_runs += n > 0
+        comparisons = len(folders[o]) - 1
+        print(f"  {o:<7} {alarms} false alarms in {cells} cell comparisons; {noisy} noisy; "
+              f"{flagged_runs} of {comparisons} compares flag something; {exits} exit 1")
+    print("\nruns whose speedup is >10% from its model's median, and their host warnings:")
+    for o in orders:
+        speedups = [at_cores(summary(f)) for f in folders[o]]
+        off = warned = 0
+        for model in sorted({m for s in speedups for m in s} - {"sequential"}):
+            values = [s[model][1] for s in speedups if model in s]
+            med = statistics.median(values)
+            for f, s in zip(folders[o], speedups):
+                if model in s and abs(s[model][1] / med - 1) > 0.10:
+                    off += 1
+                    w = host_warning(f)
+                    hit = f"`{model}`@{s[model][0]}" in w or "`sequential`@1" in w
+                    warned += hit
+                    print(f"  {o:<7} {model:<15} {s[model][1]:.2f} vs median {med:.2f} in "
+                          f"{f}: {'host warning' if hit else 'NO host warning'}")
+        print(f"  {o:<7} {warned} of {off} such runs carry a host warning")
+    for o in orders:
+        print(f"\n{o}: median {statistics.median(took[o]):.1f} s per run")
+
+
+def build(lib, percent):
+    subprocess.run(["cc", "-shared", "-fPIC", "-O2", f"-DWORK_PERCENT={percent}", "-o", lib,
+                    WORK_C], check=True)
+
+
+def power(args):
+    base = tempfile.mkdtemp(prefix="parabench-power-")
+    lib = os.path.join(base, "libwork.so")
+    scenario = os.path.join(base, "gate.toml")
+    with open(scenario, "w") as f:
+        f.write('name = "bench-gate-power"\nrepeats = 10\nworkers = [1, "cores"]\n'
+                'baseline = "sequential"\nmodels = ["sequential", "threads", "processes"]\n\n'
+                '[[workload]]\nname = "xorshift"\nlibrary = "libwork.so"\nsymbol = "work"\n'
+                'tasks = 16\nrounds = 1_000_000\n')
+    print(f"power: C library, 10% more work per task in the new build; runs in {base}")
+    verdicts = {}
+    for i in range(args.pairs):
+        build(lib, 100)
+        old = run(scenario, os.path.join(base, f"base-{i}"))
+        build(lib, 110)
+        new = run(scenario, os.path.join(base, f"new-{i}"))
+        doc, code = compare(old, new)
+        print(f"  pair {i + 1}: {doc['counts']} exit {code}")
+        for c in doc["cells"]:
+            key = f"{c['model']}@{c['workers']}"
+            verdicts.setdefault(key, []).append(
+                f"{c['verdict']} ({c['time_change_pct']:+.1f}%)" if c.get("time_change_pct") is not None
+                else c["verdict"])
+    for key, v in verdicts.items():
+        print(f"  {key:<16} {', '.join(v)}")
+
+
+def disturbance(args):
+    base = tempfile.mkdtemp(prefix="parabench-disturb-")
+    spinner = os.path.join(base, "spinner")
+    src = spinner + ".c"
+    with open(src, "w") as f:
+        f.write(SPINNER_C)
+    subprocess.run(["cc", "-O1", "-o", spinner, src], check=True)
+    cpu = CORES - 1
+    # Time one undisturbed run to place the spinner in its middle third.
+    t = time.monotonic()
+    run(args.scenario, os.path.join(base, "calibrate"))
+    duration = time.monotonic() - t
+    out = os.path.join(base, "disturbed")
+    proc = subprocess.Popen([BIN, "run", args.scenario, "-o", out, "--no-progress", "--quiet"],
+                            stdout=subprocess.DEVNULL)
+    time.sleep(duration / 3)
+    spin_from = time.time()
+    subprocess.run([spinner, str(cpu), str(duration / 3)], check=True)
+    spin_to = time.time()
+    proc.wait()
+    folder = os.path.join(out, os.listdir(out)[0])
+    with open(os.path.join(folder, "meta.json")) as f:
+        origin = json.load(f)["started_unix_s"]
+    lo, hi = spin_from - origin, spin_to - origin
+    print(f"spinner pinned to CPU {cpu} from {lo:.2f} s to {hi:.2f} s of the session ({folder})")
+    inside, outside = [], []
+    with open(os.path.join(folder, "runs.csv"), newline="") as f:
+        for r in csv.DictReader(f):
+            if not r["start_s"] or not r["host_speed_before"]:
+                continue
+            start = float(r["start_s"])
+            speed = min(float(r["host_speed_before"]), float(r["host_speed_after"]))
+            (inside if lo <= start <= hi else outside).append((speed, r["model"], r["workers"]))
+    med = lambda v: statistics.median([s for s, _, _ in v]) if v else float("nan")
+    print(f"  runs during the spinner: {len(inside)}, median slowest-CPU speed {med(inside):.2f}")
+    print(f"  runs outside it:         {len(outside)}, median slowest-CPU speed {med(outside):.2f}")
+    hit = sorted({f"{m}@{w}" for s, m, w in inside})
+    print(f"  cells with runs during the spinner: {', '.join(hit)}")
+    print(f"  report's host warning: {host_warning(folder) or '(none)'}")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("what", choices=["agreement", "power", "disturbance"])
+    p.add_argument("--runs", type=int, default=6)
+    p.add_argument("--pairs", type=int, default=3)
+    p.add_argument("--scenario", default=SCENARIO)
+    args = p.parse_args()
+    if not os.path.exists(BIN):
+        sys.exit(f"{BIN} not found: run `cargo build --release` first")
+    {"agreement": agreement, "power": power, "disturbance": disturbance}[args.what](args)
+
+
+if __name__ == "__main__":
+    main()
