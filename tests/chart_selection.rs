@@ -56,7 +56,10 @@ fn the_charts_key_writes_only_what_it_names() {
         report.contains("![Time per run of fake-work](fake-work.time.svg)"),
         "{report}"
     );
-    assert!(!report.contains(".png)"), "report.md links a PNG:\n{report}");
+    assert!(
+        !report.contains(".png)"),
+        "report.md links a PNG:\n{report}"
+    );
     assert!(!report.contains("efficiency.svg"), "{report}");
     assert!(
         report.contains(
