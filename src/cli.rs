@@ -57,6 +57,11 @@ pub enum Command {
         /// A run folder, e.g. output/demo.
         #[arg(value_name = "RUN_DIR")]
         run_dir: PathBuf,
+        /// Which chart files to write: `all` (default), `none`, kinds (`speedup`, `time`,
+        /// `efficiency`, `memory`, `cpu`, `timeline`) and formats (`png`, `svg`), comma-separated,
+        /// e.g. `speedup,svg`. Chart files of the folder that are left out are removed.
+        #[arg(long, value_name = "LIST")]
+        charts: Option<String>,
     },
     /// Join the run folders of `run --shard K/N` slices into one run folder, with summary,
     /// report and charts as if the matrix had run in one go.
@@ -317,6 +322,13 @@ pub struct RunArgs {
     /// every cell (`all`), or none (`off`).
     #[arg(long, value_enum, value_name = "WHICH", default_value_t = Timeline::Default)]
     pub timeline: Timeline,
+
+    /// Which chart files to write: `all` (default), `none`, kinds (`speedup`, `time`,
+    /// `efficiency`, `memory`, `cpu`, `timeline`) and formats (`png`, `svg`), comma-separated,
+    /// e.g. `speedup,svg` (overrides the scenario's `charts`). `parabench plot` draws the rest
+    /// later.
+    #[arg(long, value_name = "LIST")]
+    pub charts: Option<String>,
 }
 
 /// Which cells record a timeline (`--timeline`).
@@ -344,6 +356,7 @@ impl From<RunArgs> for RunOptions {
                 workloads: a.workloads,
                 quick: a.quick,
                 order: a.order,
+                charts: a.charts,
                 rounds: a.rounds,
             },
             progress_bar: !a.no_progress,

@@ -29,7 +29,9 @@ fn main() -> ExitCode {
             app::info::list(ListWhat::choice(what));
             Ok(exit::OK)
         }
-        Command::Plot { run_dir } => app::plot(&run_dir).map(|()| exit::OK),
+        Command::Plot { run_dir, charts } => {
+            app::plot(&run_dir, charts.as_deref()).map(|()| exit::OK)
+        }
         Command::Merge { dirs, out } => parabench::merge::merge(&dirs, &out).map(|data| {
             println!(
                 "merged {} folders: {} in {} -> {}/",

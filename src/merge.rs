@@ -155,6 +155,10 @@ fn check_shards(parts: &[(PathBuf, RunData)]) -> Result<BTreeSet<u32>, Error> {
 fn merged_meta(parts: &[(PathBuf, RunData)], shards: &BTreeSet<u32>) -> Meta {
     let mut meta = parts[0].1.meta.clone();
     meta.shard = None;
+    meta.failed_unmeasured = parts
+        .iter()
+        .flat_map(|(_, p)| p.meta.failed_unmeasured.iter().cloned())
+        .collect();
     meta.started_utc = parts
         .iter()
         .map(|(_, p)| p.meta.started_utc.clone())

@@ -1,5 +1,6 @@
 //! Numbers in words, the same everywhere parabench prints them: counts with their noun in the
-//! right number ("1 worker", "4 workers") and durations with a unit chosen from the value.
+//! right number ("1 worker", "4 workers") and durations with a unit chosen from the value; and
+//! quotes of what a user or a program wrote, cut to a length a terminal shows.
 //! Imports nothing from the crate.
 
 /// "1 worker", "4 workers", "2 processes".
@@ -51,6 +52,38 @@ pub fn rough_duration(s: f64) -> String {
     }
 }
 
+/// Marks where a quote leaves text out.
+pub const ELLIPSIS: char = '…';
+
+/// `text` when it has at most `max` characters; else its beginning and its end around an
+/// [`ELLIPSIS`], `max` characters in all (the end is often what matters: the value of a
+/// `key=value`, the last words of an error).
+pub fn shorten(text: &str, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max {
+        return text.to_string();
+    }
+    let keep = max.saturating_sub(1);
+    let head = keep.div_ceil(2);
+    let tail = keep - head;
+    let mut out: String = text.chars().take(head).collect();
+    out.push(ELLIPSIS);
+    out.extend(text.chars().skip(n - tail));
+    out
+}
+
+/// `text` with every word (a run of characters other than spaces) longer than `max`
+/// characters [`shorten`]ed: a 15,000-digit number or key name becomes a quote of `max`.
+pub fn shorten_words(text: &str, max: usize) -> String {
+    if !text.split(' ').any(|w| w.chars().count() > max) {
+        return text.to_string();
+    }
+    text.split(' ')
+        .map(|w| shorten(w, max))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +96,17 @@ mod tests {
         assert_eq!(seconds(Some(0.01234)), "12.34 ms");
         assert_eq!(seconds(None), "-");
         assert_eq!(rough_duration(250.0), "4 min 10 s");
+    }
+
+    #[test]
+    fn quotes_keep_both_ends() {
+        assert_eq!(shorten("abcdef", 6), "abcdef");
+        assert_eq!(shorten("abcdefgh", 5), "ab…gh");
+        assert_eq!(shorten("αβγδεζηθ", 4), "αβ…θ");
+        let long = "7".repeat(15_000);
+        let s = shorten_words(&format!("repeats = {long} is out of range"), 40);
+        assert_eq!(s.chars().count(), "repeats =  is out of range".len() + 40);
+        assert!(s.starts_with("repeats = 777") && s.ends_with("777 is out of range"));
+        assert_eq!(shorten_words("a b  c", 1), "a b  c");
     }
 }

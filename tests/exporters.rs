@@ -101,9 +101,21 @@ fn meta() -> Meta {
               "interpreter": "Python 3.11.7", "timeline_worker": "thread", "family": "cpython",
               "spawns": "threads" }
         ],
+        "interpreters": [
+            { "runs": "py-* models", "program": "python3", "named_by": "default",
+              "path": "/usr/bin/python3", "version": "3.11.7", "implementation": "CPython",
+              "build": "3.11.7 (main, Jan  1 2026, 00:00:00) [GCC 12.2.0]" }
+        ],
         "order": "rounds",
         "rounds": 2,
         "shard": null,
+        "timeline": "default",
+        "failed_unmeasured": [
+            { "workload": "primes", "model": "sequential", "workers": 1, "run": "timeline",
+              "error": "task 3 panicked: fixture" },
+            { "workload": "primes", "model": "rayon", "workers": 2, "run": "warmup 0",
+              "error": "the cell process ended early (killed by signal 9 (SIGKILL))" }
+        ],
         "probe": {
             "runq_unavailable": "/proc/self/schedstat is missing (fixture)",
             "counters_unavailable": null

@@ -4,7 +4,16 @@
 
 mod common;
 
-use common::{invalid, parabench, run, tempdir, Ran};
+use common::{invalid, run, tempdir, Ran};
+
+/// The binary, with no interpreter or limit from the developer's environment: the fixtures'
+/// own `python` keys are what their errors are about.
+fn parabench() -> assert_cmd::Command {
+    let mut cmd = common::parabench();
+    cmd.env_remove("PARABENCH_PYTHON")
+        .env_remove("PARABENCH_OUTPUT_LIMIT_MB");
+    cmd
+}
 use std::collections::BTreeSet;
 
 /// One invalid fixture and what its error must say.
@@ -46,7 +55,7 @@ const CASES: &[Case] = &[
     case("range_from_gt_to.toml", Some((6, 11)), Some("workload[0].workers"), &["range goes down", "from = 8", "to = 2"]),
     case("bad_core_expr.toml", Some((2, 15)), Some("workers[1]"), &["invalid worker expression `2*cpus`", "\"cores\""]),
     case("unknown_kernel.toml", Some((4, 10)), Some("workload[0].kernel"), &["unknown kernel `prims`", "did you mean `primes`?"]),
-    case("unknown_model.toml", Some((2, 25)), Some("models[1]"), &["unknown model `threds`", "did you mean `threads`?"]),
+    case("unknown_model.toml", Some((2, 25)), Some("models[1]"), &["unknown model `threds`", "did you mean `threads`? `parabench list models` shows them all"]),
     case("baseline_not_in_models.toml", Some((3, 12)), Some("baseline"), &["baseline `sequential` is not among", "`threads`, `rayon`"]),
     case("duplicate_workload.toml", Some((8, 8)), Some("workload[1].name"), &["duplicate workload name `same`"]),
     case("model_named_builtin.toml", Some((8, 8)), Some("model[0].name"), &["`threads` is a built-in model"]),
@@ -67,7 +76,7 @@ const CASES: &[Case] = &[
     case("empty_worker_list.toml", Some((6, 11)), Some("workload[0].workers"), &["the worker list is empty"]),
     case("zero_tasks.toml", Some((5, 9)), Some("workload[0].tasks"), &["tasks = 0 is out of range"]),
     case("unclosed_brace.toml", Some((11, 24)), Some("model[0].command[2]"), &["unclosed `{`", "`{{`"]),
-    case("kernel_not_builtin_with_builtin_model.toml", Some((6, 10)), Some("workload[0].kernel"), &["unknown kernel `my-own-kernel`", "remove the built-in model `threads`"]),
+    case("kernel_not_builtin_with_builtin_model.toml", Some((6, 10)), Some("workload[0].kernel"), &["unknown kernel `my-own-kernel`", "a kernel of your own runs only under [[model]] commands, not `threads`", "`parabench list kernels`"]),
     case("no_workloads.toml", Some((1, 1)), None, &["the scenario has no workloads", "[[workload]]"]),
     // A value of the wrong type, for every key: the help says what a valid one looks like
     // (exact texts in HELPS below).
@@ -107,6 +116,22 @@ const CASES: &[Case] = &[
     case("top_level_key_in_workload.toml", Some((8, 1)), Some("workload[0].order"), &["unknown key `order` for kernel `noop`"]),
     case("workload_key_at_top.toml", Some((2, 1)), Some("tasks"), &["unknown key `tasks`"]),
     case("matrix_key_in_model.toml", Some((10, 1)), Some("model[0].models"), &["unknown key `models`"]),
+    // Lines of 15,000 characters: quoted around the column, every line of the error short.
+    case("long_line.toml", Some((3, 11)), Some("repeats"), &["repeats = 12345678901234567890…2345678901234567890 is out of range"]),
+    case("long_line_middle.toml", Some((2, 7512)), Some("workers[2500]"), &["at least 1, found 0"]),
+    case("long_key.toml", Some((2, 1)), Some("workersworkersworker…rkersworkersworkers"), &["unknown key `workersworkers"]),
+    case("type_output_limit.toml", Some((2, 19)), Some("output_limit_mb"), &["invalid type: string \"1G\""]),
+    // The interpreter of the py-* models is started once before anything runs.
+    case("python_not_found.toml", Some((2, 10)), Some("python"), &["Python interpreter `no-such-python3.99` not found on PATH"]),
+    case("python_exits_127.toml", Some((2, 10)), Some("python"), &["failed to start: exit code 127", "= note: its stderr: python3.99: error while loading shared libraries"]),
+    case("python_too_old.toml", Some((2, 10)), Some("python"), &["Python 2.7.18 is too old: the harness needs 3.8"]),
+    case("python_not_python.toml", Some((2, 10)), Some("python"), &["is not a Python interpreter: it did not print a version", "= note: asked for it, it printed: hello from a shell script"]),
+    case("python_not_executable.toml", Some((2, 10)), Some("python"), &["cannot start: Permission denied"]),
+    // Which chart files to write.
+    case("unknown_chart.toml", Some((2, 22)), Some("charts[1]"), &["unknown chart `speedp`", "did you mean `speedup`?"]),
+    case("charts_none_with_others.toml", Some((2, 19)), Some("charts[1]"), &["`none` and `svg` together"]),
+    case("type_charts.toml", Some((2, 10)), Some("charts"), &["invalid type: integer 1"]),
+    case("empty_charts.toml", Some((2, 10)), Some("charts"), &["the chart list is empty"]),
 ];
 
 /// The exact `= help:` line of fixtures whose help is the point: what a valid value looks
@@ -147,9 +172,14 @@ const HELPS: &[(&str, &str)] = &[
     ("type_model_description.toml", "expected a string in double quotes, e.g. description = \"my tool, one thread per worker\""),
     ("model_without_name.toml", "every [[model]] needs a name (to list in `models`) and a command, e.g. name = \"my-tool\""),
     ("model_without_command.toml", "give the program and its arguments, e.g. command = [\"python3\", \"bench.py\", \"--workers\", \"{workers}\"]"),
-    ("top_level_key_in_workload.toml", "`order` is a top-level key: move it above the first [[...]] header (a key belongs to the table whose header comes before it); kernel `noop` takes no parameters; workload keys are name, kernel, function, library, symbol, tasks, description, repeats, warmup, workers, models, baseline, scaling, timeout_s"),
-    ("workload_key_at_top.toml", "`tasks` is a workload key: put it under a [[workload]] header; top-level keys are: `name`, `description`, `python`, `order`, `rounds`, `workload`, `model`, `repeats`, `warmup`, `workers`, `models`, `baseline`, `scaling`, `timeout_s`"),
-    ("matrix_key_in_model.toml", "`models` goes at the top level (above the first [[...]] header) or under a [[workload]] header; [[model]] keys are: `name`, `command`, `shell`, `description`"),
+    ("top_level_key_in_workload.toml", "`order` is a top-level key: move it above the first [[...]] header (a key belongs to the table whose header comes before it)"),
+    ("workload_key_at_top.toml", "`tasks` is a workload key: put it under a [[workload]] header"),
+    ("matrix_key_in_model.toml", "`models` goes at the top level (above the first [[...]] header) or under a [[workload]] header"),
+    ("type_output_limit.toml", "expected a whole number, e.g. output_limit_mb = 4096"),
+    ("long_line.toml", "use 1 to 100000 measured runs per cell"),
+    ("type_charts.toml", "expected a word or a list of words, e.g. charts = [\"speedup\", \"svg\"]"),
+    ("charts_none_with_others.toml", "`none` writes no chart file: write it alone, or list only the charts and formats to write"),
+    ("python_too_old.toml", "name Python 3.8 or newer here, e.g. python = \"python3.12\" ($PARABENCH_PYTHON, when set, wins)"),
 ];
 
 #[track_caller]
@@ -229,6 +259,26 @@ fn run_refuses_each_mistake_before_creating_anything() {
     assert!(left.is_empty(), "invalid runs left files: {left:?}");
 }
 
+/// The `= help:` lines of a message, each with its wrapped continuation lines joined back.
+fn helps(stderr: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut in_help = false;
+    for line in stderr.lines() {
+        if let Some(h) = line.strip_prefix("  = help: ") {
+            out.push(h.to_string());
+            in_help = true;
+        } else if let (true, Some(more)) = (in_help, line.strip_prefix("          ")) {
+            if let Some(last) = out.last_mut() {
+                last.push(' ');
+                last.push_str(more);
+            }
+        } else {
+            in_help = false;
+        }
+    }
+    out
+}
+
 #[test]
 fn each_help_is_exactly_the_fix() {
     for (file, help) in HELPS {
@@ -236,12 +286,7 @@ fn each_help_is_exactly_the_fix() {
         cmd.arg("validate").arg(invalid(file));
         let out = run(cmd);
         out.expect_code(2);
-        let helps: Vec<&str> = out
-            .stderr
-            .lines()
-            .filter_map(|l| l.strip_prefix("  = help: "))
-            .collect();
-        assert_eq!(helps, [*help], "{file}:\n{}", out.describe());
+        assert_eq!(helps(&out.stderr), [*help], "{file}:\n{}", out.describe());
     }
 }
 
@@ -305,6 +350,47 @@ fn the_error_shows_the_offending_line_with_a_caret() {
         after_bar,
         format!("{}{}", " ".repeat(24), "^".repeat("\"threds\"".len()))
     );
+}
+
+/// Every error fits a terminal: each line of every fixture's message is under 200
+/// characters, however long the line, key or value it is about.
+#[test]
+fn every_line_of_every_message_is_short() {
+    for file in fixture_files() {
+        let mut cmd = parabench();
+        cmd.arg("validate").arg(invalid(&file));
+        let out = run(cmd);
+        out.expect_code(2);
+        for line in out.stderr.lines() {
+            assert!(
+                line.chars().count() < 200,
+                "{file}: a line of {} characters:\n{line}",
+                line.chars().count()
+            );
+        }
+    }
+}
+
+/// In a quote cut from a long line, the caret still stands under the offending text.
+#[test]
+fn a_long_line_is_quoted_around_the_caret() {
+    for (file, under) in [("long_line_middle.toml", "0"), ("long_line.toml", "1234")] {
+        let mut cmd = parabench();
+        cmd.arg("validate").arg(invalid(file));
+        let out = run(cmd);
+        out.expect_code(2);
+        let lines: Vec<&str> = out.stderr.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains('^'))
+            .expect("a caret line");
+        let quoted = lines[at - 1].split_once(" | ").expect("a quoted line").1;
+        let caret = lines[at].split_once(" | ").expect("a gutter").1;
+        let col = caret.find('^').unwrap();
+        let from: String = quoted.chars().skip(col).take(under.len()).collect();
+        assert_eq!(from, under, "{file}:\n{}", out.stderr);
+        assert!(quoted.contains('…'), "{}", out.stderr);
+    }
 }
 
 #[test]

@@ -127,7 +127,12 @@ fn timeline_off_writes_no_tasks_and_no_chart() {
     assert!(!dir.join("primes.timeline.svg").exists());
     assert!(dir.join("primes.speedup.png").exists());
     let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
-    assert!(!report.contains("timeline"), "{report}");
+    // No chart is linked, and the place of the timeline says why there is none.
+    assert!(!report.contains("timeline.png"), "{report}");
+    assert!(
+        report.contains("**No timeline:** the run was made with `--timeline off`"),
+        "{report}"
+    );
 }
 
 #[test]

@@ -58,7 +58,7 @@ pub fn model_infos(scenario: &Scenario) -> Vec<ModelInfo> {
                 name: m.clone(),
                 about,
                 command: command.map(|c| c.argv.clone()),
-                interpreter: command.and_then(interpreter_version),
+                interpreter: command.and_then(|c| interpreter_version(c, scenario)),
                 timeline_worker: found.map(|b| b.timeline_worker().to_string()),
                 recorded_family: found.map(|b| b.family()),
                 spawns: found.map(|b| b.spawns()),
@@ -72,9 +72,12 @@ pub fn model_infos(scenario: &Scenario) -> Vec<ModelInfo> {
 const INTERPRETERS: &[&str] = &["python", "pypy", "node", "ruby", "perl", "java", "php"];
 
 /// Asks a command's interpreter, if it is a known one, for its version (stdin closed, so it
-/// cannot wait for input).
-fn interpreter_version(c: &CommandModel) -> Option<String> {
+/// cannot wait for input); the version validation found, for an interpreter it checked.
+fn interpreter_version(c: &CommandModel, scenario: &Scenario) -> Option<String> {
     let program = c.argv.first()?;
+    if let Some(checked) = scenario.interpreters.iter().find(|i| &i.path == program) {
+        return Some(format!("Python {}", checked.version));
+    }
     let base = std::path::Path::new(program).file_name()?.to_str()?;
     if !INTERPRETERS.iter().any(|i| base.starts_with(i)) {
         return None;

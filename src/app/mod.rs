@@ -42,9 +42,15 @@ pub fn init(path: &Path, force: bool) -> Result<(), Error> {
     Ok(())
 }
 
-/// `parabench plot`: recompute summary, report and charts from a run folder's files.
-pub fn plot(run_dir: &Path) -> Result<(), Error> {
-    let (run_dir, data) = crate::report::folder::load_run_dir(run_dir)?;
+/// `parabench plot`: recompute summary, report and charts from a run folder's files; `charts`
+/// as `--charts` writes them (every chart when `None`).
+pub fn plot(run_dir: &Path, charts: Option<&str>) -> Result<(), Error> {
+    let charts = match charts {
+        Some(c) => crate::scenario::Charts::parse_flag(c).map_err(Error::Input)?,
+        None => crate::scenario::Charts::default(),
+    };
+    let (run_dir, mut data) = crate::report::folder::load_run_dir(run_dir)?;
+    data.meta.charts = Some(charts);
     crate::report::write_all(&crate::report::output::RunDir::open(&run_dir), &data)
         .map_err(|e| Error::Write(e.context(format!("cannot redraw {}", run_dir.display()))))?;
     println!("redrew {} from {} runs", run_dir.display(), data.rows.len());
@@ -59,8 +65,13 @@ pub fn validate(paths: &[std::path::PathBuf], force: bool) -> usize {
         match crate::scenario::load(p, &opts) {
             Ok(s) => {
                 let cells = crate::plan::cells(&s);
+                let on: String = s
+                    .interpreters
+                    .iter()
+                    .map(|i| format!("; {} on {} {}", i.runs, i.implementation, i.version))
+                    .collect();
                 println!(
-                    "ok: {} (scenario `{}`: {}, {}, {})",
+                    "ok: {} (scenario `{}`: {}, {}, {}{on})",
                     p.display(),
                     s.name,
                     count(s.workloads.len() as u64, "workload"),

@@ -2,7 +2,9 @@
 //! Names given here are checked like scenario names: unknown ones stop the run with exit 2.
 
 use crate::error::Error;
-use crate::scenario::{diag::suggest, logical_cores, process_limit, workers, Order, Scenario};
+use crate::scenario::{
+    diag::suggest, logical_cores, process_limit, workers, Charts, Order, Scenario,
+};
 
 /// The command line's changes to every scenario of a run.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +19,8 @@ pub struct Overrides {
     pub quick: bool,
     pub order: Option<Order>,
     pub rounds: Option<u32>,
+    /// Which chart files to write, as written (`--charts speedup,svg`).
+    pub charts: Option<String>,
 }
 
 pub fn apply(mut s: Scenario, args: &Overrides, force: bool) -> Result<Scenario, Error> {
@@ -25,6 +29,9 @@ pub fn apply(mut s: Scenario, args: &Overrides, force: bool) -> Result<Scenario,
     }
     if let Some(r) = args.rounds {
         s.rounds = r;
+    }
+    if let Some(c) = &args.charts {
+        s.charts = Charts::parse_flag(c).map_err(Error::Input)?;
     }
     let workers = match &args.workers {
         Some(text) => Some(

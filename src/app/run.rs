@@ -6,7 +6,7 @@ use crate::error::{write_failure, Error};
 use crate::hash;
 use crate::plan::{self, Shard, TimelineCells};
 use crate::record::{CellId, ChecksumCheck, Ending, RunRow, TaskRow};
-use crate::report::meta::{load_average, now_utc, Meta};
+use crate::report::meta::{load_average, now_utc, FailedRun, Meta};
 use crate::report::output::{read_runs, read_tasks, write_runs, RunDir, RunsCsv, TasksCsv};
 use crate::report::{self, RunData};
 use crate::run::progress::Progress;
@@ -100,11 +100,18 @@ pub fn run_scenario(
     let todo = plan::remaining(&cells, slots, earlier.runs);
     let mut meta = Meta::new(scenario, model_infos(scenario));
     meta.shard = shard.map(|s| s.to_string());
+    meta.timeline = Some(timeline_word(opts.timeline).into());
     if let Some(origin) = earlier.origin_unix_s {
         meta.started_unix_s = Some(origin);
     }
     write_meta(&dir, &meta)?;
-    let mut store = Store::create(&dir, todo.kept, earlier.tasks, &todo.kept_timelines)?;
+    let mut store = Store::create(
+        &dir,
+        todo.kept,
+        earlier.tasks,
+        &todo.kept_timelines,
+        earlier.failed,
+    )?;
     let mut check = ChecksumCheck::new();
     check.learn(&store.rows);
     let mut progress = Progress::new(
@@ -128,6 +135,7 @@ pub fn run_scenario(
     meta.machine.load_end = load_average();
     meta.ending = executed.ending;
     meta.probe = executed.probe;
+    meta.failed_unmeasured = store.failed;
     let data = RunData::new(meta, store.rows).with_tasks(store.tasks);
     // A complete run writes runs.csv again, whole, now that the session's probes give the
     // host columns; an interrupted one leaves the rows as they were appended.
@@ -137,6 +145,15 @@ pub fn run_scenario(
     report::write_all(&dir, &data).map_err(write_failure("the report and charts"))?;
     keep_or_drop_previous(&mut dir, executed.ending)?;
     Ok(print_outcome(&dir, &data, executed.ending))
+}
+
+/// `--timeline`'s word for `which` (as meta.json records it).
+fn timeline_word(which: TimelineCells) -> &'static str {
+    match which {
+        TimelineCells::Off => "off",
+        TimelineCells::Largest => "default",
+        TimelineCells::All => "all",
+    }
 }
 
 /// Every cell of the scenario, or only those of one `--shard` slice, with the cells that
@@ -228,6 +245,8 @@ struct Earlier {
     runs: Vec<RunRow>,
     tasks: Vec<TaskRow>,
     origin_unix_s: Option<f64>,
+    /// Its failed warmup and timeline runs.
+    failed: Vec<FailedRun>,
 }
 
 /// The run folder: a fresh one, or with `--resume` the existing one with its runs and
@@ -288,6 +307,7 @@ fn open_run_dir(
         runs,
         tasks,
         origin_unix_s: meta.started_unix_s,
+        failed: meta.failed_unmeasured,
     };
     Ok((RunDir::open(&path), earlier))
 }
@@ -299,6 +319,8 @@ struct Store {
     tasks_csv: TasksCsv,
     rows: Vec<RunRow>,
     tasks: Vec<TaskRow>,
+    /// The warmup and timeline runs that failed (for `meta.json`).
+    failed: Vec<FailedRun>,
 }
 
 impl Store {
@@ -309,7 +331,17 @@ impl Store {
         kept: Vec<RunRow>,
         earlier_tasks: Vec<TaskRow>,
         kept_timelines: &HashSet<CellId>,
+        earlier_failed: Vec<FailedRun>,
     ) -> Result<Store, Error> {
+        // An earlier failure stays on record while the rows of its cell are kept.
+        let failed: Vec<FailedRun> = earlier_failed
+            .into_iter()
+            .filter(|f| {
+                kept.iter().any(|r| {
+                    r.workload == f.workload && r.model == f.model && r.workers == f.workers
+                })
+            })
+            .collect();
         let tasks: Vec<TaskRow> = earlier_tasks
             .into_iter()
             .filter(|t| kept_timelines.contains(&t.key().owned()))
@@ -326,6 +358,7 @@ impl Store {
                 tasks_csv,
                 rows: kept.clone(),
                 tasks: tasks.clone(),
+                failed: failed.clone(),
             })
         })();
         Ok(opened.map_err(write_failure("runs.csv"))?)
@@ -347,8 +380,29 @@ impl Subscriber for Store {
                     .map_err(write_failure("tasks.csv"))?;
                 self.tasks.append(tasks);
             }
+            Event::WarmupFailed {
+                cell,
+                repeat,
+                error,
+            } => self
+                .failed
+                .push(failed_run(cell, format!("warmup {repeat}"), error)),
+            Event::TimelineFailed { cell, error } => {
+                self.failed.push(failed_run(cell, "timeline".into(), error));
+            }
             _ => {}
         }
         Ok(())
+    }
+}
+
+/// A failed run outside the measurements, as meta.json records it.
+fn failed_run(cell: &plan::Cell, run: String, error: &str) -> FailedRun {
+    FailedRun {
+        workload: cell.workload.clone(),
+        model: cell.model.clone(),
+        workers: cell.workers,
+        run,
+        error: error.to_string(),
     }
 }

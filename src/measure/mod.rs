@@ -87,6 +87,11 @@ impl ChildExit {
         libc::WIFEXITED(self.status).then(|| libc::WEXITSTATUS(self.status))
     }
 
+    /// The signal that ended the process, when one did.
+    pub fn signal(&self) -> Option<i32> {
+        libc::WIFSIGNALED(self.status).then(|| libc::WTERMSIG(self.status))
+    }
+
     /// "exit code 3" or "killed by signal 9 (SIGKILL)".
     pub fn describe(&self) -> String {
         if libc::WIFEXITED(self.status) {
@@ -108,6 +113,7 @@ fn signal_name(sig: i32) -> &'static str {
         libc::SIGTERM => " (SIGTERM)",
         libc::SIGINT => " (SIGINT)",
         libc::SIGBUS => " (SIGBUS)",
+        libc::SIGXFSZ => " (SIGXFSZ)",
         _ => "",
     }
 }
@@ -187,14 +193,62 @@ pub fn scratch_file() -> Result<std::fs::File, String> {
     Ok(file)
 }
 
-/// Everything written to a scratch file so far (lossy UTF-8).
+/// How much of a scratch file [`read_back`] reads: a program's output may run to gigabytes,
+/// but what parabench wants from it is its last lines (the `elapsed_s=` line, the last
+/// stderr lines of an error), so only the end is ever read and memory stays constant.
+pub const OUTPUT_TAIL_BYTES: u64 = 64 * 1024;
+
+/// The end of what was written to a scratch file: its last [`OUTPUT_TAIL_BYTES`] at most,
+/// starting at a line boundary when the file is longer (unless that would leave nothing but
+/// the end of one long line), as lossy UTF-8.
 pub fn read_back(mut file: std::fs::File) -> String {
-    use std::io::{Read, Seek};
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.metadata().map_or(0, |m| m.len());
+    let start = len.saturating_sub(OUTPUT_TAIL_BYTES);
     let mut bytes = Vec::new();
     let _ = file
-        .rewind()
-        .and_then(|()| file.read_to_end(&mut bytes).map(|_| ()));
+        .seek(SeekFrom::Start(start))
+        .and_then(|_| file.take(OUTPUT_TAIL_BYTES).read_to_end(&mut bytes));
+    if start > 0 {
+        // The cut fell inside a line: drop its end, unless no whole line follows it.
+        if let Some(i) = bytes.iter().position(|&b| b == b'\n') {
+            if bytes[i + 1..].iter().any(|b| !b.is_ascii_whitespace()) {
+                bytes.drain(..=i);
+            }
+        }
+    }
     String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// The size of a scratch file so far (0 when it cannot be read).
+pub fn written(file: &std::fs::File) -> u64 {
+    file.metadata().map_or(0, |m| m.len())
+}
+
+/// Makes `cmd`'s program (and everything it starts) unable to grow any file past
+/// `max_bytes` (`RLIMIT_FSIZE`): a write beyond it fails (`EFBIG`) or raises `SIGXFSZ`,
+/// which ends the program unless it ignores the signal. A lower limit already in place is kept.
+pub fn limit_file_size(cmd: &mut Command, max_bytes: u64) -> &mut Command {
+    // SAFETY: getrlimit and setrlimit are async-signal-safe and only affect the new child.
+    unsafe {
+        cmd.pre_exec(move || {
+            let mut lim: libc::rlimit = std::mem::zeroed();
+            if libc::getrlimit(libc::RLIMIT_FSIZE, &mut lim) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            let want = max_bytes as libc::rlim_t;
+            if lim.rlim_cur == libc::RLIM_INFINITY || lim.rlim_cur > want {
+                lim.rlim_cur = want;
+                if lim.rlim_max != libc::RLIM_INFINITY && lim.rlim_max < want {
+                    lim.rlim_cur = lim.rlim_max;
+                }
+                if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                    return Err(io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        })
+    }
 }
 
 /// Runs `f` on a thread of its own (with the main thread's 8 MiB of stack) and waits for it.
@@ -244,5 +298,48 @@ pub fn kill_group(pid: u32) {
     // SAFETY: sending a signal has no memory effects; a stale group id just fails with ESRCH.
     unsafe {
         libc::kill(-(pid as libc::pid_t), libc::SIGKILL);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn scratch_with(bytes: &[u8]) -> std::fs::File {
+        let mut f = scratch_file().unwrap();
+        f.write_all(bytes).unwrap();
+        f
+    }
+
+    #[test]
+    fn only_the_tail_of_a_long_output_is_read() {
+        let mut text = "x".repeat(3 * OUTPUT_TAIL_BYTES as usize);
+        text.push_str("\nsecond to last\nelapsed_s=0.5 checksum=7\n");
+        let back = read_back(scratch_with(text.as_bytes()));
+        // The cut line's end is dropped: what is left starts at a line.
+        assert_eq!(back, "second to last\nelapsed_s=0.5 checksum=7\n");
+        assert_eq!(read_back(scratch_with(b"short\n")), "short\n");
+    }
+
+    #[test]
+    fn a_single_long_line_keeps_its_end() {
+        let mut text = "y".repeat(2 * OUTPUT_TAIL_BYTES as usize);
+        text.push_str(" checksum=3\n");
+        let back = read_back(scratch_with(text.as_bytes()));
+        assert_eq!(back.len() as u64, OUTPUT_TAIL_BYTES);
+        assert!(back.ends_with("y checksum=3\n"));
+    }
+
+    #[test]
+    fn a_file_size_limit_stops_a_writer() {
+        let out = scratch_file().unwrap();
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "head -c 300000 /dev/zero"])
+            .stdout(out.try_clone().unwrap());
+        limit_file_size(&mut cmd, 100_000);
+        let status = cmd.status().unwrap();
+        assert!(!status.success());
+        assert_eq!(written(&out), 100_000);
     }
 }

@@ -11,7 +11,9 @@
 //! clock as parabench's on Linux). Workers become rows in order of their first task.
 
 use super::{Family, Job, Model, Outcome, Recorder, Spawns};
-use crate::measure::{fork_exec, read_back, scratch_file, wait_child, ChildExit};
+use crate::measure::{
+    fork_exec, limit_file_size, read_back, scratch_file, wait_child, written, ChildExit,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,26 @@ use std::time::Instant;
 
 /// Environment variable naming the file a command may write its per-task times to.
 pub const TIMELINE_ENV: &str = "PARABENCH_TIMELINE";
+
+/// The largest file a command may write, in MiB, unless the scenario's `output_limit_mb` or
+/// [`OUTPUT_LIMIT_ENV`] says otherwise: its stdout and stderr (unlinked scratch files in the
+/// temp folder, read after it exits), the timeline file, and any file of its own.
+pub const DEFAULT_OUTPUT_LIMIT_MB: u64 = 1024;
+
+/// Environment variable overriding every scenario's output limit (MiB; 0 lifts it).
+pub const OUTPUT_LIMIT_ENV: &str = "PARABENCH_OUTPUT_LIMIT_MB";
+
+/// The output limit in force and where it came from (for the message of a run that hits it).
+fn output_limit(scenario_mb: Option<u64>) -> (u64, &'static str) {
+    let env = std::env::var(OUTPUT_LIMIT_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match (env, scenario_mb) {
+        (Some(mb), _) => (mb, OUTPUT_LIMIT_ENV),
+        (None, Some(mb)) => (mb, "output_limit_mb"),
+        (None, None) => (DEFAULT_OUTPUT_LIMIT_MB, "output_limit_mb"),
+    }
+}
 
 /// Placeholders every command template may use, besides the workload's parameters.
 pub const BUILTIN_PLACEHOLDERS: &[&str] =
@@ -51,6 +73,9 @@ pub struct CommandModel {
     /// What one row of its timeline is, when known.
     #[serde(default)]
     pub timeline_worker: Option<String>,
+    /// The scenario's `output_limit_mb` (`None`: [`DEFAULT_OUTPUT_LIMIT_MB`]).
+    #[serde(default)]
+    pub output_limit_mb: Option<u64>,
     /// `cpython` for the shipped CPython models, `command` for a `[[model]]` table.
     #[serde(default = "command_family")]
     pub family: Family,
@@ -134,6 +159,11 @@ impl Model for CommandModel {
             .stdin(Stdio::null())
             .stdout(to(&out_file)?)
             .stderr(to(&err_file)?);
+        let (limit_mb, limit_from) = output_limit(self.output_limit_mb);
+        let limit_bytes = (limit_mb > 0).then(|| limit_mb.saturating_mul(1 << 20));
+        if let Some(bytes) = limit_bytes {
+            limit_file_size(&mut cmd, bytes);
+        }
         let timeline = job.recorder.as_ref().map(|_| timeline_file());
         if let Some(path) = &timeline {
             let _ = std::fs::remove_file(path);
@@ -147,6 +177,28 @@ impl Model for CommandModel {
         let exit =
             wait_child(&child).map_err(|e| format!("failed to wait for the command: {e}"))?;
         let wall_s = start.elapsed().as_secs_f64();
+        if let Some(bytes) = limit_bytes {
+            let which = if written(&out_file) >= bytes {
+                Some("its stdout")
+            } else if written(&err_file) >= bytes {
+                Some("its stderr")
+            } else if exit.signal() == Some(libc::SIGXFSZ) {
+                Some("a file it wrote")
+            } else {
+                None
+            };
+            if let Some(which) = which {
+                if let Some(path) = &timeline {
+                    let _ = std::fs::remove_file(path);
+                }
+                return Err(format!(
+                    "the command hit the output limit: {which} reached {limit_mb} MiB ({}); \
+                     raise {limit_from} (0: no limit) or send the output elsewhere, \
+                     e.g. `> /dev/null` with shell = true",
+                    exit.describe()
+                ));
+            }
+        }
         let out = read_back(out_file);
         let err_text = read_back(err_file);
         if !exit.success() {
@@ -160,8 +212,8 @@ impl Model for CommandModel {
             ));
         }
         if let (Some(path), Some(recorder)) = (&timeline, &job.recorder) {
-            if let Ok(text) = std::fs::read_to_string(path) {
-                read_timeline(&text, recorder);
+            if let Ok(file) = std::fs::File::open(path) {
+                read_timeline(std::io::BufReader::new(file), recorder);
             }
             let _ = std::fs::remove_file(path);
         }
@@ -185,7 +237,7 @@ impl CommandModel {
             return None;
         }
         let last = stderr.lines().rev().find(|l| !l.trim().is_empty())?;
-        Some(last.trim().to_string())
+        Some(crate::text::shorten(last.trim(), ERROR_LINE_CHARS))
     }
 }
 
@@ -196,38 +248,114 @@ fn timeline_file() -> PathBuf {
     std::env::temp_dir().join(format!("parabench-timeline-{}-{n}.txt", std::process::id()))
 }
 
+/// The longest line of a timeline file that is read; longer ones are skipped.
+const TIMELINE_LINE_BYTES: usize = 256;
+
+/// How far a timeline file is read at least (lines beyond the slots are never kept, so this
+/// bounds only the time spent on a program that writes far more than one line per task).
+const TIMELINE_READ_BYTES: u64 = 64 << 20;
+
 /// Records the `<worker> <task> <start_ns> <end_ns>` lines a command wrote; worker names
 /// become indices in the order of their first task. Malformed lines are skipped: a timeline is
-/// an extra, never a reason to fail a run.
-pub fn read_timeline(text: &str, recorder: &Recorder) {
-    let tasks: Vec<(&str, u64, u64, u64)> = text
-        .lines()
-        .filter_map(|l| {
-            let mut f = l.split_whitespace();
+/// an extra, never a reason to fail a run. Memory stays bounded whatever the program wrote:
+/// the file is streamed, lines longer than [`TIMELINE_LINE_BYTES`] are skipped, and reading
+/// stops after as many accepted lines as the recorder has slots (or after that many longest
+/// lines' worth of bytes, and at least [`TIMELINE_READ_BYTES`]).
+pub fn read_timeline(input: impl std::io::BufRead, recorder: &Recorder) {
+    let slots = recorder.capacity();
+    let mut names: std::collections::HashMap<String, usize> = Default::default();
+    // Per worker index: its name and its first task's start.
+    let mut first: Vec<(String, u64)> = Vec::new();
+    let mut tasks: Vec<(usize, u64, u64, u64)> = Vec::new();
+    let max_bytes = slots
+        .saturating_mul(TIMELINE_LINE_BYTES as u64)
+        .max(TIMELINE_READ_BYTES);
+    for_each_line(input, TIMELINE_LINE_BYTES, max_bytes, |line| {
+        let Ok(line) = std::str::from_utf8(line) else {
+            return true;
+        };
+        let mut f = line.split_whitespace();
+        let parsed = (|| {
             let worker = f.next()?;
             let mut num = || f.next()?.parse::<u64>().ok();
             let (task, t0, t1) = (num()?, num()?, num()?);
             Some((worker, task, t0, t1))
-        })
-        .collect();
-    let mut first: Vec<(&str, u64)> = Vec::new();
-    for &(w, _, t0, _) in &tasks {
-        match first.iter_mut().find(|(name, _)| *name == w) {
-            Some(f) => f.1 = f.1.min(t0),
-            None => first.push((w, t0)),
-        }
+        })();
+        let Some((worker, task, t0, t1)) = parsed.filter(|p| p.1 < slots) else {
+            return true;
+        };
+        let id = *names.entry(worker.to_string()).or_insert_with(|| {
+            first.push((worker.to_string(), t0));
+            first.len() - 1
+        });
+        first[id].1 = first[id].1.min(t0);
+        tasks.push((id, task, t0, t1));
+        (tasks.len() as u64) < slots
+    });
+    let mut order: Vec<usize> = (0..first.len()).collect();
+    order.sort_by(|&a, &b| (first[a].1, &first[a].0).cmp(&(first[b].1, &first[b].0)));
+    let mut row = vec![0; first.len()];
+    for (r, &id) in order.iter().enumerate() {
+        row[id] = r;
     }
-    first.sort_by_key(|&(name, t0)| (t0, name));
-    for (w, task, t0, t1) in tasks {
-        if let Some(row) = first.iter().position(|(name, _)| *name == w) {
-            recorder.record(row, task, t0, t1);
-        }
+    for (id, task, t0, t1) in tasks {
+        recorder.record(row[id], task, t0, t1);
     }
 }
 
+/// Calls `f` with each line of `input` (without its `\n`) until it returns false, skipping
+/// lines longer than `max_line` bytes without holding them, and stopping after `max_bytes`.
+fn for_each_line(
+    mut input: impl std::io::BufRead,
+    max_line: usize,
+    max_bytes: u64,
+    mut f: impl FnMut(&[u8]) -> bool,
+) {
+    let mut line: Vec<u8> = Vec::with_capacity(max_line);
+    let (mut too_long, mut read) = (false, 0u64);
+    loop {
+        let (used, ended) = match input.fill_buf() {
+            Ok(buf) if !buf.is_empty() => {
+                let newline = buf.iter().position(|&b| b == b'\n');
+                let part = &buf[..newline.unwrap_or(buf.len())];
+                if !too_long && line.len() + part.len() <= max_line {
+                    line.extend_from_slice(part);
+                } else {
+                    too_long = true;
+                    line.clear();
+                }
+                (newline.map_or(buf.len(), |i| i + 1), newline.is_some())
+            }
+            _ => break,
+        };
+        input.consume(used);
+        read += used as u64;
+        if ended {
+            if !too_long && !f(&line) {
+                return;
+            }
+            line.clear();
+            too_long = false;
+        }
+        if read >= max_bytes {
+            return;
+        }
+    }
+    if !too_long && !line.is_empty() {
+        f(&line);
+    }
+}
+
+/// The longest stderr line quoted in a run's error (a longer one keeps both its ends).
+const ERROR_LINE_CHARS: usize = 300;
+
 /// The last lines of some output, one line, prefixed; empty when there is none.
 fn tail(text: &str, prefix: &str) -> String {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let lines: Vec<String> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| crate::text::shorten(l.trim_end(), ERROR_LINE_CHARS))
+        .collect();
     let start = lines.len().saturating_sub(3);
     if lines.is_empty() {
         String::new()
@@ -320,28 +448,51 @@ pub fn substitute(arg: &str, values: &BTreeMap<&str, String>) -> Result<String, 
     Ok(out)
 }
 
+/// A program that is not where its name says: what is wrong and the fix, apart so that a
+/// scenario error can show them on lines of their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotFound {
+    pub message: String,
+    pub fix: String,
+}
+
+impl std::fmt::Display for NotFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.message, self.fix)
+    }
+}
+
+impl From<NotFound> for String {
+    fn from(e: NotFound) -> String {
+        e.to_string()
+    }
+}
+
 /// Finds the program: a path with a slash is taken relative to `dir`; a bare name is looked up
 /// on PATH. The error says which and how to fix it.
-pub fn resolve_program(program: &str, dir: &Path) -> Result<PathBuf, String> {
+pub fn resolve_program(program: &str, dir: &Path) -> Result<PathBuf, NotFound> {
     if program.contains('/') {
         let path = dir.join(program);
         if path.is_file() {
             Ok(path)
         } else {
             let shown = dir.join(program.trim_start_matches("./"));
-            Err(format!(
-                "program `{program}` not found (looked for {}): check that the file exists; \
-                 relative paths start at the scenario file's folder",
-                shown.display()
-            ))
+            Err(NotFound {
+                message: format!("program `{program}` not found"),
+                fix: format!(
+                    "looked for {}; relative paths start at the scenario file's folder",
+                    shown.display()
+                ),
+            })
         }
     } else {
         let path_var = std::env::var_os("PATH").unwrap_or_default();
         std::env::split_paths(&path_var)
             .map(|d| d.join(program))
             .find(|p| is_executable(p))
-            .ok_or_else(|| {
-                format!("program `{program}` not found on PATH: install it or give its full path")
+            .ok_or_else(|| NotFound {
+                message: format!("program `{program}` not found on PATH"),
+                fix: "install it or give its full path".into(),
             })
     }
 }
@@ -386,12 +537,45 @@ mod tests {
             t + 9,
             t + 12
         );
-        read_timeline(&text, &r);
+        read_timeline(text.as_bytes(), &r);
         let spans = r.spans();
         let rows: Vec<(u64, u32)> = spans.iter().map(|s| (s.task, s.worker)).collect();
         // `a` started first (t + 1): row 0; `b` row 1; the line with `x` is skipped.
         assert_eq!(rows, vec![(0, 1), (1, 0), (2, 1)]);
         assert_eq!(spans[0].end_ns - spans[0].start_ns, 4);
+    }
+
+    #[test]
+    fn timeline_reading_skips_long_lines_and_stops_at_the_slots() {
+        let r = Recorder::new(2);
+        r.start();
+        let t = crate::model::recorder::now_ns();
+        let long = "x".repeat(10_000);
+        let text = format!(
+            "{long} 0 {t} {t}\na 0 {} {}\nb 5 {t} {t}\na 1 {} {}\nc 1 {t} {t}\n",
+            t + 1,
+            t + 2,
+            t + 3,
+            t + 4
+        );
+        read_timeline(text.as_bytes(), &r);
+        let spans = r.spans();
+        // The long line and the task beyond the 2 slots are skipped; reading stops after two
+        // accepted lines, so `c` never overwrites task 1.
+        let rows: Vec<(u64, u32)> = spans.iter().map(|s| (s.task, s.worker)).collect();
+        assert_eq!(rows, vec![(0, 0), (1, 0)]);
+    }
+
+    #[test]
+    fn error_lines_are_quoted_short() {
+        let text = format!("{}\nboom\n", "y".repeat(100_000));
+        let t = tail(&text, ": ");
+        assert!(t.ends_with(" | boom"), "{t}");
+        assert_eq!(
+            t.chars().count(),
+            2 + ERROR_LINE_CHARS + " | boom".len(),
+            "{t}"
+        );
     }
 
     #[test]

@@ -179,6 +179,7 @@ pub fn command_model(name: &str, python: &str, dir: &Path) -> Result<CommandMode
         spawns: py.spawns,
         cpu_parallel: py.cpu_parallel,
         timeline_worker: Some(py.timeline_worker.to_string()),
+        output_limit_mb: None,
         family: super::Family::CPython,
     })
 }

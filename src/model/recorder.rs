@@ -65,6 +65,11 @@ impl Recorder {
         }
     }
 
+    /// How many tasks it has slots for (tasks `0..capacity`).
+    pub fn capacity(&self) -> u64 {
+        self.slots.len() as u64
+    }
+
     /// Marks the run's start: span times are offsets from here.
     pub fn start(&self) {
         self.origin_ns.store(now_ns(), Ordering::Relaxed);

@@ -3,6 +3,7 @@
 
 use super::chart::CHARTS;
 use super::{fits, Exporter, RunData};
+use crate::scenario::Charts;
 use crate::text::count;
 /// Durations as the report prints them (kept here for the charts and `compare`).
 pub use crate::text::seconds;
@@ -61,7 +62,27 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     }
     writeln!(s, "| system | {} ({}, {}) |", mc.kernel, mc.os, mc.arch)?;
     writeln!(s, "| parabench | {} |", m.parabench_version)?;
+    for i in &m.interpreters {
+        let named = match i.named_by.as_str() {
+            "default" => format!("`{}`, the default", i.program),
+            "python key" => format!("`python = \"{}\"`", i.program),
+            var => format!("`${var}={}`", i.program),
+        };
+        writeln!(
+            s,
+            "| `{}` run | {} {} at `{}` ({named}) |",
+            i.runs, i.implementation, i.version, i.path
+        )?;
+    }
+    // Command models on an interpreter of their own (those of the list above are named there).
+    let listed = |model: &&super::meta::ModelInfo| {
+        let program = model.command.as_ref().and_then(|c| c.first());
+        m.interpreters.iter().any(|i| Some(&i.path) == program)
+    };
     for model in m.models.iter().filter(|x| x.interpreter.is_some()) {
+        if listed(&model) {
+            continue;
+        }
         let version = model.interpreter.as_deref().unwrap_or_default();
         writeln!(s, "| `{}` runs | {version} |", model.name)?;
     }
@@ -87,6 +108,14 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     if let Some(note) = super::warnings::unmeasured(data) {
         writeln!(s, "{note}\n")?;
     }
+    if let Some(note) = partial_matrix(m) {
+        writeln!(s, "{note}\n")?;
+    }
+    let asked = m.charts.clone().unwrap_or_default();
+    if let Some(note) = charts_left_out(&asked) {
+        writeln!(s, "{note}\n")?;
+    }
+    let charts = Some(asked);
     writeln!(s, "## Which model?\n")?;
     writeln!(
         s,
@@ -137,22 +166,30 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
             writeln!(s, "{}\n", super::decision::answer_line(d))?;
             writeln!(s, "{}\n", super::decision::replication_line(d))?;
         }
-        // The first two charts (and those that ask) inline, the rest as links, so the report
-        // stays readable; charts with nothing to show were not written.
+        // The first two charts drawn (and those that ask) inline, the rest as links, so the
+        // report stays readable; charts left out or with nothing to show were not written.
         let mut more = Vec::new();
-        for (i, c) in CHARTS.iter().enumerate() {
+        let mut shown = 0;
+        for c in CHARTS.iter() {
+            let Some(ext) = charts.as_ref().and_then(|a| a.file_of(c.suffix())) else {
+                continue;
+            };
             if c.figure(data, w).is_none() {
+                if let Some(why) = c.missing(data, w) {
+                    writeln!(s, "{why}\n")?;
+                }
                 continue;
             }
             let (title, suffix) = (c.title(), c.suffix());
-            if i < 2 || c.inline() {
-                writeln!(s, "![{title} of {}]({}.{suffix}.png)\n", w.name, w.name)?;
+            shown += 1;
+            if shown <= 2 || c.inline() {
+                writeln!(s, "![{title} of {}]({}.{suffix}.{ext})\n", w.name, w.name)?;
                 if let Some(caption) = c.caption(data, w) {
                     writeln!(s, "{caption}\n")?;
                 }
             } else {
                 more.push(format!(
-                    "[{}]({}.{suffix}.png)",
+                    "[{}]({}.{suffix}.{ext})",
                     title.to_lowercase(),
                     w.name
                 ));
@@ -202,8 +239,10 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     }
 
     let failed: Vec<_> = data.rows.iter().filter(|r| !r.ok()).collect();
-    if !failed.is_empty() {
+    if !failed.is_empty() || !m.failed_unmeasured.is_empty() {
         writeln!(s, "## Failed runs\n")?;
+    }
+    if !failed.is_empty() {
         writeln!(
             s,
             "| workload | model | workers | run | status | error |\n|---|---|---:|---:|---|---|"
@@ -222,6 +261,28 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         }
         writeln!(s)?;
     }
+    if !m.failed_unmeasured.is_empty() {
+        writeln!(
+            s,
+            "Warmup and timeline runs that failed (not measured, so not in `runs.csv`):\n"
+        )?;
+        writeln!(
+            s,
+            "| workload | model | workers | run | error |\n|---|---|---:|---|---|"
+        )?;
+        for f in &m.failed_unmeasured {
+            writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                f.workload,
+                f.model,
+                f.workers,
+                f.run,
+                f.error.replace('|', "\\|")
+            )?;
+        }
+        writeln!(s)?;
+    }
     let tasks = if data.tasks.is_empty() {
         ""
     } else {
@@ -229,6 +290,68 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     };
     writeln!(s, "Files: `runs.csv` (one row per run), `summary.csv` (one row per cell), `fits.csv` (scaling fits per workload and model){tasks}, `meta.json` (machine and scenario), `results.json` (all of it, machine-readable).")?;
     Ok(s)
+}
+
+/// Why some of the scenario's cells may be missing from the tables (a shard, an interrupted
+/// run, a merge short of a slice), and what completes them; `None` for a whole run.
+fn partial_matrix(m: &super::meta::Meta) -> Option<String> {
+    use crate::record::Ending;
+    let why = match (m.ending, &m.shard) {
+        (Ending::Interrupted, _) => "**Interrupted:** cells the run had not finished are missing from the tables or have fewer runs; `parabench run --resume` with the same command runs them.".to_string(),
+        (Ending::Incomplete, _) => "**Incomplete:** this merge lacks a shard or holds an unfinished one, so some cells are missing from the tables; merge every slice's folder.".to_string(),
+        (Ending::Running, _) => "**Still running:** the tables hold the runs finished so far.".to_string(),
+        (Ending::Complete, Some(shard)) => format!("**Shard {shard}:** this folder holds one slice of the matrix; the other cells are in the other slices' folders, and `parabench merge` joins them."),
+        (Ending::Complete, None) => return None,
+    };
+    Some(why)
+}
+
+/// What the run's chart selection left out, and how to draw it; `None` when nothing was.
+fn charts_left_out(asked: &Charts) -> Option<String> {
+    if asked.is_all() {
+        return None;
+    }
+    let redraw = "`parabench plot` on this folder draws them from its CSV files.";
+    let words: Vec<String> = asked.asked.iter().map(|w| format!("`{w}`")).collect();
+    if asked.formats.is_empty() {
+        return Some(format!(
+            "**Charts:** none were written (asked: {}). {redraw}",
+            words.join(", ")
+        ));
+    }
+    let kinds: Vec<&str> = asked
+        .left_out
+        .iter()
+        .map(String::as_str)
+        .filter(|k| !Charts::is_format(k))
+        .collect();
+    let formats: Vec<String> = asked
+        .left_out
+        .iter()
+        .filter(|f| Charts::is_format(f))
+        .map(|f| format!("{} files", f.to_uppercase()))
+        .collect();
+    let mut parts = Vec::new();
+    if !kinds.is_empty() {
+        parts.push(format!("the {} charts", one_of(&kinds, "and")));
+    }
+    if !formats.is_empty() {
+        parts.push(formats.join(" and "));
+    }
+    Some(format!(
+        "**Charts:** asked for {}, so left out: {}. {redraw}",
+        words.join(", "),
+        parts.join(", and ")
+    ))
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn one_of(items: &[&str], and: &str) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} {and} {last}", rest.join(", ")),
+    }
 }
 
 /// A fitted parameter: 3 decimals, or 2 significant digits when smaller than 0.01.

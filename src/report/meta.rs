@@ -3,7 +3,7 @@
 
 use super::{Exporter, RunData};
 use crate::record::{Ending, Family, Probe, Spawns};
-use crate::scenario::{Scenario, Workload};
+use crate::scenario::{Charts, Interpreter, Scenario, Workload};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,6 +22,10 @@ pub struct Meta {
     pub machine: Machine,
     pub workloads: Vec<Workload>,
     pub models: Vec<ModelInfo>,
+    /// The interpreters the models ran on, as checked before the run (today the Python of
+    /// the `py-*` models; empty when none ran, and in folders written before it was recorded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interpreters: Vec<Interpreter>,
     /// Run order: `rounds`, `cells`, `interleaved` or `random` (folders written before
     /// `rounds` existed ran `cells`).
     #[serde(default = "default_order")]
@@ -35,9 +39,39 @@ pub struct Meta {
     /// The shard folders `parabench merge` joined into this one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
+    /// Which cells recorded a timeline (`--timeline`): `default` (each model's most workers),
+    /// `all` or `off`; `None` in folders written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<String>,
+    /// Warmup and timeline runs that failed: they are not in `runs.csv`, and the report says
+    /// what happened to them from here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed_unmeasured: Vec<FailedRun>,
+    /// Which chart files were asked for (`charts = ...` or `--charts`), and what that left
+    /// out; `None` in folders written before it was recorded (every chart).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charts: Option<Charts>,
     /// What the cell processes could not measure on this machine, and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probe: Option<Probe>,
+}
+
+/// A run outside the measurements (a warmup run, or the timeline run) that failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedRun {
+    pub workload: String,
+    pub model: String,
+    pub workers: u64,
+    /// `warmup 0`, `warmup 1`, ... or `timeline`.
+    pub run: String,
+    pub error: String,
+}
+
+impl FailedRun {
+    /// Whether this is the timeline run of `model` in `workload`.
+    pub fn is_timeline_of(&self, workload: &str, model: &str) -> bool {
+        self.run == "timeline" && self.workload == workload && self.model == model
+    }
 }
 
 fn default_order() -> String {
@@ -141,10 +175,14 @@ impl Meta {
             machine: Machine::detect(),
             workloads: scenario.workloads.clone(),
             models,
+            interpreters: scenario.interpreters.clone(),
             order: scenario.order.as_str().into(),
             rounds: (scenario.order == crate::scenario::Order::Rounds).then_some(scenario.rounds),
             shard: None,
             merged_from: Vec::new(),
+            timeline: None,
+            failed_unmeasured: Vec::new(),
+            charts: Some(scenario.charts.clone()),
             probe: None,
         }
     }

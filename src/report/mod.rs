@@ -75,10 +75,28 @@ pub static EXPORTERS: &[&dyn Exporter] = &[
     &results::ResultsJson,
 ];
 
-/// Writes every exporter's file and every chart into the run folder.
+/// The chart file formats, as their extensions.
+const FORMATS: [&str; 2] = ["png", "svg"];
+
+/// Writes every exporter's file and the charts `meta.charts` asks for (all of them when it
+/// says nothing) into the run folder. Chart files of kinds or formats left out are removed
+/// (an earlier `plot` may have drawn them), so the folder holds what `meta.json` says.
 pub fn write_all(dir: &RunDir, data: &RunData) -> anyhow::Result<()> {
     for e in EXPORTERS {
         dir.write(e.file_name(), &e.serialize(data)?)?;
+    }
+    let asked = data.meta.charts.clone().unwrap_or_default();
+    for w in &data.meta.workloads {
+        for c in chart::CHARTS {
+            for ext in FORMATS {
+                if !(asked.draws(c.suffix()) && asked.writes(ext)) {
+                    remove_if_there(&dir.file(&format!("{}.{}.{ext}", w.name, c.suffix())))?;
+                }
+            }
+        }
+    }
+    if asked.formats.is_empty() {
+        return Ok(());
     }
     // Charts are independent of each other: draw them on every core.
     use rayon::prelude::*;
@@ -87,6 +105,7 @@ pub fn write_all(dir: &RunDir, data: &RunData) -> anyhow::Result<()> {
         .workloads
         .iter()
         .flat_map(|w| chart::CHARTS.iter().map(move |c| (w, c)))
+        .filter(|(_, c)| asked.draws(c.suffix()))
         .collect();
     jobs.par_iter().try_for_each(|(w, c)| {
         // A chart with nothing to show (no recorded tasks) is not written at all.
@@ -94,10 +113,49 @@ pub fn write_all(dir: &RunDir, data: &RunData) -> anyhow::Result<()> {
             return Ok(());
         };
         let stem = format!("{}.{}", w.name, c.suffix());
-        chart::draw(
-            &figure,
-            &dir.file(&format!("{stem}.png")),
-            &dir.file(&format!("{stem}.svg")),
-        )
+        // The renderer writes both formats: one left out goes to a scratch file, removed.
+        let [png, svg] = FORMATS.map(|ext| {
+            if asked.writes(ext) {
+                dir.file(&format!("{stem}.{ext}"))
+            } else {
+                scratch_chart(ext)
+            }
+        });
+        let drawn = chart::draw(&figure, &png, &svg);
+        for (path, ext) in [(&png, "png"), (&svg, "svg")] {
+            if !asked.writes(ext) {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        drawn
     })
+}
+
+/// A path in the temp folder for a chart file nobody asked for.
+fn scratch_chart(ext: &str) -> std::path::PathBuf {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("parabench-chart-{}-{n}.{ext}", std::process::id()))
+}
+
+fn remove_if_there(path: &std::path::Path) -> anyhow::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(anyhow::Error::new(e).context(format!("failed to remove {}", path.display())))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_chart_selection_knows_every_chart() {
+        let registry: Vec<&str> = super::chart::CHARTS.iter().map(|c| c.suffix()).collect();
+        let kinds: Vec<&str> = crate::scenario::charts::KINDS
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        assert_eq!(registry, kinds);
+    }
 }

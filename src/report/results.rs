@@ -6,7 +6,7 @@ use super::meta::{Machine, ModelInfo, ScenarioInfo};
 use super::summary::SummaryRow;
 use super::{Exporter, RunData};
 use crate::record::RunRow;
-use crate::scenario::Workload;
+use crate::scenario::{Interpreter, Workload};
 use serde::Serialize;
 
 /// Bumped when a field changes meaning or goes away. 2: rows carry `round`, `start_s` and the
@@ -39,6 +39,9 @@ struct ResolvedScenario<'a> {
     rounds: Option<u32>,
     workloads: &'a [Workload],
     models: &'a [ModelInfo],
+    /// The interpreters the models ran on (meta.json's `interpreters`).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    interpreters: &'a [Interpreter],
 }
 
 #[derive(Serialize)]
@@ -71,6 +74,7 @@ impl Exporter for ResultsJson {
                 rounds: m.rounds,
                 workloads: &m.workloads,
                 models: &m.models,
+                interpreters: &m.interpreters,
             },
             machine: &m.machine,
             run: RunInfo {

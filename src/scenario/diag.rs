@@ -1,12 +1,100 @@
 //! Diagnostics for scenario files: an error names the file, line, column and key path, says
 //! what was expected, shows the offending line, and suggests the nearest known name.
 //!
+//! Every line of an error fits a terminal: the source line is quoted as a window of at most
+//! [`QUOTE_CHARS`] characters around the column (with an ellipsis where it is cut, the caret
+//! still under the offending text), and in the key and message a word longer than
+//! [`WORD_CHARS`] (a 15,000-digit number, a key name pasted twice; [`HELP_WORD_CHARS`] in a
+//! help line, where a path fits) keeps only its two ends, as does a line longer than
+//! [`LINE_CHARS`]. Lists of every model or kernel point at
+//! `parabench list` instead of being spelled out.
+//!
 //! Readers of single values (a key's value, a worker list) know what is wrong but not where the
 //! value sits in the file: they return a [`Problem`] with a path relative to the value, and
 //! [`Source::locate`] turns it into a [`ScenarioError`] once the key path above it is known.
 
+use crate::text::{shorten, shorten_words, ELLIPSIS};
 use std::fmt;
 use std::ops::Range;
+
+/// The most of a source line an error quotes, centred on the column.
+pub const QUOTE_CHARS: usize = 160;
+
+/// The longest word (a key path, a value) an error's key or message quotes whole.
+pub const WORD_CHARS: usize = 40;
+
+/// The longest word a help line quotes whole (it has a line of its own: a path fits).
+pub const HELP_WORD_CHARS: usize = 100;
+
+/// The longest line of an error's message or help (each line of it).
+pub const LINE_CHARS: usize = 180;
+
+/// The most lines one line of a note or help is wrapped into; the rest is cut.
+const WRAPPED_LINES: usize = 4;
+
+/// A note's or help's text as lines of at most [`LINE_CHARS`]: long words shortened, and a
+/// longer line wrapped at spaces into continuation lines indented by `indent` (shortened
+/// first if even [`WRAPPED_LINES`] lines would not hold it). Lines that fit keep their
+/// spacing.
+fn wrap(text: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    text.split('\n')
+        .map(|line| {
+            let line = shorten_words(line, HELP_WORD_CHARS);
+            if line.chars().count() <= LINE_CHARS {
+                return line;
+            }
+            let line = shorten(&line, LINE_CHARS * WRAPPED_LINES);
+            let mut pieces: Vec<String> = Vec::new();
+            let mut current = String::new();
+            for word in line.split(' ').filter(|w| !w.is_empty()) {
+                let len = current.chars().count();
+                if len > 0 && len + 1 + word.chars().count() > LINE_CHARS {
+                    pieces.push(std::mem::take(&mut current));
+                } else if len > 0 {
+                    current.push(' ');
+                }
+                current.push_str(word);
+            }
+            pieces.push(current);
+            pieces.join(&format!("\n{pad}"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `text` fit for lines of an error: words longer than `word` and then each line shortened.
+fn fit(text: &str, word: usize) -> String {
+    text.split('\n')
+        .map(|line| shorten(&shorten_words(line, word), LINE_CHARS))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// At most [`QUOTE_CHARS`] characters of `line` around the span that starts `start`
+/// characters in and is `width` wide: the quoted text (with an ellipsis at each cut end), and
+/// the caret's start and width within it.
+fn quote(line: &str, start: usize, width: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let n = chars.len();
+    if n <= QUOTE_CHARS {
+        return (line.to_string(), start, width);
+    }
+    let to = (start.saturating_sub(QUOTE_CHARS / 2) + QUOTE_CHARS).min(n);
+    let from = to - QUOTE_CHARS;
+    let mut text = String::new();
+    if from > 0 {
+        text.push(ELLIPSIS);
+    }
+    text.extend(&chars[from..to]);
+    if to < n {
+        text.push(ELLIPSIS);
+    }
+    let shift = usize::from(from > 0);
+    let start = start.clamp(from, to);
+    let end = (start + width).min(to);
+    (text, start - from + shift, end - start)
+}
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
@@ -22,8 +110,17 @@ pub struct ScenarioError {
     pub message: String,
     /// The fix, e.g. "did you mean `primes`?".
     pub help: Option<String>,
+    /// The source line with the caret, and a note (boxed together: errors stay small).
+    extra: Option<Box<Extra>>,
+}
+
+/// The parts of an error that some errors lack.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Extra {
     /// The source line and the caret span within it.
-    snippet: Option<Box<(String, usize, usize)>>,
+    snippet: Option<(String, usize, usize)>,
+    /// What else was seen, shown before the fix (e.g. what a program said on stderr).
+    note: Option<String>,
 }
 
 impl ScenarioError {
@@ -36,8 +133,13 @@ impl ScenarioError {
             key: String::new(),
             message: message.into(),
             help: None,
-            snippet: None,
+            extra: None,
         }
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.extra.get_or_insert_with(Box::default).note = Some(note.into());
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -54,21 +156,26 @@ impl fmt::Display for ScenarioError {
         }
         write!(f, ": ")?;
         if !self.key.is_empty() {
-            write!(f, "`{}`: ", self.key)?;
+            write!(f, "`{}`: ", shorten(&self.key, WORD_CHARS))?;
         }
-        write!(f, "{}", self.message)?;
-        if let Some((text, start, len)) = self.snippet.as_deref() {
+        write!(f, "{}", fit(&self.message, WORD_CHARS))?;
+        let extra = self.extra.as_deref();
+        if let Some((line, start, width)) = extra.and_then(|e| e.snippet.as_ref()) {
+            let (text, start, width) = quote(line, *start, *width);
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
             write!(
                 f,
                 "\n{pad} |\n{num} | {text}\n{pad} | {}{}",
-                " ".repeat(*start),
-                "^".repeat((*len).max(1))
+                " ".repeat(start),
+                "^".repeat(width.max(1))
             )?;
         }
+        if let Some(note) = extra.and_then(|e| e.note.as_ref()) {
+            write!(f, "\n  = note: {}", wrap(note, 10))?;
+        }
         if let Some(help) = &self.help {
-            write!(f, "\n  = help: {help}")?;
+            write!(f, "\n  = help: {}", wrap(help, 10))?;
         }
         Ok(())
     }
@@ -196,7 +303,7 @@ impl<'a> Source<'a> {
             key,
             message,
             help: None,
-            snippet: None,
+            extra: None,
         };
         if let Some(span) = span {
             let start = span.start.min(self.text.len());
@@ -209,7 +316,8 @@ impl<'a> Source<'a> {
             err.col = self.text[line_start..start].chars().count() + 1;
             let end = span.end.clamp(start, line_end);
             let width = self.text[start..end].chars().count();
-            err.snippet = Some(Box::new((line_text.to_string(), err.col - 1, width)));
+            err.extra.get_or_insert_with(Box::default).snippet =
+                Some((line_text.to_string(), err.col - 1, width));
         }
         err
     }
@@ -274,17 +382,33 @@ pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, k)| k)
 }
 
-/// "did you mean `x`? " prefix plus the full list of what is accepted.
+/// "did you mean `x`? " prefix plus the list of what is accepted (as much of it as fits
+/// [`LIST_CHARS`], then how many more).
 pub fn suggest(word: &str, what: &str, known: &[&str]) -> String {
-    let list = known
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = some_of(known, LIST_CHARS);
     match did_you_mean(word, known.iter().copied()) {
         Some(k) => format!("did you mean `{k}`? {what}: {list}"),
         None => format!("{what}: {list}"),
     }
+}
+
+/// The most characters a list of names takes in a help line.
+pub const LIST_CHARS: usize = 130;
+
+/// `a`, `b`, `c` — or as many as fit in `max` characters and "… (N more)".
+pub fn some_of(names: &[&str], max: usize) -> String {
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        let item = format!("`{name}`");
+        let sep = if i == 0 { "" } else { ", " };
+        if out.len() + sep.len() + item.len() > max && i > 0 {
+            out.push_str(&format!(", {ELLIPSIS} ({} more)", names.len() - i));
+            break;
+        }
+        out.push_str(sep);
+        out.push_str(&item);
+    }
+    out
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -314,6 +438,49 @@ mod tests {
             Some("threads")
         );
         assert_eq!(did_you_mean("zzzzzz", ["threads", "rayon"]), None);
+    }
+
+    #[test]
+    fn long_lines_are_quoted_around_the_column() {
+        let ones = "1, ".repeat(2_500);
+        let line = format!("workers = [{ones}0, {ones}1]");
+        let col = line.find('0').unwrap();
+        let (text, start, width) = quote(&line, col, 1);
+        assert_eq!(text.chars().count(), QUOTE_CHARS + 2);
+        assert!(text.starts_with(ELLIPSIS) && text.ends_with(ELLIPSIS));
+        assert_eq!(text.chars().nth(start), Some('0'));
+        assert_eq!(start, QUOTE_CHARS / 2 + 1);
+        assert_eq!(width, 1);
+        // A span running past the window is underlined up to its edge.
+        let line = format!("repeats = {}", "9".repeat(15_000));
+        let (text, start, width) = quote(&line, 10, 15_000);
+        assert!(text.starts_with("repeats = 999") && text.ends_with(ELLIPSIS));
+        assert_eq!((start, width), (10, QUOTE_CHARS - 10));
+        // A short line is quoted whole.
+        assert_eq!(quote("a = 1", 4, 1), ("a = 1".to_string(), 4, 1));
+    }
+
+    #[test]
+    fn long_help_is_wrapped_not_cut() {
+        let help = format!("{} end", "word ".repeat(60));
+        let wrapped = wrap(&help, 10);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| l.chars().count() <= LINE_CHARS + 10));
+        assert!(lines[1].starts_with("          word") && lines[1].ends_with(" end"));
+        assert_eq!(wrap("e.g.\n    [[workload]]", 10), "e.g.\n    [[workload]]");
+        // A user's value pasted into a help line is cut before it takes a screen.
+        let huge = "a ".repeat(20_000);
+        assert!(wrap(&huge, 10).lines().count() <= WRAPPED_LINES);
+    }
+
+    #[test]
+    fn lists_stop_when_they_are_long() {
+        let names: Vec<String> = (0..100).map(|i| format!("name{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let list = some_of(&refs, 40);
+        assert_eq!(list, "`name0`, `name1`, `name2`, `name3`, … (96 more)");
+        assert_eq!(some_of(&["a", "b"], 40), "`a`, `b`");
     }
 
     #[test]

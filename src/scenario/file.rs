@@ -7,7 +7,8 @@
 //! integers as written (TOML allows more digits than i64 holds, and a step of 2^64 - 1 is a
 //! valid way to say "no step"), and a key's problem needs only the key's own entry to explain.
 
-use super::diag::{describe, did_you_mean, suggest, Problem, Seg};
+use super::charts::Charts;
+use super::diag::{describe, did_you_mean, Problem, Seg};
 use super::keys::{self, Key, Kind, Place};
 use super::order::Order;
 use super::scaling::Scaling;
@@ -36,6 +37,10 @@ pub struct RawTable {
     /// Top level: interpreter for the built-in `py-*` models.
     pub python: Option<String>,
     pub order: Option<Order>,
+    /// Top level: which chart files to write.
+    pub charts: Option<Charts>,
+    /// Top level: the largest file a command model may write, in MiB (0: no limit).
+    pub output_limit_mb: Option<u64>,
     /// Top level: rounds of `order = "rounds"`.
     pub rounds: Option<u32>,
     /// Top level: the `[[workload]]` tables.
@@ -77,10 +82,16 @@ pub(super) fn read_table(table: &DeTable, place: Place) -> Result<RawTable, Prob
                 out.params.insert(name.to_string(), v);
             }
             None => {
-                let known = suggest(name, place.keys_are(), &keys::names(place));
-                let help = match keys::belongs_elsewhere(name, place) {
-                    Some(fix) => format!("{fix}; {known}"),
-                    None => known,
+                // Where the key belongs, or the key it most likely is, is the fix; only
+                // without either does the help list the table's keys.
+                let names = keys::names(place);
+                let help = match (
+                    keys::belongs_elsewhere(name, place),
+                    did_you_mean(name, names.iter().copied()),
+                ) {
+                    (Some(fix), _) => fix,
+                    (None, Some(key)) => format!("did you mean `{key}`?"),
+                    (None, None) => format!("{}: {}", place.keys_are(), names.join(", ")),
                 };
                 return Err(
                     Problem::new(format!("unknown key `{name}`"), help).at_key(Seg::key(name))
@@ -195,6 +206,36 @@ fn read_value(key: &Key, value: &DeValue, out: &mut RawTable) -> Result<(), Prob
                     format!("unknown {} `{w}`", key.name),
                     format!("{mean}{} is {choices}", key.name),
                 ));
+            }
+        }
+        Kind::Words { set, .. } => {
+            let (items, listed) = match value {
+                DeValue::String(s) => (vec![s.to_string()], false),
+                DeValue::Array(items) => {
+                    let mut v = Vec::with_capacity(items.len());
+                    for (i, item) in items.iter().enumerate() {
+                        match item.get_ref() {
+                            DeValue::String(s) => v.push(s.to_string()),
+                            other => {
+                                return Err(Problem::new(
+                                    format!("invalid type: {}", describe(other)),
+                                    key.type_help(),
+                                )
+                                .under(Seg::Index(i)))
+                            }
+                        }
+                    }
+                    (v, true)
+                }
+                _ => return Err(wrong_type()),
+            };
+            if let Err(m) = set(out, &items) {
+                let p = Problem::new(m.message, m.help);
+                return Err(if listed && m.index < items.len() {
+                    p.under(Seg::Index(m.index))
+                } else {
+                    p
+                });
             }
         }
         Kind::Workers { set } => set(out, WorkersSpec::read(value, key.example)?),

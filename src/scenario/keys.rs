@@ -8,6 +8,7 @@
 //! description and whether it is required). Adding a key is one entry here plus a field in
 //! [`RawTable`] for its value; the schema follows by itself, because every [`Kind`] has one.
 
+use super::charts::{self, Charts, Mistake};
 use super::file::RawTable;
 use super::order::Order;
 use super::scaling::Scaling;
@@ -20,6 +21,8 @@ pub const MAX_ROUNDS: u64 = 1_000;
 pub const MAX_TASKS: u64 = 100_000_000;
 /// A week: longer limits are typos (and would overflow timers).
 pub const MAX_TIMEOUT_S: f64 = 604_800.0;
+/// A TiB: the largest output limit that is not "no limit" (0).
+pub const MAX_OUTPUT_LIMIT_MB: u64 = 1 << 20;
 /// What `repeats` and `warmup` mean when left out (the table says the same in words; a test
 /// keeps them equal).
 pub const DEFAULT_REPEATS: u32 = 5;
@@ -111,6 +114,12 @@ pub enum Kind {
         words: &'static [(&'static str, &'static str)],
         set: fn(&mut RawTable, &str) -> bool,
     },
+    /// One word or a list of words, each from `words` (with what it means); `set` stores the
+    /// list and says what is wrong with how its words combine.
+    Words {
+        words: fn() -> Vec<(&'static str, &'static str)>,
+        set: fn(&mut RawTable, &[String]) -> Result<(), Mistake>,
+    },
     /// Worker counts (`workers.rs`).
     Workers {
         set: fn(&mut RawTable, WorkersSpec),
@@ -173,6 +182,7 @@ impl Key {
             Kind::Bool { .. } => "true or false".into(),
             Kind::Texts { of, .. } => format!("a list of {of}"),
             Kind::Word { words, .. } => one_of(words.iter().map(|(w, _)| format!("\"{w}\""))),
+            Kind::Words { .. } => "a word or a list of words".into(),
             Kind::Workers { .. } => workers::EXPECTS.into(),
             Kind::Tables { .. } => format!("[[{}]] tables", self.name),
         }
@@ -249,6 +259,37 @@ pub static KEYS: &[Key] = &[
             set: |t, w| {
                 t.order = w.parse().ok();
                 t.order.is_some()
+            },
+        },
+    },
+    Key {
+        name: "output_limit_mb",
+        at: At::Top,
+        doc: "The largest file a command model (py-* included) may write, in MiB: its stdout \
+              and stderr, which wait in the temp folder until it exits, and any file of its \
+              own; a run that reaches it fails. 0 for no limit ($PARABENCH_OUTPUT_LIMIT_MB wins).",
+        absent: Absent::Means("1024"),
+        example: "output_limit_mb = 4096",
+        kind: Kind::Whole {
+            min: 0,
+            max: MAX_OUTPUT_LIMIT_MB,
+            unit: "MiB (0: no limit)",
+            set: |t, v| t.output_limit_mb = Some(v),
+        },
+    },
+    Key {
+        name: "charts",
+        at: At::Top,
+        doc: "Which chart files to write: `all`, `none`, or chart kinds (speedup, time, \
+              efficiency, memory, cpu, timeline) and formats (png, svg), one word or a list; \
+              `parabench plot` draws the rest later from the CSV files.",
+        absent: Absent::Means("all"),
+        example: "charts = [\"speedup\", \"svg\"]",
+        kind: Kind::Words {
+            words: charts::words,
+            set: |t, w| {
+                t.charts = Some(Charts::parse(w)?);
+                Ok(())
             },
         },
     },
@@ -601,6 +642,13 @@ mod tests {
             other => panic!("order: {other:?}"),
         };
         assert_eq!(order, Order::default().as_str());
+        match find("output_limit_mb", Place::Top).map(|k| k.absent) {
+            Some(Absent::Means(m)) => assert_eq!(
+                m,
+                crate::model::command::DEFAULT_OUTPUT_LIMIT_MB.to_string()
+            ),
+            other => panic!("output_limit_mb: {other:?}"),
+        }
         let rounds = match find("rounds", Place::Top).map(|k| k.absent) {
             Some(Absent::Means(m)) => m,
             other => panic!("rounds: {other:?}"),

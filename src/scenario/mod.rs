@@ -4,8 +4,10 @@
 //!
 //! Every key of the format is one entry of the key table ([`keys::KEYS`]); the file reader
 //! (`file.rs`), the validator (`validate/`) and the JSON Schema (`schema.rs`) all read it. The
-//! keys with values of their own type have a file each: `order.rs`, `scaling.rs`, `workers.rs`.
+//! keys with values of their own type have a file each: `order.rs`, `scaling.rs`, `workers.rs`,
+//! `charts.rs`.
 
+pub mod charts;
 pub mod diag;
 mod file;
 pub mod keys;
@@ -15,9 +17,11 @@ pub mod schema;
 mod validate;
 pub mod workers;
 
+pub use charts::Charts;
 pub use diag::ScenarioError;
 pub use order::{Order, DEFAULT_ROUNDS};
 pub use scaling::Scaling;
+pub use validate::interpreter::Interpreter;
 
 use crate::kernel::user_code::UserCode;
 use crate::kernel::Params;
@@ -46,6 +50,10 @@ pub struct Scenario {
     pub commands: Vec<CommandModel>,
     /// The order runs happen in (`order = ...`, or `--order`).
     pub order: Order,
+    /// The interpreters its models run on, as checked (the Python of the `py-*` models).
+    pub interpreters: Vec<Interpreter>,
+    /// Which chart files to write (`charts = ...`, or `--charts`).
+    pub charts: Charts,
     /// Rounds of [`Order::Rounds`] (`rounds = ...`, or `--rounds`); each cell uses at most
     /// its repeats.
     pub rounds: u32,

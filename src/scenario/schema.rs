@@ -47,6 +47,13 @@ fn kind_schema(key: &Key, gen: &mut SchemaGenerator) -> Value {
         Kind::Word { words, .. } => {
             json!({"enum": words.iter().map(|(w, _)| *w).collect::<Vec<_>>()})
         }
+        Kind::Words { words, .. } => {
+            let words: Vec<&str> = words().iter().map(|(w, _)| *w).collect();
+            json!({"anyOf": [
+                {"enum": words},
+                {"type": "array", "minItems": 1, "items": {"enum": words}}
+            ]})
+        }
         Kind::Workers { .. } => gen.subschema_for::<WorkersSpec>().to_value(),
         Kind::Tables { of, .. } => {
             let items = match of {
@@ -249,8 +256,15 @@ mod tests {
             for (name, p) in v.pointer(pointer).and_then(Value::as_object).unwrap() {
                 let p = p.as_object().unwrap();
                 assert!(p.contains_key("description"), "{pointer}/{name}");
+                let typed = |p: &serde_json::Map<String, Value>| {
+                    ["type", "enum", "$ref"].iter().any(|k| p.contains_key(*k))
+                };
+                // One of several shapes (`charts`: a word or a list of words), each typed.
+                let alternatives = p.get("anyOf").and_then(Value::as_array);
                 assert!(
-                    ["type", "enum", "$ref"].iter().any(|k| p.contains_key(*k)),
+                    typed(p)
+                        || alternatives
+                            .is_some_and(|a| a.iter().all(|x| x.as_object().is_some_and(typed))),
                     "{pointer}/{name} has no type: {p:?}"
                 );
             }

@@ -112,7 +112,9 @@ impl ChartKind for LineChart {
             marker: Some(super::core_marker(data)),
             fits: None,
             hollow_label: hollow.then(|| HOLLOW_LABEL.to_string()),
-            notes: vec![],
+            notes: not_shown(data, w, &series, self.quantity)
+                .into_iter()
+                .collect(),
         };
         if let Some(finish) = self.finish {
             finish(&mut chart, data, w, &series);
@@ -150,6 +152,37 @@ pub(crate) fn by_model(
             })
         })
         .collect()
+}
+
+/// The workload's models without a line, each with the reason: "Not shown: rayon (no
+/// successful run)."; `None` when every model has one.
+fn not_shown(
+    data: &RunData,
+    w: &Workload,
+    series: &[(Series, String)],
+    quantity: &str,
+) -> Option<String> {
+    let missing: Vec<String> = w
+        .models
+        .iter()
+        .filter(|m| !series.iter().any(|(_, name)| name == *m))
+        .map(|m| {
+            let cells: Vec<&SummaryRow> = data
+                .summary
+                .iter()
+                .filter(|r| r.workload == w.name && &r.model == m)
+                .collect();
+            let why = if cells.is_empty() {
+                "not run".to_string()
+            } else if cells.iter().all(|r| r.runs == 0) {
+                "no successful run".to_string()
+            } else {
+                format!("no {quantity}")
+            };
+            format!("{m} ({why})")
+        })
+        .collect();
+    (!missing.is_empty()).then(|| format!("Not shown: {}.", missing.join("; ")))
 }
 
 /// The worker axis of every chart of workload `w`: each worker count measured for any model

@@ -249,6 +249,12 @@ pub trait ChartKind: Sync {
     fn caption(&self, _data: &RunData, _workload: &Workload) -> Option<String> {
         None
     }
+
+    /// When [`ChartKind::figure`] has nothing to draw: why, and how to get the chart, for the
+    /// report to say in its place (nothing is left out without a word).
+    fn missing(&self, _data: &RunData, _workload: &Workload) -> Option<String> {
+        None
+    }
 }
 
 /// A log axis reads better once the counts span a factor of 8 or more.

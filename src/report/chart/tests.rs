@@ -294,3 +294,62 @@ fn chart_properties_hold() {
         "{broken}"
     );
 }
+
+/// A model without a line is named under the legend with the reason, never just absent.
+#[test]
+fn models_without_a_line_are_named() {
+    let mut data = synthetic_run();
+    let w = data.meta.workloads[0].clone();
+    // `rayon` ran but every run failed; `processes` has no cell at all.
+    for r in &mut data.summary {
+        if r.workload == w.name && r.model == "rayon" {
+            *r = SummaryRow {
+                runs: 0,
+                failed: 3,
+                ..SummaryRow::blank(&w, "rayon", r.workers)
+            };
+        }
+    }
+    data.summary
+        .retain(|r| !(r.workload == w.name && r.model == "processes"));
+    let Some(Figure::Lines(c)) = CHARTS[0].figure(&data, &w) else {
+        panic!("the speedup chart is a line chart");
+    };
+    assert!(c.series.iter().all(|s| s.label != "rayon"));
+    assert!(
+        c.notes
+            .contains(&"Not shown: rayon (no successful run); processes (not run).".to_string()),
+        "{:?}",
+        c.notes
+    );
+}
+
+/// Where a workload has no timeline, the report's timeline place says why and what to do.
+#[test]
+fn a_missing_timeline_is_explained() {
+    let mut data = synthetic_run();
+    let w = data.meta.workloads[0].clone();
+    data.tasks.retain(|t| t.workload != w.name);
+    let timeline = CHARTS.iter().find(|c| c.suffix() == "timeline").unwrap();
+    assert!(timeline.figure(&data, &w).is_none());
+
+    data.meta.timeline = Some("off".into());
+    let why = timeline.missing(&data, &w).unwrap();
+    assert!(
+        why.starts_with("**No timeline:** the run was made with `--timeline off`"),
+        "{why}"
+    );
+
+    // Too many tasks for the recorder.
+    data.meta.timeline = Some("default".into());
+    for r in &mut data.summary {
+        if r.workload == w.name {
+            r.tasks = 5_000_000;
+        }
+    }
+    let why = timeline.missing(&data, &w).unwrap();
+    assert!(
+        why.starts_with("**No timeline:** `sequential`, `threads`, `rayon`, `processes`, `async`, `async-multi`, `async-blocking` (runs of 5000000 tasks are more than the 100000 tasks a timeline records; a workload with at most 100000 tasks per run gets one)."),
+        "{why}"
+    );
+}

@@ -68,7 +68,18 @@ impl ChartKind for Timeline {
         if !missing.is_empty() {
             text.push_str(&format!(" Not recorded: {}.", missing.join("; ")));
         }
+        let partial = partial(data, w, &runs);
+        if !partial.is_empty() {
+            text.push_str(&format!(
+                " Only some tasks were recorded: {} (a program's timeline lines that were \
+                 missing or unreadable).",
+                partial.join(", ")
+            ));
+        }
         Some(text)
+    }
+    fn missing(&self, data: &RunData, w: &Workload) -> Option<String> {
+        missing(data, w)
     }
 }
 
@@ -105,25 +116,157 @@ fn chosen<'a>(data: &'a RunData, w: &'a Workload) -> Vec<Recorded<'a>> {
         .collect()
 }
 
-/// Models of the workload without a lane, each with the reason.
+/// Models of the workload without a lane with the reason and, where there is one, the way to
+/// get a timeline: "`threads`, `rayon` (why)", models of one reason together.
 fn not_recorded(data: &RunData, w: &Workload, runs: &[Recorded]) -> Vec<String> {
+    grouped(
+        reasons(data, w, runs)
+            .into_iter()
+            .map(|(m, why)| (m, why.long))
+            .collect(),
+    )
+}
+
+/// The same, in a few words each, for the chart itself (the report has the whole reason).
+fn not_recorded_briefly(data: &RunData, w: &Workload, runs: &[Recorded]) -> Vec<String> {
+    grouped(
+        reasons(data, w, runs)
+            .into_iter()
+            .map(|(m, why)| (m, why.short.to_string()))
+            .collect(),
+    )
+}
+
+/// "`a`, `b` (why)" for the models of each reason, in order of first appearance.
+fn grouped(reasons: Vec<(String, String)>) -> Vec<String> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (model, why) in reasons {
+        match groups.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, models)) => models.push(model),
+            None => groups.push((why, vec![model])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(why, models)| {
+            let names: Vec<String> = models.iter().map(|m| format!("`{m}`")).collect();
+            format!("{} ({why})", names.join(", "))
+        })
+        .collect()
+}
+
+/// Why a model has no lane: in a few words, and in full with the way to get one.
+struct Why {
+    short: &'static str,
+    long: String,
+}
+
+/// Each model of the workload without a lane, and why.
+fn reasons(data: &RunData, w: &Workload, runs: &[Recorded]) -> Vec<(String, Why)> {
+    let limit = crate::text::count(MAX_RECORDED_TASKS, "task");
+    let interrupted = data.meta.ending != crate::record::Ending::Complete;
     w.models
         .iter()
         .filter(|m| !runs.iter().any(|r| r.model == m.as_str()))
         .map(|m| {
+            let cells: Vec<_> = data
+                .summary
+                .iter()
+                .filter(|r| r.workload == w.name && &r.model == m)
+                .collect();
+            let largest = cells.iter().max_by_key(|r| r.workers);
             let command = data
                 .meta
                 .models
                 .iter()
                 .any(|x| &x.name == m && x.command.is_some());
-            let why = if command {
-                "its program wrote no per-task times to $PARABENCH_TIMELINE".to_string()
-            } else if w.tasks > MAX_RECORDED_TASKS {
-                format!("runs of more than {MAX_RECORDED_TASKS} tasks are not recorded")
-            } else {
-                "no successful recorded run".to_string()
+            let failure = data
+                .meta
+                .failed_unmeasured
+                .iter()
+                .find(|f| f.is_timeline_of(&w.name, m));
+            let why = |short: &'static str, long: String| Why { short, long };
+            let why = match (largest, failure) {
+                (None, _) => why("not run", "not run in this folder".to_string()),
+                (Some(c), _) if c.tasks > MAX_RECORDED_TASKS => {
+                    let smaller = cells.iter().any(|r| r.tasks <= MAX_RECORDED_TASKS);
+                    why(
+                        "too many tasks",
+                        format!(
+                            "runs of {} are more than the {limit} a timeline records; {}",
+                            crate::text::count(c.tasks, "task"),
+                            if smaller {
+                                format!("`--timeline all` records the cells of at most {limit}")
+                            } else {
+                                format!("a workload with at most {limit} per run gets one")
+                            }
+                        ),
+                    )
+                }
+                (Some(_), Some(f)) => why(
+                    "the timeline run failed",
+                    format!(
+                        "the timeline run failed: {}",
+                        crate::text::shorten(&f.error, 200)
+                    ),
+                ),
+                (Some(c), None) if interrupted => why(
+                    "interrupted",
+                    if c.runs + c.failed < w.repeats as usize {
+                        "the run stopped before its timeline run; `--resume` records it"
+                    } else {
+                        "the run stopped before its timeline run"
+                    }
+                    .to_string(),
+                ),
+                (Some(c), None) if c.runs == 0 => why(
+                    "no successful run",
+                    "no successful run at the most workers".to_string(),
+                ),
+                (Some(_), None) if command => why(
+                    "the program wrote no times",
+                    format!(
+                        "the program wrote no per-task times to ${}, one `<worker> <task> \
+                         <start_ns> <end_ns>` line per task",
+                        crate::model::command::TIMELINE_ENV
+                    ),
+                ),
+                (Some(_), None) => why("nothing recorded", "no tasks were recorded".to_string()),
             };
-            format!("`{m}` ({why})")
+            (m.clone(), why)
+        })
+        .collect()
+}
+
+/// Why the workload has no timeline at all, and how to get one; `None` when it has one.
+fn missing(data: &RunData, w: &Workload) -> Option<String> {
+    let runs = chosen(data, w);
+    if !runs.is_empty() {
+        return None;
+    }
+    if data.meta.timeline.as_deref() == Some("off") {
+        return Some(
+            "**No timeline:** the run was made with `--timeline off`; without it, each \
+             model's cell with the most workers records one (`--timeline all`: every cell)."
+                .to_string(),
+        );
+    }
+    let why = not_recorded(data, w, &runs);
+    (!why.is_empty()).then(|| format!("**No timeline:** {}.", why.join("; ")))
+}
+
+/// Recorded runs that lack some of their tasks: "`py-x` 950 of 1000".
+fn partial(data: &RunData, w: &Workload, runs: &[Recorded]) -> Vec<String> {
+    runs.iter()
+        .filter_map(|r| {
+            let tasks = data
+                .summary
+                .iter()
+                .find(|s| s.workload == w.name && s.model == r.model && s.workers == r.workers)?
+                .tasks
+                .min(MAX_RECORDED_TASKS);
+            let got = r.tasks.len() as u64;
+            (got < tasks).then(|| format!("`{}` {got} of {tasks}", r.model))
         })
         .collect()
 }
@@ -195,7 +338,7 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
             }
         })
         .collect();
-    let missing = not_recorded(data, w, &runs);
+    let missing = not_recorded_briefly(data, w, &runs);
     Some(Gantt {
         title: title(data, w),
         subtitle: format!(
@@ -210,7 +353,7 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
             String::new()
         } else {
             format!(
-                "Not recorded: {}",
+                "Not recorded (report.md says why in full): {}",
                 missing
                     .iter()
                     .map(|m| m.replace('`', ""))

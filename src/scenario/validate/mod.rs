@@ -3,6 +3,8 @@
 //!
 //! - `names.rs`: names that become file names, and workload names that must be unique
 //! - `models.rs`: `[[model]]` commands, the CPython models, model lists and `baseline`
+//! - `interpreter.rs`: the interpreters the scenario runs on (Python for the `py-*` models),
+//!   started once each and checked for their version
 //! - `params.rs`: the kernel and its parameters
 //! - `own_code.rs`: the user's own code instead of a kernel: a Python `function`, or a
 //!   `library` and its `symbol`
@@ -12,6 +14,7 @@
 //!
 //! The first problem found is returned, located at the exact key or value.
 
+pub(super) mod interpreter;
 mod limits;
 mod models;
 mod names;
@@ -117,7 +120,11 @@ impl Checker<'_> {
             None => stem.to_string(),
         };
         let mut commands = self.commands(&raw.commands)?;
+        let interpreters = self.interpreters(raw, &commands)?;
         self.python_models(raw, &mut commands)?;
+        for c in &mut commands {
+            c.output_limit_mb = raw.output_limit_mb;
+        }
         if raw.workloads.is_empty() {
             return Err(self.src.error_at(Some(0..0), String::new(), "the scenario has no workloads".into())
                 .with_help("add a [[workload]] table with name, kernel and tasks, e.g.\n\n    [[workload]]\n    name = \"primes\"\n    kernel = \"primes\"\n    tasks = 16\n"));
@@ -137,6 +144,8 @@ impl Checker<'_> {
             workloads,
             commands,
             order: raw.order.unwrap_or_default(),
+            interpreters,
+            charts: raw.charts.clone().unwrap_or_default(),
             rounds: raw.rounds.unwrap_or(super::DEFAULT_ROUNDS),
         })
     }

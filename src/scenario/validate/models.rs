@@ -3,14 +3,14 @@
 
 use super::{key, Checker, Paths};
 use crate::model::{self, command, command::CommandModel};
-use crate::scenario::diag::{suggest, Seg};
+use crate::scenario::diag::{did_you_mean, Seg};
 use crate::scenario::file::{Matrix, RawTable};
 use crate::scenario::ScenarioError;
 use std::collections::BTreeSet;
 
-/// What to say after a program was not found: the way out that the message does not give.
-const PROGRAM_HELP: &str =
-    "the first item of `command` is the program; with shell = true the whole command runs through `sh -c` instead";
+/// What to say when the program that was not found looks like a whole shell command.
+const SHELL_HELP: &str =
+    "the first item of `command` is the program alone: split the rest into items, or set shell = true to run it through `sh -c`";
 
 impl Checker<'_> {
     /// The `[[model]]` tables as command models.
@@ -57,8 +57,14 @@ impl Checker<'_> {
             if !shell && command::placeholders(program).is_ok_and(|p| p.is_empty()) {
                 let mut p = at("command");
                 p.push(Seg::Index(0));
-                command::resolve_program(program, self.dir)
-                    .map_err(|e| self.err(&p, e).with_help(PROGRAM_HELP))?;
+                command::resolve_program(program, self.dir).map_err(|e| {
+                    let help = if program.contains(char::is_whitespace) {
+                        SHELL_HELP.to_string()
+                    } else {
+                        e.fix
+                    };
+                    self.err(&p, e.message).with_help(help)
+                })?;
             }
             out.push(CommandModel {
                 name: name.clone(),
@@ -74,6 +80,7 @@ impl Checker<'_> {
                 spawns: model::Spawns::Unknown,
                 cpu_parallel: true,
                 timeline_worker: None,
+                output_limit_mb: None,
                 family: model::Family::Command,
             });
         }
@@ -87,30 +94,9 @@ impl Checker<'_> {
         raw: &RawTable,
         commands: &mut Vec<CommandModel>,
     ) -> Result<(), ScenarioError> {
-        let mut uses: Vec<(Vec<Seg>, &str)> = Vec::new();
-        if let Some(models) = &raw.matrix.models {
-            uses.extend(
-                models
-                    .iter()
-                    .enumerate()
-                    .map(|(j, m)| (vec![key("models"), Seg::Index(j)], m.as_str())),
-            );
-        }
-        for (i, w) in raw.workloads.iter().enumerate() {
-            if let Some(models) = &w.matrix.models {
-                uses.extend(models.iter().enumerate().map(|(j, m)| {
-                    (
-                        vec![key("workload"), Seg::Index(i), key("models"), Seg::Index(j)],
-                        m.as_str(),
-                    )
-                }));
-            }
-        }
-        // A workload with a Python function and no model list runs every py-* model.
-        uses.extend(super::own_code::implied_python_models(raw));
         let python = model::python::interpreter(raw.python.as_deref());
-        for (path, name) in uses {
-            if model::python::is_py_model(name) && !commands.iter().any(|c| c.name == name) {
+        for (path, name) in python_uses(raw) {
+            if !commands.iter().any(|c| c.name == name) {
                 // Point at `python = ...` when that is the interpreter that was not found.
                 let path = if raw.python.is_some()
                     && std::env::var_os(model::python::PYTHON_ENV).is_none()
@@ -150,10 +136,9 @@ impl Checker<'_> {
         if models.is_empty() {
             return Err(self
                 .err(&models_path, "the model list is empty")
-                .with_help(format!(
-                    "name at least one model: {}",
-                    model::names().join(", ")
-                )));
+                .with_help(
+                    "name at least one model, e.g. models = [\"sequential\", \"threads\"] (`parabench list models` shows them all)",
+                ));
         }
         let mut known: Vec<&str> = model::names();
         known.extend(commands.iter().map(|c| c.name.as_str()));
@@ -168,11 +153,13 @@ impl Checker<'_> {
             let mut path = models_path.clone();
             path.push(Seg::Index(j));
             if !known.contains(&m.as_str()) {
+                let mean = did_you_mean(m, known.iter().copied())
+                    .map(|k| format!("did you mean `{k}`? "))
+                    .unwrap_or_default();
                 return Err(self
                     .err(&path, format!("unknown model `{m}`"))
                     .with_help(format!(
-                        "{} (or define it in a [[model]] table with a command)",
-                        suggest(m, "models are", &known)
+                        "{mean}`parabench list models` shows them all; a model of your own is a [[model]] table with a command"
                     )));
             }
             if !seen.insert(m.as_str()) {
@@ -199,11 +186,8 @@ impl Checker<'_> {
                 let mean = crate::scenario::diag::did_you_mean(b, list.iter().copied())
                     .map(|m| format!("did you mean `{m}`? otherwise "))
                     .unwrap_or_default();
-                let names = list
-                    .iter()
-                    .map(|m| format!("`{m}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let names =
+                    crate::scenario::diag::some_of(&list, crate::scenario::diag::LIST_CHARS);
                 return Err(self
                     .err(
                         &p.origin("baseline", mine.baseline.is_some()),
@@ -216,4 +200,32 @@ impl Checker<'_> {
         }
         Ok(baseline)
     }
+}
+
+/// Every mention of a built-in `py-*` model, in file order, with where it stands: in a
+/// `models` list, or the `function` key of a workload that runs every `py-*` model because it
+/// names none (a `[[model]]` of the same name replaces the built-in one: the caller checks).
+pub(super) fn python_uses(raw: &RawTable) -> Vec<(Vec<Seg>, &str)> {
+    let mut uses: Vec<(Vec<Seg>, &str)> = Vec::new();
+    if let Some(models) = &raw.matrix.models {
+        uses.extend(
+            models
+                .iter()
+                .enumerate()
+                .map(|(j, m)| (vec![key("models"), Seg::Index(j)], m.as_str())),
+        );
+    }
+    for (i, w) in raw.workloads.iter().enumerate() {
+        if let Some(models) = &w.matrix.models {
+            uses.extend(models.iter().enumerate().map(|(j, m)| {
+                (
+                    vec![key("workload"), Seg::Index(i), key("models"), Seg::Index(j)],
+                    m.as_str(),
+                )
+            }));
+        }
+    }
+    uses.extend(super::own_code::implied_python_models(raw));
+    uses.retain(|(_, name)| model::python::is_py_model(name));
+    uses
 }

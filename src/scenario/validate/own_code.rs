@@ -149,10 +149,9 @@ impl Checker<'_> {
         }
         let kernel = w.kernel.as_deref().ok_or_else(|| {
             self.err(&p.base, format!("workload `{name}` has no `kernel`"))
-                .with_help(format!(
-                    "add kernel = \"...\" (built-in kernels: {}), or run your own code: function = \"work.py:name\" (a Python function) or library = \"libwork.so\" with symbol = \"work\" (native code)",
-                    crate::kernel::names().join(", ")
-                ))
+                .with_help(
+                    "add kernel = \"primes\" (`parabench list kernels` shows them all), or your own code: function = \"work.py:name\" or library = \"libwork.so\" with symbol = \"work\"",
+                )
         })?;
         Ok(Work::Kernel(kernel))
     }
@@ -179,17 +178,13 @@ impl Checker<'_> {
             if let Some(why) = refused {
                 let mut at = models_path.to_vec();
                 at.push(Seg::Index(j));
-                let fit: Vec<String> = if function {
-                    model::python::PY_MODELS
-                        .iter()
-                        .map(|m| m.name.into())
-                        .collect()
+                let fit = if function {
+                    "the py-* models"
                 } else {
-                    model::names().iter().map(|m| m.to_string()).collect()
+                    "the native models"
                 };
                 return Err(self.err(&at, why).with_help(format!(
-                    "`{m}` cannot run this workload; models that can: {}",
-                    fit.join(", ")
+                    "`{m}` cannot run this workload; {fit} can (`parabench list models` shows them all)"
                 )));
             }
         }

@@ -6,7 +6,7 @@
 use super::{Checker, Paths};
 use crate::kernel::{self, Kernel, ParamValue, Params};
 use crate::model::{self, command::CommandModel};
-use crate::scenario::diag::{did_you_mean, suggest};
+use crate::scenario::diag::did_you_mean;
 use crate::scenario::file::RawTable;
 use crate::scenario::keys::{self, Place};
 use crate::scenario::ScenarioError;
@@ -32,8 +32,10 @@ impl Checker<'_> {
                     return Err(self
                         .err(&p.at("kernel"), format!("unknown kernel `{name}`"))
                         .with_help(format!(
-                            "{}; a kernel of your own can only be run by [[model]] commands, so either fix the kernel name or remove the built-in model `{m}` from this workload's models",
-                            suggest(name, "built-in kernels are", &kernel::names())
+                            "{}`parabench list kernels` shows them all; a kernel of your own runs only under [[model]] commands, not `{m}`",
+                            did_you_mean(name, kernel::names())
+                                .map(|k| format!("did you mean `{k}`? "))
+                                .unwrap_or_default()
                         )));
                 }
                 self.passed_params(p, w)?
@@ -85,20 +87,21 @@ impl Checker<'_> {
             format!("parameters {}", list.join(", "))
         };
         let workload_keys = keys::names(Place::Workload);
-        let what = format!(
-            "kernel `{}` takes {takes}; {} {}",
-            k.name(),
-            Place::Workload.keys_are(),
-            workload_keys.join(", ")
-        );
+        let takes = format!("kernel `{}` takes {takes}", k.name());
         let known = own.iter().chain(&workload_keys).copied();
+        // The key it most likely is, or where it belongs, is the fix; only without either
+        // does the help list the workload's keys.
         let help = match (
             did_you_mean(pname, known),
             keys::belongs_elsewhere(pname, Place::Workload),
         ) {
-            (Some(m), _) => format!("did you mean `{m}`? {what}"),
-            (None, Some(fix)) => format!("{fix}; {what}"),
-            (None, None) => what,
+            (Some(m), _) => format!("did you mean `{m}`? {takes}"),
+            (None, Some(fix)) => fix,
+            (None, None) => format!(
+                "{takes}; {} {}",
+                Place::Workload.keys_are(),
+                workload_keys.join(", ")
+            ),
         };
         self.err_key(
             &p.at(pname),
