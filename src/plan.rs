@@ -383,7 +383,8 @@ pub fn estimate_slot_s(slot: &Slot, cells: &[Cell], cores: u64) -> f64 {
     let warmup_share = slot
         .warmup_tasks
         .map_or(1.0, |t| t as f64 / cell.tasks.max(1) as f64);
-    let runs = f64::from(slot.warmup) * warmup_share + f64::from(slot.repeats.end - slot.repeats.start);
+    let runs =
+        f64::from(slot.warmup) * warmup_share + f64::from(slot.repeats.end - slot.repeats.start);
     0.01 + runs * estimate_run_s(cell, cores)
 }
 
@@ -518,7 +519,7 @@ mod tests {
         assert_ne!(firsts(&slots), [0, 1, 2, 3, 4, 5], "shuffled");
         assert_eq!(
             slots,
-            schedule(&cells, Order::Rounds, 4, 7),
+            schedule(&cells, Order::Rounds, 4, 7, LaterWarmup::Full),
             "the same seed, the same order"
         );
         // Every repeat of every cell exactly once, each slot in a fresh process with its warmup.
