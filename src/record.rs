@@ -49,7 +49,9 @@ pub struct RunRow {
     pub tasks: u64,
     pub repeat: u32,
     pub wall_s: f64,
-    pub setup_s: f64,
+    /// Start-up of the pool, processes, threads or runtime inside the run; for command
+    /// models what the program printed as `setup_s=` (empty when it prints none).
+    pub setup_s: Option<f64>,
     pub reported_s: Option<f64>,
     pub user_s: f64,
     pub sys_s: f64,
@@ -69,9 +71,43 @@ pub struct RunRow {
     /// Context switches of the run's threads and child processes (perf software counter).
     #[serde(default)]
     pub ctx_switches: Option<u64>,
+    /// Command models: seconds from starting the program to the start of its own measured
+    /// window (its `start_ns=`): interpreter start-up, outside the time that counts. Empty
+    /// for native models and for programs that print no `start_ns=`.
+    #[serde(default)]
+    pub interp_start_s: Option<f64>,
+    /// What `user_s`, `sys_s` and `cpu_util` cover (empty in run folders older than it).
+    #[serde(default)]
+    pub cpu_scope: Option<CpuScope>,
     pub checksum: Option<u64>,
     pub status: Status,
     pub error: String,
+}
+
+/// What a run's CPU time (`user_s`, `sys_s`) and `cpu_util` cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CpuScope {
+    /// A native model's run: getrusage of the cell process and its reaped workers around it,
+    /// over the wall time.
+    Run,
+    /// A command's own measured window, as the program reported it (`user_s=`, `sys_s=`:
+    /// the shipped CPython harness counts itself, its threads and its worker processes),
+    /// over its own `elapsed_s`.
+    Window,
+    /// A whole command process, its start-up and exit included (a program that reports no
+    /// CPU time of its own), over the wall time.
+    Process,
+}
+
+impl CpuScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CpuScope::Run => "run",
+            CpuScope::Window => "window",
+            CpuScope::Process => "process",
+        }
+    }
 }
 
 impl RunRow {
@@ -112,6 +148,13 @@ pub struct TaskRow {
     pub end_s: f64,
     /// Wall time of the whole run (the same on each of its rows).
     pub run_wall_s: f64,
+    /// Command models: where the program's own measured window starts (seconds since the
+    /// run's start: before it, the interpreter starting) and how long it lasts (its
+    /// `elapsed_s`). Empty for native models, and where the program did not say.
+    #[serde(default)]
+    pub window_start_s: Option<f64>,
+    #[serde(default)]
+    pub window_s: Option<f64>,
 }
 
 impl TaskRow {

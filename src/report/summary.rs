@@ -71,6 +71,14 @@ pub struct SummaryRow {
     pub cpu_migrations: Option<f64>,
     #[serde(default)]
     pub ctx_switches: Option<f64>,
+    /// Median interpreter start-up of a command model (outside its time), when every run
+    /// measured it.
+    #[serde(default)]
+    pub interp_start_s: Option<f64>,
+    /// What `cpu_util` covers: `run`, `window`, `process` (see [`crate::record::CpuScope`]),
+    /// `mixed` when the runs differ, empty when not recorded.
+    #[serde(default)]
+    pub cpu_scope: String,
     pub max_rss_kb: Option<u64>,
     pub workers_rss_kb: Option<u64>,
     /// The reference of the speedup, e.g. `sequential@1`.
@@ -174,11 +182,13 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
                     efficiency: efficiency.map(|t| t.0),
                     efficiency_ci_low: efficiency.map(|t| t.1),
                     efficiency_ci_high: efficiency.map(|t| t.2),
-                    setup_s: med(&|r| r.setup_s),
+                    setup_s: med_some(&|r| r.setup_s),
                     cpu_util: med(&|r| r.cpu_util),
                     runq_wait_s: med_some(&|r| r.runq_wait_s),
                     cpu_migrations: med_some(&|r| r.cpu_migrations.map(|c| c as f64)),
                     ctx_switches: med_some(&|r| r.ctx_switches.map(|c| c as f64)),
+                    interp_start_s: med_some(&|r| r.interp_start_s),
+                    cpu_scope: cpu_scope(&ok),
                     max_rss_kb: ok.iter().map(|r| r.max_rss_kb).max(),
                     workers_rss_kb: ok.iter().filter_map(|r| r.workers_rss_kb).max(),
                     baseline,
@@ -188,6 +198,16 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
         }
     }
     out
+}
+
+/// The one CPU scope of a cell's runs, `mixed` when they differ, empty when unknown.
+fn cpu_scope(ok: &[&RunRow]) -> String {
+    let mut scopes = ok.iter().map(|r| r.cpu_scope);
+    match scopes.next() {
+        Some(Some(first)) if scopes.all(|s| s == Some(first)) => first.as_str().into(),
+        Some(Some(_)) => "mixed".into(),
+        _ => String::new(),
+    }
 }
 
 impl SummaryRow {

@@ -17,6 +17,7 @@
 
 use crate::model::recorder::Span;
 use crate::plan::Cell;
+use crate::record::CpuScope;
 pub use crate::record::Probe;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -84,7 +85,7 @@ impl Report {
 pub struct Measured {
     pub repeat: u32,
     pub wall_s: f64,
-    pub setup_s: f64,
+    pub setup_s: Option<f64>,
     pub reported_s: Option<f64>,
     pub user_s: f64,
     pub sys_s: f64,
@@ -98,6 +99,10 @@ pub struct Measured {
     pub cpu_migrations: Option<u64>,
     /// Context switches of the run's threads and processes (perf software counter).
     pub ctx_switches: Option<u64>,
+    /// A command's interpreter start-up, before its own measured window.
+    pub interp_start_s: Option<f64>,
+    /// What `user_s` and `sys_s` cover.
+    pub cpu_scope: Option<CpuScope>,
     pub checksum: Option<u64>,
     pub error: Option<String>,
 }
@@ -109,6 +114,12 @@ pub struct RecordedTasks {
     pub repeat: u32,
     /// Its wall time, measured as for every run.
     pub wall_s: f64,
+    /// A command's interpreter start-up and own time (`elapsed_s`): where its measured
+    /// window lies in the run.
+    #[serde(default)]
+    pub interp_start_s: Option<f64>,
+    #[serde(default)]
+    pub reported_s: Option<f64>,
     pub spans: Vec<Span>,
     /// Why the timeline run failed, if it did (then there are no spans).
     pub error: Option<String>,
