@@ -302,8 +302,11 @@ fn report_md_has_a_section_and_table_per_workload() {
         assert_eq!(rows, 3 * per_workload, "table rows of {m}");
     }
     assert_eq!(report.matches("**Scaling fits.**").count(), 3);
-    assert!(report.contains("| sequential | 1 | - | "));
-    assert!(report.contains("not fitted: runs at a fixed worker count"));
+    assert!(report
+        .contains("| sequential | runs at a fixed worker count, so there is nothing to fit | - |"));
+    // 2 worker counts per model: no law is fitted, none predicts.
+    assert!(report.contains("| threads | 2 counts: not a fit | - |"));
+    assert!(!report.contains("Amdahl limit"), "{report}");
     assert!(!report.contains("## Failed runs"));
 }
 

@@ -13,13 +13,29 @@ Usage
 The program runs tasks 0..N-1 of KERNEL with W workers under MODEL and prints, as its
 last stdout line (nothing follows it)::
 
-    elapsed_s=<seconds> checksum=<integer>
+    elapsed_s=<s> checksum=<int> setup_s=<s> start_ns=<ns> user_s=<s> sys_s=<s> runq_wait_s=<s>
 
-``elapsed_s`` is measured with ``time.perf_counter()`` around the model run alone: creating
-threads, pools and worker processes is inside it, interpreter start-up and argument parsing
-are not. ``checksum`` is the sum of the per-task checksums modulo 2**64; the kernels compute
-exactly what parabench's built-in Rust kernels compute, so a run's checksum can be compared
-with a native run of the same workload.
+``elapsed_s`` is measured with ``time.perf_counter()`` around the model run alone, the
+window: creating threads, pools and worker processes and stopping them again is inside it,
+interpreter start-up and argument parsing are not. ``checksum`` is the sum of the per-task
+checksums modulo 2**64; the kernels compute exactly what parabench's built-in Rust kernels
+compute, so a run's checksum can be compared with a native run of the same workload. The
+other fields describe the window, and each is left out when it cannot be had:
+
+- ``setup_s``: from the window's start until the model's pool, threads or event loop were
+  started (ThreadPoolExecutor and ProcessPoolExecutor start theirs on demand, so theirs is
+  the constructor alone; models that start threads one by one may begin work before it ends).
+- ``start_ns``: when the window began, on CLOCK_MONOTONIC (``time.monotonic_ns()``):
+  parabench takes the interpreter's start-up from it.
+- ``user_s``, ``sys_s``: CPU time over the window: getrusage of this process (all its
+  threads) and of the children it reaped in the window, plus what worker processes that are
+  not its children (a forkserver's) report as they exit. Left out when a worker that started
+  did not report (it was killed).
+- ``runq_wait_s``: time the window's threads and worker processes were ready to run but
+  waited for a CPU (Linux schedstat): every thread that ends in the window reads
+  /proc/thread-self/schedstat as its last act (Thread.run is wrapped), the threads still
+  alive add theirs at the end, worker processes report theirs as they exit. Left out where
+  schedstat cannot be read, or when PARABENCH_DISABLE_PROBES contains ``runq``.
 
 Timeline: when the environment variable PARABENCH_TIMELINE names a file, every task appends
 one line to it, ``<worker> <task> <start_ns> <end_ns>``, from whichever thread or process ran
@@ -33,7 +49,8 @@ is printed); 2 for invalid arguments.
 Models (--model)
     sequential       a plain loop in the main thread
     threading        W threading.Thread workers taking task indices from a queue.Queue
-    multiprocessing  multiprocessing.Pool(W) and pool.map (pool start-up is timed)
+    multiprocessing  multiprocessing.Pool(W) and pool.map, then close() and join(): the
+                     workers exit (and report their CPU time) rather than being terminated
     asyncio          asyncio.run with W worker coroutines reading an asyncio.Queue; sleep and
                      http await real async operations, every other kernel runs its blocking
                      body inline and so holds up the event loop
@@ -56,7 +73,10 @@ Kernels (--kernel) and their options; options a kernel does not use are accepted
     file    --bytes B (65536)      write B bytes to a file in a private temporary folder,
                                    fsync, read back -> sum of the bytes read
     http    --url URL (required)   GET URL from a loopback server -> body bytes received;
-            --delay-ms D           the server's delay: accepted, only widens the timeout
+            --delay-ms D           the server's delay: accepted, only widens the timeout.
+                                   One minimal HTTP/1.1 GET per task (Connection: close), the
+                                   same request and response reader for every model: blocking
+                                   sockets, or asyncio streams under asyncio
     noop                           nothing -> the task index
     payload --bytes B (65536)      build B bytes, (index + k) % 256, and hand them back to the
                                    coordinating thread or process (through the pool's pipe

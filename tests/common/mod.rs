@@ -29,6 +29,8 @@ pub const RUNS_COLUMNS: &[&str] = &[
     "runq_wait_s",
     "cpu_migrations",
     "ctx_switches",
+    "interp_start_s",
+    "cpu_scope",
     "checksum",
     "status",
     "error",
