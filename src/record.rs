@@ -115,6 +115,16 @@ impl RunRow {
         self.status == Status::Ok
     }
 
+    /// Reads a row of a run folder older than `cpu_scope` with today's meaning: a command's
+    /// `setup_s` was then its wall time minus its own time (interpreter start-up and exit,
+    /// not a pool's start-up), and its CPU time the whole process's.
+    pub fn upgrade(&mut self) {
+        if self.cpu_scope.is_none() && self.reported_s.is_some() {
+            self.setup_s = None;
+            self.cpu_scope = Some(CpuScope::Process);
+        }
+    }
+
     /// The time that counts for statistics: the program's own timing when it reported one.
     pub fn time_s(&self) -> f64 {
         self.reported_s.unwrap_or(self.wall_s)
@@ -332,6 +342,25 @@ mod tests {
         );
         assert!(c.error.contains("checksum 11 differs from 10"));
         assert!(c.error.contains("`sequential`"));
+    }
+
+    #[test]
+    fn rows_of_older_folders_read_with_todays_meaning() {
+        let old = "scenario,workload,kernel,model,workers,tasks,repeat,wall_s,setup_s,reported_s,user_s,sys_s,cpu_util,max_rss_kb,workers_rss_kb,vol_ctx,invol_ctx,runq_wait_s,cpu_migrations,ctx_switches,checksum,status,error\n\
+            s,w,sleep,py-asyncio,8,32,0,0.26,0.172,0.082,0.15,0.03,0.69,100,200,1,1,,,,640,ok,\n\
+            s,w,sleep,async,8,32,0,0.085,0.00003,,0.001,0.0,0.01,100,,1,1,0.0001,,,640,ok,\n";
+        let mut rows: Vec<RunRow> = csv::Reader::from_reader(old.as_bytes())
+            .deserialize()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.iter_mut().for_each(RunRow::upgrade);
+        // The command's setup_s was interpreter start-up: not a pool's, so unknown now.
+        assert_eq!(rows[0].setup_s, None);
+        assert_eq!(rows[0].cpu_scope, Some(CpuScope::Process));
+        assert_eq!(rows[0].interp_start_s, None);
+        // A native row keeps its numbers; what its CPU time covers was not recorded.
+        assert_eq!(rows[1].setup_s, Some(0.00003));
+        assert_eq!(rows[1].cpu_scope, None);
     }
 
     #[test]

@@ -466,11 +466,10 @@ async def async_http_get(url, timeout):
                 if response.feed(data):
                     return response.received
         finally:
+            # The socket closes on the loop's next turn; waiting for that (wait_closed) would
+            # hold this slot for a whole turn of the loop, which the blocking client's
+            # close() does not.
             writer.close()
-            try:
-                await writer.wait_closed()
-            except OSError:
-                pass
     except asyncio.CancelledError:
         if fired:
             raise KernelError("GET %s timed out after %.0f s" % (url, timeout)) from None
