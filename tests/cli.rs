@@ -463,6 +463,12 @@ fn scripted_timings_give_exactly_computable_statistics() {
         report.contains("*: the whole process for `scripted` and `scripted-slow`"),
         "{report}"
     );
+    if std::fs::read_to_string("/proc/thread-self/schedstat").is_ok() {
+        assert!(
+            report.contains("Run-queue wait (`runq_wait_s` in runs.csv) is empty for `scripted` and `scripted-slow`: the program did not print `runq_wait_s=`"),
+            "{report}"
+        );
+    }
     assert!(
         report.contains("elapsed_s"),
         "the report says times are reported ones"

@@ -359,6 +359,28 @@ fn cell_table(
             }
         )?;
     }
+    // Run-queue wait (runs.csv only): say whose is missing and why, unless this machine
+    // cannot measure it at all (the report's head says so then).
+    let host_measures = data
+        .meta
+        .probe
+        .as_ref()
+        .is_none_or(|p| p.runq_unavailable.is_none());
+    let no_wait: Vec<&str> = commands
+        .iter()
+        .copied()
+        .filter(|m| {
+            rows.iter()
+                .any(|r| r.model == *m && r.runs > 0 && r.runq_wait_s.is_none())
+        })
+        .collect();
+    if host_measures && !no_wait.is_empty() {
+        write!(
+            s,
+            " Run-queue wait (`runq_wait_s` in runs.csv) is empty for {}: the program did not print `runq_wait_s=` on every run (parabench cannot see a command's threads).",
+            names(&no_wait)
+        )?;
+    }
     writeln!(
         s,
         " **n/a**: the number cannot be had for that model (a command that does not print it, or a model without an interpreter)."
