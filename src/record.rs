@@ -56,7 +56,9 @@ pub struct RunRow {
     #[serde(default)]
     pub start_s: Option<f64>,
     pub wall_s: f64,
-    pub setup_s: f64,
+    /// Start-up of the pool, processes, threads or runtime inside the run; for command
+    /// models what the program printed as `setup_s=` (empty when it prints none).
+    pub setup_s: Option<f64>,
     pub reported_s: Option<f64>,
     pub user_s: f64,
     pub sys_s: f64,
@@ -76,6 +78,14 @@ pub struct RunRow {
     /// Context switches of the run's threads and child processes (perf software counter).
     #[serde(default)]
     pub ctx_switches: Option<u64>,
+    /// Command models: seconds from starting the program to the start of its own measured
+    /// window (its `start_ns=`): interpreter start-up, outside the time that counts. Empty
+    /// for native models and for programs that print no `start_ns=`.
+    #[serde(default)]
+    pub interp_start_s: Option<f64>,
+    /// What `user_s`, `sys_s` and `cpu_util` cover (empty in run folders older than it).
+    #[serde(default)]
+    pub cpu_scope: Option<CpuScope>,
     /// The host's speed around the run: every sampled CPU timed the same short loop just
     /// before the run's settle pause and right after the run ([`HostProbes`], raw microseconds
     /// per CPU; empty where the probes could not run).
@@ -99,9 +109,45 @@ pub struct RunRow {
     pub error: String,
 }
 
+/// What a run's CPU time (`user_s`, `sys_s`) and `cpu_util` cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CpuScope {
+    /// A native model's run: getrusage of the cell process and its reaped workers around it,
+    /// over the wall time.
+    Run,
+    /// A command's own measured window, as the program reported it (`user_s=`, `sys_s=`:
+    /// the shipped CPython harness counts itself, its threads and its worker processes),
+    /// over its own `elapsed_s`.
+    Window,
+    /// A whole command process, its start-up and exit included (a program that reports no
+    /// CPU time of its own), over the wall time.
+    Process,
+}
+
+impl CpuScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CpuScope::Run => "run",
+            CpuScope::Window => "window",
+            CpuScope::Process => "process",
+        }
+    }
+}
+
 impl RunRow {
     pub fn ok(&self) -> bool {
         self.status == Status::Ok
+    }
+
+    /// Reads a row of a run folder older than `cpu_scope` with today's meaning: a command's
+    /// `setup_s` was then its wall time minus its own time (interpreter start-up and exit,
+    /// not a pool's start-up), and its CPU time the whole process's.
+    pub fn upgrade(&mut self) {
+        if self.cpu_scope.is_none() && self.reported_s.is_some() {
+            self.setup_s = None;
+            self.cpu_scope = Some(CpuScope::Process);
+        }
     }
 
     /// The time that counts for statistics: the program's own timing when it reported one.
@@ -146,6 +192,13 @@ pub struct TaskRow {
     pub end_s: f64,
     /// Wall time of the whole run (the same on each of its rows).
     pub run_wall_s: f64,
+    /// Command models: where the program's own measured window starts (seconds since the
+    /// run's start: before it, the interpreter starting) and how long it lasts (its
+    /// `elapsed_s`). Empty for native models, and where the program did not say.
+    #[serde(default)]
+    pub window_start_s: Option<f64>,
+    #[serde(default)]
+    pub window_s: Option<f64>,
 }
 
 impl TaskRow {
@@ -532,6 +585,25 @@ mod tests {
         );
         assert!(c.error.contains("checksum 11 differs from 10"));
         assert!(c.error.contains("`sequential`"));
+    }
+
+    #[test]
+    fn rows_of_older_folders_read_with_todays_meaning() {
+        let old = "scenario,workload,kernel,model,workers,tasks,repeat,wall_s,setup_s,reported_s,user_s,sys_s,cpu_util,max_rss_kb,workers_rss_kb,vol_ctx,invol_ctx,runq_wait_s,cpu_migrations,ctx_switches,checksum,status,error\n\
+            s,w,sleep,py-asyncio,8,32,0,0.26,0.172,0.082,0.15,0.03,0.69,100,200,1,1,,,,640,ok,\n\
+            s,w,sleep,async,8,32,0,0.085,0.00003,,0.001,0.0,0.01,100,,1,1,0.0001,,,640,ok,\n";
+        let mut rows: Vec<RunRow> = csv::Reader::from_reader(old.as_bytes())
+            .deserialize()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.iter_mut().for_each(RunRow::upgrade);
+        // The command's setup_s was interpreter start-up: not a pool's, so unknown now.
+        assert_eq!(rows[0].setup_s, None);
+        assert_eq!(rows[0].cpu_scope, Some(CpuScope::Process));
+        assert_eq!(rows[0].interp_start_s, None);
+        // A native row keeps its numbers; what its CPU time covers was not recorded.
+        assert_eq!(rows[1].setup_s, Some(0.00003));
+        assert_eq!(rows[1].cpu_scope, None);
     }
 
     #[test]

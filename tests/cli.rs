@@ -302,8 +302,11 @@ fn report_md_has_a_section_and_table_per_workload() {
         assert_eq!(rows, 3 * per_workload, "table rows of {m}");
     }
     assert_eq!(report.matches("**Scaling fits.**").count(), 3);
-    assert!(report.contains("| sequential | 1 | - | "));
-    assert!(report.contains("not fitted: runs at a fixed worker count"));
+    assert!(report
+        .contains("| sequential | runs at a fixed worker count, so there is nothing to fit | - |"));
+    // 2 worker counts per model: no law is fitted, none predicts.
+    assert!(report.contains("| threads | 2 counts: not a fit | - |"));
+    assert!(!report.contains("Amdahl limit"), "{report}");
     assert!(!report.contains("## Failed runs"));
 }
 
@@ -391,10 +394,18 @@ fn scripted_timings_give_exactly_computable_statistics() {
             r["workers"].parse().unwrap(),
         );
         assert_eq!(num(r, "reported_s"), expect, "{r:?}");
+        // It prints its time only: CPU time is the whole process's, nothing else is known.
+        assert_eq!(r["cpu_scope"], "process", "{r:?}");
+        assert_eq!(r["setup_s"], "", "{r:?}");
+        assert_eq!(r["interp_start_s"], "", "{r:?}");
     }
 
     let summary = Csv::read(&dir.join("summary.csv"));
     assert_eq!(summary.rows.len(), 6);
+    for r in &summary.rows {
+        assert_eq!(r["cpu_scope"], "process", "{r:?}");
+        assert_eq!(r["setup_s"], "", "{r:?}");
+    }
     let t_ref = scripted_time(1.0, 1, 1); // median of scripted@1 = 1.01
     for (model, mult) in [("scripted", 1.0), ("scripted-slow", 2.0)] {
         for w in [1u64, 2, 4] {
@@ -439,6 +450,25 @@ fn scripted_timings_give_exactly_computable_statistics() {
     assert!(report.contains("\n## fake-work\n"), "{report}");
     assert!(report.contains("| scripted | 1 | 3 | "), "{report}");
     assert!(report.contains("| scripted-slow | 4 | 3 | "), "{report}");
+    // Setup and interpreter start cannot be had; CPU util is the whole process's, marked.
+    let row = report
+        .lines()
+        .find(|l| l.starts_with("| scripted | 2 | 3 | "))
+        .unwrap();
+    let cells: Vec<&str> = row.split(" | ").collect();
+    assert_eq!(cells[7], "n/a", "setup: {row}");
+    assert!(cells[8].ends_with('*'), "CPU util: {row}");
+    assert_eq!(cells[10], "n/a |", "interpreter start: {row}");
+    assert!(
+        report.contains("*: the whole process for `scripted` and `scripted-slow`"),
+        "{report}"
+    );
+    if std::fs::read_to_string("/proc/thread-self/schedstat").is_ok() {
+        assert!(
+            report.contains("Run-queue wait (`runq_wait_s` in runs.csv) is empty for `scripted` and `scripted-slow`: the program did not print `runq_wait_s=`"),
+            "{report}"
+        );
+    }
     assert!(
         report.contains("elapsed_s"),
         "the report says times are reported ones"

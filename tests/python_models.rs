@@ -99,6 +99,9 @@ fn cpython_and_native_models_agree_on_every_kernel() {
 
     let runs = Csv::read(&out.join("py/runs.csv"));
     assert_eq!(runs.rows.len(), 8 * 6, "one run per workload and model");
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("py/meta.json")).unwrap()).unwrap();
+    let runq_readable = meta["probe"]["runq_unavailable"].is_null();
     let mut sums: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
     for r in &runs.rows {
         assert_eq!(r["status"], "ok", "{r:?}");
@@ -110,6 +113,22 @@ fn cpython_and_native_models_agree_on_every_kernel() {
                 !r["reported_s"].is_empty(),
                 "CPython runs report elapsed_s: {r:?}"
             );
+            // The harness measures its own window: CPU time, set-up, where the window starts.
+            assert_eq!(r["cpu_scope"], "window", "{r:?}");
+            let (elapsed, wall) = (common::num(r, "reported_s"), common::num(r, "wall_s"));
+            let interp = common::num(r, "interp_start_s");
+            assert!(0.0 < interp && interp + elapsed <= wall, "{r:?}");
+            let setup = common::num(r, "setup_s");
+            assert!(0.0 <= setup && setup <= elapsed, "{r:?}");
+            let cpu = common::num(r, "user_s") + common::num(r, "sys_s");
+            let util = common::num(r, "cpu_util");
+            assert!((util - cpu / elapsed).abs() < 1e-9, "{r:?}");
+            if runq_readable {
+                assert!(!r["runq_wait_s"].is_empty(), "{r:?}");
+            }
+        } else {
+            assert_eq!(r["cpu_scope"], "run", "{r:?}");
+            assert_eq!(r["interp_start_s"], "", "{r:?}");
         }
     }
     for (workload, got) in &sums {
@@ -175,10 +194,23 @@ ms = 2
             assert!(["0", "1"].contains(&r["worker"].as_str()), "{m}: {r:?}");
             let (a, b) = (common::num(r, "start_s"), common::num(r, "end_s"));
             assert!(0.0 <= a && a <= b, "{m}: {r:?}");
+            // Every task lies in the program's measured window, after the interpreter started.
+            let from = common::num(r, "window_start_s");
+            let to = from + common::num(r, "window_s");
+            assert!(0.0 < from && from <= a && b <= to, "{m}: {r:?}");
+            assert!(to <= common::num(r, "run_wall_s"), "{m}: {r:?}");
         }
     }
     let svg = std::fs::read_to_string(out.join("pytl/sleep.timeline.svg")).unwrap();
     assert!(svg.contains("py-asyncio"));
+    assert!(
+        svg.contains("interpreter start (excluded)"),
+        "the start-up is drawn and named"
+    );
+    assert!(
+        svg.contains(" measured"),
+        "each lane states its measured length"
+    );
 }
 
 #[test]
@@ -316,4 +348,27 @@ command = [{python}, "-c", "import sys, urllib.request as u; b = u.urlopen(sys.a
     let runs = Csv::read(&out.join("fetch/runs.csv"));
     assert_eq!(runs.rows.len(), 1);
     assert_eq!(runs.rows[0]["checksum"], "321", "{:?}", runs.rows[0]);
+}
+
+/// kernels.py checks itself: every kernel under every model against independent values, the
+/// shared HTTP response reader, the window's CPU time with worker processes started by fork,
+/// spawn and forkserver, and its command line. A failed check fails this test.
+#[test]
+fn the_cpython_harness_passes_its_self_test() {
+    let python = require_python();
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/python/kernels.py");
+    let out = std::process::Command::new(&python)
+        .arg(&script)
+        .arg("--self-test")
+        .output()
+        .expect("the interpreter starts");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let failed: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert!(
+        out.status.success() && failed.is_empty(),
+        "{failed:#?}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
 }

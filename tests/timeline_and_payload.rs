@@ -20,6 +20,8 @@ const TASK_COLUMNS: &[&str] = &[
     "start_s",
     "end_s",
     "run_wall_s",
+    "window_start_s",
+    "window_s",
 ];
 
 const TASKS: u64 = 6;

@@ -13,13 +13,29 @@ Usage
 The program runs tasks 0..N-1 of KERNEL with W workers under MODEL and prints, as its
 last stdout line (nothing follows it)::
 
-    elapsed_s=<seconds> checksum=<integer>
+    elapsed_s=<s> checksum=<int> setup_s=<s> start_ns=<ns> user_s=<s> sys_s=<s> runq_wait_s=<s>
 
-``elapsed_s`` is measured with ``time.perf_counter()`` around the model run alone: creating
-threads, pools and worker processes is inside it, interpreter start-up and argument parsing
-are not. ``checksum`` is the sum of the per-task checksums modulo 2**64; the kernels compute
-exactly what parabench's built-in Rust kernels compute, so a run's checksum can be compared
-with a native run of the same workload.
+``elapsed_s`` is measured with ``time.perf_counter()`` around the model run alone, the
+window: creating threads, pools and worker processes and stopping them again is inside it,
+interpreter start-up and argument parsing are not. ``checksum`` is the sum of the per-task
+checksums modulo 2**64; the kernels compute exactly what parabench's built-in Rust kernels
+compute, so a run's checksum can be compared with a native run of the same workload. The
+other fields describe the window, and each is left out when it cannot be had:
+
+- ``setup_s``: from the window's start until the model's pool, threads or event loop were
+  started (ThreadPoolExecutor and ProcessPoolExecutor start theirs on demand, so theirs is
+  the constructor alone; models that start threads one by one may begin work before it ends).
+- ``start_ns``: when the window began, on CLOCK_MONOTONIC (``time.monotonic_ns()``):
+  parabench takes the interpreter's start-up from it.
+- ``user_s``, ``sys_s``: CPU time over the window: getrusage of this process (all its
+  threads) and of the children it reaped in the window, plus what worker processes that are
+  not its children (a forkserver's) report as they exit. Left out when a worker that started
+  did not report (it was killed).
+- ``runq_wait_s``: time the window's threads and worker processes were ready to run but
+  waited for a CPU (Linux schedstat): every thread that ends in the window reads
+  /proc/thread-self/schedstat as its last act (Thread.run is wrapped), the threads still
+  alive add theirs at the end, worker processes report theirs as they exit. Left out where
+  schedstat cannot be read, or when PARABENCH_DISABLE_PROBES contains ``runq``.
 
 Timeline: when the environment variable PARABENCH_TIMELINE names a file, every task appends
 one line to it, ``<worker> <task> <start_ns> <end_ns>``, from whichever thread or process ran
@@ -33,7 +49,8 @@ is printed); 2 for invalid arguments.
 Models (--model)
     sequential       a plain loop in the main thread
     threading        W threading.Thread workers taking task indices from a queue.Queue
-    multiprocessing  multiprocessing.Pool(W) and pool.map (pool start-up is timed)
+    multiprocessing  multiprocessing.Pool(W) and pool.map, then close() and join(): the
+                     workers exit (and report their CPU time) rather than being terminated
     asyncio          asyncio.run with W worker coroutines reading an asyncio.Queue; sleep and
                      http await real async operations, every other kernel runs its blocking
                      body inline and so holds up the event loop
@@ -56,7 +73,10 @@ Kernels (--kernel) and their options; options a kernel does not use are accepted
     file    --bytes B (65536)      write B bytes to a file in a private temporary folder,
                                    fsync, read back -> sum of the bytes read
     http    --url URL (required)   GET URL from a loopback server -> body bytes received;
-            --delay-ms D           the server's delay: accepted, only widens the timeout
+            --delay-ms D           the server's delay: accepted, only widens the timeout.
+                                   One minimal HTTP/1.1 GET per task (Connection: close), the
+                                   same request and response reader for every model: blocking
+                                   sockets, or asyncio streams under asyncio
     noop                           nothing -> the task index
     payload --bytes B (65536)      build B bytes, (index + k) % 256, and hand them back to the
                                    coordinating thread or process (through the pool's pipe
@@ -107,15 +127,17 @@ import functools
 import ipaddress
 import multiprocessing
 import multiprocessing.dummy
+import multiprocessing.util
 import os
 import queue
+import resource
 import shutil
+import socket
 import sys
 import tempfile
 import threading
 import time
 import urllib.parse
-import urllib.request
 import zlib
 
 MASK = (1 << 64) - 1
@@ -284,44 +306,180 @@ def kernel_file(p, index):
     return sum(back) & MASK
 
 
-class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect could lead off the loopback interface: report it as an HTTP error."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_opener = None
-
-
-def _http_opener():
-    # The same machinery as urllib.request.urlopen, minus environment proxies and redirects.
-    global _opener
-    if _opener is None:
-        _opener = urllib.request.build_opener(
-            urllib.request.ProxyHandler({}), _RefuseRedirects()
-        )
-    return _opener
+# --------------------------------------------------------------------------------------------
+# The http kernel's client: one minimal HTTP/1.1 GET (Connection: close, one connection per
+# request). The bytes sent and the response parsing are the same for every model; only the
+# IO differs: blocking sockets for the sequential, thread and process models, asyncio streams
+# for the asyncio model. So a gap measured between threads and asyncio is the concurrency
+# model's, not the client's.
+# --------------------------------------------------------------------------------------------
 
 
 def http_timeout(p):
     return 60.0 + 2.0 * p.get("delay_ms", 0) / 1000.0
 
 
-def kernel_http(p, index):
-    url = p["url"]
-    received = 0
-    # urllib sends "Connection: close" itself, so every task opens its own connection.
-    with _http_opener().open(url, timeout=http_timeout(p)) as resp:
-        status = resp.getcode()
-        if status != 200:
-            raise KernelError("GET %s answered %s" % (url, status))
+_HTTP_TARGETS = {}
+
+
+def http_target(url):
+    """(host, port, request bytes) for a GET of url, worked out once per URL."""
+    known = _HTTP_TARGETS.get(url)
+    if known is None:
+        parts = urllib.parse.urlsplit(url)
+        path = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+        request = (
+            "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: parabench-kernels.py\r\n"
+            "Accept: */*\r\nConnection: close\r\n\r\n" % (path, parts.netloc)
+        ).encode("latin-1")
+        known = _HTTP_TARGETS[url] = (parts.hostname, parts.port or 80, request)
+    return known
+
+
+class HttpResponse(object):
+    """Reads one HTTP/1.1 response from the bytes a connection delivers, in pieces of any
+    size, without doing IO itself: ``feed(data)`` answers True once the body is complete,
+    ``eof()`` is called when the server closed first. Counts the body's bytes (the task's
+    checksum) without keeping them. Understands interim 1xx responses, Content-Length,
+    chunked bodies (trailers skipped) and bodies that end when the connection closes; any
+    status but 200 fails the task. Redirects are not followed: they fail too."""
+
+    def __init__(self, url):
+        self.url = url
+        self.buf = b""
+        self.state = "head"  # head, length, chunk-size, chunk-data, chunk-end, trailer, close
+        self.left = 0
+        self.received = 0
+
+    def feed(self, data):
+        self.buf += data
         while True:
-            chunk = resp.read(65536)
-            if not chunk:
-                break
-            received += len(chunk)
-    return received
+            state = self.state
+            if state == "head":
+                end = self.buf.find(b"\r\n\r\n")
+                if end < 0:
+                    return False
+                head, self.buf = self.buf[:end], self.buf[end + 4:]
+                self._head(head)
+            elif state == "length" or state == "chunk-data":
+                take = min(self.left, len(self.buf))
+                self.received += take
+                self.left -= take
+                self.buf = self.buf[take:]
+                if self.left:
+                    return False
+                if state == "length":
+                    return True
+                self.state = "chunk-end"
+            elif state == "close":
+                self.received += len(self.buf)
+                self.buf = b""
+                return False
+            else:  # chunk-size, chunk-end, trailer: one line each
+                end = self.buf.find(b"\r\n")
+                if end < 0:
+                    return False
+                line, self.buf = self.buf[:end], self.buf[end + 2:]
+                if state == "chunk-end":
+                    self.state = "chunk-size"
+                elif state == "trailer":
+                    if not line:
+                        return True
+                else:
+                    try:
+                        size = int(line.split(b";", 1)[0].strip(), 16)
+                    except ValueError:
+                        raise KernelError("GET %s: bad chunk size %r" % (self.url, line))
+                    self.left = size
+                    self.state = "chunk-data" if size else "trailer"
+
+    def _head(self, head):
+        lines = head.decode("latin-1").split("\r\n")
+        fields = lines[0].split(None, 2)
+        if len(fields) < 2 or not fields[0].startswith("HTTP/") or not fields[1].isdigit():
+            raise KernelError("GET %s: bad status line %r" % (self.url, lines[0]))
+        status = int(fields[1])
+        if 100 <= status < 200:
+            return  # an interim response: the real one follows (state stays "head")
+        if status != 200:
+            raise KernelError("GET %s answered %d" % (self.url, status))
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            self.state = "chunk-size"
+        elif "content-length" in headers:
+            self.left = int(headers["content-length"])
+            self.state = "length"
+        else:
+            self.state = "close"  # the body ends when the server closes
+
+    def eof(self):
+        """The server closed the connection: fine only for a body without a length."""
+        if self.state != "close":
+            raise KernelError("GET %s: connection closed before the end of the response"
+                              % self.url)
+
+
+def http_get(url, timeout):
+    """GET url over a blocking socket; returns the body's length."""
+    host, port, request = http_target(url)
+    sock = socket.create_connection((host, port), timeout)
+    try:
+        sock.sendall(request)
+        response = HttpResponse(url)
+        while True:
+            data = sock.recv(65536)
+            if not data:
+                response.eof()
+                return response.received
+            if response.feed(data):
+                return response.received
+    finally:
+        sock.close()
+
+
+async def async_http_get(url, timeout):
+    """GET url over asyncio streams; returns the body's length. The timeout is a timer that
+    cancels this task (as cheap as a blocking socket's own timeout: no extra task)."""
+    host, port, request = http_target(url)
+    task = asyncio.current_task()
+    fired = []
+
+    def expire():
+        fired.append(True)
+        task.cancel()
+
+    timer = asyncio.get_running_loop().call_later(timeout, expire)
+    try:
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            writer.write(request)
+            await writer.drain()
+            response = HttpResponse(url)
+            while True:
+                data = await reader.read(65536)
+                if not data:
+                    response.eof()
+                    return response.received
+                if response.feed(data):
+                    return response.received
+        finally:
+            # The socket closes on the loop's next turn; waiting for that (wait_closed) would
+            # hold this slot for a whole turn of the loop, which the blocking client's
+            # close() does not.
+            writer.close()
+    except asyncio.CancelledError:
+        if fired:
+            raise KernelError("GET %s timed out after %.0f s" % (url, timeout)) from None
+        raise
+    finally:
+        timer.cancel()
+
+
+def kernel_http(p, index):
+    return http_get(p["url"], http_timeout(p))
 
 
 BLOCKING = {
@@ -334,96 +492,6 @@ BLOCKING = {
     "noop": kernel_noop,
     "payload": kernel_payload,
 }
-
-
-# --------------------------------------------------------------------------------------------
-# Kernels: async forms (only sleep and http have real ones).
-# --------------------------------------------------------------------------------------------
-
-
-async def _read_counted(reader, n):
-    """Read exactly n bytes, returning n; fails if the connection ends early."""
-    left = n
-    while left:
-        chunk = await reader.read(min(left, 65536))
-        if not chunk:
-            raise KernelError("connection closed %d bytes before the end of the body" % left)
-        left -= len(chunk)
-    return n
-
-
-async def _read_chunked(reader):
-    total = 0
-    while True:
-        line = await reader.readline()
-        if not line:
-            raise KernelError("connection closed inside a chunked body")
-        size = int(line.split(b";", 1)[0].strip(), 16)
-        if size == 0:
-            while True:  # optional trailers, then the blank line
-                line = await reader.readline()
-                if line in (b"\r\n", b"\n", b""):
-                    return total
-        total += await _read_counted(reader, size)
-        await reader.readline()  # the CRLF after each chunk
-
-
-async def _read_response(reader, url):
-    while True:
-        status_line = await reader.readline()
-        if not status_line:
-            raise KernelError("GET %s: connection closed before a status line" % url)
-        fields = status_line.decode("latin-1").split(None, 2)
-        if len(fields) < 2 or not fields[0].startswith("HTTP/") or not fields[1].isdigit():
-            raise KernelError("GET %s: bad status line %r" % (url, status_line))
-        status = int(fields[1])
-        headers = {}
-        while True:
-            line = await reader.readline()
-            if not line:
-                raise KernelError("GET %s: connection closed inside the headers" % url)
-            if line in (b"\r\n", b"\n"):
-                break
-            name, _, value = line.decode("latin-1").partition(":")
-            headers[name.strip().lower()] = value.strip()
-        if 100 <= status < 200:
-            continue  # an interim response: the real one follows
-        break
-    if status != 200:
-        raise KernelError("GET %s answered %d" % (url, status))
-    if "chunked" in headers.get("transfer-encoding", "").lower():
-        return await _read_chunked(reader)
-    if "content-length" in headers:
-        return await _read_counted(reader, int(headers["content-length"]))
-    total = 0
-    while True:  # no length given: the body ends when the server closes
-        chunk = await reader.read(65536)
-        if not chunk:
-            return total
-        total += len(chunk)
-
-
-async def async_http_get(url, timeout):
-    """HTTP/1.1 GET with Connection: close over asyncio streams; returns the body length."""
-    parts = urllib.parse.urlsplit(url)
-    target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
-    reader, writer = await asyncio.wait_for(
-        asyncio.open_connection(parts.hostname, parts.port or 80), timeout
-    )
-    try:
-        request = (
-            "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: parabench-kernels.py\r\n"
-            "Accept: */*\r\nConnection: close\r\n\r\n" % (target, parts.netloc)
-        )
-        writer.write(request.encode("latin-1"))
-        await writer.drain()
-        return await asyncio.wait_for(_read_response(reader, url), timeout)
-    finally:
-        writer.close()
-        try:
-            await writer.wait_closed()
-        except OSError:
-            pass
 
 
 class Task(object):
@@ -813,6 +881,215 @@ def _check_def(node, params):
 
 
 # --------------------------------------------------------------------------------------------
+# The measured window's own accounting: CPU time and run-queue wait of this process, of the
+# threads it starts and of its worker processes, from the start of the window to its end,
+# so that nothing of the interpreter's start-up or exit is in them.
+# --------------------------------------------------------------------------------------------
+
+# parabench's switch for probes (`runq` switches run-queue wait off here too).
+DISABLE_ENV = "PARABENCH_DISABLE_PROBES"
+
+
+def _wait_ns(path):
+    """Run-queue wait in ns, the second field of a schedstat file; None if unreadable."""
+    try:
+        with open(path, "rb") as f:
+            return int(f.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class Waits(object):
+    """Run-queue wait (Linux schedstat) of this process's threads over a window: every
+    thread that ends during it reads /proc/thread-self/schedstat as its last act (see
+    ``Thread.run`` below), and at the end the threads still alive, the window's own thread
+    among them, add what they waited since the start (or since they were born)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.on = False
+        self.enabled = "runq" not in [
+            p.strip() for p in os.environ.get(DISABLE_ENV, "").split(",")
+        ]
+
+    def _alive(self):
+        """tid -> wait so far, for every thread of this process; None if unreadable."""
+        waits = {}
+        try:
+            tids = os.listdir("/proc/self/task")
+        except OSError:
+            return None
+        for tid in tids:
+            ns = _wait_ns("/proc/self/task/%s/schedstat" % tid)
+            if ns is not None:
+                waits[int(tid)] = ns
+        return waits
+
+    def start(self, from_birth=False):
+        """Starts counting; `from_birth` counts each thread's whole wait (a worker process
+        counts everything it waited since it was started for the run)."""
+        self.ns = 0
+        self.ended = set()
+        self.before = {} if from_birth else (self._alive() or {})
+        self.missing = not self.enabled or _wait_ns("/proc/thread-self/schedstat") is None
+        self.on = self.enabled
+
+    def thread_done(self):
+        """Called by a thread as it ends."""
+        if not self.on:
+            return
+        ns = _wait_ns("/proc/thread-self/schedstat")
+        tid = threading.get_native_id()
+        with self.lock:
+            if ns is None:
+                self.missing = True
+            else:
+                self.ns += ns - self.before.get(tid, 0)
+                self.ended.add(tid)
+
+    def stop(self):
+        """Ends counting; the total in ns, or None if some thread could not read its own."""
+        if not self.on:
+            return None
+        self.on = False
+        alive = self._alive()
+        with self.lock:
+            if alive is None or self.missing:
+                return None
+            for tid, ns in alive.items():
+                if tid not in self.ended:
+                    self.ns += ns - self.before.get(tid, 0)
+            return self.ns
+
+
+WAITS = Waits()
+
+_thread_run = threading.Thread.run
+
+
+def _run_then_count(self):
+    try:
+        _thread_run(self)
+    finally:
+        WAITS.thread_done()
+
+
+# Every thread started while a window is open adds its run-queue wait as its last act: ours,
+# the executors' and pools' (they run their loops through Thread.run), and the user's.
+threading.Thread.run = _run_then_count
+
+
+class WorkerReports(object):
+    """Worker processes of a process model say what they did in a file the coordinator reads
+    after the window: ``start <pid>`` once the worker is up, and as it exits (at the end of
+    the pool, inside the window) ``end <pid> <ppid> <user_s> <sys_s> <wait_ns or ->``, its
+    own getrusage and run-queue wait. A worker whose parent is the coordinator is reaped by
+    it inside the window, so its CPU time is already in the coordinator's RUSAGE_CHILDREN;
+    the others (children of a forkserver) count only through their report."""
+
+    def __init__(self):
+        fd, self.path = tempfile.mkstemp(prefix="parabench-py-workers-")
+        os.close(fd)
+
+    def read(self):
+        """(CPU (user, sys) of workers that are not the coordinator's children, their summed
+        wait in ns; either None when some worker that started did not report)."""
+        started, ended = set(), {}
+        try:
+            with open(self.path) as f:
+                for line in f:
+                    fields = line.split()
+                    if fields[:1] == ["start"] and len(fields) == 2:
+                        started.add(int(fields[1]))
+                    elif fields[:1] == ["end"] and len(fields) == 6:
+                        ended[int(fields[1])] = fields[2:]
+        except (OSError, ValueError):
+            return None, None
+        if started - set(ended):
+            return None, None
+        me, user, system, wait, waits_known = os.getpid(), 0.0, 0.0, 0, True
+        for ppid, u, s, w in ended.values():
+            if int(ppid) != me:
+                user += float(u)
+                system += float(s)
+            if w == "-":
+                waits_known = False
+            else:
+                wait += int(w)
+        return (user, system), (wait if waits_known else None)
+
+    def discard(self):
+        try:
+            os.remove(self.path)
+        except OSError:
+            pass
+
+
+_WORKER = {"path": None, "reported": False}
+
+
+def _worker_write(line):
+    fd = os.open(_WORKER["path"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line.encode())
+    finally:
+        os.close(fd)
+
+
+def _worker_report():
+    """A worker's last act: its own CPU time and run-queue wait, for the coordinator."""
+    if _WORKER["reported"] or _WORKER["path"] is None:
+        return
+    _WORKER["reported"] = True
+    wait = WAITS.stop()
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    _worker_write("end %d %d %.6f %.6f %s\n" % (
+        os.getpid(), os.getppid(), ru.ru_utime, ru.ru_stime, "-" if wait is None else wait))
+
+
+def worker_start(path):
+    """Pool initializer of the process models: counts from the worker's birth and reports
+    as it exits. The pools let their workers exit (a worker killed by a signal cannot
+    report: then the run's CPU time and wait are left out)."""
+    _WORKER["path"], _WORKER["reported"] = path, False
+    WAITS.lock = threading.Lock()  # a fork copies the lock as it was
+    WAITS.start(from_birth=True)
+    multiprocessing.util.Finalize(None, _worker_report, exitpriority=100)
+    _worker_write("start %d\n" % os.getpid())
+
+
+# When the model's pool, threads or event loop were ready (see ready()); None: not yet.
+_READY = [None]
+
+
+def ready():
+    """Called by a model once its pool, threads or event loop have started: what the window
+    spent until then is its setup_s."""
+    if _READY[0] is None:
+        _READY[0] = time.perf_counter()
+
+
+class Measurement(object):
+    """One run of a model: what the last stdout line reports (see the module's docs)."""
+
+    __slots__ = ("elapsed_s", "checksum", "setup_s", "start_ns", "user_s", "sys_s",
+                 "runq_wait_s")
+
+    def __init__(self, **fields):
+        for name in self.__slots__:
+            setattr(self, name, fields.get(name))
+
+    def line(self):
+        parts = ["elapsed_s=%.9f" % self.elapsed_s, "checksum=%d" % self.checksum]
+        for name, form in (("setup_s", "%.9f"), ("start_ns", "%d"), ("user_s", "%.6f"),
+                           ("sys_s", "%.6f"), ("runq_wait_s", "%.9f")):
+            value = getattr(self, name)
+            if value is not None:
+                parts.append(("%s=" + form) % (name, value))
+        return " ".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
 # Models. Each takes (task, workers, tasks) and returns the checksum.
 # --------------------------------------------------------------------------------------------
 
@@ -826,6 +1103,7 @@ def total(task, results):
 
 
 def run_sequential(task, workers, n):
+    ready()
     if task.returns_data:
         return total(task, (task(i) for i in range(n)))
     checksum = 0
@@ -867,6 +1145,7 @@ def run_threading(task, workers, n):
     ]
     for t in threads:
         t.start()
+    ready()
     for t in threads:
         t.join()
     if errors:
@@ -903,6 +1182,7 @@ def _threading_data(task, workers, n):
     ]
     for t in threads:
         t.start()
+    ready()
     checksum = 0
     for _ in range(n):
         value = results.get()
@@ -919,13 +1199,19 @@ def _mp():
     return _MP_CONTEXT or multiprocessing
 
 
-def run_multiprocessing(task, workers, n):
-    with _mp().Pool(workers) as pool:
+def run_multiprocessing(task, workers, n, reports):
+    with _mp().Pool(workers, initializer=worker_start, initargs=(reports.path,)) as pool:
+        ready()
         results = pool.map(task, range(n))
+        # Let the workers exit, rather than the SIGTERM of `with`'s terminate(), so that each
+        # reports its own CPU time as it goes (the time this takes stays in the run).
+        pool.close()
+        pool.join()
     return total(task, results)
 
 
 async def _asyncio_main(task, workers, n):
+    ready()
     jobs = asyncio.Queue()  # created inside the running loop (required on 3.8/3.9)
     for i in range(n):
         jobs.put_nowait(i)
@@ -952,7 +1238,9 @@ def run_asyncio(task, workers, n):
 
 
 def run_threadpool(task, workers, n):
+    # Its threads start on demand, as tasks are submitted: setup_s is the constructor only.
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as executor:
+        ready()
         return total(task, executor.map(task, range(n)))
 
 
@@ -962,15 +1250,20 @@ def pool_chunksize(n, workers):
     return max(1, chunks + (1 if extra else 0))
 
 
-def run_processpool(task, workers, n):
-    executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=_mp())
+def run_processpool(task, workers, n, reports):
+    # Its processes start when the first tasks are submitted: setup_s is the constructor only.
+    executor = concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=_mp(), initializer=worker_start,
+        initargs=(reports.path,))
     with executor:
+        ready()
         results = executor.map(task, range(n), chunksize=pool_chunksize(n, workers))
         return total(task, results)
 
 
 def run_dummy(task, workers, n):
     with multiprocessing.dummy.Pool(workers) as pool:
+        ready()
         results = pool.map(task, range(n))
     return total(task, results)
 
@@ -978,6 +1271,7 @@ def run_dummy(task, workers, n):
 async def _to_thread_main(task, workers, n):
     loop = asyncio.get_running_loop()
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as executor:
+        ready()
         results = await asyncio.gather(
             *[loop.run_in_executor(executor, task, i) for i in range(n)]
         )
@@ -1000,15 +1294,28 @@ RUNNERS = {
 }
 
 
+# Models whose workers are processes: they take a WorkerReports.
+PROCESS_MODELS = ("multiprocessing", "processpool")
+
+
 def run_benchmark(model, kernel, workers, tasks, params, function=None):
-    """Runs one measurement and returns (elapsed seconds, checksum). Raises on task failure.
-    With `function` (a target, see --function) the user's function is the kernel: the
-    coordinator imports it before the clock starts."""
+    """Runs one measurement and returns its Measurement. Raises on task failure. With
+    `function` (a target, see --function) the user's function is the kernel: the coordinator
+    imports it before the window starts.
+
+    The window is what ``elapsed_s`` times: the model's run, its pool, threads or processes
+    started and stopped inside it. CPU time is getrusage's of this process (every thread)
+    and of the children it reaped inside the window, plus what worker processes that are
+    not its children reported; run-queue wait is summed over the threads (see Waits) and
+    reported by every worker process. A field that cannot be had is left out of the line."""
     params = dict(params)
     folder = None
     if kernel == "file":
         folder = tempfile.mkdtemp(prefix="parabench-py-file-")
         params["dir"] = folder
+    if kernel == "http":
+        _enough_descriptors(workers)
+    reports = None
     try:
         if function is not None:
             load_function(function)
@@ -1016,13 +1323,62 @@ def run_benchmark(model, kernel, workers, tasks, params, function=None):
         else:
             task = Task(kernel, params)
         runner = RUNNERS[model]
+        args = (task, workers, tasks)
+        if model in PROCESS_MODELS:
+            reports = WorkerReports()
+            args += (reports,)
+        _READY[0] = None
+        WAITS.start()
+        self0 = resource.getrusage(resource.RUSAGE_SELF)
+        kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start_ns = time.monotonic_ns()
         start = time.perf_counter()
-        checksum = runner(task, workers, tasks)
-        elapsed = time.perf_counter() - start
+        try:
+            checksum = runner(*args)
+        finally:
+            end = time.perf_counter()
+            self1 = resource.getrusage(resource.RUSAGE_SELF)
+            kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            wait_ns = WAITS.stop()
+        user = self1.ru_utime - self0.ru_utime + kids1.ru_utime - kids0.ru_utime
+        system = self1.ru_stime - self0.ru_stime + kids1.ru_stime - kids0.ru_stime
+        if reports is not None:
+            cpu, workers_wait = reports.read()
+            if cpu is None:
+                user = system = None
+            else:
+                user, system = user + cpu[0], system + cpu[1]
+            if workers_wait is None:
+                wait_ns = None
+            elif wait_ns is not None:
+                wait_ns += workers_wait
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
-    return elapsed, checksum
+        if reports is not None:
+            reports.discard()
+    return Measurement(
+        elapsed_s=end - start,
+        checksum=checksum,
+        setup_s=(_READY[0] if _READY[0] is not None else end) - start,
+        start_ns=start_ns,
+        user_s=user,
+        sys_s=system,
+        runq_wait_s=None if wait_ns is None else wait_ns / 1e9,
+    )
+
+
+def _enough_descriptors(workers):
+    """Raises the soft limit on open files for http runs with many connections in flight (a
+    socket each), as far as the hard limit allows."""
+    want = 2 * workers + 64
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < want:
+        target = want if hard == resource.RLIM_INFINITY else min(want, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            pass
 
 
 # --------------------------------------------------------------------------------------------
@@ -1161,7 +1517,7 @@ def main(argv=None):
         return 0
     model, kernel, workers, tasks, params = validated(parser, args)
     try:
-        elapsed, checksum = run_benchmark(model, kernel, workers, tasks, params, args.function)
+        measured = run_benchmark(model, kernel, workers, tasks, params, args.function)
     except Exception as e:
         sys.stdout.flush()
         if args.function is not None:
@@ -1171,7 +1527,7 @@ def main(argv=None):
         return 1
     if args.function is not None:
         sys.stdout.write("\n")  # the user's function may have printed half a line
-    print("elapsed_s=%.9f checksum=%d" % (elapsed, checksum), flush=True)
+    print(measured.line(), flush=True)
     return 0
 
 
@@ -1280,6 +1636,77 @@ alias = times
 USER_FIXTURE_HELPER_LINE = 5
 
 
+def check_http_response(report):
+    """The shared response reader, fed whole and byte by byte."""
+    body = b"x" * 300
+    plain = b"HTTP/1.1 200 OK\r\nContent-Length: 300\r\n\r\n" + body
+    chunked = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+               b"64;ext=1\r\n" + body[:100] + b"\r\nc8\r\n" + body[100:] + b"\r\n0\r\n"
+               b"Trailer: x\r\n\r\n")
+    interim = b"HTTP/1.1 100 Continue\r\n\r\n" + plain
+    for name, raw in (("content-length", plain), ("chunked", chunked), ("interim 100", interim)):
+        for step in (len(raw), 1, 7):
+            r = HttpResponse("u")
+            done = [r.feed(raw[i:i + step]) for i in range(0, len(raw), step)]
+            report(done[-1] and not any(done[:-1]) and r.received == 300,
+                   "http response %s in pieces of %d bytes" % (name, step),
+                   "done %s, %d bytes" % (done[-3:], r.received))
+    r = HttpResponse("u")
+    r.feed(b"HTTP/1.0 200 OK\r\nServer: x\r\n\r\nabc")
+    r.feed(b"de")
+    r.eof()
+    report(r.received == 5, "http body ended by the server's close", "%d bytes" % r.received)
+    for name, raw in (("404", b"HTTP/1.1 404 Not Found\r\n\r\n"),
+                      ("redirect", b"HTTP/1.1 302 Found\r\nLocation: http://x/\r\n\r\n"),
+                      ("garbage", b"SSH-2.0-OpenSSH\r\n\r\n")):
+        try:
+            HttpResponse("u").feed(raw)
+            report(False, "http %s fails the task" % name, "no error")
+        except KernelError as e:
+            report(True, "http %s fails the task" % name, str(e))
+    r = HttpResponse("u")
+    r.feed(plain[:60])
+    try:
+        r.eof()
+        report(False, "http close inside a counted body fails", "no error")
+    except KernelError:
+        report(True, "http close inside a counted body fails")
+
+
+def check_window_accounting(report):
+    """CPU time and run-queue wait cover the window, worker processes included."""
+    work = {"limit": 20000}
+    alone = run_benchmark("sequential", "primes", 1, 6, work)
+    cpu_alone = alone.user_s + alone.sys_s
+    methods = [m for m in ("fork", "spawn", "forkserver")
+               if m in multiprocessing.get_all_start_methods()]
+    global _MP_CONTEXT
+    for method in methods:
+        _MP_CONTEXT = multiprocessing.get_context(method)
+        try:
+            for model in PROCESS_MODELS:
+                m = run_benchmark(model, "primes", 2, 6, work)
+                cpu = (m.user_s or 0) + (m.sys_s or 0)
+                # The work runs in the workers; without them the coordinator's CPU is a few ms.
+                report(m.user_s is not None and cpu > 0.7 * cpu_alone,
+                       "%s (%s): the workers' CPU time is counted" % (model, method),
+                       "%.3f s CPU vs %.3f s for the loop" % (cpu, cpu_alone))
+                report(m.runq_wait_s is not None or not WAITS.enabled
+                       or _wait_ns("/proc/thread-self/schedstat") is None,
+                       "%s (%s): run-queue wait reported" % (model, method))
+        finally:
+            _MP_CONTEXT = None
+    m = run_benchmark("asyncio", "sleep", 4, 8, {"ms": 20})
+    cpu = m.user_s + m.sys_s
+    report(cpu < 0.25 * m.elapsed_s, "asyncio sleeping: CPU time well below elapsed time",
+           "%.4f s CPU in %.3f s" % (cpu, m.elapsed_s))
+    m = run_benchmark("threading", "spin", 3, 6, {"iters": 20000})
+    report(m.runq_wait_s is not None or _wait_ns("/proc/thread-self/schedstat") is None,
+           "threading: run-queue wait summed over its threads")
+    report(0 <= m.setup_s <= m.elapsed_s, "setup_s lies inside the window",
+           "%.6f of %.6f s" % (m.setup_s, m.elapsed_s))
+
+
 def self_test():
     import re
     import subprocess
@@ -1304,7 +1731,7 @@ def self_test():
             report(False, what, "expected an error, got none")
 
     def run(model, kernel, workers, tasks, params):
-        return run_benchmark(model, kernel, workers, tasks, params)[1]
+        return run_benchmark(model, kernel, workers, tasks, params).checksum
 
     # Values worked out without the kernels. Spin: three LCG steps from 0, written out.
     x1 = (0 * LCG_MUL + LCG_INC) % 2 ** 64
@@ -1322,6 +1749,7 @@ def self_test():
     check_equal("pool chunk size like Pool.map", [pool_chunksize(16, 2), pool_chunksize(17, 2),
                                                   pool_chunksize(1, 3)], [2, 3, 1])
 
+    check_http_response(report)
     http_bytes = 3000
     server, url = start_test_server(http_bytes, 0.002)
     before = set(os.listdir(tempfile.gettempdir()))
@@ -1389,6 +1817,7 @@ def self_test():
                                 run(model, "primes", 2, 4, {"limit": 2000}), 4 * 303)
             finally:
                 _MP_CONTEXT = None
+        check_window_accounting(report)
     finally:
         server.shutdown()
         server.server_close()
@@ -1413,7 +1842,8 @@ def self_test():
                 for workers in (1, 3):
                     what = "function %-15s W=%d %s" % (model, workers, name)
                     try:
-                        got = run_benchmark(model, None, workers, tasks, params, target(name))[1]
+                        got = run_benchmark(model, None, workers, tasks, params,
+                                            target(name)).checksum
                         check_equal(what, got, expected)
                     except Exception as e:
                         report(False, what, "raised %s" % e)
@@ -1457,10 +1887,12 @@ def self_test():
     base = ["--workers", "2", "--tasks", "10"]
     done = cli("--model", "threading", "--kernel", "noop", *base)
     last = done.stdout.rstrip("\n").split("\n")[-1]
-    shape = re.match(r"^elapsed_s=[0-9]+\.[0-9]+ checksum=[0-9]+$", last) is not None
-    report(done.returncode == 0 and shape and last.endswith(" checksum=45")
-           and done.stdout.endswith(last + "\n"),
-           "cli prints `elapsed_s=<float> checksum=45` as its last line", repr(done.stdout[-80:]))
+    shape = re.match(r"^elapsed_s=[0-9]+\.[0-9]+ checksum=45 setup_s=[0-9]+\.[0-9]+ "
+                     r"start_ns=[0-9]+ user_s=[0-9.]+ sys_s=[0-9.]+( runq_wait_s=[0-9.]+)?$",
+                     last) is not None
+    report(done.returncode == 0 and shape and done.stdout.endswith(last + "\n"),
+           "cli prints `elapsed_s=<float> checksum=45 setup_s=... start_ns=... user_s=... "
+           "sys_s=... [runq_wait_s=...]` as its last line", repr(done.stdout[-200:]))
     for extra, why in [
         (["--model", "nope", "--kernel", "noop"] + base, "unknown model"),
         (["--model", "threading", "--kernel", "noop", "--workers", "0", "--tasks", "3"],

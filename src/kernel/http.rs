@@ -146,6 +146,12 @@ impl Task for HttpTask {
     }
 }
 
+/// Connections the server's socket queues before it accepts them (the kernel caps it at
+/// `net.core.somaxconn`, 4096 by default). With tokio's default of 1024, a burst of 1,024
+/// connections on a busy 2-core machine overflowed the queue (`ListenOverflows` in `nstat`):
+/// the dropped SYNs were retried after a second, and a 100 ms request took 1.1 s.
+const BACKLOG: u32 = 4096;
+
 /// The loopback server: its own small tokio runtime on a background thread, stopped (and its
 /// port closed) when dropped.
 struct Server {
@@ -163,7 +169,11 @@ impl Server {
             .build()
             .map_err(|e| format!("cannot start the http server's runtime: {e}"))?;
         let listener = rt
-            .block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0)))
+            .block_on(async {
+                let socket = tokio::net::TcpSocket::new_v4()?;
+                socket.bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
+                socket.listen(BACKLOG)
+            })
             .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
@@ -180,7 +190,11 @@ impl Server {
                         let svc = hyper::service::service_fn(move |_req: Request<Incoming>| {
                             let body = body.clone();
                             async move {
-                                tokio::time::sleep(delay).await;
+                                // tokio's timer rounds up to its 1 ms tick: a zero delay
+                                // would still wait up to a millisecond.
+                                if !delay.is_zero() {
+                                    tokio::time::sleep(delay).await;
+                                }
                                 Ok::<_, Infallible>(Response::new(Full::new(body)))
                             }
                         });

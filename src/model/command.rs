@@ -2,7 +2,9 @@
 //! placeholders (`{workers}`, `{tasks}`, `{kernel}`, `{workload}`, `{model}`, `{repeat}` and every
 //! workload parameter) are replaced inside each argument — never re-split, never through a
 //! shell unless `shell = true`. The program runs in the scenario file's folder. If its last
-//! stdout line holds `elapsed_s=<float>` and/or `checksum=<int>`, both are recorded.
+//! stdout line holds `elapsed_s=<float>` and/or `checksum=<int>`, both are recorded; the
+//! optional `setup_s=`, `start_ns=`, `user_s=`, `sys_s=` and `runq_wait_s=` describe the
+//! program's own measured window (see [`LastLine`]).
 //!
 //! In a run that records a timeline, the program finds a file name in [`TIMELINE_ENV`] and
 //! may append one line per task to it: `<worker> <task> <start_ns> <end_ns>`, where `worker`
@@ -10,7 +12,7 @@
 //! `CLOCK_MONOTONIC` nanoseconds (Python's `time.monotonic_ns()`, Rust's `Instant`: the same
 //! clock as parabench's on Linux). Workers become rows in order of their first task.
 
-use super::{Family, Job, Model, Outcome, Recorder, Spawns};
+use super::{Family, Job, Model, Outcome, ProgramWindow, Recorder, Spawns};
 use crate::measure::{
     fork_exec, limit_file_size, read_back, scratch_file, wait_child, written, ChildExit,
 };
@@ -18,7 +20,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
 
 /// Environment variable naming the file a command may write its per-task times to.
 pub const TIMELINE_ENV: &str = "PARABENCH_TIMELINE";
@@ -169,14 +170,12 @@ impl Model for CommandModel {
             let _ = std::fs::remove_file(path);
             cmd.env(TIMELINE_ENV, path);
         }
-        let start = Instant::now();
         let child = fork_exec(&mut cmd)
             .spawn()
             .map_err(|e| format!("failed to start `{}`: {e}", argv.join(" ")))?;
         drop(cmd); // closes parabench's copies of the output files' descriptors
         let exit =
             wait_child(&child).map_err(|e| format!("failed to wait for the command: {e}"))?;
-        let wall_s = start.elapsed().as_secs_f64();
         if let Some(bytes) = limit_bytes {
             let which = if written(&out_file) >= bytes {
                 Some("its stdout")
@@ -217,12 +216,13 @@ impl Model for CommandModel {
             }
             let _ = std::fs::remove_file(path);
         }
-        let (reported_s, checksum) = parse_last_line(&out)?;
+        let line = parse_last_line(&out)?;
         Ok(Outcome {
-            checksum,
-            setup_s: reported_s.map_or(0.0, |r| (wall_s - r).max(0.0)),
-            reported_s,
+            checksum: line.checksum,
+            setup_s: 0.0,
+            reported_s: line.elapsed_s,
             workers_rss_kb: Some(exit.max_rss_kb),
+            program: Some(line.window()),
         })
     }
 }
@@ -364,38 +364,81 @@ fn tail(text: &str, prefix: &str) -> String {
     }
 }
 
-/// Reads `elapsed_s=` and `checksum=` from the last non-empty stdout line. A line without any
-/// `key=value` pair is not an error (the program just reports nothing); a malformed value is.
-pub fn parse_last_line(out: &str) -> Result<(Option<f64>, Option<u64>), String> {
+/// What a command may print on its last stdout line, as `key=value` pairs in any order; every
+/// one is optional, and other keys are ignored.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LastLine {
+    /// `elapsed_s=`: its own timing of the work, interpreter start-up excluded.
+    pub elapsed_s: Option<f64>,
+    /// `checksum=`: compared across models.
+    pub checksum: Option<u64>,
+    /// `setup_s=`: start-up of its pool, threads or event loop inside `elapsed_s`.
+    pub setup_s: Option<f64>,
+    /// `start_ns=`: when its measured window began, in CLOCK_MONOTONIC nanoseconds (Python's
+    /// `time.monotonic_ns()`); parabench subtracts the moment it started the program.
+    pub start_ns: Option<u64>,
+    /// `user_s=`, `sys_s=`: CPU time over its window, its threads and worker processes
+    /// included. Used only when both are given.
+    pub user_s: Option<f64>,
+    pub sys_s: Option<f64>,
+    /// `runq_wait_s=`: time its threads and processes waited for a CPU over its window.
+    pub runq_wait_s: Option<f64>,
+}
+
+impl LastLine {
+    /// What the line says about the program's own measured window.
+    pub fn window(&self) -> ProgramWindow {
+        ProgramWindow {
+            setup_s: self.setup_s,
+            start_ns: self.start_ns,
+            cpu_s: self.user_s.zip(self.sys_s),
+            runq_wait_s: self.runq_wait_s,
+        }
+    }
+}
+
+/// Reads the last non-empty stdout line (see [`LastLine`]). A line without any `key=value`
+/// pair is not an error (the program just reports nothing); a malformed value is.
+pub fn parse_last_line(out: &str) -> Result<LastLine, String> {
+    let mut line = LastLine::default();
     let Some(last) = out.lines().rev().find(|l| !l.trim().is_empty()) else {
-        return Ok((None, None));
+        return Ok(line);
     };
-    let (mut elapsed, mut checksum) = (None, None);
+    let seconds = |k: &str, v: &str| {
+        v.parse::<f64>()
+            .ok()
+            .filter(|e| e.is_finite() && *e >= 0.0)
+            .ok_or_else(|| {
+                format!("the command printed `{k}={v}`: expected seconds as a number >= 0")
+            })
+    };
     for pair in last.split_whitespace() {
         let Some((k, v)) = pair.split_once('=') else {
             continue;
         };
         match k {
-            "elapsed_s" => {
-                let e = v.parse::<f64>().ok().filter(|e| e.is_finite() && *e >= 0.0);
-                elapsed = Some(e.ok_or_else(|| {
-                    format!(
-                        "the command printed `elapsed_s={v}`: expected seconds as a number >= 0"
-                    )
+            "elapsed_s" => line.elapsed_s = Some(seconds(k, v)?),
+            "setup_s" => line.setup_s = Some(seconds(k, v)?),
+            "user_s" => line.user_s = Some(seconds(k, v)?),
+            "sys_s" => line.sys_s = Some(seconds(k, v)?),
+            "runq_wait_s" => line.runq_wait_s = Some(seconds(k, v)?),
+            "start_ns" => {
+                line.start_ns = Some(v.parse::<u64>().map_err(|_| {
+                    format!("the command printed `start_ns={v}`: expected CLOCK_MONOTONIC nanoseconds, an integer >= 0")
                 })?);
             }
             "checksum" => {
                 let c = v
                     .parse::<u64>()
                     .or_else(|_| v.parse::<i64>().map(|i| i as u64));
-                checksum = Some(c.map_err(|_| {
+                line.checksum = Some(c.map_err(|_| {
                     format!("the command printed `checksum={v}`: expected an integer")
                 })?);
             }
             _ => {}
         }
     }
-    Ok((elapsed, checksum))
+    Ok(line)
 }
 
 /// Placeholder names used in a template argument (`{{` and `}}` are literal braces).
@@ -580,12 +623,32 @@ mod tests {
 
     #[test]
     fn last_line_values() {
-        assert_eq!(
-            parse_last_line("x\nelapsed_s=0.5 checksum=42\n\n").unwrap(),
-            (Some(0.5), Some(42))
-        );
-        assert_eq!(parse_last_line("hello\n").unwrap(), (None, None));
+        let old = parse_last_line("x\nelapsed_s=0.5 checksum=42\n\n").unwrap();
+        assert_eq!((old.elapsed_s, old.checksum), (Some(0.5), Some(42)));
+        assert_eq!(old.window(), ProgramWindow::default());
+        assert_eq!(parse_last_line("hello\n").unwrap(), LastLine::default());
         assert!(parse_last_line("elapsed_s=abc").is_err());
         assert!(parse_last_line("checksum=1.5").is_err());
+        assert!(parse_last_line("start_ns=-3").is_err());
+        let err = parse_last_line("elapsed_s=1 user_s=x").unwrap_err();
+        assert!(err.contains("`user_s=x`"), "{err}");
+
+        let full = parse_last_line(
+            "elapsed_s=0.25 checksum=7 setup_s=0.01 start_ns=1150000000 user_s=0.2 sys_s=0.05 runq_wait_s=0.003 other=1",
+        )
+        .unwrap();
+        assert_eq!(full.start_ns, Some(1_150_000_000));
+        // A run started at 1.0 s on the monotonic clock: 150 ms of interpreter start-up.
+        let w = full.window();
+        assert!((w.interp_start_s(1_000_000_000, 0.5).unwrap() - 0.15).abs() < 1e-12);
+        assert_eq!(w.setup_s, Some(0.01));
+        assert_eq!(w.cpu_s, Some((0.2, 0.05)));
+        assert_eq!(w.runq_wait_s, Some(0.003));
+        // A window said to start before the run did, or after it ended: another clock.
+        assert_eq!(w.interp_start_s(2_000_000_000, 0.5), None);
+        assert_eq!(w.interp_start_s(0, 0.5), None);
+        // CPU time counts only as a pair.
+        let half = parse_last_line("elapsed_s=1 user_s=0.5").unwrap();
+        assert_eq!(half.window().cpu_s, None);
     }
 }

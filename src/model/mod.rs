@@ -120,6 +120,36 @@ pub struct Outcome {
     pub reported_s: Option<f64>,
     /// Peak RSS summed over the run's worker processes (process and command models).
     pub workers_rss_kb: Option<u64>,
+    /// What a command model's program said about its own measured window; `None` for
+    /// native models.
+    pub program: Option<ProgramWindow>,
+}
+
+/// A command's own account of its measured window (the optional fields of its last stdout
+/// line, see [`command::LastLine`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ProgramWindow {
+    /// Start-up of its pool, threads or event loop inside the window (`setup_s=`).
+    pub setup_s: Option<f64>,
+    /// When its window began, on the monotonic clock (`start_ns=`).
+    pub start_ns: Option<u64>,
+    /// CPU time over the window: user, sys (`user_s=`, `sys_s=`).
+    pub cpu_s: Option<(f64, f64)>,
+    /// Run-queue wait over the window (`runq_wait_s=`).
+    pub runq_wait_s: Option<f64>,
+}
+
+impl ProgramWindow {
+    /// Seconds from the run's start (`run_started_ns` on the monotonic clock, where its wall
+    /// time and timeline begin) to the program's window: the interpreter's start-up, which
+    /// its own time leaves out. `None` without `start_ns`, or when it lies outside the run
+    /// (another clock).
+    pub fn interp_start_s(&self, run_started_ns: u64, wall_s: f64) -> Option<f64> {
+        self.start_ns
+            .and_then(|s| s.checked_sub(run_started_ns))
+            .map(|ns| ns as f64 / 1e9)
+            .filter(|s| *s <= wall_s)
+    }
 }
 
 /// A concurrency model.

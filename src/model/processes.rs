@@ -92,8 +92,8 @@ impl Model for Processes {
         Ok(Outcome {
             checksum: Some(checksum),
             setup_s,
-            reported_s: None,
             workers_rss_kb: Some(rss),
+            ..Outcome::default()
         })
     }
 }

@@ -4,6 +4,7 @@
 
 use super::{Exporter, RunData};
 use crate::measure::fit::{self, Amdahl, Usl};
+use crate::record::CpuScope;
 use crate::scenario::{Scaling, Workload};
 use serde::Serialize;
 
@@ -15,9 +16,15 @@ const HORIZON_FACTOR: u64 = 4;
 
 /// A model's work counts as CPU-bound when, at its fewest workers, it kept at least this many
 /// cores busy per worker that can be busy. CPU kernels measure 0.98 to 1.0 in the committed
-/// runs, waits at most 0.58 (a CPython sleep workload, whose interpreter start-up counts in a
-/// short run's CPU time): the line sits between them with room on both sides.
+/// runs; waits measured up to 0.58 while CPython's interpreter start-up was counted in a short
+/// run's CPU time, and stay below 0.1 now that the harness reports its own window's: the line
+/// sits between them with room on both sides.
 pub const CPU_BOUND_UTIL: f64 = 0.8;
+
+/// The fewest worker counts a law is fitted to: one more than Amdahl's two parameters, so
+/// that the fit can miss a point. Through 2 points any 2-parameter curve passes exactly, and
+/// its limit and predictions would say nothing about the model.
+pub const MIN_COUNTS: usize = 3;
 
 /// The fits of one model in one workload.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +42,33 @@ pub struct ModelFit {
     pub usl: Result<Usl, String>,
 }
 
+/// The reason a model with `n` (fewer than [`MIN_COUNTS`]) worker counts to fit gets.
+pub fn not_a_fit(n: usize) -> String {
+    format!("{}: not a fit", crate::text::count(n as u64, "count"))
+}
+
 impl ModelFit {
+    /// What was left out of the fit and why, e.g. "1 cell with failed runs left out;
+    /// CPU-bound work: 4, 8 workers, more than the 2 cores, left out as they time the OS
+    /// scheduler"; `None` when every cell was fitted.
+    pub fn left_out(&self, cores: u64) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.excluded > 0 {
+            parts.push(format!(
+                "{} with failed runs left out",
+                crate::text::count(self.excluded as u64, "cell")
+            ));
+        }
+        if !self.oversubscribed.is_empty() {
+            let counts: Vec<String> = self.oversubscribed.iter().map(u64::to_string).collect();
+            parts.push(format!(
+                "CPU-bound work: {} workers, more than the {cores} cores, left out as they time the OS scheduler",
+                counts.join(", ")
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+
     /// Largest measured worker count among the fitted points.
     pub fn max_workers(&self) -> Option<f64> {
         self.points.iter().map(|p| p.0).reduce(f64::max)
@@ -72,7 +105,8 @@ pub fn cpu_bound(data: &RunData, w: &Workload, model: &str) -> bool {
 /// (user + sys) over the longer of the run's wall time and the time the program reported, so
 /// that neither an interpreter's start-up (wall time longer than the reported time) nor a
 /// program that reports a made-up time (reported longer than wall) makes waiting look busy.
-/// From `summary.csv`'s `cpu_util` when the runs are not at hand.
+/// A program's CPU time over its own window (`cpu_scope` = `window`) is already divided by its
+/// own time. From `summary.csv`'s `cpu_util` when the runs are not at hand.
 pub fn busy_cores(data: &RunData, w: &Workload, model: &str) -> Option<(u64, f64)> {
     let runs: Vec<_> = data
         .rows
@@ -83,7 +117,10 @@ pub fn busy_cores(data: &RunData, w: &Workload, model: &str) -> Option<(u64, f64
         let busy: Vec<f64> = runs
             .iter()
             .filter(|r| r.workers == fewest)
-            .map(|r| (r.user_s + r.sys_s) / r.wall_s.max(r.reported_s.unwrap_or(0.0)))
+            .map(|r| match r.cpu_scope {
+                Some(CpuScope::Window) => r.cpu_util,
+                _ => (r.user_s + r.sys_s) / r.wall_s.max(r.reported_s.unwrap_or(0.0)),
+            })
             .filter(|u| u.is_finite())
             .collect();
         if !busy.is_empty() {
@@ -122,6 +159,9 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<ModelFit> {
                 .filter(|r| r.failed == 0 && !oversubscribed.contains(&r.workers))
                 .filter_map(|r| Some((r.workers as f64, r.speedup.filter(|s| *s > 0.0)?)))
                 .collect();
+            let mut counts: Vec<u64> = points.iter().map(|p| p.0 as u64).collect();
+            counts.sort_unstable();
+            counts.dedup();
             let refusal = if cells.is_empty() {
                 Some("not measured".to_string())
             } else if cells.len() == 1 && w.workers.len() > 1 {
@@ -129,46 +169,16 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<ModelFit> {
                 Some("runs at a fixed worker count, so there is nothing to fit".to_string())
             } else if points.is_empty() && excluded == 0 {
                 Some("no speedup (the reference cell has no successful run)".to_string())
+            } else if counts.len() < MIN_COUNTS {
+                Some(not_a_fit(counts.len()))
             } else {
                 None
-            };
-            let with_excluded = |e: fit::FitError| {
-                let mut reason = match e {
-                    fit::FitError::TooFewCounts { law, have, need }
-                        if !oversubscribed.is_empty() =>
-                    {
-                        format!(
-                            "only {have} worker count{} at or below the {cores} cores; {law} needs {need}",
-                            if have == 1 { "" } else { "s" }
-                        )
-                    }
-                    e => e.to_string(),
-                };
-                let mut left_out = Vec::new();
-                if excluded > 0 {
-                    left_out.push(format!(
-                        "{excluded} cell{} with failed runs left out",
-                        if excluded == 1 { "" } else { "s" }
-                    ));
-                }
-                if !oversubscribed.is_empty() {
-                    let counts: Vec<String> =
-                        oversubscribed.iter().map(u64::to_string).collect();
-                    left_out.push(format!(
-                        "CPU-bound work: {} workers, more than the {cores} cores, left out as they time the OS scheduler",
-                        counts.join(", ")
-                    ));
-                }
-                if !left_out.is_empty() {
-                    reason.push_str(&format!(" ({})", left_out.join("; ")));
-                }
-                reason
             };
             let (amdahl, usl) = match refusal {
                 Some(r) => (Err(r.clone()), Err(r)),
                 None => (
-                    fit::amdahl(&points).map_err(with_excluded),
-                    fit::usl(&points).map_err(with_excluded),
+                    fit::amdahl(&points).map_err(|e| e.to_string()),
+                    fit::usl(&points).map_err(|e| e.to_string()),
                 ),
             };
             ModelFit {
@@ -245,11 +255,17 @@ impl Exporter for FitsCsv {
             for f in for_workload(data, w) {
                 let a = f.amdahl.as_ref().ok();
                 let u = f.usl.as_ref().ok();
-                let (status, reason) = match (&f.amdahl, &f.usl) {
+                let (status, mut reason) = match (&f.amdahl, &f.usl) {
                     (Ok(_), Ok(_)) => (FitStatus::Fitted, String::new()),
                     (Ok(_), Err(r)) => (FitStatus::AmdahlOnly, format!("USL: {r}")),
                     (Err(r), _) => (FitStatus::NotFitted, r.clone()),
                 };
+                if let (false, Some(left_out)) = (
+                    reason.is_empty(),
+                    f.left_out(data.meta.machine.logical_cores),
+                ) {
+                    reason.push_str(&format!(" ({left_out})"));
+                }
                 let xs = f.points.iter().map(|p| p.0);
                 out.serialize(FitRow {
                     scenario: &data.meta.scenario.name,
@@ -369,17 +385,15 @@ mod tests {
         };
         let fixed = "runs at a fixed worker count, so there is nothing to fit".to_string();
         assert_eq!(err("sequential"), (Some(fixed.clone()), Some(fixed)));
-        assert_eq!(
-            err("rayon"),
-            (
-                None,
-                Some(
-                    "only 2 worker counts measured; USL needs 3 (1 cell with failed runs left out)"
-                        .into()
-                )
-            )
-        );
+        // Two counts left after the failed cell: a 2-parameter law would pass through both.
+        let two = "2 counts: not a fit".to_string();
+        assert_eq!(err("rayon"), (Some(two.clone()), Some(two)));
         assert_eq!(get("rayon").excluded, 1);
+        assert_eq!(
+            get("rayon").left_out(2).as_deref(),
+            Some("1 cell with failed runs left out")
+        );
+        assert_eq!(get("threads").left_out(2), None);
         assert_eq!(err("processes").1.as_deref(), Some("not measured"));
         assert!(err("async").1.unwrap().starts_with("no speedup"));
     }
@@ -398,18 +412,30 @@ mod tests {
             .iter()
             .any(|r| r.starts_with("demo,primes,threads,fitted,,4,0,1.0,8.0,")));
         assert!(rows.iter().any(|r| r.starts_with(
-            "demo,primes,rayon,amdahl only,USL: only 2 worker counts measured; USL needs 3 (1 cell with failed runs left out),2,1,"
-        )));
+            "demo,primes,rayon,not fitted,2 counts: not a fit (1 cell with failed runs left out),2,1,1.0,2.0,16,,,,,"
+        )), "{csv}");
         assert!(rows.iter().any(|r| r
             .starts_with("demo,primes,sequential,not fitted,\"runs at a fixed worker count, so")));
 
         let md =
             String::from_utf8(crate::report::markdown::Markdown.serialize(&data).unwrap()).unwrap();
         assert!(md.contains("**Scaling fits.**"));
-        assert!(md.contains("| threads | 4 (1-8) | "), "{md}");
-        assert!(md.contains("| 0.100 | 0.010 | 9 workers | "), "{md}");
-        assert!(md.contains("USL not fitted: only 2 worker counts measured; USL needs 3"));
-        assert!(md.contains("not fitted: runs at a fixed worker count"));
+        // One short line per model, the reason in place of numbers ...
+        assert!(
+            md.contains("| threads | 4 (1-8) | 0.100 | 0.010 | 9 workers | "),
+            "{md}"
+        );
+        assert!(md.contains("| rayon | 2 counts: not a fit | - |"), "{md}");
+        assert!(md.contains("| sequential | runs at a fixed worker count"));
+        // ... what was left out said once, and no Amdahl limit from 2 counts anywhere.
+        assert!(
+            md.contains("\n`rayon`: 1 cell with failed runs left out.\n"),
+            "{md}"
+        );
+        assert!(md.contains("| rayon | 2 (1-2) | - | - |"), "{md}");
+        // Every number behind a collapsed section.
+        assert!(md.contains("<details><summary>Every fitted number (Amdahl and USL)</summary>"));
+        assert!(md.contains("| threads | 4 (1-8) | 0.100 | "), "{md}");
         assert!(md.contains("**Predictions, not measurements.** Beyond 8 workers"));
         // 16 tasks: predictions stop there.
         assert!(md.contains("speedup at 16 (predicted)"));
@@ -445,11 +471,11 @@ mod tests {
         let threads = fits.iter().find(|f| f.model == "threads").unwrap();
         assert_eq!(threads.points, [(1.0, 1.0), (2.0, 1.9)]);
         assert_eq!(threads.oversubscribed, [4]);
-        assert!(threads.amdahl.is_ok());
+        assert_eq!(threads.amdahl.as_ref().unwrap_err(), "2 counts: not a fit");
+        assert_eq!(threads.usl.as_ref().unwrap_err(), "2 counts: not a fit");
         assert_eq!(
-            threads.usl.as_ref().unwrap_err(),
-            "only 2 worker counts at or below the 2 cores; USL needs 3 (CPU-bound work: 4 \
-             workers, more than the 2 cores, left out as they time the OS scheduler)"
+            threads.left_out(2).as_deref(),
+            Some("CPU-bound work: 4 workers, more than the 2 cores, left out as they time the OS scheduler")
         );
         let rayon = fits.iter().find(|f| f.model == "rayon").unwrap();
         assert_eq!(rayon.oversubscribed, [3, 4]);
@@ -457,7 +483,7 @@ mod tests {
         let csv = String::from_utf8(FitsCsv.serialize(&data).unwrap()).unwrap();
         let line = csv.lines().find(|l| l.contains(",threads,")).unwrap();
         assert!(
-            line.starts_with("demo,primes,threads,amdahl only,\"USL: only 2 worker counts at or below the 2 cores; USL needs 3 (CPU-bound work: 4 workers"),
+            line.starts_with("demo,primes,threads,not fitted,\"2 counts: not a fit (CPU-bound work: 4 workers, more than the 2 cores, left out as they time the OS scheduler)\",2,0,"),
             "{line}"
         );
         // Same columns as before: only values change.
@@ -469,14 +495,17 @@ mod tests {
         let md =
             String::from_utf8(crate::report::markdown::Markdown.serialize(&data).unwrap()).unwrap();
         assert!(
-            md.contains("USL not fitted: only 2 worker counts at or below the 2 cores"),
+            md.contains("`threads`: CPU-bound work: 4 workers, more than the 2 cores"),
             "{md}"
         );
+        // No model has 3 counts left: no full table of numbers.
+        assert!(!md.contains("<details>"), "{md}");
     }
 
     #[test]
     fn waiting_work_keeps_every_count() {
-        // A CPython sleep workload measures up to 0.58 cores (interpreter start-up): waiting.
+        // A CPython sleep workload measured up to 0.58 cores while interpreter start-up was
+        // counted in it: still waiting.
         let w = sample().meta.workloads[0].clone();
         assert!(!cpu_bound(&oversubscribed_sample(0.58), &w, "threads"));
         let data = oversubscribed_sample(0.01);

@@ -198,33 +198,7 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         if !more.is_empty() {
             writeln!(s, "More charts: {}.\n", more.join(", "))?;
         }
-        writeln!(s, "| model | workers | runs | median | 95% CI | speedup (95% CI) | efficiency | setup | CPU util | peak RSS |")?;
-        writeln!(s, "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|")?;
-        for r in &rows {
-            let runs = if r.failed > 0 {
-                format!("{} (+{} failed)", r.runs, r.failed)
-            } else {
-                r.runs.to_string()
-            };
-            let rss = r.workers_rss_kb.or(r.max_rss_kb);
-            writeln!(
-                s,
-                "| {} | {} | {} | {} | {} to {} | {} ({} to {}) | {} | {} | {} | {} |",
-                r.model,
-                r.workers,
-                runs,
-                seconds(r.median_s),
-                seconds(r.ci_low_s),
-                seconds(r.ci_high_s),
-                num(r.speedup, 2),
-                num(r.speedup_ci_low, 2),
-                num(r.speedup_ci_high, 2),
-                num(r.efficiency, 2),
-                seconds(r.setup_s),
-                num(r.cpu_util, 2),
-                rss.map_or("-".into(), |kb| format!("{:.1} MiB", kb as f64 / 1024.0)),
-            )?;
-        }
+        cell_table(&mut s, data, &rows)?;
         for warning in super::warnings::for_workload(data, w) {
             writeln!(s, "\n{warning}")?;
         }
@@ -354,6 +328,189 @@ fn one_of(items: &[&str], and: &str) -> String {
     }
 }
 
+/// A measured value, or "n/a" where it cannot be had for the cell's model.
+fn or_na(v: Option<String>) -> String {
+    v.unwrap_or_else(|| "n/a".into())
+}
+
+/// "`a`, `b` and `c`".
+fn names(models: &[&str]) -> String {
+    let quoted: Vec<String> = models.iter().map(|m| format!("`{m}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The table of one workload's cells, and under it which models each column covers.
+fn cell_table(
+    s: &mut String,
+    data: &RunData,
+    rows: &[&super::summary::SummaryRow],
+) -> std::fmt::Result {
+    let is_command = |model: &str| {
+        data.meta
+            .models
+            .iter()
+            .any(|m| m.name == model && m.command.is_some())
+    };
+    let mut models: Vec<&str> = Vec::new();
+    for r in rows {
+        if !models.contains(&r.model.as_str()) {
+            models.push(&r.model);
+        }
+    }
+    let commands: Vec<&str> = models.iter().copied().filter(|m| is_command(m)).collect();
+    let interp = !commands.is_empty();
+    write!(s, "| model | workers | runs | median | 95% CI | speedup (95% CI) | efficiency | setup | CPU util | peak RSS |")?;
+    writeln!(
+        s,
+        "{}",
+        if interp {
+            " interpreter start (excluded) |"
+        } else {
+            ""
+        }
+    )?;
+    writeln!(
+        s,
+        "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|{}",
+        if interp { "---:|" } else { "" }
+    )?;
+    for r in rows {
+        let runs = if r.failed > 0 {
+            format!("{} (+{} failed)", r.runs, r.failed)
+        } else {
+            r.runs.to_string()
+        };
+        let rss = r.workers_rss_kb.or(r.max_rss_kb);
+        // A cell without a successful run has no numbers at all ("-"), not "n/a".
+        let na = |v: Option<String>| {
+            if r.runs > 0 {
+                or_na(v)
+            } else {
+                "-".into()
+            }
+        };
+        let cpu = r.cpu_util.map(|u| match r.cpu_scope.as_str() {
+            "process" => format!("{u:.2}*"),
+            "mixed" => format!("{u:.2} (mixed)"),
+            _ => format!("{u:.2}"),
+        });
+        write!(
+            s,
+            "| {} | {} | {} | {} | {} to {} | {} ({} to {}) | {} | {} | {} | {} |",
+            r.model,
+            r.workers,
+            runs,
+            seconds(r.median_s),
+            seconds(r.ci_low_s),
+            seconds(r.ci_high_s),
+            num(r.speedup, 2),
+            num(r.speedup_ci_low, 2),
+            num(r.speedup_ci_high, 2),
+            num(r.efficiency, 2),
+            na(r.setup_s.map(|v| seconds(Some(v)))),
+            na(cpu),
+            na(rss.map(|kb| format!("{:.1} MiB", kb as f64 / 1024.0))),
+        )?;
+        if interp {
+            write!(s, " {} |", na(r.interp_start_s.map(|v| seconds(Some(v)))))?;
+        }
+        writeln!(s)?;
+    }
+    // Which models each column covers, and what "n/a" means there.
+    let natives: Vec<&str> = models.iter().copied().filter(|m| !is_command(m)).collect();
+    let of_scope = |scope: &str| -> Vec<&str> {
+        models
+            .iter()
+            .copied()
+            .filter(|m| rows.iter().any(|r| r.model == *m && r.cpu_scope == scope))
+            .collect()
+    };
+    let (window, process) = (of_scope("window"), of_scope("process"));
+    let with_setup: Vec<&str> = commands
+        .iter()
+        .copied()
+        .filter(|m| rows.iter().any(|r| r.model == *m && r.setup_s.is_some()))
+        .collect();
+    let mut setup = Vec::new();
+    if !natives.is_empty() {
+        setup.push("native models".to_string());
+    }
+    if !with_setup.is_empty() {
+        setup.push(format!("{} as the program timed it", names(&with_setup)));
+    }
+    let mut cpu = Vec::new();
+    if !natives.is_empty() {
+        cpu.push("the run for native models".to_string());
+    }
+    if !window.is_empty() {
+        cpu.push(format!(
+            "the program's own measured window for {} (its threads and worker processes included, interpreter start-up not)",
+            names(&window)
+        ));
+    }
+    if !process.is_empty() {
+        cpu.push(format!(
+            "*: the whole process for {}, start-up and exit included, over parabench's wall time (the program reported no CPU time of its own)",
+            names(&process)
+        ));
+    }
+    write!(
+        s,
+        "\nColumns: **setup**, start-up of the pool, threads, processes or runtime inside the measured time: {}. **CPU util**, CPU time (user + sys) over the measured time: {}.",
+        if setup.is_empty() { "none measured".to_string() } else { setup.join("; ") },
+        cpu.join("; "),
+    )?;
+    if interp {
+        let with_interp: Vec<&str> = commands
+            .iter()
+            .copied()
+            .filter(|m| {
+                rows.iter()
+                    .any(|r| r.model == *m && r.interp_start_s.is_some())
+            })
+            .collect();
+        write!(
+            s,
+            " **interpreter start (excluded)**, from starting the program to the start of its own clock, not in its median: {}.",
+            if with_interp.is_empty() {
+                "none measured".to_string()
+            } else {
+                names(&with_interp)
+            }
+        )?;
+    }
+    // Run-queue wait (runs.csv only): say whose is missing and why, unless this machine
+    // cannot measure it at all (the report's head says so then).
+    let host_measures = data
+        .meta
+        .probe
+        .as_ref()
+        .is_none_or(|p| p.runq_unavailable.is_none());
+    let no_wait: Vec<&str> = commands
+        .iter()
+        .copied()
+        .filter(|m| {
+            rows.iter()
+                .any(|r| r.model == *m && r.runs > 0 && r.runq_wait_s.is_none())
+        })
+        .collect();
+    if host_measures && !no_wait.is_empty() {
+        write!(
+            s,
+            " Run-queue wait (`runq_wait_s` in runs.csv) is empty for {}: the program did not print `runq_wait_s=` on every run (parabench cannot see a command's threads).",
+            names(&no_wait)
+        )?;
+    }
+    writeln!(
+        s,
+        " **n/a**: the number cannot be had for that model (a command that does not print it, or a model without an interpreter)."
+    )
+}
+
 /// A fitted parameter: 3 decimals, or 2 significant digits when smaller than 0.01.
 fn param(v: f64) -> String {
     if v == 0.0 {
@@ -379,82 +536,83 @@ fn error(q: &crate::measure::fit::Quality) -> String {
     }
 }
 
-/// The "Scaling fits" table of one workload, with what its numbers mean.
+/// "4 (1-8)": how many worker counts a fit used, and their range.
+fn counts_fitted(f: &fits::ModelFit) -> String {
+    match (
+        f.points.iter().map(|p| p.0).reduce(f64::min),
+        f.max_workers(),
+    ) {
+        (Some(lo), Some(hi)) if lo < hi => format!("{} ({lo}-{hi})", f.points.len()),
+        _ => f.points.len().to_string(),
+    }
+}
+
+/// The scaling fits of one workload: one short line per model (the USL, or why there is no
+/// fit), the notes that apply to several once, and every fitted number behind a collapsed
+/// section (all of it is in `fits.csv` too).
 fn scaling_fits(s: &mut String, data: &RunData, w: &crate::scenario::Workload) -> std::fmt::Result {
     let fits = fits::for_workload(data, w);
     if fits.is_empty() {
         return Ok(());
     }
     let h = fits::horizon(w);
+    let cores = data.meta.machine.logical_cores;
     let measured = fits
         .iter()
         .filter(|f| f.usl.is_ok() || f.amdahl.is_ok())
         .filter_map(|f| f.max_workers())
         .reduce(f64::max);
-    writeln!(
-        s,
-        "**Scaling fits.** Amdahl and the Universal Scalability Law (USL) fitted to each model's measured speedups:\n"
-    )?;
     let at_h = if measured.is_some_and(|m| m >= h as f64) {
         "fitted"
     } else {
         "predicted"
     };
-    writeln!(s, "| model | points | Amdahl serial fraction s | Amdahl limit | USL σ (contention) | USL κ (coherency) | USL peak | speedup at peak | speedup at {h} ({at_h}) | fit error, rms (Amdahl / USL) | note |")?;
-    writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")?;
+    writeln!(
+        s,
+        "**Scaling fits.** The Universal Scalability Law (USL) fitted to each model's measured speedups, from {} worker counts up (the full table, with Amdahl's law, is below and in `fits.csv`):\n",
+        fits::MIN_COUNTS
+    )?;
+    writeln!(s, "| model | worker counts | USL σ (contention) | USL κ (coherency) | peak | speedup at {h} ({at_h}) | fit error |")?;
+    writeln!(s, "|---|---|---:|---:|---|---:|---:|")?;
     for f in &fits {
-        let dash = || "-".to_string();
-        let a = f.amdahl.as_ref().ok();
-        let u = f.usl.as_ref().ok();
-        let peak = u.map(|u| u.peak());
-        let mut note = match (&f.amdahl, &f.usl) {
-            (_, Ok(_)) => String::new(),
-            (Ok(_), Err(r)) => format!("USL not fitted: {r}"),
-            (Err(r), Err(_)) => format!("not fitted: {r}"),
-        };
-        if !f.oversubscribed.is_empty() && (f.amdahl.is_ok() || f.usl.is_ok()) {
-            let left: Vec<String> = f.oversubscribed.iter().map(u64::to_string).collect();
-            let sep = if note.is_empty() { "" } else { "; " };
-            note.push_str(&format!(
-                "{sep}left out: {} (more workers than the {} cores on CPU-bound work)",
-                left.join(", "),
-                data.meta.machine.logical_cores
-            ));
+        match &f.usl {
+            Ok(u) => writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                f.model,
+                counts_fitted(f),
+                param(u.sigma),
+                param(u.kappa),
+                peak_text(u.peak()),
+                times(u.speedup(h as f64)),
+                error(&u.quality),
+            )?,
+            Err(why) => writeln!(
+                s,
+                "| {} | {} | - | - | - | - | - |",
+                f.model,
+                why.replace('|', "\\|")
+            )?,
         }
-        let workers = match (
-            f.points.iter().map(|p| p.0).reduce(f64::min),
-            f.max_workers(),
-        ) {
-            (Some(lo), Some(hi)) if lo < hi => format!("{} ({lo}-{hi})", f.points.len()),
-            _ => f.points.len().to_string(),
-        };
-        writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} | {} |",
-            f.model,
-            workers,
-            a.map_or_else(dash, |a| param(a.serial)),
-            a.map_or_else(dash, |a| a
-                .limit()
-                .map_or("unbounded (s = 0)".into(), times)),
-            u.map_or_else(dash, |u| param(u.sigma)),
-            u.map_or_else(dash, |u| param(u.kappa)),
-            match peak {
-                None => dash(),
-                Some(None) => "no peak (κ = 0)".into(),
-                Some(Some((1, _))) => "1 worker".into(),
-                Some(Some((n, _))) => format!("{n} workers"),
-            },
-            peak.flatten().map_or_else(dash, |p| times(p.1)),
-            u.map_or_else(dash, |u| times(u.speedup(h as f64))),
-            a.map_or_else(dash, |a| error(&a.quality)),
-            u.map_or_else(dash, |u| error(&u.quality)),
-            note,
-        )?;
+    }
+    // What was left out, once for every model it applies to.
+    let mut left_out: Vec<(String, Vec<&str>)> = Vec::new();
+    for f in &fits {
+        if let Some(text) = f.left_out(cores) {
+            match left_out.iter_mut().find(|(t, _)| *t == text) {
+                Some((_, models)) => models.push(&f.model),
+                None => left_out.push((text, vec![&f.model])),
+            }
+        }
+    }
+    for (text, models) in &left_out {
+        let names: Vec<String> = models.iter().map(|m| format!("`{m}`")).collect();
+        writeln!(s, "\n{}: {text}.", names.join(", "))?;
     }
     writeln!(
         s,
-        "\nAmdahl: S(N) = γN / (1 + s(N−1)), so speedup approaches γ/s; USL: S(N) = γN / (1 + σ(N−1) + κN(N−1)), which peaks at N* = √((1−σ)/κ) workers. γ is the one-worker speedup against the reference, σ and s the share of work that does not overlap, κ a cost paid for every pair of workers (coherency: shared caches, locks, memory bandwidth) that makes the curve turn down. Cells with failed runs are left out."
+        "\nUSL: S(N) = γN / (1 + σ(N−1) + κN(N−1)), which peaks at N* = √((1−σ)/κ) workers; Amdahl's law is the USL with κ = 0, so speedup approaches γ/s. γ is the one-worker speedup against the reference, σ and s the share of work that does not overlap, κ a cost paid for every pair of workers (coherency: shared caches, locks, memory bandwidth) that makes the curve turn down. With fewer than {} worker counts a law with 2 parameters passes through every point whatever the data, so nothing is fitted.",
+        fits::MIN_COUNTS
     )?;
     if let Some(m) = measured {
         let predicts = h as f64 > m;
@@ -470,7 +628,6 @@ fn scaling_fits(s: &mut String, data: &RunData, w: &crate::scenario::Workload) -
                 w.tasks
             )?;
         }
-        let cores = data.meta.machine.logical_cores;
         if m > cores as f64 {
             write!(
                 s,
@@ -494,5 +651,57 @@ fn scaling_fits(s: &mut String, data: &RunData, w: &crate::scenario::Workload) -
         }
         writeln!(s)?;
     }
+    if fits.iter().any(|f| f.amdahl.is_ok() || f.usl.is_ok()) {
+        full_fit_table(s, &fits, h, at_h)?;
+    }
     writeln!(s)
+}
+
+/// "no peak (κ = 0)", "1 worker", "63 workers".
+fn peak_text(peak: Option<(u64, f64)>) -> String {
+    match peak {
+        None => "no peak (κ = 0)".into(),
+        Some((1, _)) => "1 worker".into(),
+        Some((n, _)) => format!("{n} workers"),
+    }
+}
+
+/// Every fitted number of both laws, in a collapsed section.
+fn full_fit_table(s: &mut String, fits: &[fits::ModelFit], h: u64, at_h: &str) -> std::fmt::Result {
+    writeln!(
+        s,
+        "\n<details><summary>Every fitted number (Amdahl and USL)</summary>\n"
+    )?;
+    writeln!(s, "| model | points | Amdahl serial fraction s | Amdahl limit | USL σ (contention) | USL κ (coherency) | USL peak | speedup at peak | speedup at {h} ({at_h}) | fit error, rms (Amdahl / USL) | note |")?;
+    writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")?;
+    for f in fits {
+        let dash = || "-".to_string();
+        let a = f.amdahl.as_ref().ok();
+        let u = f.usl.as_ref().ok();
+        let peak = u.map(|u| u.peak());
+        let note = match (&f.amdahl, &f.usl) {
+            (_, Ok(_)) => String::new(),
+            (Ok(_), Err(r)) => format!("USL not fitted: {r}"),
+            (Err(r), Err(_)) => r.clone(),
+        };
+        writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} | {} |",
+            f.model,
+            counts_fitted(f),
+            a.map_or_else(dash, |a| param(a.serial)),
+            a.map_or_else(dash, |a| a
+                .limit()
+                .map_or("unbounded (s = 0)".into(), times)),
+            u.map_or_else(dash, |u| param(u.sigma)),
+            u.map_or_else(dash, |u| param(u.kappa)),
+            peak.map_or_else(dash, peak_text),
+            peak.flatten().map_or_else(dash, |p| times(p.1)),
+            u.map_or_else(dash, |u| times(u.speedup(h as f64))),
+            a.map_or_else(dash, |a| error(&a.quality)),
+            u.map_or_else(dash, |u| error(&u.quality)),
+            note.replace('|', "\\|"),
+        )?;
+    }
+    writeln!(s, "\n</details>")
 }

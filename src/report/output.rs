@@ -112,7 +112,9 @@ pub fn write_runs(path: &Path, rows: &[RunRow]) -> anyhow::Result<()> {
 
 /// Reads `runs.csv` back.
 pub fn read_runs(path: &Path) -> anyhow::Result<Vec<RunRow>> {
-    read_csv(path, "a parabench run")
+    let mut rows: Vec<RunRow> = read_csv(path, "a parabench run")?;
+    rows.iter_mut().for_each(RunRow::upgrade);
+    Ok(rows)
 }
 
 /// `tasks.csv`: the per-task rows of the runs that recorded a timeline, appended and flushed

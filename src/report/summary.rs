@@ -71,6 +71,14 @@ pub struct SummaryRow {
     pub cpu_migrations: Option<f64>,
     #[serde(default)]
     pub ctx_switches: Option<f64>,
+    /// Median interpreter start-up of a command model (outside its time), when every run
+    /// measured it.
+    #[serde(default)]
+    pub interp_start_s: Option<f64>,
+    /// What `cpu_util` covers: `run`, `window`, `process` (see [`crate::record::CpuScope`]),
+    /// `mixed` when the runs differ, empty when not recorded.
+    #[serde(default)]
+    pub cpu_scope: String,
     /// Median over the runs of the host's speed during each (the slower of the slowest CPU
     /// before and after it, see runs.csv), and of the spread between CPUs; empty without probes.
     #[serde(default)]
@@ -191,11 +199,13 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
                     efficiency: efficiency.map(|t| t.0),
                     efficiency_ci_low: efficiency.map(|t| t.1),
                     efficiency_ci_high: efficiency.map(|t| t.2),
-                    setup_s: med(&|r| r.setup_s),
+                    setup_s: med_some(&|r| r.setup_s),
                     cpu_util: med(&|r| r.cpu_util),
                     runq_wait_s: med_some(&|r| r.runq_wait_s),
                     cpu_migrations: med_some(&|r| r.cpu_migrations.map(|c| c as f64)),
                     ctx_switches: med_some(&|r| r.ctx_switches.map(|c| c as f64)),
+                    interp_start_s: med_some(&|r| r.interp_start_s),
+                    cpu_scope: cpu_scope(&ok),
                     host_speed: med_some(&|r| r.host_speed()),
                     host_spread: med_some(&|r| r.host_spread),
                     even_rounds_s: halves.as_ref().map(|h| h.even.median),
@@ -210,6 +220,16 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
         }
     }
     out
+}
+
+/// The one CPU scope of a cell's runs, `mixed` when they differ, empty when unknown.
+fn cpu_scope(ok: &[&RunRow]) -> String {
+    let mut scopes = ok.iter().map(|r| r.cpu_scope);
+    match scopes.next() {
+        Some(Some(first)) if scopes.all(|s| s == Some(first)) => first.as_str().into(),
+        Some(Some(_)) => "mixed".into(),
+        _ => String::new(),
+    }
 }
 
 impl SummaryRow {

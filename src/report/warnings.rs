@@ -132,13 +132,11 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
             short.join(", ")
         ));
     }
-    // Command models' setup is interpreter start-up outside their own timing: not counted.
+    // A command's setup_s is inside its own time, as a native model's is inside the run
+    // (interpreter start-up is `interp_start_s`, outside both).
     let startup: Vec<String> = rows
         .iter()
-        .filter(|r| {
-            r.time_source == super::summary::TimeSource::Wall
-                && r.median_s.is_some_and(|m| m >= SHORT_S)
-        })
+        .filter(|r| r.median_s.is_some_and(|m| m >= SHORT_S))
         .filter_map(|r| {
             let share = r.setup_s? / r.median_s?;
             (share > SETUP_SHARE).then(|| format!("{} ({:.0}%)", cell(r), share * 100.0))
@@ -264,12 +262,9 @@ fn parity(data: &RunData, rows: &[&SummaryRow]) -> Vec<String> {
             let rf = reference(ref_name)?;
             let (t, lo, hi) = (r.median_s?, r.ci_low_s?, r.ci_high_s?);
             let (rt, rlo, rhi) = (rf.median_s?, rf.ci_low_s?, rf.ci_high_s?);
-            // A command's setup_s is interpreter start-up outside its own timing (the time
-            // compared here): nothing to subtract then.
-            let setup = match r.time_source {
-                super::summary::TimeSource::Wall => r.setup_s.unwrap_or(0.0),
-                _ => 0.0,
-            };
+            // Start-up inside the compared time; unknown (a command that does not print it)
+            // counts as none.
+            let setup = r.setup_s.unwrap_or(0.0);
             let slower = lo - setup > rhi * (1.0 + PARITY_TOLERANCE);
             let faster = hi - setup < rlo * (1.0 - PARITY_TOLERANCE);
             (slower || faster).then(|| {

@@ -12,7 +12,8 @@ use crate::kernel;
 use crate::measure::host::HostProbe;
 use crate::measure::sched::{self, Counters, RunQueueTally};
 use crate::measure::Usage;
-use crate::model::{panic_text, Job, Model, Recorder};
+use crate::model::{panic_text, Job, Model, ProgramWindow, Recorder};
+use crate::record::CpuScope;
 use std::io::{BufRead, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -149,6 +150,8 @@ fn cell_runs() -> Result<(), String> {
         let recorded = RecordedTasks {
             repeat: job.repeat,
             wall_s: m.wall_s,
+            interp_start_s: m.interp_start_s,
+            reported_s: m.reported_s,
             spans,
             error: m.error,
         };
@@ -208,6 +211,7 @@ pub fn measure(model: &dyn Model, job: &mut Job, gauge: &mut Gauge) -> Measured 
     }
     let start_unix_s = super::unix_now_s();
     let start = Instant::now();
+    let started_ns = crate::model::recorder::now_ns();
     let result = catch_unwind(AssertUnwindSafe(|| model.run(job)))
         .unwrap_or_else(|p| Err(format!("panicked: {}", panic_text(&*p))));
     let wall_s = start.elapsed().as_secs_f64();
@@ -241,14 +245,41 @@ pub fn measure(model: &dyn Model, job: &mut Job, gauge: &mut Gauge) -> Measured 
     };
     match result {
         Ok(o) => {
-            m.setup_s = o.setup_s;
             m.reported_s = o.reported_s;
             m.workers_rss_kb = o.workers_rss_kb;
             m.checksum = o.checksum;
+            match o.program {
+                None => {
+                    m.setup_s = Some(o.setup_s);
+                    m.cpu_scope = Some(CpuScope::Run);
+                }
+                Some(p) => {
+                    m.interp_start_s = p.interp_start_s(started_ns, wall_s);
+                    own_window(&mut m, &p, gauge.runq);
+                }
+            }
         }
         Err(e) => m.error = Some(e),
     }
     m
+}
+
+/// A command's run as the program measured it, where it said: its window's CPU time (else the
+/// whole process's, as rusage took it), its own start-up and run-queue wait (unless switched
+/// off).
+fn own_window(m: &mut Measured, p: &ProgramWindow, runq: bool) {
+    m.setup_s = p.setup_s;
+    m.cpu_scope = Some(match p.cpu_s {
+        Some((user_s, sys_s)) => {
+            m.user_s = user_s;
+            m.sys_s = sys_s;
+            CpuScope::Window
+        }
+        None => CpuScope::Process,
+    });
+    if runq {
+        m.runq_wait_s = p.runq_wait_s;
+    }
 }
 
 #[cfg(test)]

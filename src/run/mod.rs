@@ -14,7 +14,7 @@ mod supervise;
 
 use crate::kernel::{self, Service};
 use crate::plan::{Cell, Slot};
-use crate::record::{Ending, RunRow, Status, TaskRow};
+use crate::record::{CpuScope, Ending, RunRow, Status, TaskRow};
 pub use event::{Event, Subscriber};
 use protocol::{Measured, Probe, RecordedTasks};
 use std::collections::HashMap;
@@ -165,6 +165,11 @@ fn start_service(cell: &Cell) -> anyhow::Result<Option<Service>> {
 /// probes are filled in when the report is made: they need the whole session's probes).
 pub fn run_row(session: Session<'_>, cell: &Cell, round: u32, m: Measured) -> RunRow {
     let busy = m.user_s + m.sys_s;
+    // CPU time a program measured over its own window is divided by its own time.
+    let over = match m.cpu_scope {
+        Some(CpuScope::Window) => m.reported_s.unwrap_or(m.wall_s),
+        _ => m.wall_s,
+    };
     RunRow {
         scenario: session.scenario.to_string(),
         workload: cell.workload.clone(),
@@ -180,7 +185,7 @@ pub fn run_row(session: Session<'_>, cell: &Cell, round: u32, m: Measured) -> Ru
         reported_s: m.reported_s,
         user_s: m.user_s,
         sys_s: m.sys_s,
-        cpu_util: if m.wall_s > 0.0 { busy / m.wall_s } else { 0.0 },
+        cpu_util: if over > 0.0 { busy / over } else { 0.0 },
         max_rss_kb: m.max_rss_kb,
         workers_rss_kb: m.workers_rss_kb,
         vol_ctx: m.vol_ctx,
@@ -188,6 +193,8 @@ pub fn run_row(session: Session<'_>, cell: &Cell, round: u32, m: Measured) -> Ru
         runq_wait_s: m.runq_wait_s,
         cpu_migrations: m.cpu_migrations,
         ctx_switches: m.ctx_switches,
+        interp_start_s: m.interp_start_s,
+        cpu_scope: m.cpu_scope,
         probe_before_us: m.probe_before_us,
         probe_after_us: m.probe_after_us,
         host_speed_before: None,
@@ -233,6 +240,8 @@ pub fn unix_now_s() -> Option<f64> {
 
 /// The `tasks.csv` rows of a timeline run.
 fn task_rows(scenario: &str, cell: &Cell, recorded: RecordedTasks) -> Vec<TaskRow> {
+    let window_start_s = recorded.interp_start_s;
+    let window_s = recorded.reported_s;
     recorded
         .spans
         .into_iter()
@@ -247,6 +256,8 @@ fn task_rows(scenario: &str, cell: &Cell, recorded: RecordedTasks) -> Vec<TaskRo
             start_s: s.start_ns as f64 / 1e9,
             end_s: s.end_ns as f64 / 1e9,
             run_wall_s: recorded.wall_s,
+            window_start_s,
+            window_s,
         })
         .collect()
 }

@@ -18,8 +18,8 @@
 
 use crate::model::recorder::Span;
 use crate::plan::Cell;
-use crate::record::HostProbes;
 pub use crate::record::Probe;
+use crate::record::{CpuScope, HostProbes};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -96,7 +96,7 @@ pub struct Measured {
     #[serde(default)]
     pub start_unix_s: Option<f64>,
     pub wall_s: f64,
-    pub setup_s: f64,
+    pub setup_s: Option<f64>,
     pub reported_s: Option<f64>,
     pub user_s: f64,
     pub sys_s: f64,
@@ -110,6 +110,10 @@ pub struct Measured {
     pub cpu_migrations: Option<u64>,
     /// Context switches of the run's threads and processes (perf software counter).
     pub ctx_switches: Option<u64>,
+    /// A command's interpreter start-up, before its own measured window.
+    pub interp_start_s: Option<f64>,
+    /// What `user_s` and `sys_s` cover.
+    pub cpu_scope: Option<CpuScope>,
     /// The host probe just before the run's settle pause and right after the run.
     #[serde(default)]
     pub probe_before_us: HostProbes,
@@ -126,6 +130,12 @@ pub struct RecordedTasks {
     pub repeat: u32,
     /// Its wall time, measured as for every run.
     pub wall_s: f64,
+    /// A command's interpreter start-up and own time (`elapsed_s`): where its measured
+    /// window lies in the run.
+    #[serde(default)]
+    pub interp_start_s: Option<f64>,
+    #[serde(default)]
+    pub reported_s: Option<f64>,
     pub spans: Vec<Span>,
     /// Why the timeline run failed, if it did (then there are no spans).
     pub error: Option<String>,

@@ -31,6 +31,8 @@ pub const RUNS_COLUMNS: &[&str] = &[
     "runq_wait_s",
     "cpu_migrations",
     "ctx_switches",
+    "interp_start_s",
+    "cpu_scope",
     "probe_before_us",
     "probe_after_us",
     "host_speed_before",

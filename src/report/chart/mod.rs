@@ -58,6 +58,18 @@ pub struct Lane {
     pub bars: Vec<Bar>,
     /// Where the run ended (a mark after the last bar: the rest is teardown).
     pub end: Option<f64>,
+    /// A stretch of the run outside its measurement, drawn shaded under the bars with its
+    /// label (an interpreter starting before the program's own clock).
+    pub excluded: Option<Excluded>,
+}
+
+/// A labelled stretch of a lane's time axis that the measurement leaves out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Excluded {
+    pub start: f64,
+    pub end: f64,
+    /// E.g. "interpreter start (excluded)".
+    pub label: String,
 }
 
 /// One task: its row and its start and end on the x axis.

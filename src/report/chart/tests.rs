@@ -52,6 +52,8 @@ fn task(w: &Workload, model: &str, workers: u64, worker: u32, span: (f64, f64)) 
         start_s: span.0,
         end_s: span.1,
         run_wall_s: 0.0,
+        window_start_s: None,
+        window_s: None,
     }
 }
 

@@ -4,7 +4,7 @@
 //! length share a time axis; the renderer gives the others their own). Drawn from
 //! `tasks.csv`; a workload without recorded tasks gets no file.
 
-use super::{Bar, Chart, ChartKind, Figure, Gantt, Lane};
+use super::{Bar, Chart, ChartKind, Excluded, Figure, Gantt, Lane};
 use crate::record::TaskRow;
 use crate::report::RunData;
 use crate::scenario::Workload;
@@ -297,6 +297,44 @@ fn plural(noun: &str, n: u64) -> String {
     }
 }
 
+/// How long a recorded run was, in words, where its lane's end mark goes, and the stretch
+/// before a program's own clock started. A command that said where its measured window lies
+/// gets that window's length ("477.25 ms measured", the time its cells' medians are made of),
+/// its end mark where the window ended, and the interpreter's start-up drawn as excluded;
+/// one that printed only `elapsed_s` gets both lengths; a native run its wall time.
+fn run_length(
+    first: Option<&TaskRow>,
+    wall: Option<f64>,
+) -> (String, Option<f64>, Option<Excluded>) {
+    let seconds = |v: f64| crate::report::markdown::seconds(Some(v));
+    let window = first.and_then(|t| t.window_s);
+    match (first.and_then(|t| t.window_start_s), window) {
+        (Some(from), Some(own)) => (
+            format!("{} measured", seconds(own)),
+            Some(from + own),
+            Some(Excluded {
+                start: 0.0,
+                end: from,
+                label: "interpreter start (excluded)".into(),
+            }),
+        ),
+        (_, Some(own)) => (
+            format!(
+                "{} measured by the program, a {} run",
+                seconds(own),
+                crate::report::markdown::seconds(wall)
+            ),
+            wall,
+            None,
+        ),
+        _ => (
+            format!("a {} run", crate::report::markdown::seconds(wall)),
+            wall,
+            None,
+        ),
+    }
+}
+
 fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
     let runs = chosen(data, w);
     if runs.is_empty() {
@@ -306,7 +344,8 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
         .iter()
         .map(|r| {
             let noun = row_noun(data, r.model);
-            let wall = r.tasks.first().map(|t| t.run_wall_s);
+            let first = r.tasks.first().copied();
+            let wall = first.map(|t| t.run_wall_s);
             let rows = r
                 .tasks
                 .iter()
@@ -314,11 +353,8 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
                 .max()
                 .unwrap_or(1)
                 .max(r.workers.min(u64::from(u32::MAX)) as u32);
-            let detail = format!(
-                "{}, a {} run",
-                plural(noun, u64::from(rows)),
-                crate::report::markdown::seconds(wall)
-            );
+            let (length, end, excluded) = run_length(first, wall);
+            let detail = format!("{}, {length}", plural(noun, u64::from(rows)));
             Lane {
                 label: r.model.to_string(),
                 detail,
@@ -334,7 +370,8 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
                         end: t.end_s,
                     })
                     .collect(),
-                end: wall,
+                end,
+                excluded,
             }
         })
         .collect();
@@ -346,8 +383,9 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
             super::workload_line(w)
         ),
         // The renderer puts the unit in, or says each lane has its own scale.
-        x_label: "time since the run's start ({unit}); a black line marks where each run ended"
-            .into(),
+        x_label:
+            "time since the run's start ({unit}); a black line marks where each measured run ended"
+                .into(),
         lanes,
         note: if missing.is_empty() {
             String::new()
@@ -367,6 +405,45 @@ fn gantt(data: &RunData, w: &Workload) -> Option<Gantt> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn task(window_start_s: Option<f64>, window_s: Option<f64>) -> TaskRow {
+        TaskRow {
+            scenario: "s".into(),
+            workload: "w".into(),
+            model: "py-threading".into(),
+            workers: 2,
+            repeat: 3,
+            worker: 0,
+            task: 0,
+            start_s: 0.2,
+            end_s: 0.3,
+            run_wall_s: 0.64,
+            window_start_s,
+            window_s,
+        }
+    }
+
+    #[test]
+    fn a_lane_states_the_measured_length_and_shows_the_interpreter_start() {
+        let t = task(Some(0.15), Some(0.47725));
+        let (text, end, excluded) = run_length(Some(&t), Some(t.run_wall_s));
+        assert_eq!(text, "477.25 ms measured");
+        assert!((end.unwrap() - 0.62725).abs() < 1e-12, "{end:?}");
+        let ex = excluded.unwrap();
+        assert_eq!((ex.start, ex.end), (0.0, 0.15));
+        assert_eq!(ex.label, "interpreter start (excluded)");
+        // Only its own time printed: both lengths, nothing drawn as excluded.
+        let t = task(None, Some(0.47725));
+        let (text, end, excluded) = run_length(Some(&t), Some(t.run_wall_s));
+        assert_eq!(text, "477.25 ms measured by the program, a 640.00 ms run");
+        assert_eq!((end, excluded), (Some(0.64), None));
+        // A native run.
+        let (text, end, excluded) = run_length(Some(&task(None, None)), Some(0.64));
+        assert_eq!(
+            (text.as_str(), end, excluded),
+            ("a 640.00 ms run", Some(0.64), None)
+        );
+    }
 
     #[test]
     fn plurals() {

@@ -29,6 +29,10 @@ use super::write_atomically;
 /// Bars narrower than this (pixels) merge with touching neighbours.
 const MERGE_BELOW: f64 = 3.0;
 
+/// Fill and text of a lane's excluded stretch (see [`super::super::Excluded`]).
+const EXCLUDED_FILL: RGBColor = RGBColor(226, 226, 226);
+const EXCLUDED_TEXT: RGBColor = RGBColor(80, 80, 80);
+
 /// Draws `gantt` as a PNG and an SVG, each written under a temporary name and renamed.
 pub fn render_gantt(gantt: &Gantt, png_path: &Path, svg_path: &Path) -> Result<()> {
     ensure_fonts()?;
@@ -117,12 +121,41 @@ where
                 GRID_LIGHT.filled(),
             ))?;
         }
+        // The part of the run outside the measurement: shaded under the grid, labelled over it.
+        let excluded = lane
+            .excluded
+            .as_ref()
+            .filter(|e| e.end > e.start)
+            .map(|ex| {
+                let (a, e) = (px(ex.start.max(axis.lo)), px(ex.end.min(axis.hi)));
+                (ex, a, e)
+            });
+        if let Some((_, a, e)) = excluded {
+            root.draw(&Rectangle::new(
+                [(ipx(a), ipx(top)), (ipx(e), ipx(top + height))],
+                EXCLUDED_FILL.filled(),
+            ))?;
+        }
         for &t in &axis.ticks {
             let x = ipx(px(t));
             root.draw(&PathElement::new(
                 vec![(x, ipx(top)), (x, ipx(top + height))],
                 GRID.stroke_width(1),
             ))?;
+        }
+        if let Some((ex, a, e)) = excluded {
+            let (text, size) = fit_text(
+                &ex.label,
+                LANE_DETAIL_SIZE,
+                9.0,
+                FontStyle::Normal,
+                ipx(e - a - 8.0),
+            );
+            if !text.starts_with('…') && e - a > 16.0 {
+                let label =
+                    Label::new(&text, size, EXCLUDED_TEXT).anchor(HPos::Center, VPos::Center);
+                pen.draw(root, &label, (ipx((a + e) / 2.0), ipx(top + height / 2.0)))?;
+            }
         }
         root.draw(&Rectangle::new(
             [(ipx(left), ipx(top)), (ipx(right), ipx(top + height))],
@@ -318,6 +351,7 @@ mod tests {
             row_label: "thread".into(),
             bars,
             end: Some(0.013),
+            excluded: None,
         }
     }
 
@@ -366,7 +400,17 @@ mod tests {
                 },
             ])
             .collect();
-        let g = sample(vec![lane("threads", 2, bars), lane("async", 64, tiny)]);
+        let mut started = lane("py-threading", 2, vec![]);
+        started.excluded = Some(super::super::super::Excluded {
+            start: 0.0,
+            end: 0.006,
+            label: "interpreter start (excluded)".into(),
+        });
+        let g = sample(vec![
+            lane("threads", 2, bars),
+            lane("async", 64, tiny),
+            started,
+        ]);
         let png = dir.path().join("t.png");
         let svg = dir.path().join("t.svg");
         render_gantt(&g, &png, &svg).unwrap();
@@ -380,6 +424,7 @@ mod tests {
             "time since the run",
             "Not recorded: py-threading",
             " ms",
+            "interpreter start (excluded)",
         ] {
             assert!(text.contains(needle), "{needle}");
         }

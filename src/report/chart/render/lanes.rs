@@ -346,6 +346,7 @@ mod tests {
             row_label: "thread".into(),
             bars,
             end: Some(end),
+            excluded: None,
         }
     }
 
