@@ -1,7 +1,7 @@
 //! `report.md`: machine and run facts, then per workload its charts, a table of cells and the
 //! scaling fits, then any failed runs — ready to paste into a post or a PR comment.
 
-use super::chart::CHARTS;
+use super::chart::{InReport, CHARTS};
 use super::{fits, Exporter, RunData};
 use crate::text::count;
 /// Durations as the report prints them (kept here for the charts and `compare`).
@@ -136,15 +136,15 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
                     .map_or(String::new(), |x| format!(", speedup {x:.2}x"))
             )?;
         }
-        // The first two charts (and those that ask) inline, the rest as links, so the report
-        // stays readable; charts with nothing to show were not written.
+        // Each chart where it says (an image or a link), so the report stays readable;
+        // charts with nothing to show were not written.
         let mut more = Vec::new();
-        for (i, c) in CHARTS.iter().enumerate() {
+        for c in CHARTS {
             if c.figure(data, w).is_none() {
                 continue;
             }
             let (title, suffix) = (c.title(), c.suffix());
-            if i < 2 || c.inline() {
+            if c.in_report() == InReport::Image {
                 writeln!(s, "![{title} of {}]({}.{suffix}.png)\n", w.name, w.name)?;
                 if let Some(caption) = c.caption(data, w) {
                     writeln!(s, "{caption}\n")?;

@@ -14,6 +14,8 @@ pub mod results;
 pub mod summary;
 pub mod warnings;
 
+use anyhow::Context;
+
 use crate::record::{RunRow, TaskRow};
 use meta::Meta;
 use output::RunDir;
@@ -80,10 +82,8 @@ pub fn write_all(dir: &RunDir, data: &RunData) -> anyhow::Result<()> {
             return Ok(());
         };
         let stem = format!("{}.{}", w.name, c.suffix());
-        chart::draw(
-            &figure,
-            &dir.file(&format!("{stem}.png")),
-            &dir.file(&format!("{stem}.svg")),
-        )
+        let drawn = chart::draw(&figure).with_context(|| format!("drawing chart {stem}"))?;
+        dir.write(&format!("{stem}.svg"), drawn.svg.as_bytes())?;
+        dir.write(&format!("{stem}.png"), &drawn.png)
     })
 }

@@ -2,40 +2,36 @@
 //! curves, the reference line and hollow points, then notes (lines that run together, values
 //! cut off by an axis break), so it never hides data whatever shape the lines take.
 
-use plotters::coord::Shift;
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
-use plotters::style::FontStyle;
-
-use super::super::SeriesStyle;
-use super::shapes::{draw_marker, Fill, Shape};
-use super::style::*;
-use super::text::{text_width, Label, Pen};
+use crate::plan::SeriesStyle;
+use crate::shapes::{draw_marker, Marker, Shape};
+use crate::style::*;
+use crate::svg::{Fill, Stroke, Svg};
+use crate::text::{text_width, HPos, Label, VPos, Weight};
 
 /// What a legend entry shows next to its label.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum LegendSample {
+pub(crate) enum LegendSample {
     /// A series: its line (unless it has a single point) and marker.
     Series {
-        color: RGBColor,
+        color: Rgb,
         style: SeriesStyle,
         shape: Shape,
         line: bool,
     },
     Reference,
     /// Short dashes in the colours of (up to) the first three fitted curves.
-    Fit([RGBColor; 3]),
+    Fit([Rgb; 3]),
     /// A hollow grey marker: what hollow points mean.
     Hollow,
 }
 
 /// The legend's entries and notes, and its size in pixels.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Legend {
-    pub(super) entries: Vec<(String, LegendSample)>,
+pub(crate) struct Legend {
+    pub(crate) entries: Vec<(String, LegendSample)>,
     /// Lines of smaller text under the entries (already wrapped to the box).
-    pub(super) notes: Vec<String>,
-    pub(super) size: (i32, i32),
+    pub(crate) notes: Vec<String>,
+    pub(crate) size: (i32, i32),
 }
 
 /// Notes are wrapped to at least this width even when the entries are narrower.
@@ -51,7 +47,7 @@ fn note_height() -> i32 {
 
 impl Legend {
     /// Lays out `entries` and `notes` (each note wrapped to the box width).
-    pub(super) fn new(entries: Vec<(String, LegendSample)>, notes: &[String]) -> Legend {
+    pub(crate) fn new(entries: Vec<(String, LegendSample)>, notes: &[String]) -> Legend {
         if entries.is_empty() && notes.is_empty() {
             return Legend {
                 entries,
@@ -61,7 +57,7 @@ impl Legend {
         }
         let text_w = entries
             .iter()
-            .map(|(l, _)| text_width(l, LEGEND_SIZE, FontStyle::Normal))
+            .map(|(l, _)| text_width(l, LEGEND_SIZE, Weight::Normal))
             .max()
             .unwrap_or(0);
         let entries_w = LEGEND_SAMPLE_AREA + text_w;
@@ -69,7 +65,7 @@ impl Legend {
         let notes: Vec<String> = notes.iter().flat_map(|n| wrap(n, wrap_w)).collect();
         let notes_w = notes
             .iter()
-            .map(|n| text_width(n, NOTE_SIZE, FontStyle::Normal))
+            .map(|n| text_width(n, NOTE_SIZE, Weight::Normal))
             .max()
             .unwrap_or(0);
         let notes_h = if notes.is_empty() {
@@ -90,7 +86,7 @@ impl Legend {
 
     /// Drops note lines from the end until the box is at most `max_height` pixels tall, the
     /// last line kept ending in "…" (entries are always kept).
-    pub(super) fn truncate_to(&mut self, max_height: i32) {
+    pub(crate) fn truncate_to(&mut self, max_height: i32) {
         let mut cut = false;
         while self.size.1 > max_height && !self.notes.is_empty() {
             self.notes.pop();
@@ -105,7 +101,7 @@ impl Legend {
         }
     }
 
-    pub(super) fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty() && self.notes.is_empty()
     }
 }
@@ -121,7 +117,7 @@ fn wrap(text: &str, width: i32) -> Vec<String> {
         } else {
             format!("{line} {word}")
         };
-        if line.is_empty() || text_width(&candidate, NOTE_SIZE, FontStyle::Normal) <= width {
+        if line.is_empty() || text_width(&candidate, NOTE_SIZE, Weight::Normal) <= width {
             line = candidate;
         } else {
             lines.push(std::mem::take(&mut line));
@@ -134,84 +130,83 @@ fn wrap(text: &str, width: i32) -> Vec<String> {
     lines
 }
 
-pub(super) fn draw_legend<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    (x0, y0): (i32, i32),
-    legend: &Legend,
-    pen: Pen,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+/// Writes the legend box with its top-left corner at `(x0, y0)`.
+pub(crate) fn draw_legend(svg: &mut Svg, (x0, y0): (f64, f64), legend: &Legend) {
     if legend.is_empty() {
-        return Ok(());
+        return;
     }
-    let (x1, y1) = (x0 + legend.size.0, y0 + legend.size.1);
-    root.draw(&Rectangle::new(
-        [(x0, y0), (x1, y1)],
-        WHITE.mix(0.85).filled(),
-    ))?;
-    root.draw(&Rectangle::new([(x0, y0), (x1, y1)], AXIS.stroke_width(1)))?;
-    let x = x0 + LEGEND_MARGIN;
+    let (x1, y1) = (x0 + f64::from(legend.size.0), y0 + f64::from(legend.size.1));
+    svg.rect((x0, y0, x1, y1), Fill::new(WHITE).opacity(0.85));
+    svg.frame(
+        (x0 + 0.5, y0 + 0.5, x1 + 0.5, y1 + 0.5),
+        Stroke::new(AXIS, 1.0),
+    );
+    let x = x0 + f64::from(LEGEND_MARGIN);
+    let line_h = f64::from(line_height());
     for (i, (text, sample)) in legend.entries.iter().enumerate() {
-        let y = y0 + LEGEND_MARGIN + line_height() * i as i32 + line_height() / 2;
-        match *sample {
-            LegendSample::Series {
-                color,
-                style,
+        let y = y0 + f64::from(LEGEND_MARGIN) + line_h * i as f64 + (line_h / 2.0).floor();
+        draw_sample(svg, (x, y), *sample);
+        let label = Label::new(text, LEGEND_SIZE, TEXT).anchor(HPos::Left, VPos::Center);
+        svg.text(&label, (x + f64::from(LEGEND_SAMPLE_AREA), y));
+    }
+    let note_h = f64::from(note_height());
+    let notes_top = y0 + f64::from(LEGEND_MARGIN) + line_h * legend.entries.len() as f64 + 6.0;
+    for (i, note) in legend.notes.iter().enumerate() {
+        let y = notes_top + note_h * i as f64 + (note_h / 2.0).floor();
+        let label = Label::new(note, NOTE_SIZE, SUBTITLE).anchor(HPos::Left, VPos::Center);
+        svg.text(&label, (x, y));
+    }
+}
+
+/// What an entry shows left of its label, on the line through `(x, y)`.
+fn draw_sample(svg: &mut Svg, (x, y): (f64, f64), sample: LegendSample) {
+    let dash = |svg: &mut Svg, pieces: &[(f64, f64)], stroke: Stroke| {
+        for &(a, b) in pieces {
+            svg.line(&[(x + a, y), (x + b, y)], stroke);
+        }
+    };
+    match sample {
+        LegendSample::Series {
+            color,
+            style,
+            shape,
+            line,
+        } => {
+            let pieces: &[(f64, f64)] = match (line, style) {
+                (false, _) | (_, SeriesStyle::Scatter) => &[],
+                (true, SeriesStyle::Solid) => &[(0.0, 32.0)],
+                (true, SeriesStyle::Dashed) => &[(0.0, 9.0), (23.0, 32.0)],
+            };
+            dash(svg, pieces, Stroke::new(color, LINE_WIDTH));
+            let marker = Marker {
                 shape,
-                line,
-            } => {
-                let pieces: &[(i32, i32)] = match (line, style) {
-                    (false, _) => &[],
-                    (true, SeriesStyle::Solid) => &[(0, 32)],
-                    (true, SeriesStyle::Dashed) => &[(0, 9), (23, 32)],
-                };
-                for &(a, b) in pieces {
-                    root.draw(&PathElement::new(
-                        vec![(x + a, y), (x + b, y)],
-                        color.stroke_width(LINE_WIDTH),
-                    ))?;
-                }
-                let fill = match style {
-                    SeriesStyle::Solid => Fill::Filled,
-                    SeriesStyle::Dashed => Fill::Hollow,
-                };
-                draw_marker(root, (x + 16, y), shape, POINT_RADIUS, color, fill)?;
-            }
-            LegendSample::Reference => {
-                for (a, b) in [(0, 10), (16, 26), (32, 34)] {
-                    root.draw(&PathElement::new(
-                        vec![(x + a, y), (x + b, y)],
-                        REFERENCE.stroke_width(2),
-                    ))?;
-                }
-            }
-            LegendSample::Fit(colors) => {
-                for (i, c) in colors.iter().enumerate() {
-                    let a = i as i32 * 13;
-                    root.draw(&PathElement::new(
-                        vec![(x + a, y), (x + a + FIT_DASH.0, y)],
-                        c.stroke_width(FIT_WIDTH + 1),
-                    ))?;
-                }
-            }
-            LegendSample::Hollow => {
-                draw_marker(
-                    root,
-                    (x + 16, y),
-                    Shape::Circle,
-                    POINT_RADIUS,
-                    SUBTITLE,
-                    Fill::Hollow,
-                )?;
+                color,
+                hollow: style == SeriesStyle::Dashed,
+            };
+            draw_marker(svg, (x + 16.0, y), marker);
+        }
+        LegendSample::Reference => dash(
+            svg,
+            &[(0.0, 10.0), (16.0, 26.0), (32.0, 34.0)],
+            Stroke::new(REFERENCE, 2.0),
+        ),
+        LegendSample::Fit(colors) => {
+            for (i, c) in colors.iter().enumerate() {
+                let a = i as f64 * 13.0;
+                dash(
+                    svg,
+                    &[(a, a + FIT_DASH.0)],
+                    Stroke::new(*c, FIT_WIDTH + 1.0),
+                );
             }
         }
-        let label = Label::new(text, LEGEND_SIZE, TEXT).anchor(HPos::Left, VPos::Center);
-        pen.draw(root, &label, (x + LEGEND_SAMPLE_AREA, y))?;
+        LegendSample::Hollow => {
+            let marker = Marker {
+                shape: Shape::Circle,
+                color: SUBTITLE,
+                hollow: true,
+            };
+            draw_marker(svg, (x + 16.0, y), marker);
+        }
     }
-    let notes_top = y0 + LEGEND_MARGIN + line_height() * legend.entries.len() as i32 + 6;
-    for (i, note) in legend.notes.iter().enumerate() {
-        let y = notes_top + note_height() * i as i32 + note_height() / 2;
-        let label = Label::new(note, NOTE_SIZE, SUBTITLE).anchor(HPos::Left, VPos::Center);
-        pen.draw(root, &label, (x, y))?;
-    }
-    Ok(())
 }

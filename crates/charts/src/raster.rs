@@ -1,0 +1,63 @@
+//! The PNG: the chart's SVG document rasterised by resvg, with the embedded fonts given to it
+//! at render time (the SVG only names the family), so the PNG needs no system fonts and
+//! shows exactly the text the layout measured.
+
+use std::sync::{Arc, OnceLock};
+
+use resvg::tiny_skia::{Pixmap, Transform};
+use resvg::usvg::{fontdb, Options, Tree};
+
+use crate::text::{FONT_BYTES_BOLD, FONT_BYTES_REGULAR};
+use crate::Error;
+
+/// The embedded fonts, loaded once; every family the SVG may fall back to maps to them.
+fn fonts() -> Arc<fontdb::Database> {
+    static FONTS: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let mut db = fontdb::Database::new();
+            db.load_font_data(FONT_BYTES_REGULAR.to_vec());
+            db.load_font_data(FONT_BYTES_BOLD.to_vec());
+            db.set_sans_serif_family("DejaVu Sans");
+            Arc::new(db)
+        })
+        .clone()
+}
+
+/// Draws `svg` (a document of [`crate::svg`]) as PNG bytes.
+pub(crate) fn png(svg: &str) -> Result<Vec<u8>, Error> {
+    let options = Options {
+        fontdb: fonts(),
+        ..Options::default()
+    };
+    let tree = Tree::from_str(svg, &options).map_err(|e| Error::Svg(e.to_string()))?;
+    let size = tree.size().to_int_size();
+    let mut pixmap = Pixmap::new(size.width(), size.height()).ok_or(Error::Size {
+        width: size.width(),
+        height: size.height(),
+    })?;
+    resvg::render(&tree, Transform::default(), &mut pixmap.as_mut());
+    encode(&pixmap).map_err(|e| Error::Png(e.to_string()))
+}
+
+/// The pixmap as an RGB PNG: every chart has an opaque background, so an alpha channel would
+/// only add bytes.
+fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let rgb: Vec<u8> = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue()]
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Balanced);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&rgb)?;
+    writer.finish()?;
+    Ok(out)
+}

@@ -1,0 +1,292 @@
+//! The one drawing: an SVG document written element by element. Everything the charts draw
+//! is a rectangle, a line (solid or dashed), a polygon, a circle or a text label; the PNG is
+//! this same document rasterised ([`crate::raster`]), so both files show the same picture and
+//! text is laid out once.
+//!
+//! Text names the font family and does not embed it: the PNG is drawn with the embedded
+//! DejaVu Sans, a browser uses it when installed and its own sans-serif otherwise.
+
+use std::fmt::Write;
+
+use crate::style::Rgb;
+use crate::text::{em, HPos, Label, Weight, FONT_FAMILY};
+
+/// How a line is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Stroke {
+    pub(crate) color: Rgb,
+    pub(crate) width: f64,
+    /// Dash and gap lengths in pixels; `None` is a solid line.
+    pub(crate) dash: Option<(f64, f64)>,
+    pub(crate) opacity: f64,
+}
+
+impl Stroke {
+    pub(crate) fn new(color: Rgb, width: f64) -> Stroke {
+        Stroke {
+            color,
+            width,
+            dash: None,
+            opacity: 1.0,
+        }
+    }
+
+    pub(crate) fn dashed(mut self, dash: f64, gap: f64) -> Stroke {
+        self.dash = Some((dash, gap));
+        self
+    }
+
+    pub(crate) fn opacity(mut self, opacity: f64) -> Stroke {
+        self.opacity = opacity;
+        self
+    }
+
+    fn attributes(&self) -> String {
+        let mut a = format!(
+            r#"stroke="{}" stroke-width="{}""#,
+            self.color,
+            n(self.width)
+        );
+        if let Some((dash, gap)) = self.dash {
+            let _ = write!(a, r#" stroke-dasharray="{} {}""#, n(dash), n(gap));
+        }
+        if self.opacity < 1.0 {
+            let _ = write!(a, r#" stroke-opacity="{}""#, n(self.opacity));
+        }
+        a
+    }
+}
+
+/// How a shape is filled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Fill {
+    pub(crate) color: Rgb,
+    pub(crate) opacity: f64,
+}
+
+impl Fill {
+    pub(crate) fn new(color: Rgb) -> Fill {
+        Fill {
+            color,
+            opacity: 1.0,
+        }
+    }
+
+    pub(crate) fn opacity(mut self, opacity: f64) -> Fill {
+        self.opacity = opacity;
+        self
+    }
+
+    fn attributes(&self) -> String {
+        if self.opacity < 1.0 {
+            format!(
+                r#"fill="{}" fill-opacity="{}""#,
+                self.color,
+                n(self.opacity)
+            )
+        } else {
+            format!(r#"fill="{}""#, self.color)
+        }
+    }
+}
+
+/// A number in the document: at most two decimals, without trailing zeros.
+fn n(v: f64) -> String {
+    let v = if v.is_finite() { v } else { 0.0 };
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+fn points(pts: &[(f64, f64)]) -> String {
+    pts.iter()
+        .map(|&(x, y)| format!("{},{}", n(x), n(y)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Text with the characters XML reserves escaped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An SVG document being written, on a white background.
+pub(crate) struct Svg {
+    out: String,
+}
+
+impl Svg {
+    pub(crate) fn new(width: f64, height: f64) -> Svg {
+        let (w, h) = (n(width), n(height));
+        let mut out = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT_FAMILY}">"#
+        );
+        out.push('\n');
+        let mut svg = Svg { out };
+        svg.rect((0.0, 0.0, width, height), Fill::new(crate::style::WHITE));
+        svg
+    }
+
+    /// A filled rectangle from `(x0, y0)` to `(x1, y1)`.
+    pub(crate) fn rect(&mut self, (x0, y0, x1, y1): (f64, f64, f64, f64), fill: Fill) {
+        let _ = writeln!(
+            self.out,
+            r#"<rect x="{}" y="{}" width="{}" height="{}" {}/>"#,
+            n(x0.min(x1)),
+            n(y0.min(y1)),
+            n((x1 - x0).abs()),
+            n((y1 - y0).abs()),
+            fill.attributes()
+        );
+    }
+
+    /// The outline of a rectangle.
+    pub(crate) fn frame(&mut self, (x0, y0, x1, y1): (f64, f64, f64, f64), stroke: Stroke) {
+        let _ = writeln!(
+            self.out,
+            r#"<rect x="{}" y="{}" width="{}" height="{}" fill="none" {}/>"#,
+            n(x0.min(x1)),
+            n(y0.min(y1)),
+            n((x1 - x0).abs()),
+            n((y1 - y0).abs()),
+            stroke.attributes()
+        );
+    }
+
+    /// A line through `pts` (nothing for fewer than two points).
+    pub(crate) fn line(&mut self, pts: &[(f64, f64)], stroke: Stroke) {
+        match pts {
+            [] | [_] => {}
+            [a, b] => {
+                let _ = writeln!(
+                    self.out,
+                    r#"<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>"#,
+                    n(a.0),
+                    n(a.1),
+                    n(b.0),
+                    n(b.1),
+                    stroke.attributes()
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    self.out,
+                    r#"<polyline points="{}" fill="none" stroke-linejoin="round" {}/>"#,
+                    points(pts),
+                    stroke.attributes()
+                );
+            }
+        }
+    }
+
+    /// A filled polygon, optionally outlined.
+    pub(crate) fn polygon(
+        &mut self,
+        pts: &[(f64, f64)],
+        fill: Option<Fill>,
+        stroke: Option<Stroke>,
+    ) {
+        let fill = fill.map_or_else(|| r#"fill="none""#.to_string(), |f| f.attributes());
+        let stroke = stroke.map_or(String::new(), |s| format!(" {}", s.attributes()));
+        let _ = writeln!(
+            self.out,
+            r#"<polygon points="{}" {fill}{stroke}/>"#,
+            points(pts)
+        );
+    }
+
+    /// A circle, filled and/or outlined.
+    pub(crate) fn circle(
+        &mut self,
+        (x, y): (f64, f64),
+        r: f64,
+        fill: Option<Fill>,
+        stroke: Option<Stroke>,
+    ) {
+        let fill = fill.map_or_else(|| r#"fill="none""#.to_string(), |f| f.attributes());
+        let stroke = stroke.map_or(String::new(), |s| format!(" {}", s.attributes()));
+        let _ = writeln!(
+            self.out,
+            r#"<circle cx="{}" cy="{}" r="{}" {fill}{stroke}/>"#,
+            n(x),
+            n(y),
+            n(r)
+        );
+    }
+
+    /// A label anchored at `(x, y)` (see [`Label::baseline`]).
+    pub(crate) fn text(&mut self, label: &Label, (x, y): (f64, f64)) {
+        if label.text.is_empty() {
+            return;
+        }
+        let anchor = match label.h {
+            HPos::Left => "",
+            HPos::Center => r#" text-anchor="middle""#,
+            HPos::Right => r#" text-anchor="end""#,
+        };
+        let weight = match label.weight {
+            Weight::Normal => "",
+            Weight::Bold => r#" font-weight="bold""#,
+        };
+        // Rotated a quarter turn back, the text's "down" is the page's right.
+        let (bx, by, turn) = if label.vertical {
+            (
+                x + label.baseline(),
+                y,
+                format!(
+                    r#" transform="rotate(-90 {} {})""#,
+                    n(x + label.baseline()),
+                    n(y)
+                ),
+            )
+        } else {
+            (x, y + label.baseline(), String::new())
+        };
+        let _ = writeln!(
+            self.out,
+            r#"<text x="{}" y="{}" font-size="{}" fill="{}"{anchor}{weight}{turn}>{}</text>"#,
+            n(bx),
+            n(by),
+            n(em(label.size)),
+            label.color,
+            escape(label.text)
+        );
+    }
+
+    pub(crate) fn finish(mut self) -> String {
+        self.out.push_str("</svg>\n");
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_text_are_written_plainly() {
+        assert_eq!(n(1.0), "1");
+        assert_eq!(n(2.456), "2.46");
+        assert_eq!(n(-0.001), "0");
+        assert_eq!(n(f64::NAN), "0");
+        assert_eq!(escape("a < b & \"c\""), "a &lt; b &amp; &quot;c&quot;");
+        let mut svg = Svg::new(10.0, 10.0);
+        svg.line(&[(0.0, 0.0)], Stroke::new(Rgb(0, 0, 0), 1.0));
+        let doc = svg.finish();
+        assert!(!doc.contains("<line"), "{doc}");
+    }
+}
