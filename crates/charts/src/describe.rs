@@ -10,7 +10,7 @@ use crate::format::format_number;
 use crate::geometry::Rect;
 use crate::lanes::Layout;
 use crate::layout::Plan;
-use crate::{Figure, Gantt};
+use crate::{Figure, Gantt, SeriesStyle};
 
 /// A number with 4 significant digits (stable across platforms).
 fn n(v: f64) -> String {
@@ -76,9 +76,14 @@ impl Plan {
                     t
                 })
                 .collect();
+            let style = match ser.style {
+                SeriesStyle::Solid => "",
+                SeriesStyle::Dashed => ", dashed",
+                SeriesStyle::Scatter => ", marks only",
+            };
             let _ = writeln!(
                 s,
-                "series {} ({:?}{}, {} bars): {}",
+                "series {} ({:?}{style}{}, {} bars): {}",
                 ser.label,
                 ser.shape,
                 if ser.single { ", single" } else { "" },

@@ -11,7 +11,7 @@ use crate::text::{text_width, HPos, Label, VPos, Weight};
 /// What a legend entry shows next to its label.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum LegendSample {
-    /// A series: its line (unless it has a single point) and marker.
+    /// A series: its line (unless it has a single point or is a scatter) and marker.
     Series {
         color: Rgb,
         style: SeriesStyle,
@@ -173,7 +173,7 @@ fn draw_sample(svg: &mut Svg, (x, y): (f64, f64), sample: LegendSample) {
             line,
         } => {
             let pieces: &[(f64, f64)] = match (line, style) {
-                (false, _) | (_, SeriesStyle::Scatter) => &[],
+                (false, _) | (true, SeriesStyle::Scatter) => &[],
                 (true, SeriesStyle::Solid) => &[(0.0, 32.0)],
                 (true, SeriesStyle::Dashed) => &[(0.0, 9.0), (23.0, 32.0)],
             };

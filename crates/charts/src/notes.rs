@@ -34,7 +34,7 @@ pub(crate) fn legend(
                     color: s.color,
                     style: s.style,
                     shape: s.shape,
-                    line: !s.single,
+                    line: !s.single && s.style != SeriesStyle::Scatter,
                 },
             )
         })

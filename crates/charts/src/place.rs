@@ -8,6 +8,7 @@ use crate::text::Weight;
 use crate::geometry::{Rect, Scale};
 use crate::layout::Plan;
 use crate::legend::Legend;
+use crate::plan::SeriesStyle;
 use crate::style::*;
 use crate::text::{fit_text, text_width};
 
@@ -160,7 +161,9 @@ impl Plan {
         let plot = self.frame.plot;
         let mut obstacles = Obstacles::default();
         for s in &self.series {
-            for run in &s.runs {
+            // A scatter's points are not joined: only its markers are in the way.
+            let joined = s.style != SeriesStyle::Scatter;
+            for run in s.runs.iter().filter(|_| joined) {
                 let px: Vec<(f64, f64)> = run.iter().map(|&p| self.pixel(p)).collect();
                 obstacles.line(&px);
             }

@@ -342,3 +342,84 @@ fn dashed_series_render_beside_solid_ones() {
     let texts = texts(&render(&c).1);
     assert!(texts.iter().any(|t| t == "threads (base)"), "{texts:?}");
 }
+
+/// Each run of two models at its time in a session: marks only, on a plain linear x axis of
+/// seconds (no worker counts), y a relative speed in (0, 1].
+fn scatter_chart() -> Chart {
+    let marks = |offset: f64, slow_from: f64| -> Vec<Point> {
+        (0..40)
+            .map(|i| {
+                let t = offset + f64::from(i) * 3.1;
+                let speed = if t > slow_from { 0.62 } else { 0.97 } - f64::from(i % 3) * 0.01;
+                pt(t, speed, None)
+            })
+            .collect()
+    };
+    Chart {
+        title: "demo / primes: host speed during the session".into(),
+        subtitle: "one mark per measured run".into(),
+        x_label: "time since the session began (s)".into(),
+        y_label: "relative CPU speed".into(),
+        y_unit: Unit::Plain,
+        x_log: false,
+        y_log: false,
+        outliers: Outliers::LogScale,
+        x_values: vec![],
+        series: ["threads", "rayon"]
+            .iter()
+            .enumerate()
+            .map(|(i, m)| Series {
+                label: (*m).into(),
+                color_index: i + 1,
+                points: marks(0.4 + 1.5 * i as f64, 80.0),
+                style: SeriesStyle::Scatter,
+            })
+            .collect(),
+        reference: None,
+        marker: None,
+        fits: None,
+        hollow_label: None,
+        notes: vec![],
+    }
+}
+
+#[test]
+fn scatter_series_are_marks_on_a_plain_linear_axis() {
+    let chart = scatter_chart();
+    let figure = Figure::Lines(Box::new(chart.clone()));
+    let plan = describe::figure(&figure).unwrap();
+    insta::assert_snapshot!(plan);
+    // Round-number ticks from 0 (not the first mark's time), speeds from 0 to 1.
+    let first = plan.lines().next().unwrap();
+    assert!(
+        first.starts_with("x: \"time since the session began (s)\" linear"),
+        "{first}"
+    );
+    assert!(
+        first.contains("ticks [0, 20, 40, 60, 80, 100, 120]"),
+        "{first}"
+    );
+    assert!(plan.contains("ticks [0, 0.2, 0.4, 0.6, 0.8, 1]"), "{plan}");
+    assert!(plan.contains("legend marker: threads"), "{plan}");
+
+    // Drawn: a marker per run in each model's colour and shape, no line through them.
+    let (_, svg) = render(&chart);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    for s in &chart.series {
+        let color = style::color(s.color_index).to_string();
+        let of_series = |tag: &str| {
+            doc.descendants()
+                .filter(|n| n.has_tag_name(tag))
+                .filter(|n| n.attribute("fill") == Some(color.as_str()))
+                .count()
+        };
+        let lines = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("polyline") || n.has_tag_name("line"))
+            .filter(|n| n.attribute("stroke") == Some(color.as_str()))
+            .count();
+        assert_eq!(lines, 0, "{}: no line joins the marks", s.label);
+        // Squares and triangles are polygons; one more in the legend.
+        assert_eq!(of_series("polygon"), s.points.len() + 1, "{}", s.label);
+    }
+}
