@@ -101,7 +101,7 @@ fn draw_lane(svg: &mut Svg, lane: &Lane, geom: &LaneGeom, l: &Layout, (left, rig
         let x = crisp(px(t));
         svg.line(&[(x, top), (x, bottom)], Stroke::new(GRID, 1.0));
     }
-    svg.frame(
+    svg.rect(
         (crisp(left), top + 0.5, crisp(right), bottom + 0.5),
         Stroke::new(AXIS, 1.0).opacity(0.5),
     );

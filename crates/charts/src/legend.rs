@@ -136,11 +136,8 @@ pub(crate) fn draw_legend(svg: &mut Svg, (x0, y0): (f64, f64), legend: &Legend) 
         return;
     }
     let (x1, y1) = (x0 + f64::from(legend.size.0), y0 + f64::from(legend.size.1));
-    svg.rect((x0, y0, x1, y1), Fill::new(WHITE).opacity(0.85));
-    svg.frame(
-        (x0 + 0.5, y0 + 0.5, x1 + 0.5, y1 + 0.5),
-        Stroke::new(AXIS, 1.0),
-    );
+    let paint = (Fill::new(WHITE).opacity(0.85), Stroke::new(AXIS, 1.0));
+    svg.rect((x0 + 0.5, y0 + 0.5, x1 + 0.5, y1 + 0.5), paint);
     let x = x0 + f64::from(LEGEND_MARGIN);
     let line_h = f64::from(line_height());
     for (i, (text, sample)) in legend.entries.iter().enumerate() {

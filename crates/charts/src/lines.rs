@@ -236,8 +236,7 @@ fn series(svg: &mut Svg, plan: &Plan) {
                 svg.line(&[(x, y - 8.0), (x, y - 20.0)], Stroke::new(s.color, 2.0));
                 svg.polygon(
                     &[(x - 5.0, y - 18.0), (x + 5.0, y - 18.0), (x, y - 25.0)],
-                    Some(Fill::new(s.color)),
-                    None,
+                    Fill::new(s.color),
                 );
             }
         }

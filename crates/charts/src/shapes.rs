@@ -4,7 +4,7 @@
 //! what the chart is about (a comparison's base run, oversubscribed cells).
 
 use crate::style::{Rgb, POINT_RADIUS, WHITE};
-use crate::svg::{Fill, Stroke, Svg};
+use crate::svg::{Fill, Paint, Stroke, Svg};
 
 /// The marker shapes, in the order colour indexes take them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,23 +104,16 @@ pub(crate) struct Marker {
 }
 
 /// Draws `shape` centred at `(x, y)`, `r` pixels from the centre.
-fn outline(
-    svg: &mut Svg,
-    shape: Shape,
-    (x, y): (f64, f64),
-    r: f64,
-    fill: Fill,
-    stroke: Option<Stroke>,
-) {
+fn outline(svg: &mut Svg, shape: Shape, (x, y): (f64, f64), r: f64, paint: impl Into<Paint>) {
     match shape {
-        Shape::Circle => svg.circle((x, y), r, Some(fill), stroke),
+        Shape::Circle => svg.circle((x, y), r, paint),
         _ => {
             let pts: Vec<(f64, f64)> = shape
                 .outline(r)
                 .into_iter()
                 .map(|(a, b)| (x + a, y + b))
                 .collect();
-            svg.polygon(&pts, Some(fill), stroke);
+            svg.polygon(&pts, paint);
         }
     }
 }
@@ -134,12 +127,12 @@ pub(crate) fn draw_marker(svg: &mut Svg, at: (f64, f64), marker: Marker) {
     } else {
         POINT_RADIUS
     };
-    outline(svg, marker.shape, at, r + 1.5, Fill::new(WHITE), None);
+    outline(svg, marker.shape, at, r + 1.5, Fill::new(WHITE));
     if marker.hollow {
         let ring = Stroke::new(marker.color, 2.0);
-        outline(svg, marker.shape, at, r - 0.5, Fill::new(WHITE), Some(ring));
+        outline(svg, marker.shape, at, r - 0.5, (Fill::new(WHITE), ring));
     } else {
-        outline(svg, marker.shape, at, r, Fill::new(marker.color), None);
+        outline(svg, marker.shape, at, r, Fill::new(marker.color));
     }
 }
 

@@ -124,6 +124,37 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// How a shape is painted: filled, outlined, or both (`(Fill, Stroke)`).
+pub(crate) struct Paint(Option<Fill>, Option<Stroke>);
+
+impl From<Fill> for Paint {
+    fn from(f: Fill) -> Paint {
+        Paint(Some(f), None)
+    }
+}
+
+impl From<Stroke> for Paint {
+    fn from(s: Stroke) -> Paint {
+        Paint(None, Some(s))
+    }
+}
+
+impl From<(Fill, Stroke)> for Paint {
+    fn from((f, s): (Fill, Stroke)) -> Paint {
+        Paint(Some(f), Some(s))
+    }
+}
+
+impl Paint {
+    fn attributes(&self) -> String {
+        let fill = self
+            .0
+            .map_or_else(|| r#"fill="none""#.to_string(), |f| f.attributes());
+        self.1
+            .map_or(fill.clone(), |s| format!("{fill} {}", s.attributes()))
+    }
+}
+
 /// An SVG document being written, on a white background.
 pub(crate) struct Svg {
     out: String,
@@ -132,17 +163,18 @@ pub(crate) struct Svg {
 impl Svg {
     pub(crate) fn new(width: f64, height: f64) -> Svg {
         let (w, h) = (n(width), n(height));
-        let mut out = format!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT_FAMILY}">"#
-        );
-        out.push('\n');
-        let mut svg = Svg { out };
+        let mut svg = Svg {
+            out: format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT_FAMILY}">"#
+            ),
+        };
+        svg.out.push('\n');
         svg.rect((0.0, 0.0, width, height), Fill::new(crate::style::WHITE));
         svg
     }
 
-    /// A filled rectangle from `(x0, y0)` to `(x1, y1)`.
-    pub(crate) fn rect(&mut self, (x0, y0, x1, y1): (f64, f64, f64, f64), fill: Fill) {
+    /// A rectangle from `(x0, y0)` to `(x1, y1)`.
+    pub(crate) fn rect(&mut self, (x0, y0, x1, y1): (f64, f64, f64, f64), paint: impl Into<Paint>) {
         let _ = writeln!(
             self.out,
             r#"<rect x="{}" y="{}" width="{}" height="{}" {}/>"#,
@@ -150,81 +182,39 @@ impl Svg {
             n(y0.min(y1)),
             n((x1 - x0).abs()),
             n((y1 - y0).abs()),
-            fill.attributes()
-        );
-    }
-
-    /// The outline of a rectangle.
-    pub(crate) fn frame(&mut self, (x0, y0, x1, y1): (f64, f64, f64, f64), stroke: Stroke) {
-        let _ = writeln!(
-            self.out,
-            r#"<rect x="{}" y="{}" width="{}" height="{}" fill="none" {}/>"#,
-            n(x0.min(x1)),
-            n(y0.min(y1)),
-            n((x1 - x0).abs()),
-            n((y1 - y0).abs()),
-            stroke.attributes()
+            paint.into().attributes()
         );
     }
 
     /// A line through `pts` (nothing for fewer than two points).
     pub(crate) fn line(&mut self, pts: &[(f64, f64)], stroke: Stroke) {
-        match pts {
-            [] | [_] => {}
-            [a, b] => {
-                let _ = writeln!(
-                    self.out,
-                    r#"<line x1="{}" y1="{}" x2="{}" y2="{}" {}/>"#,
-                    n(a.0),
-                    n(a.1),
-                    n(b.0),
-                    n(b.1),
-                    stroke.attributes()
-                );
-            }
-            _ => {
-                let _ = writeln!(
-                    self.out,
-                    r#"<polyline points="{}" fill="none" stroke-linejoin="round" {}/>"#,
-                    points(pts),
-                    stroke.attributes()
-                );
-            }
+        if pts.len() >= 2 {
+            let _ = writeln!(
+                self.out,
+                r#"<polyline points="{}" stroke-linejoin="round" {}/>"#,
+                points(pts),
+                Paint::from(stroke).attributes()
+            );
         }
     }
 
-    /// A filled polygon, optionally outlined.
-    pub(crate) fn polygon(
-        &mut self,
-        pts: &[(f64, f64)],
-        fill: Option<Fill>,
-        stroke: Option<Stroke>,
-    ) {
-        let fill = fill.map_or_else(|| r#"fill="none""#.to_string(), |f| f.attributes());
-        let stroke = stroke.map_or(String::new(), |s| format!(" {}", s.attributes()));
+    pub(crate) fn polygon(&mut self, pts: &[(f64, f64)], paint: impl Into<Paint>) {
         let _ = writeln!(
             self.out,
-            r#"<polygon points="{}" {fill}{stroke}/>"#,
-            points(pts)
+            r#"<polygon points="{}" {}/>"#,
+            points(pts),
+            paint.into().attributes()
         );
     }
 
-    /// A circle, filled and/or outlined.
-    pub(crate) fn circle(
-        &mut self,
-        (x, y): (f64, f64),
-        r: f64,
-        fill: Option<Fill>,
-        stroke: Option<Stroke>,
-    ) {
-        let fill = fill.map_or_else(|| r#"fill="none""#.to_string(), |f| f.attributes());
-        let stroke = stroke.map_or(String::new(), |s| format!(" {}", s.attributes()));
+    pub(crate) fn circle(&mut self, (x, y): (f64, f64), r: f64, paint: impl Into<Paint>) {
         let _ = writeln!(
             self.out,
-            r#"<circle cx="{}" cy="{}" r="{}" {fill}{stroke}/>"#,
+            r#"<circle cx="{}" cy="{}" r="{}" {}/>"#,
             n(x),
             n(y),
-            n(r)
+            n(r),
+            paint.into().attributes()
         );
     }
 
@@ -287,6 +277,6 @@ mod tests {
         let mut svg = Svg::new(10.0, 10.0);
         svg.line(&[(0.0, 0.0)], Stroke::new(Rgb(0, 0, 0), 1.0));
         let doc = svg.finish();
-        assert!(!doc.contains("<line"), "{doc}");
+        assert!(!doc.contains("<polyline"), "{doc}");
     }
 }
