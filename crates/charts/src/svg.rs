@@ -188,14 +188,23 @@ impl Svg {
 
     /// A line through `pts` (nothing for fewer than two points).
     pub(crate) fn line(&mut self, pts: &[(f64, f64)], stroke: Stroke) {
-        if pts.len() >= 2 {
-            let _ = writeln!(
+        let stroke = Paint::from(stroke).attributes();
+        let _ = match pts {
+            [] | [_] => Ok(()),
+            [(x1, y1), (x2, y2)] => writeln!(
                 self.out,
-                r#"<polyline points="{}" stroke-linejoin="round" {}/>"#,
-                points(pts),
-                Paint::from(stroke).attributes()
-            );
-        }
+                r#"<line x1="{}" y1="{}" x2="{}" y2="{}" {stroke}/>"#,
+                n(*x1),
+                n(*y1),
+                n(*x2),
+                n(*y2)
+            ),
+            _ => writeln!(
+                self.out,
+                r#"<polyline points="{}" stroke-linejoin="round" {stroke}/>"#,
+                points(pts)
+            ),
+        };
     }
 
     pub(crate) fn polygon(&mut self, pts: &[(f64, f64)], paint: impl Into<Paint>) {
@@ -277,6 +286,9 @@ mod tests {
         let mut svg = Svg::new(10.0, 10.0);
         svg.line(&[(0.0, 0.0)], Stroke::new(Rgb(0, 0, 0), 1.0));
         let doc = svg.finish();
-        assert!(!doc.contains("<polyline"), "{doc}");
+        assert!(
+            !doc.contains("<polyline") && !doc.contains("<line"),
+            "{doc}"
+        );
     }
 }
