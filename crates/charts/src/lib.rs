@@ -5,11 +5,11 @@
 //! one SVG document and the same picture as PNG; nothing here reads or writes files.
 //!
 //! Drawing a line chart first computes a plan (ranges, ticks, units, clipped lines, where the
-//! legend and labels go: [`layout`]), then writes it as SVG ([`lines`], [`legend`]);
-//! timelines are laid out in [`lanes`] and written by [`gantt`]. The PNG is that SVG
-//! rasterised with resvg ([`raster`]), so there is one drawing and one text path; fonts are
-//! embedded, and text is measured with their metrics ([`text`]). [`describe`] writes the plan
-//! as text, for snapshot tests.
+//! legend and labels go: `layout`), then writes it as SVG (`lines`, `legend`, through the
+//! writer in `svg`); timelines are laid out in `lanes` and written by `gantt`. The PNG is that
+//! SVG rasterised with resvg (`raster`), so there is one drawing and one text path; fonts are
+//! embedded, and text is measured with their metrics (`text`). [`describe`] writes the plan as
+//! text, for snapshot tests.
 
 mod axes;
 pub mod describe;
