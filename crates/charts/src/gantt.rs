@@ -14,7 +14,7 @@ use crate::style::{
     color, Rgb, AXIS, AXIS_DESC_SIZE, GRID, GRID_LIGHT, SUBTITLE, SUBTITLE_SIZE, TEXT, TICK_SIZE,
     TITLE_SIZE, WIDTH,
 };
-use crate::svg::{Fill, Stroke, Svg};
+use crate::svg::{Fill, Stroke, Svg, TextAs};
 use crate::text::{fit_text, HPos, Label, VPos, Weight};
 use crate::{Gantt, Lane};
 
@@ -28,8 +28,8 @@ fn tint(c: Rgb, t: f64) -> Rgb {
 }
 
 /// The SVG document of a timeline laid out as `l`.
-pub(crate) fn draw(g: &Gantt, l: &Layout) -> String {
-    let mut svg = Svg::new(f64::from(WIDTH), l.height.round());
+pub(crate) fn draw(g: &Gantt, l: &Layout, text: TextAs) -> String {
+    let mut svg = Svg::new(f64::from(WIDTH), l.height.round(), text);
     header(&mut svg, g);
     let left = 14.0 + l.label_w + 12.0 + l.row_label_w;
     // Room on the right for the unit after each lane's own axis.

@@ -6,10 +6,10 @@
 //!
 //! Drawing a line chart first computes a plan (ranges, ticks, units, clipped lines, where the
 //! legend and labels go: `layout`), then writes it as SVG (`lines`, `legend`, through the
-//! writer in `svg`); timelines are laid out in `lanes` and written by `gantt`. The PNG is that
-//! SVG rasterised with resvg (`raster`), so there is one drawing and one text path; fonts are
-//! embedded, and text is measured with their metrics (`text`). [`describe`] writes the plan as
-//! text, for snapshot tests.
+//! writer in `svg`); timelines are laid out in `lanes` and written by `gantt`. The PNG is the
+//! same drawing rasterised with resvg (`raster`), its text written as the embedded font's
+//! glyph outlines, laid out with the metrics the layout measured with (`text`): one drawing,
+//! one text layout. [`describe`] writes the plan as text, for snapshot tests.
 
 mod axes;
 pub mod describe;
@@ -30,6 +30,7 @@ mod svg;
 mod text;
 
 pub use plan::*;
+use svg::TextAs;
 
 /// Why a figure could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -52,16 +53,20 @@ pub struct Drawing {
 /// Draws `figure` as SVG and PNG (line charts 1200x750 pixels; a timeline's height follows
 /// its rows).
 pub fn draw(figure: &Figure) -> Result<Drawing, Error> {
-    let svg = svg(figure);
-    let png = raster::png(&svg)?;
+    let svg = document(figure, TextAs::Elements);
+    let png = raster::png(&document(figure, TextAs::Outlines))?;
     Ok(Drawing { svg, png })
 }
 
 /// The SVG document of `figure`.
 pub fn svg(figure: &Figure) -> String {
+    document(figure, TextAs::Elements)
+}
+
+fn document(figure: &Figure, text: TextAs) -> String {
     match figure {
-        Figure::Lines(chart) => lines::draw(&layout::Plan::new(chart)),
-        Figure::Gantt(gantt) => gantt::draw(gantt, &lanes::Layout::new(gantt)),
+        Figure::Lines(chart) => lines::draw(&layout::Plan::new(chart), text),
+        Figure::Gantt(gantt) => gantt::draw(gantt, &lanes::Layout::new(gantt), text),
     }
 }
 

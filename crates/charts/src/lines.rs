@@ -9,7 +9,7 @@ use crate::place::TICK_GAP;
 use crate::plan::SeriesStyle;
 use crate::shapes::{draw_marker, Marker};
 use crate::style::*;
-use crate::svg::{Fill, Stroke, Svg};
+use crate::svg::{Fill, Stroke, Svg, TextAs};
 use crate::text::{text_width, HPos, Label, VPos, Weight};
 
 /// The middle of the pixel at `v`: 1-pixel lines drawn there stay sharp.
@@ -21,8 +21,8 @@ pub(crate) fn crisp(v: f64) -> f64 {
 const TICK_MARK: f64 = 6.0;
 
 /// The SVG document of a planned line chart.
-pub(crate) fn draw(plan: &Plan) -> String {
-    let mut svg = Svg::new(f64::from(WIDTH), f64::from(HEIGHT));
+pub(crate) fn draw(plan: &Plan, text: TextAs) -> String {
+    let mut svg = Svg::new(f64::from(WIDTH), f64::from(HEIGHT), text);
     let f = &plan.frame;
     let mid = f64::from(WIDTH) / 2.0;
     if let Some((title, size, top)) = &f.title {

@@ -1,36 +1,15 @@
-//! The PNG: the chart's SVG document rasterised by resvg, with the embedded fonts given to it
-//! at render time (the SVG only names the family), so the PNG needs no system fonts and
-//! shows exactly the text the layout measured.
-
-use std::sync::{Arc, OnceLock};
+//! The PNG: the chart's SVG document rasterised by resvg. Its text arrives as glyph outlines
+//! of the embedded font ([`crate::svg::TextAs::Outlines`]), so the PNG needs no fonts at all
+//! and shows exactly the text the layout measured (resvg is built without its text engine).
 
 use resvg::tiny_skia::{Pixmap, Transform};
-use resvg::usvg::{fontdb, Options, Tree};
+use resvg::usvg::{Options, Tree};
 
-use crate::text::{FONT_BYTES_BOLD, FONT_BYTES_REGULAR};
 use crate::Error;
-
-/// The embedded fonts, loaded once; every family the SVG may fall back to maps to them.
-fn fonts() -> Arc<fontdb::Database> {
-    static FONTS: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
-    FONTS
-        .get_or_init(|| {
-            let mut db = fontdb::Database::new();
-            db.load_font_data(FONT_BYTES_REGULAR.to_vec());
-            db.load_font_data(FONT_BYTES_BOLD.to_vec());
-            db.set_sans_serif_family("DejaVu Sans");
-            Arc::new(db)
-        })
-        .clone()
-}
 
 /// Draws `svg` (a document of [`crate::svg`]) as PNG bytes.
 pub(crate) fn png(svg: &str) -> Result<Vec<u8>, Error> {
-    let options = Options {
-        fontdb: fonts(),
-        ..Options::default()
-    };
-    let tree = Tree::from_str(svg, &options).map_err(|e| Error::Svg(e.to_string()))?;
+    let tree = Tree::from_str(svg, &Options::default()).map_err(|e| Error::Svg(e.to_string()))?;
     let size = tree.size().to_int_size();
     let mut pixmap = Pixmap::new(size.width(), size.height()).ok_or(Error::Size {
         width: size.width(),

@@ -1,15 +1,16 @@
 //! The one drawing: an SVG document written element by element. Everything the charts draw
 //! is a rectangle, a line (solid or dashed), a polygon, a circle or a text label; the PNG is
-//! this same document rasterised ([`crate::raster`]), so both files show the same picture and
+//! this same drawing rasterised ([`crate::raster`]), so both files show the same picture and
 //! text is laid out once.
 //!
-//! Text names the font family and does not embed it: the PNG is drawn with the embedded
-//! DejaVu Sans, a browser uses it when installed and its own sans-serif otherwise.
+//! In the SVG file text is `<text>` naming the font family (not embedding it: a browser uses
+//! DejaVu Sans when installed and its own sans-serif otherwise). For the PNG the same labels
+//! are written as the embedded font's glyph outlines ([`TextAs::Outlines`]).
 
 use std::fmt::Write;
 
 use crate::style::Rgb;
-use crate::text::{em, HPos, Label, Weight, FONT_FAMILY};
+use crate::text::{em, outline, HPos, Label, Weight, FONT_FAMILY};
 
 /// How a line is drawn.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -155,18 +156,29 @@ impl Paint {
     }
 }
 
+/// How labels are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextAs {
+    /// `<text>` elements: selectable, searchable, small (the SVG file).
+    Elements,
+    /// Filled glyph outlines of the embedded font (what the PNG is rasterised from).
+    Outlines,
+}
+
 /// An SVG document being written, on a white background.
 pub(crate) struct Svg {
     out: String,
+    text: TextAs,
 }
 
 impl Svg {
-    pub(crate) fn new(width: f64, height: f64) -> Svg {
+    pub(crate) fn new(width: f64, height: f64, text: TextAs) -> Svg {
         let (w, h) = (n(width), n(height));
         let mut svg = Svg {
             out: format!(
                 r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT_FAMILY}">"#
             ),
+            text,
         };
         svg.out.push('\n');
         svg.rect((0.0, 0.0, width, height), Fill::new(crate::style::WHITE));
@@ -241,6 +253,10 @@ impl Svg {
             Weight::Normal => "",
             Weight::Bold => r#" font-weight="bold""#,
         };
+        if self.text == TextAs::Outlines {
+            self.outlined(label, (x, y));
+            return;
+        }
         // Rotated a quarter turn back, the text's "down" is the page's right.
         let (bx, by, turn) = if label.vertical {
             (
@@ -266,6 +282,29 @@ impl Svg {
         );
     }
 
+    /// A label as one path of glyph outlines, placed and turned like the `<text>` element.
+    fn outlined(&mut self, label: &Label, (x, y): (f64, f64)) {
+        let (d, width) = outline(label.text, label.size, label.weight);
+        let along = match label.h {
+            HPos::Left => 0.0,
+            HPos::Center => width / 2.0,
+            HPos::Right => width,
+        };
+        let (bx, by, turn) = if label.vertical {
+            (x + label.baseline(), y, " rotate(-90)")
+        } else {
+            (x, y + label.baseline(), "")
+        };
+        let _ = writeln!(
+            self.out,
+            r#"<path d="{d}" fill="{}" transform="translate({} {}){turn} translate({} 0)"/>"#,
+            label.color,
+            n(bx),
+            n(by),
+            n(-along)
+        );
+    }
+
     pub(crate) fn finish(mut self) -> String {
         self.out.push_str("</svg>\n");
         self.out
@@ -283,7 +322,7 @@ mod tests {
         assert_eq!(n(-0.001), "0");
         assert_eq!(n(f64::NAN), "0");
         assert_eq!(escape("a < b & \"c\""), "a &lt; b &amp; &quot;c&quot;");
-        let mut svg = Svg::new(10.0, 10.0);
+        let mut svg = Svg::new(10.0, 10.0, TextAs::Elements);
         svg.line(&[(0.0, 0.0)], Stroke::new(Rgb(0, 0, 0), 1.0));
         let doc = svg.finish();
         assert!(

@@ -1,10 +1,11 @@
 //! Text: the embedded fonts (DejaVu Sans, regular and bold), text width from their glyph
-//! metrics (so layout needs no system fonts), fitting text into a width, and the [`Label`]
-//! the SVG writer draws.
+//! metrics (so layout needs no system fonts), fitting text into a width, text as glyph
+//! outlines (for the PNG), and the [`Label`] the SVG writer draws.
 //!
 //! Sizes are text heights in pixels (ascender to descender), not CSS em sizes: a label of
 //! size 16 is as tall as 16 pixels of DejaVu's line. [`em`] converts for the SVG.
 
+use std::fmt::Write;
 use std::sync::OnceLock;
 
 /// The family the SVG names: the embedded font, else the reader's sans-serif.
@@ -74,6 +75,76 @@ impl Metrics {
         }
         (width as i32).abs()
     }
+}
+
+/// Writes a glyph outline as SVG path data, in pixels: `scale` pixels per font unit, the pen
+/// at `x` on the baseline (y = 0; font units point up, SVG's down).
+struct PathData<'a> {
+    d: &'a mut String,
+    x: f64,
+    scale: f64,
+}
+
+impl PathData<'_> {
+    fn point(&mut self, x: f32, y: f32) {
+        let (x, y) = (
+            self.x + f64::from(x) * self.scale,
+            -f64::from(y) * self.scale,
+        );
+        let _ = write!(self.d, "{:.2} {:.2} ", x, y);
+    }
+}
+
+impl ttf_parser::OutlineBuilder for PathData<'_> {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.d.push('M');
+        self.point(x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.d.push('L');
+        self.point(x, y);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        self.d.push('Q');
+        self.point(x1, y1);
+        self.point(x, y);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        self.d.push('C');
+        self.point(x1, y1);
+        self.point(x2, y2);
+        self.point(x, y);
+    }
+    fn close(&mut self) {
+        self.d.push('Z');
+    }
+}
+
+/// `text` at size `size` as SVG path data, its baseline starting at (0, 0), and its width in
+/// pixels: glyphs placed by advance and kerning exactly as [`text_width`] measures them.
+pub(crate) fn outline(text: &str, size: f64, weight: Weight) -> (String, f64) {
+    let mut d = String::new();
+    let Some(m) = metrics(weight) else {
+        return (d, f64::from(text_width(text, size, weight)));
+    };
+    let scale = size / m.height;
+    let mut x = 0.0;
+    let mut prev = None;
+    for c in text.chars() {
+        let g = m.glyph(c);
+        if let Some(p) = prev {
+            x += scale * f64::from(m.kerning(p, g));
+        }
+        let mut path = PathData {
+            d: &mut d,
+            x,
+            scale,
+        };
+        m.face.outline_glyph(g, &mut path);
+        x += scale * f64::from(m.face.glyph_hor_advance(g).unwrap_or(0));
+        prev = Some(g);
+    }
+    (d, x)
 }
 
 /// The metrics of the embedded font of `weight`, parsed once.
