@@ -2,6 +2,9 @@
 //!
 //! - the module graph, from `crate::` paths in non-test code, has no cycle, and only `cli`
 //!   and `main` know clap;
+//! - the charts are a crate of their own (`crates/charts`) that depends on no crate of this
+//!   workspace, so the compiler keeps runs out of the renderer; only `report` and `compare`
+//!   use it, and nothing else draws (no drawing library in the main crate);
 //! - no process-wide allocator tuning: a cell process must not change glibc's malloc
 //!   parameters or install a global allocator, because such changes reach one model's threads
 //!   and not another's (the main thread's arena is not a worker thread's), which once made
@@ -10,7 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-fn sources() -> Vec<(PathBuf, String)> {
+/// Every `.rs` file under `dir` (relative to the repository root) with its text.
+fn rust_files(dir: &str) -> Vec<(PathBuf, String)> {
     fn walk(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
@@ -23,9 +27,36 @@ fn sources() -> Vec<(PathBuf, String)> {
         }
     }
     let mut out = Vec::new();
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), &mut out);
+    out
+}
+
+/// The main crate's sources.
+fn sources() -> Vec<(PathBuf, String)> {
+    let out = rust_files("src");
     assert!(out.len() > 20, "the source tree was not found");
     out
+}
+
+/// The charts crate's sources.
+fn chart_sources() -> Vec<(PathBuf, String)> {
+    let out = rust_files("crates/charts/src");
+    assert!(out.len() > 10, "the charts crate was not found");
+    out
+}
+
+fn manifest(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+/// The lines of a manifest's `[dependencies]` table.
+fn dependencies(toml: &str) -> Vec<&str> {
+    toml.lines()
+        .skip_while(|l| l.trim() != "[dependencies]")
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .collect()
 }
 
 /// The code of a file before its `#[cfg(test)]` module.
@@ -143,11 +174,63 @@ fn no_process_wide_allocator_tuning() {
         "global_allocator",
         "MALLOC_ARENA",
     ];
-    for (path, text) in sources() {
+    for (path, text) in sources().into_iter().chain(chart_sources()) {
         for word in forbidden {
             assert!(
                 !text.contains(word),
                 "{} mentions `{word}`: process-wide allocator settings favour some models' threads over others (see tests/architecture.rs)",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_charts_crate_knows_no_run_and_only_it_draws() {
+    // The renderer depends on no crate of the workspace (a path dependency would let runs,
+    // summaries or scenarios into it): data in, SVG and PNG out.
+    let charts = manifest("crates/charts/Cargo.toml");
+    let deps = dependencies(&charts);
+    assert!(
+        deps.len() >= 2,
+        "no [dependencies] in crates/charts/Cargo.toml"
+    );
+    for line in deps {
+        assert!(
+            !line.contains("path") && !line.starts_with("parabench"),
+            "crates/charts depends on `{line}`: the charts crate takes plan types only"
+        );
+    }
+    for (path, text) in chart_sources() {
+        assert!(
+            !text.contains("parabench::"),
+            "{} names the parabench crate",
+            path.display()
+        );
+    }
+    // Nothing else draws: the main crate has no drawing library of its own ...
+    let main = manifest("Cargo.toml");
+    for lib in [
+        "plotters",
+        "resvg",
+        "tiny-skia",
+        "png",
+        "image",
+        "ab_glyph",
+        "ttf-parser",
+    ] {
+        assert!(
+            !dependencies(&main).iter().any(|l| l.starts_with(lib)),
+            "Cargo.toml depends on {lib}: drawing belongs in crates/charts"
+        );
+    }
+    // ... and only the report and the comparison (which build figures) use the charts crate.
+    for (path, text) in sources() {
+        let m = top_module(&path);
+        if m != "report" && m != "compare" {
+            assert!(
+                !text.contains("parabench_charts") && !text.contains("report::chart::"),
+                "{} uses the charts: figures are built in report/ and compare/",
                 path.display()
             );
         }

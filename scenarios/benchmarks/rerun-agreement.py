@@ -13,11 +13,16 @@
   disturbance  One run of the scenario while a C spinner pinned to one CPU competes for part
                of it: the probe columns should show that CPU slowed in exactly those runs, and
                the report's host warning should name the cells it hit.
+  warmup       What a later round's fresh process needs before its first measured run: the
+               scenario run with PARABENCH_LATER_WARMUP = full, short and none, alternated;
+               per model, the first measured run of each later-round process over the median
+               of the cell's other runs, and the session's time.
 
 Build first: cargo build --release. Usage:
   python3 scenarios/benchmarks/rerun-agreement.py agreement [--runs 6] [--scenario FILE]
   python3 scenarios/benchmarks/rerun-agreement.py power [--pairs 3]
   python3 scenarios/benchmarks/rerun-agreement.py disturbance [--scenario FILE]
+  python3 scenarios/benchmarks/rerun-agreement.py warmup [--runs 3] [--scenario FILE]
 """
 import argparse
 import csv
@@ -224,16 +229,62 @@ def disturbance(args):
     print(f"  report's host warning: {host_warning(folder) or '(none)'}")
 
 
+def warmup(args):
+    base = tempfile.mkdtemp(prefix="parabench-warmup-")
+    modes = ["full", "short", "none"]
+    ratios = {m: {} for m in modes}
+    took = {m: [] for m in modes}
+    for i in range(args.runs):
+        for mode in modes:
+            env = dict(os.environ, PARABENCH_LATER_WARMUP=mode)
+            out = os.path.join(base, mode, str(i))
+            t = time.monotonic()
+            subprocess.run([BIN, "run", args.scenario, "-o", out, "--no-progress", "--quiet"],
+                           check=True, stdout=subprocess.DEVNULL, env=env)
+            took[mode].append(time.monotonic() - t)
+            folder = os.path.join(out, os.listdir(out)[0])
+            cells = {}
+            with open(os.path.join(folder, "runs.csv"), newline="") as f:
+                for r in csv.DictReader(f):
+                    if r["status"] == "ok":
+                        key = (r["model"], r["workers"])
+                        cells.setdefault(key, []).append((int(r["round"]), int(r["repeat"]), float(r["wall_s"])))
+            for (model, workers), runs in cells.items():
+                by_round = {}
+                for rnd, rep, t in runs:
+                    by_round.setdefault(rnd, []).append((rep, t))
+                for rnd, rr in by_round.items():
+                    if rnd == 0:
+                        continue
+                    first = min(rr)[1]
+                    others = [t for rnd2, rep, t in runs if (rnd2, rep) != (rnd, min(rr)[0])]
+                    ratios[mode].setdefault(model, []).append(first / statistics.median(others))
+    print(f"first measured run of each later-round process / median of the cell's other runs "
+          f"({args.runs} sessions per mode, runs in {base}):")
+    models = sorted({m for r in ratios.values() for m in r})
+    print(f"  {'model':<16}" + "".join(f"{m:>22}" for m in modes))
+    for model in models:
+        cells = []
+        for m in modes:
+            v = ratios[m].get(model, [])
+            q = statistics.quantiles(v, n=4) if len(v) > 1 else [v[0]] * 3 if v else [float("nan")] * 3
+            cells.append(f"{statistics.median(v) if v else float('nan'):.3f} ({q[0]:.2f}-{q[2]:.2f})")
+        print(f"  {model:<16}" + "".join(f"{c:>22}" for c in cells))
+    for m in modes:
+        print(f"  {m}: median {statistics.median(took[m]):.1f} s per session")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", choices=["agreement", "power", "disturbance"])
+    p.add_argument("what", choices=["agreement", "power", "disturbance", "warmup"])
     p.add_argument("--runs", type=int, default=6)
     p.add_argument("--pairs", type=int, default=3)
     p.add_argument("--scenario", default=SCENARIO)
     args = p.parse_args()
     if not os.path.exists(BIN):
         sys.exit(f"{BIN} not found: run `cargo build --release` first")
-    {"agreement": agreement, "power": power, "disturbance": disturbance}[args.what](args)
+    {"agreement": agreement, "power": power, "disturbance": disturbance,
+     "warmup": warmup}[args.what](args)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ use super::chart;
 use super::format::{self, Format};
 use super::model::Comparison;
 use crate::error::{write_failure, Error};
+use crate::report::chart::Figure;
 use crate::report::output::write_atomic;
 use crate::report::RunData;
 use std::io::Write;
@@ -23,9 +24,12 @@ pub fn write_files(out: &Path, c: &Comparison, base: &RunData, new: &RunData) ->
     std::fs::create_dir_all(out).map_err(|e| fail(&e))?;
     let charts = chart::build(c, base, new);
     for (workload, ch) in &charts {
-        let file = |ext: &str| out.join(format!("compare.{workload}.{ext}"));
-        crate::report::chart::render(ch, &file("png"), &file("svg"))
-            .map_err(|e| fail(&format!("{e:#}")))?;
+        let drawn = crate::report::chart::draw(&Figure::Lines(Box::new(ch.clone())))
+            .map_err(|e| fail(&e))?;
+        for (ext, bytes) in [("svg", drawn.svg.as_bytes()), ("png", &drawn.png)] {
+            let file = out.join(format!("compare.{workload}.{ext}"));
+            write_atomic(&file, bytes).map_err(|e| fail(&format!("{e:#}")))?;
+        }
     }
     let names: Vec<String> = charts
         .iter()

@@ -1,7 +1,7 @@
 //! `report.md`: machine and run facts, then per workload its charts, a table of cells and the
 //! scaling fits, then any failed runs — ready to paste into a post or a PR comment.
 
-use super::chart::CHARTS;
+use super::chart::{InReport, CHARTS};
 use super::{fits, Exporter, RunData};
 use crate::scenario::Charts;
 use crate::text::count;
@@ -166,11 +166,10 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
             writeln!(s, "{}\n", super::decision::answer_line(d))?;
             writeln!(s, "{}\n", super::decision::replication_line(d))?;
         }
-        // The first two charts drawn (and those that ask) inline, the rest as links, so the
-        // report stays readable; charts left out or with nothing to show were not written.
+        // Each chart where it says (an image or a link), so the report stays readable;
+        // charts left out or with nothing to show were not written.
         let mut more = Vec::new();
-        let mut shown = 0;
-        for c in CHARTS.iter() {
+        for c in CHARTS {
             let Some(ext) = charts.as_ref().and_then(|a| a.file_of(c.suffix())) else {
                 continue;
             };
@@ -181,8 +180,7 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
                 continue;
             }
             let (title, suffix) = (c.title(), c.suffix());
-            shown += 1;
-            if shown <= 2 || c.inline() {
+            if c.in_report() == InReport::Image {
                 writeln!(s, "![{title} of {}]({}.{suffix}.{ext})\n", w.name, w.name)?;
                 if let Some(caption) = c.caption(data, w) {
                     writeln!(s, "{caption}\n")?;

@@ -17,6 +17,8 @@ pub mod results;
 pub mod summary;
 pub mod warnings;
 
+use anyhow::Context;
+
 use crate::record::{RunRow, TaskRow};
 use meta::Meta;
 use output::RunDir;
@@ -113,29 +115,16 @@ pub fn write_all(dir: &RunDir, data: &RunData) -> anyhow::Result<()> {
             return Ok(());
         };
         let stem = format!("{}.{}", w.name, c.suffix());
-        // The renderer writes both formats: one left out goes to a scratch file, removed.
-        let [png, svg] = FORMATS.map(|ext| {
-            if asked.writes(ext) {
-                dir.file(&format!("{stem}.{ext}"))
-            } else {
-                scratch_chart(ext)
-            }
-        });
-        let drawn = chart::draw(&figure, &png, &svg);
-        for (path, ext) in [(&png, "png"), (&svg, "svg")] {
-            if !asked.writes(ext) {
-                let _ = std::fs::remove_file(path);
-            }
+        if !asked.writes("png") {
+            // The SVG alone: no rasterising.
+            return dir.write(&format!("{stem}.svg"), chart::svg(&figure).as_bytes());
         }
-        drawn
+        let drawn = chart::draw(&figure).with_context(|| format!("drawing chart {stem}"))?;
+        if asked.writes("svg") {
+            dir.write(&format!("{stem}.svg"), drawn.svg.as_bytes())?;
+        }
+        dir.write(&format!("{stem}.png"), &drawn.png)
     })
-}
-
-/// A path in the temp folder for a chart file nobody asked for.
-fn scratch_chart(ext: &str) -> std::path::PathBuf {
-    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    std::env::temp_dir().join(format!("parabench-chart-{}-{n}.{ext}", std::process::id()))
 }
 
 fn remove_if_there(path: &std::path::Path) -> anyhow::Result<()> {

@@ -16,6 +16,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("efficiency", "parallel efficiency vs workers"),
     ("memory", "peak RSS vs workers"),
     ("cpu", "CPU utilisation vs workers"),
+    ("host", "the host's speed during each run"),
     ("timeline", "which worker ran which task when"),
 ];
 
@@ -213,7 +214,15 @@ mod tests {
         assert_eq!(c.formats, ["svg"]);
         assert_eq!(
             c.left_out,
-            ["time", "efficiency", "memory", "cpu", "timeline", "png"]
+            [
+                "time",
+                "efficiency",
+                "memory",
+                "cpu",
+                "host",
+                "timeline",
+                "png"
+            ]
         );
         assert_eq!(c.written(), "[\"speedup\", \"svg\"]");
 

@@ -2,11 +2,12 @@
 //! included) vs workers: ~1.0 means one core busy, ~N means N cores busy, near 0 means waiting.
 
 use super::line::{LineChart, YScale};
-use super::{Outliers, Point, Reference, Unit};
+use super::{InReport, Outliers, Point, Reference, Unit};
 
 pub static CPU: LineChart = LineChart {
     suffix: "cpu",
     heading: "CPU utilisation",
+    in_report: InReport::Link,
     quantity: "CPU utilisation",
     subtitle: |_| "(user + sys) / wall, median of runs".into(),
     y_label: |_, _| "busy cores ((user + sys) / wall)".into(),

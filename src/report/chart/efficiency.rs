@@ -2,11 +2,12 @@
 //! vs workers, with 95% CI bars; 1.0 is perfect scaling.
 
 use super::line::{LineChart, YScale};
-use super::{Outliers, Point, Reference, Unit};
+use super::{InReport, Outliers, Point, Reference, Unit};
 
 pub static EFFICIENCY: LineChart = LineChart {
     suffix: "efficiency",
     heading: "Efficiency",
+    in_report: InReport::Link,
     quantity: "efficiency",
     subtitle: |_| "speedup / (workers / reference workers) - 1.0 is perfect".into(),
     y_label: |_, _| "parallel efficiency".into(),

@@ -1,10 +1,12 @@
 //! The one builder of line charts over worker counts. A line chart is declared as a
-//! [`LineChart`]: its title, y label and unit, the metric of one summary row, the y scale rule
-//! and an optional reference line; the builder does the rest (one series per model, the
+//! [`LineChart`]: its title, y label and unit, the metric of one summary row, the y scale rule,
+//! an optional reference line and its place in the report; the builder does the rest (one series per model, the
 //! workload's worker axis, the core-count marker, hollow oversubscribed points). Adding one is
 //! a small file with a `static` plus one line in [`super::CHARTS`].
 
-use super::{Chart, ChartKind, Outliers, Point, Reference, Series, SeriesStyle, Unit};
+use super::{
+    Chart, ChartKind, Figure, InReport, Outliers, Point, Reference, Series, SeriesStyle, Unit,
+};
 use crate::report::fits;
 use crate::report::summary::SummaryRow;
 use crate::report::RunData;
@@ -16,6 +18,8 @@ pub struct LineChart {
     pub suffix: &'static str,
     /// Heading in the report.
     pub heading: &'static str,
+    /// Shown as an image or linked in the report.
+    pub in_report: InReport,
     /// What is plotted, in the title: "<scenario> / <workload>: <quantity> vs workers".
     pub quantity: &'static str,
     /// The subtitle after the workload line (what the numbers are, which way is better).
@@ -63,7 +67,17 @@ impl ChartKind for LineChart {
     fn title(&self) -> &'static str {
         self.heading
     }
-    fn build(&self, data: &RunData, w: &Workload) -> Chart {
+    fn in_report(&self) -> InReport {
+        self.in_report
+    }
+    fn figure(&self, data: &RunData, w: &Workload) -> Option<Figure> {
+        Some(Figure::Lines(Box::new(self.build(data, w))))
+    }
+}
+
+impl LineChart {
+    /// The chart of workload `w`: one series per model with a point per worker count.
+    pub fn build(&self, data: &RunData, w: &Workload) -> Chart {
         let mut series = by_model(data, w, self.point);
         if self.mark_oversubscribed {
             let cores = data.meta.machine.logical_cores as f64;

@@ -3,11 +3,12 @@
 //! larger (the footprint a user pays for the model).
 
 use super::line::{LineChart, YScale};
-use super::{Outliers, Point, Unit};
+use super::{InReport, Outliers, Point, Unit};
 
 pub static MEMORY: LineChart = LineChart {
     suffix: "memory",
     heading: "Peak memory",
+    in_report: InReport::Link,
     quantity: "peak memory",
     subtitle: |_| "peak RSS of the run's process, or summed over its worker processes".into(),
     y_label: |_, _| "peak RSS (MiB)".into(),

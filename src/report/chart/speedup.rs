@@ -5,13 +5,14 @@
 //! CPU-bound work on more workers than cores are hollow (the fits leave them out).
 
 use super::line::{LineChart, YScale};
-use super::{Chart, FitCurve, Fits, Outliers, Point, Reference, Series, Unit};
+use super::{Chart, FitCurve, Fits, InReport, Outliers, Point, Reference, Series, Unit};
 use crate::report::RunData;
 use crate::scenario::Workload;
 
 pub static SPEEDUP: LineChart = LineChart {
     suffix: "speedup",
     heading: "Speedup",
+    in_report: InReport::Image,
     quantity: "speedup",
     subtitle: |w| format!("{} - higher is better", super::baseline_line(w)),
     y_label: |_, w| super::speedup_label(w),

@@ -3,13 +3,13 @@
 //! legend, notes — not pixels) compared with the snapshot in `snapshots/`. Each plan's labels
 //! are also checked to touch no line.
 
-use super::render::describe;
 use super::{Figure, CHARTS};
 use crate::record::TaskRow;
 use crate::report::meta::Meta;
 use crate::report::summary::SummaryRow;
 use crate::report::RunData;
 use crate::scenario::Workload;
+use parabench_charts::describe;
 
 const CORES: u64 = 2;
 
@@ -220,8 +220,7 @@ fn plans(data: &RunData, workload: &str) -> String {
     let mut out = String::new();
     for kind in CHARTS {
         let text = match kind.figure(data, w) {
-            Some(Figure::Lines(chart)) => describe::chart(&chart),
-            Some(Figure::Gantt(g)) => describe::gantt(&g),
+            Some(figure) => describe::figure(&figure).unwrap_or_else(|e| panic!("{e}")),
             None => "no figure\n".into(),
         };
         out.push_str(&format!("== {}.{}\n{text}\n", w.name, kind.suffix()));
@@ -242,6 +241,11 @@ fn waiting_charts_with_an_outlier_on_a_log_worker_axis() {
 #[test]
 fn waiting_charts_with_an_outlier_on_a_linear_worker_axis() {
     insta::assert_snapshot!(plans(&synthetic_run(), "sleep-linear"));
+}
+
+/// The plan of a line chart as text.
+fn lines(chart: parabench_charts::Chart) -> String {
+    describe::figure(&Figure::Lines(Box::new(chart))).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The properties the snapshots pin, asserted outright so a careless snapshot update cannot
@@ -284,12 +288,12 @@ fn chart_properties_hold() {
     assert!(c.fits.is_none());
     assert!(c.notes.iter().any(|n| n.contains("No USL curve")));
     // Time titles carry the unit the ticks are in.
-    let t = describe::chart(&chart(time, "primes"));
+    let t = lines(chart(time, "primes"));
     assert!(t.contains("\"median wall time per run (ms)\""), "{t}");
     // The outlier flattens nothing: log scale on sleep, a break on sleep-linear.
-    let eff = describe::chart(&chart(2, "sleep"));
+    let eff = lines(chart(2, "sleep"));
     assert!(eff.contains("y: \"parallel efficiency\" log"), "{eff}");
-    let broken = describe::chart(&chart(speedup, "sleep-linear"));
+    let broken = lines(chart(speedup, "sleep-linear"));
     assert!(broken.contains("y axis broken at"), "{broken}");
     assert!(
         broken.contains("async-multi goes off the chart"),

@@ -2,13 +2,14 @@
 //! when the times span more than a decade), in the time unit the values call for.
 
 use super::line::{LineChart, YScale};
-use super::{Outliers, Point, Unit};
+use super::{InReport, Outliers, Point, Unit};
 use crate::report::RunData;
 use crate::scenario::Workload;
 
 pub static TIME: LineChart = LineChart {
     suffix: "time",
     heading: "Time per run",
+    in_report: InReport::Image,
     quantity: "time per run",
     subtitle: |_| "median of runs, 95% CI - lower is better".into(),
     y_label,

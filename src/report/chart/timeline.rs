@@ -4,7 +4,7 @@
 //! length share a time axis; the renderer gives the others their own). Drawn from
 //! `tasks.csv`; a workload without recorded tasks gets no file.
 
-use super::{Bar, Chart, ChartKind, Excluded, Figure, Gantt, Lane};
+use super::{Bar, ChartKind, Excluded, Figure, Gantt, InReport, Lane};
 use crate::record::TaskRow;
 use crate::report::RunData;
 use crate::scenario::Workload;
@@ -23,31 +23,11 @@ impl ChartKind for Timeline {
     fn title(&self) -> &'static str {
         "Timeline"
     }
-    /// A timeline is not a line chart: this is only its empty frame; see `figure`.
-    fn build(&self, data: &RunData, w: &Workload) -> Chart {
-        Chart {
-            title: title(data, w),
-            subtitle: String::new(),
-            x_label: "time since the run's start".into(),
-            y_label: String::new(),
-            y_unit: super::Unit::Plain,
-            x_log: false,
-            y_log: false,
-            outliers: super::Outliers::LogScale,
-            x_values: vec![],
-            series: vec![],
-            reference: None,
-            marker: None,
-            fits: None,
-            hollow_label: None,
-            notes: vec![],
-        }
+    fn in_report(&self) -> InReport {
+        InReport::Image
     }
     fn figure(&self, data: &RunData, w: &Workload) -> Option<Figure> {
         gantt(data, w).map(Figure::Gantt)
-    }
-    fn inline(&self) -> bool {
-        true
     }
     fn caption(&self, data: &RunData, w: &Workload) -> Option<String> {
         let runs = chosen(data, w);

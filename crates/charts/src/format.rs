@@ -2,7 +2,7 @@
 
 /// Integers as integers, other values with `digits` significant digits (trailing zeros
 /// trimmed), very large or very small values in scientific notation.
-pub(super) fn format_number(v: f64, digits: usize) -> String {
+pub(crate) fn format_number(v: f64, digits: usize) -> String {
     if !v.is_finite() {
         return v.to_string();
     }
@@ -22,7 +22,7 @@ pub(super) fn format_number(v: f64, digits: usize) -> String {
     trim_decimal(&format!("{v:.decimals$}"))
 }
 
-pub(super) fn trim_decimal(s: &str) -> String {
+pub(crate) fn trim_decimal(s: &str) -> String {
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -30,7 +30,7 @@ pub(super) fn trim_decimal(s: &str) -> String {
     }
 }
 
-pub(super) fn trim_scientific(s: &str) -> String {
+pub(crate) fn trim_scientific(s: &str) -> String {
     match s.split_once('e') {
         Some((mantissa, exp)) => format!("{}e{}", trim_decimal(mantissa), exp),
         None => s.to_string(),
@@ -39,7 +39,7 @@ pub(super) fn trim_scientific(s: &str) -> String {
 
 /// The unit durations around `largest` seconds read best in: (multiplier, symbol), so the
 /// largest value is at least 1 in that unit.
-pub(super) fn seconds_unit(largest: f64) -> (f64, &'static str) {
+pub(crate) fn seconds_unit(largest: f64) -> (f64, &'static str) {
     if largest >= 1.0 {
         (1.0, "s")
     } else if largest >= 1e-3 {

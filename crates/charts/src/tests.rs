@@ -1,8 +1,7 @@
-//! Rendering tests: whole charts drawn to PNG and SVG, and plans of fitted charts.
+//! Rendering tests: whole charts drawn to SVG and PNG, and plans of fitted charts.
 
-use super::super::{FitCurve, Fits, Outliers, Point, Reference, Series, SeriesStyle, Unit};
-use super::layout::Plan;
-use super::*;
+use crate::layout::Plan;
+use crate::*;
 
 fn pt(x: f64, y: f64, ci: Option<(f64, f64)>) -> Point {
     Point::new(x, y, ci)
@@ -82,77 +81,56 @@ fn log_y_chart() -> Chart {
     c
 }
 
-fn render_to(dir: &Path, name: &str, chart: &Chart) -> (PathBuf, PathBuf) {
-    let png = dir.join(format!("{name}.png"));
-    let svg = dir.join(format!("{name}.svg"));
-    render(chart, &png, &svg).unwrap();
-    (png, svg)
+/// Draws `chart`; checks that the PNG is one and that the SVG parses.
+fn render(chart: &Chart) -> (Vec<u8>, String) {
+    let drawn = draw(&Figure::Lines(Box::new(chart.clone()))).unwrap();
+    assert!(drawn.png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    roxmltree::Document::parse(&drawn.svg).unwrap();
+    (drawn.png, drawn.svg)
+}
+
+/// The text of every `<text>` element of `svg`.
+fn texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect()
 }
 
 #[test]
 fn renders_sample_png_and_svg() {
-    let dir = tempfile::tempdir().unwrap();
-    let chart = sample_chart();
-    let (png, svg) = render_to(dir.path(), "speedup", &chart);
-
-    let bytes = fs::read(&png).unwrap();
-    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    let (png, svg) = render(&sample_chart());
     assert!(
-        bytes.len() > 10 * 1024,
+        png.len() > 10 * 1024,
         "PNG suspiciously small: {}",
-        bytes.len()
+        png.len()
     );
-
-    let text = fs::read_to_string(&svg).unwrap();
-    assert!(text.contains("<svg"));
-    assert!(text.contains("cpu-vs-io / primes: speedup vs workers"));
-    assert!(text.contains("kernel primes(n=200000)"));
-    assert!(text.contains("workers"));
-    assert!(text.contains("speedup (×)"));
-    assert!(text.contains("threads"));
-    assert!(text.contains("async (tokio)"));
-    assert!(text.contains("ideal"));
-    assert!(text.contains("8 logical cores"));
-
-    // No temporary files left behind.
-    let mut names: Vec<String> = fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert_eq!(names, ["speedup.png", "speedup.svg"]);
+    let texts = texts(&svg);
+    for text in [
+        "cpu-vs-io / primes: speedup vs workers",
+        "kernel primes(n=200000), 64 tasks, baseline: sequential 1.23 s",
+        "workers",
+        "speedup (×)",
+        "threads",
+        "async (tokio)",
+        "ideal",
+        "8 logical cores",
+    ] {
+        assert!(texts.iter().any(|t| t == text), "no {text:?} in {texts:?}");
+    }
 }
 
 #[test]
 fn renders_log_y_chart() {
-    let dir = tempfile::tempdir().unwrap();
-    let (png, svg) = render_to(dir.path(), "time", &log_y_chart());
-    assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
-    let text = fs::read_to_string(&svg).unwrap();
+    let (_, svg) = render(&log_y_chart());
+    let texts = texts(&svg);
     // The unit is picked from the ticks (up to 1.5 s) and said once, in the title.
-    assert!(text.contains("wall time (s)"), "title with its unit");
-    assert!(!text.contains(" ms<"), "no unit on the ticks");
-}
-
-#[test]
-fn overwrites_existing_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let png = dir.path().join("c.png");
-    let svg = dir.path().join("c.svg");
-    fs::write(&png, b"old").unwrap();
-    fs::write(&svg, b"old").unwrap();
-    render(&sample_chart(), &png, &svg).unwrap();
-    assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
-    assert!(fs::read_to_string(&svg).unwrap().contains("<svg"));
-}
-
-#[test]
-fn missing_folder_is_an_error_naming_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let png = dir.path().join("nope").join("c.png");
-    let svg = dir.path().join("nope").join("c.svg");
-    let err = render(&sample_chart(), &png, &svg).unwrap_err();
-    assert!(format!("{err:#}").contains("c.png"), "{err:#}");
+    assert!(texts.iter().any(|t| t == "wall time (s)"), "{texts:?}");
+    assert!(
+        !texts.iter().any(|t| t.ends_with(" ms")),
+        "no unit on the ticks"
+    );
 }
 
 fn degenerate_base() -> Chart {
@@ -186,7 +164,6 @@ fn one_series(points: Vec<Point>) -> Vec<Series> {
 
 /// Renders every chart (and its log-log variant when `log_too`) and checks both files.
 fn assert_renders(cases: Vec<(&str, Chart)>, log_too: bool) {
-    let dir = tempfile::tempdir().unwrap();
     for (name, chart) in cases {
         let mut variants = vec![(name.to_string(), chart.clone())];
         if log_too {
@@ -196,12 +173,9 @@ fn assert_renders(cases: Vec<(&str, Chart)>, log_too: bool) {
             variants.push((format!("{name}-log"), log));
         }
         for (name, chart) in variants {
-            let (png, svg) = render_to(dir.path(), &name, &chart);
-            assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"), "{name}");
-            let text = fs::read_to_string(&svg).unwrap();
-            assert!(text.contains("<svg"), "{name}");
+            let (_, svg) = render(&chart);
             if chart.series.iter().all(|s| s.points.is_empty()) {
-                assert!(text.contains("no data"), "{name}");
+                assert!(texts(&svg).iter().any(|t| t == "no data"), "{name}");
             }
         }
     }
@@ -315,19 +289,18 @@ fn fits_extend_the_x_axis_into_a_labelled_prediction_region() {
         assert!((x - y).abs() < 1e-6 * x, "({x}, {y}) is off y = x");
     }
     plan.check_labels().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (png, svg) = render_to(dir.path(), "fitted", &chart);
-    assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
-    let text = fs::read_to_string(&svg).unwrap();
-    assert!(text.contains("USL fit (prediction)"));
-    assert!(text.contains(">prediction<") || text.contains(">\nprediction\n<"));
-    assert!(text.contains("ideal"));
-    assert!(text.contains("8 logical cores"));
-
+    let texts = texts(&render(&chart).1);
+    for text in [
+        "USL fit (prediction)",
+        "prediction",
+        "ideal",
+        "8 logical cores",
+    ] {
+        assert!(texts.iter().any(|t| t == text), "no {text:?} in {texts:?}");
+    }
     let mut log = chart.clone();
     log.y_log = true;
-    let (png, _) = render_to(dir.path(), "fitted-log", &log);
-    assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    render(&log);
 }
 
 #[test]
@@ -366,9 +339,87 @@ fn dashed_series_render_beside_solid_ones() {
     base.label = "threads (base)".into();
     base.style = SeriesStyle::Dashed;
     c.series.push(base);
-    let dir = tempfile::tempdir().unwrap();
-    let (png, svg) = render_to(dir.path(), "dashed", &c);
-    assert!(fs::read(&png).unwrap().starts_with(b"\x89PNG"));
-    let text = fs::read_to_string(&svg).unwrap();
-    assert!(text.contains("threads (base)"));
+    let texts = texts(&render(&c).1);
+    assert!(texts.iter().any(|t| t == "threads (base)"), "{texts:?}");
+}
+
+/// Each run of two models at its time in a session: marks only, on a plain linear x axis of
+/// seconds (no worker counts), y a relative speed in (0, 1].
+fn scatter_chart() -> Chart {
+    let marks = |offset: f64, slow_from: f64| -> Vec<Point> {
+        (0..40)
+            .map(|i| {
+                let t = offset + f64::from(i) * 3.1;
+                let speed = if t > slow_from { 0.62 } else { 0.97 } - f64::from(i % 3) * 0.01;
+                pt(t, speed, None)
+            })
+            .collect()
+    };
+    Chart {
+        title: "demo / primes: host speed during the session".into(),
+        subtitle: "one mark per measured run".into(),
+        x_label: "time since the session began (s)".into(),
+        y_label: "relative CPU speed".into(),
+        y_unit: Unit::Plain,
+        x_log: false,
+        y_log: false,
+        outliers: Outliers::LogScale,
+        x_values: vec![],
+        series: ["threads", "rayon"]
+            .iter()
+            .enumerate()
+            .map(|(i, m)| Series {
+                label: (*m).into(),
+                color_index: i + 1,
+                points: marks(0.4 + 1.5 * i as f64, 80.0),
+                style: SeriesStyle::Scatter,
+            })
+            .collect(),
+        reference: None,
+        marker: None,
+        fits: None,
+        hollow_label: None,
+        notes: vec![],
+    }
+}
+
+#[test]
+fn scatter_series_are_marks_on_a_plain_linear_axis() {
+    let chart = scatter_chart();
+    let figure = Figure::Lines(Box::new(chart.clone()));
+    let plan = describe::figure(&figure).unwrap();
+    insta::assert_snapshot!(plan);
+    // Round-number ticks from 0 (not the first mark's time), speeds from 0 to 1.
+    let first = plan.lines().next().unwrap();
+    assert!(
+        first.starts_with("x: \"time since the session began (s)\" linear"),
+        "{first}"
+    );
+    assert!(
+        first.contains("ticks [0, 20, 40, 60, 80, 100, 120]"),
+        "{first}"
+    );
+    assert!(plan.contains("ticks [0, 0.2, 0.4, 0.6, 0.8, 1]"), "{plan}");
+    assert!(plan.contains("legend marker: threads"), "{plan}");
+
+    // Drawn: a marker per run in each model's colour and shape, no line through them.
+    let (_, svg) = render(&chart);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    for s in &chart.series {
+        let color = style::color(s.color_index).to_string();
+        let of_series = |tag: &str| {
+            doc.descendants()
+                .filter(|n| n.has_tag_name(tag))
+                .filter(|n| n.attribute("fill") == Some(color.as_str()))
+                .count()
+        };
+        let lines = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("polyline") || n.has_tag_name("line"))
+            .filter(|n| n.attribute("stroke") == Some(color.as_str()))
+            .count();
+        assert_eq!(lines, 0, "{}: no line joins the marks", s.label);
+        // Squares and triangles are polygons; one more in the legend.
+        assert_eq!(of_series("polygon"), s.points.len() + 1, "{}", s.label);
+    }
 }

@@ -3,13 +3,13 @@
 //! scale is logarithmic, which lines or single points lie on top of each other, which values
 //! a broken axis cuts off.
 
-use super::super::{Chart, SeriesStyle, Unit};
-use super::axes::Axis;
-use super::format::{format_number, seconds_unit};
-use super::geometry::{Polyline, Scale};
-use super::layout::{PlannedFits, PlannedSeries};
-use super::legend::{Legend, LegendSample};
-use super::style::FIT_SAMPLE;
+use crate::axes::Axis;
+use crate::format::{format_number, seconds_unit};
+use crate::geometry::{Polyline, Scale};
+use crate::layout::{PlannedFits, PlannedSeries};
+use crate::legend::{Legend, LegendSample};
+use crate::style::FIT_SAMPLE;
+use crate::{Chart, SeriesStyle, Unit};
 
 /// Two series whose points all lie within this fraction of the plot height of each other
 /// (at the same x values) are drawn on top of each other: a note says so.
@@ -18,7 +18,7 @@ const COINCIDE: f64 = 0.012;
 /// The legend: every series (in chart order), the fitted curves, the reference line and
 /// hollow points, then notes on lines drawn on top of each other and values cut off by a
 /// break.
-pub(super) fn legend(
+pub(crate) fn legend(
     chart: &Chart,
     series: &[PlannedSeries],
     (reference, fits): (&Option<(String, Polyline)>, &Option<PlannedFits>),
@@ -34,7 +34,7 @@ pub(super) fn legend(
                     color: s.color,
                     style: s.style,
                     shape: s.shape,
-                    line: !s.single,
+                    line: !s.single && s.style != SeriesStyle::Scatter,
                 },
             )
         })
@@ -125,7 +125,7 @@ fn value_label(v: f64, unit: Unit) -> String {
 }
 
 /// "a", "a and b", "a, b and c".
-pub(super) fn join_names(names: &[&str]) -> String {
+pub(crate) fn join_names(names: &[&str]) -> String {
     match names {
         [] => String::new(),
         [one] => one.to_string(),
@@ -135,7 +135,7 @@ pub(super) fn join_names(names: &[&str]) -> String {
 
 /// Groups (by index) of single-point series at the same spot (same x, y within
 /// [`COINCIDE`] of the plot height), which would hide each other.
-pub(super) fn single_spots(series: &[PlannedSeries], y: Scale) -> Vec<Vec<usize>> {
+pub(crate) fn single_spots(series: &[PlannedSeries], y: Scale) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = vec![];
     for (i, s) in series.iter().enumerate().filter(|(_, s)| s.single) {
         let Some(p) = s.points.first() else { continue };

@@ -4,101 +4,101 @@
 //! and fitted curves clipped to the plot, a prediction region that never takes most of the
 //! width, the legend with its notes, the pixel frame and where the labels go.
 
-use plotters::style::RGBColor;
+use crate::style::Rgb;
 
-use super::super::{Chart, Outliers, SeriesStyle, Unit};
-use super::axes::{
+use crate::axes::{
     all_integers, finite_min_max, linear_ticks, log_ticks, pow2_ticks, worker_ticks, x_range,
     y_range, Axis, PLOT_HEIGHT_GUESS, PLOT_WIDTH_GUESS,
 };
-use super::geometry::{clip, Polyline, Rect, Scale};
-use super::legend::Legend;
-use super::notes::{legend, single_spots};
-use super::place::Frame;
-use super::shapes::Shape;
-use super::style::*;
+use crate::geometry::{clip, Polyline, Rect, Scale};
+use crate::legend::Legend;
+use crate::notes::{legend, single_spots};
+use crate::place::Frame;
+use crate::shapes::Shape;
+use crate::style::*;
+use crate::{Chart, Outliers, SeriesStyle, Unit};
 
 /// One series, cleaned up for drawing.
 #[derive(Debug, Clone)]
-pub(super) struct PlannedSeries {
-    pub(super) label: String,
-    pub(super) color: RGBColor,
-    pub(super) style: SeriesStyle,
-    pub(super) shape: Shape,
+pub(crate) struct PlannedSeries {
+    pub(crate) label: String,
+    pub(crate) color: Rgb,
+    pub(crate) style: SeriesStyle,
+    pub(crate) shape: Shape,
     /// Runs of consecutive drawable points, clipped to the plot; a skipped (non-finite) point
     /// breaks the line.
-    pub(super) runs: Polyline,
-    pub(super) points: Vec<PlannedPoint>,
-    pub(super) bars: Vec<PlannedBar>,
+    pub(crate) runs: Polyline,
+    pub(crate) points: Vec<PlannedPoint>,
+    pub(crate) bars: Vec<PlannedBar>,
     /// Only one drawable point: drawn on top of the others, and without a line in the legend.
-    pub(super) single: bool,
+    pub(crate) single: bool,
 }
 
 /// A marker.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct PlannedPoint {
-    pub(super) x: f64,
+pub(crate) struct PlannedPoint {
+    pub(crate) x: f64,
     /// Where it is drawn: its value, or the top of a broken axis.
-    pub(super) y: f64,
-    pub(super) hollow: bool,
+    pub(crate) y: f64,
+    pub(crate) hollow: bool,
     /// Cut off by the axis break: drawn at the break with an arrow up.
-    pub(super) above: bool,
+    pub(crate) above: bool,
     /// Pixels sideways: single points at the same spot are drawn side by side.
-    pub(super) dodge: i32,
+    pub(crate) dodge: i32,
 }
 
 /// An error bar, shifted `dodge` pixels sideways when bars of several series share its x.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct PlannedBar {
-    pub(super) x: f64,
-    pub(super) lo: f64,
-    pub(super) hi: f64,
-    pub(super) dodge: i32,
+pub(crate) struct PlannedBar {
+    pub(crate) x: f64,
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
+    pub(crate) dodge: i32,
 }
 
 /// Fitted curves, clipped to the plot, and the prediction region.
 #[derive(Debug, Clone)]
-pub(super) struct PlannedFits {
-    pub(super) label: String,
-    pub(super) curves: Vec<(RGBColor, Polyline)>,
-    pub(super) region: Option<Region>,
+pub(crate) struct PlannedFits {
+    pub(crate) label: String,
+    pub(crate) curves: Vec<(Rgb, Polyline)>,
+    pub(crate) region: Option<Region>,
 }
 
 /// The shaded prediction region from `from` to the right end of the x axis, with its label's
 /// box (`None`: no free spot, the legend explains it alone).
 #[derive(Debug, Clone)]
-pub(super) struct Region {
-    pub(super) from: f64,
-    pub(super) label: String,
-    pub(super) label_box: Option<Rect>,
+pub(crate) struct Region {
+    pub(crate) from: f64,
+    pub(crate) label: String,
+    pub(crate) label_box: Option<Rect>,
 }
 
 /// The vertical marker (core count) and where its label goes.
 #[derive(Debug, Clone)]
-pub(super) struct PlannedMarker {
-    pub(super) x: f64,
-    pub(super) label: String,
-    pub(super) label_box: Option<Rect>,
+pub(crate) struct PlannedMarker {
+    pub(crate) x: f64,
+    pub(crate) label: String,
+    pub(crate) label_box: Option<Rect>,
 }
 
 #[derive(Debug, Clone)]
-pub(super) struct Plan {
-    pub(super) x: Axis,
-    pub(super) y: Axis,
-    pub(super) series: Vec<PlannedSeries>,
+pub(crate) struct Plan {
+    pub(crate) x: Axis,
+    pub(crate) y: Axis,
+    pub(crate) series: Vec<PlannedSeries>,
     /// Reference label and its polyline clipped to the plot.
-    pub(super) reference: Option<(String, Polyline)>,
-    pub(super) marker: Option<PlannedMarker>,
-    pub(super) fits: Option<PlannedFits>,
+    pub(crate) reference: Option<(String, Polyline)>,
+    pub(crate) marker: Option<PlannedMarker>,
+    pub(crate) fits: Option<PlannedFits>,
     /// The y axis is cut here (the top of the plot): outlier series go above it.
-    pub(super) y_break: Option<f64>,
-    pub(super) legend: Legend,
-    pub(super) frame: Frame,
+    pub(crate) y_break: Option<f64>,
+    pub(crate) legend: Legend,
+    pub(crate) frame: Frame,
     /// Whether any series has at least one drawable point.
-    pub(super) has_data: bool,
+    pub(crate) has_data: bool,
 }
 
-pub(super) fn usable(v: f64, log: bool) -> bool {
+pub(crate) fn usable(v: f64, log: bool) -> bool {
     v.is_finite() && (!log || v > 0.0)
 }
 
@@ -172,9 +172,9 @@ fn dodge(i: usize, n: usize, spread: f64) -> i32 {
 }
 
 impl Plan {
-    pub(super) fn new(chart: &Chart) -> Plan {
+    pub(crate) fn new(chart: &Chart) -> Plan {
         let x_log = chart.x_log;
-        let finite = |p: &&super::super::Point| p.x.is_finite() && p.y.is_finite();
+        let finite = |p: &&crate::Point| p.x.is_finite() && p.y.is_finite();
 
         // The y scale: as asked, unless a few series far above the rest would flatten them.
         let mut y_log = chart.y_log;
@@ -283,7 +283,7 @@ impl Plan {
         if measured.is_empty() {
             measured.extend(reference_points.iter().map(|p| p.0));
         }
-        let fit_curves: Vec<(RGBColor, Vec<(f64, f64)>)> = chart
+        let fit_curves: Vec<(Rgb, Vec<(f64, f64)>)> = chart
             .fits
             .iter()
             .flat_map(|f| &f.curves)
@@ -526,7 +526,7 @@ impl Plan {
     }
 
     /// Pixel position of a data point.
-    pub(super) fn pixel(&self, p: (f64, f64)) -> (f64, f64) {
+    pub(crate) fn pixel(&self, p: (f64, f64)) -> (f64, f64) {
         self.frame.at(self.x.scale(), self.y.scale(), p)
     }
 }

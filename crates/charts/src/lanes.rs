@@ -10,77 +10,77 @@
 //! tasks overlap in time (tasks waiting side by side on one thread) is split into tracks of
 //! at least [`MIN_TRACK`] pixels with a gap between them, and its label gives the count.
 
-use plotters::style::FontStyle;
+use crate::text::Weight;
 
-use super::super::{Bar, Gantt, Unit};
-use super::axes::{linear_ticks, Axis};
-use super::format::seconds_unit;
-use super::style::*;
-use super::text::text_width;
+use crate::axes::{linear_ticks, Axis};
+use crate::format::seconds_unit;
+use crate::style::*;
+use crate::text::text_width;
+use crate::{Bar, Gantt, Unit};
 
 /// Image height bounds: the height follows the number of rows.
 const MIN_HEIGHT: f64 = 420.0;
 const TARGET_HEIGHT: f64 = 750.0;
-pub(super) const MAX_HEIGHT: f64 = 4000.0;
+pub(crate) const MAX_HEIGHT: f64 = 4000.0;
 /// Row height bounds in pixels: below `MIN_ROW` the image grows (up to `MAX_HEIGHT`), so every
 /// row label fits.
 const MAX_ROW: f64 = 26.0;
 const MIN_ROW: f64 = 12.0;
 /// A lane is at least this tall, so its label lines fit.
-pub(super) const LANE_MIN: f64 = 46.0;
-pub(super) const LANE_GAP: f64 = 14.0;
+pub(crate) const LANE_MIN: f64 = 46.0;
+pub(crate) const LANE_GAP: f64 = 14.0;
 /// Extra gap under a lane that has its own axis (tick marks and labels).
-pub(super) const LANE_AXIS: f64 = 26.0;
-pub(super) const LANE_LABEL_SIZE: f64 = 17.0;
-pub(super) const LANE_DETAIL_SIZE: f64 = 14.0;
-pub(super) const ROW_LABEL_SIZE: f64 = 12.0;
-pub(super) const LANE_TICK_SIZE: f64 = 13.0;
-pub(super) const NOTE_SIZE: f64 = 15.0;
+pub(crate) const LANE_AXIS: f64 = 26.0;
+pub(crate) const LANE_LABEL_SIZE: f64 = 17.0;
+pub(crate) const LANE_DETAIL_SIZE: f64 = 14.0;
+pub(crate) const ROW_LABEL_SIZE: f64 = 12.0;
+pub(crate) const LANE_TICK_SIZE: f64 = 13.0;
+pub(crate) const NOTE_SIZE: f64 = 15.0;
 /// Overlapping bars of one row get at most this many tracks (later ones share the track that
 /// frees first), each at least `MIN_TRACK` pixels tall, gap included.
 const MAX_TRACKS: usize = 32;
-pub(super) const MIN_TRACK: f64 = 5.0;
+pub(crate) const MIN_TRACK: f64 = 5.0;
 const MAX_ROW_UNITS: f64 = 4.0;
 /// Lanes share a time scale while the longest of them is at most this many times the
 /// shortest.
 const SHARE_WITHIN: f64 = 2.0;
 
 /// Everything measured before drawing a timeline.
-pub(super) struct Layout {
-    pub(super) height: f64,
-    pub(super) lanes: Vec<LaneGeom>,
+pub(crate) struct Layout {
+    pub(crate) height: f64,
+    pub(crate) lanes: Vec<LaneGeom>,
     /// Left column width (lane labels), and the row label column right of it.
-    pub(super) label_w: f64,
-    pub(super) row_label_w: f64,
+    pub(crate) label_w: f64,
+    pub(crate) row_label_w: f64,
     /// Whether all lanes share the axis drawn under the last one.
-    pub(super) shared: bool,
+    pub(crate) shared: bool,
     /// The time axis title, with its unit when the axis is shared.
-    pub(super) x_title: String,
+    pub(crate) x_title: String,
 }
 
-pub(super) struct LaneGeom {
-    pub(super) top: f64,
-    pub(super) height: f64,
-    pub(super) rows: Vec<RowGeom>,
+pub(crate) struct LaneGeom {
+    pub(crate) top: f64,
+    pub(crate) height: f64,
+    pub(crate) rows: Vec<RowGeom>,
     /// This lane's time axis (its own scale, or the shared one).
-    pub(super) axis: Axis,
+    pub(crate) axis: Axis,
     /// The unit of the axis's labels ("ms").
-    pub(super) unit: &'static str,
+    pub(crate) unit: &'static str,
 }
 
-pub(super) struct RowGeom {
-    pub(super) top: f64,
-    pub(super) height: f64,
-    pub(super) tracks: usize,
+pub(crate) struct RowGeom {
+    pub(crate) top: f64,
+    pub(crate) height: f64,
+    pub(crate) tracks: usize,
     /// The most tasks running at once in this row.
-    pub(super) overlap: usize,
+    pub(crate) overlap: usize,
     /// The row's drawable bars in time order, each with its track.
-    pub(super) bars: Vec<(Bar, usize)>,
+    pub(crate) bars: Vec<(Bar, usize)>,
 }
 
 impl RowGeom {
     /// The label of row `index`: its number, and how many tasks overlap in it (if they do).
-    pub(super) fn label(&self, index: usize) -> String {
+    pub(crate) fn label(&self, index: usize) -> String {
         if self.overlap > 1 {
             format!("{index} ×{}", self.overlap)
         } else {
@@ -139,7 +139,7 @@ fn row_units(tracks: usize) -> f64 {
 }
 
 /// The end of a lane's time range: its last bar or run end.
-fn lane_end(l: &super::super::Lane) -> f64 {
+fn lane_end(l: &crate::Lane) -> f64 {
     l.bars
         .iter()
         .map(|b| b.end)
@@ -181,7 +181,7 @@ fn time_axis(end: f64, ticks: usize) -> (Axis, &'static str) {
 }
 
 impl Layout {
-    pub(super) fn new(g: &Gantt) -> Layout {
+    pub(crate) fn new(g: &Gantt) -> Layout {
         let ends: Vec<f64> = g.lanes.iter().map(lane_end).collect();
         let groups = group_ends(&ends);
         let mut distinct = groups.clone();
@@ -290,8 +290,8 @@ impl Layout {
             .iter()
             .flat_map(|l| {
                 [
-                    text_width(&l.label, LANE_LABEL_SIZE, FontStyle::Bold),
-                    text_width(&l.detail, LANE_DETAIL_SIZE, FontStyle::Normal),
+                    text_width(&l.label, LANE_LABEL_SIZE, Weight::Bold),
+                    text_width(&l.detail, LANE_DETAIL_SIZE, Weight::Normal),
                 ]
             })
             .max()
@@ -300,7 +300,7 @@ impl Layout {
         let row_label_w = lanes
             .iter()
             .flat_map(|l| l.rows.iter().enumerate().map(|(i, r)| r.label(i)))
-            .map(|t| text_width(&t, ROW_LABEL_SIZE, FontStyle::Normal))
+            .map(|t| text_width(&t, ROW_LABEL_SIZE, Weight::Normal))
             .max()
             .map_or(10.0, f64::from)
             + 10.0;
@@ -337,8 +337,8 @@ mod tests {
         assert_eq!(group_ends(&[0.1, 0.06, 0.07]), [0.1, 0.1, 0.1]);
     }
 
-    fn lane(rows: u32, bars: Vec<Bar>, end: f64) -> super::super::super::Lane {
-        super::super::super::Lane {
+    fn lane(rows: u32, bars: Vec<Bar>, end: f64) -> crate::Lane {
+        crate::Lane {
             label: "m".into(),
             detail: String::new(),
             color_index: 0,

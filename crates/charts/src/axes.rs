@@ -1,34 +1,30 @@
 //! Axes: the range of each axis from the data, where its ticks go (linear or logarithmic),
-//! and the mapping plotters uses to place values along it.
+//! and their labels in the unit the values call for.
 
-use std::ops::Range;
-
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
-
-use super::super::Unit;
-use super::format::{format_number, seconds_unit};
-use super::geometry::Scale;
+use crate::format::{format_number, seconds_unit};
+use crate::geometry::Scale;
+use crate::Unit;
 
 /// One axis: its range, tick positions, their labels and the axis title.
 #[derive(Debug, Clone)]
-pub(super) struct Axis {
-    pub(super) lo: f64,
-    pub(super) hi: f64,
-    pub(super) log: bool,
+pub(crate) struct Axis {
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
+    pub(crate) log: bool,
     /// Labelled ticks (bold grid lines).
-    pub(super) ticks: Vec<f64>,
+    pub(crate) ticks: Vec<f64>,
     /// One label per tick, in the axis's unit.
-    pub(super) labels: Vec<String>,
+    pub(crate) labels: Vec<String>,
     /// Unlabelled light grid lines.
-    pub(super) light: Vec<f64>,
+    pub(crate) light: Vec<f64>,
     /// The title, with the unit the labels are written in.
-    pub(super) title: String,
+    pub(crate) title: String,
 }
 
 impl Axis {
     /// An axis whose tick labels are numbers in the unit `unit` calls for; `{unit}` in
     /// `title` becomes that unit, so the title and the ticks always agree.
-    pub(super) fn new(
+    pub(crate) fn new(
         (lo, hi): (f64, f64),
         log: bool,
         (ticks, light): (Vec<f64>, Vec<f64>),
@@ -58,7 +54,7 @@ impl Axis {
         }
     }
 
-    pub(super) fn scale(&self) -> Scale {
+    pub(crate) fn scale(&self) -> Scale {
         Scale {
             lo: self.lo,
             hi: self.hi,
@@ -69,7 +65,7 @@ impl Axis {
 
 /// Labels for `ticks` (multiplied by `scale`) with the fewest significant digits, at least 3,
 /// that keep neighbouring labels distinct.
-pub(super) fn tick_labels(ticks: &[f64], scale: f64) -> Vec<String> {
+pub(crate) fn tick_labels(ticks: &[f64], scale: f64) -> Vec<String> {
     let mut labels = Vec::new();
     for digits in 3..=8 {
         labels = ticks
@@ -84,10 +80,10 @@ pub(super) fn tick_labels(ticks: &[f64], scale: f64) -> Vec<String> {
 }
 
 /// Rough plot-area size, used only to thin out crowded ticks.
-pub(super) const PLOT_WIDTH_GUESS: f64 = 1000.0;
-pub(super) const PLOT_HEIGHT_GUESS: f64 = 550.0;
+pub(crate) const PLOT_WIDTH_GUESS: f64 = 1000.0;
+pub(crate) const PLOT_HEIGHT_GUESS: f64 = 550.0;
 
-pub(super) fn finite_min_max(vs: &[f64]) -> Option<(f64, f64)> {
+pub(crate) fn finite_min_max(vs: &[f64]) -> Option<(f64, f64)> {
     vs.iter()
         .copied()
         .filter(|v| v.is_finite())
@@ -98,7 +94,7 @@ pub(super) fn finite_min_max(vs: &[f64]) -> Option<(f64, f64)> {
 }
 
 /// Data range of the x axis plus a little padding.
-pub(super) fn x_range(xs: &[f64], log: bool) -> (f64, f64) {
+pub(crate) fn x_range(xs: &[f64], log: bool) -> (f64, f64) {
     match (finite_min_max(xs), log) {
         (None, false) => (0.0, 1.0),
         (None, true) => (1.0, 10.0),
@@ -117,7 +113,7 @@ pub(super) fn x_range(xs: &[f64], log: bool) -> (f64, f64) {
 
 /// Y range: from 0 (or the negative minimum) to 110% of the maximum for linear axes; the
 /// positive data range with padding for log axes.
-pub(super) fn y_range(ys: &[f64], log: bool) -> (f64, f64) {
+pub(crate) fn y_range(ys: &[f64], log: bool) -> (f64, f64) {
     match (finite_min_max(ys), log) {
         (None, false) => (0.0, 1.0),
         (None, true) => (1.0, 10.0),
@@ -135,7 +131,7 @@ pub(super) fn y_range(ys: &[f64], log: bool) -> (f64, f64) {
 }
 
 /// Pads a positive range multiplicatively by `frac` of its decades (at least `min_factor`).
-pub(super) fn log_pad(lo: f64, hi: f64, frac: f64, min_factor: f64) -> (f64, f64) {
+pub(crate) fn log_pad(lo: f64, hi: f64, frac: f64, min_factor: f64) -> (f64, f64) {
     if hi / lo <= 1.0 + 1e-9 {
         return (lo / 2.0, hi * 2.0);
     }
@@ -143,12 +139,12 @@ pub(super) fn log_pad(lo: f64, hi: f64, frac: f64, min_factor: f64) -> (f64, f64
     (lo / factor, hi * factor)
 }
 
-pub(super) fn all_integers(xs: &[f64]) -> bool {
+pub(crate) fn all_integers(xs: &[f64]) -> bool {
     !xs.is_empty() && xs.iter().all(|x| (x - x.round()).abs() < 1e-9)
 }
 
 /// A "nice" step (1, 2 or 5 times a power of ten) near `raw`.
-pub(super) fn nice_step(raw: f64) -> f64 {
+pub(crate) fn nice_step(raw: f64) -> f64 {
     let exp = raw.log10().floor();
     let base = 10f64.powf(exp);
     let m = raw / base;
@@ -165,7 +161,7 @@ pub(super) fn nice_step(raw: f64) -> f64 {
 }
 
 /// Evenly spaced round ticks covering `lo..=hi`, about `target` of them.
-pub(super) fn linear_ticks(lo: f64, hi: f64, target: usize, integers: bool) -> Vec<f64> {
+pub(crate) fn linear_ticks(lo: f64, hi: f64, target: usize, integers: bool) -> Vec<f64> {
     let span = hi - lo;
     if !(span.is_finite() && span > 0.0) {
         return vec![lo];
@@ -191,7 +187,7 @@ pub(super) fn linear_ticks(lo: f64, hi: f64, target: usize, integers: bool) -> V
 ///
 /// With `data` (the x axis), the distinct data values are used when they are few enough, which
 /// gives ticks exactly at the measured worker counts; crowded ones are thinned out.
-pub(super) fn log_ticks(
+pub(crate) fn log_ticks(
     lo: f64,
     hi: f64,
     data: Option<&[f64]>,
@@ -285,7 +281,7 @@ const MIN_TICK_GAP: f64 = 44.0;
 /// so no tick sits where nothing was measured) and at `extra` (where a prediction ends),
 /// thinned so labels keep [`MIN_TICK_GAP`] pixels apart on a `pixels`-wide axis. Crowded
 /// linear axes keep the counts that are multiples of a round step, plus both ends.
-pub(super) fn worker_ticks(
+pub(crate) fn worker_ticks(
     values: &[f64],
     extra: &[f64],
     (lo, hi): (f64, f64),
@@ -348,7 +344,7 @@ pub(super) fn worker_ticks(
 /// Powers of two (including 0.5, 0.25 ...) from `lo` to `hi` as log-axis ticks, when there are
 /// 3 to 8 of them at least `min_gap_px` apart on a `pixels`-long axis: for plain numbers such
 /// as speedups they line up with a worker axis of powers of two.
-pub(super) fn pow2_ticks(lo: f64, hi: f64, pixels: f64) -> Option<Vec<f64>> {
+pub(crate) fn pow2_ticks(lo: f64, hi: f64, pixels: f64) -> Option<Vec<f64>> {
     if !(lo > 0.0 && hi > lo && lo.is_finite() && hi.is_finite()) {
         return None;
     }
@@ -361,34 +357,6 @@ pub(super) fn pow2_ticks(lo: f64, hi: f64, pixels: f64) -> Option<Vec<f64>> {
         .map(|e| 2f64.powi(e))
         .collect();
     (3..=8).contains(&ticks.len()).then_some(ticks)
-}
-
-/// One axis as a plotters coordinate: linear or logarithmic mapping, with exactly the ticks
-/// computed in [`Axis`].
-#[derive(Clone)]
-pub(super) struct AxisCoord(pub(super) Axis);
-
-impl Ranged for AxisCoord {
-    type FormatOption = DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let t = self.0.scale().fraction(*value).clamp(-10.0, 10.0);
-        let len = f64::from(limit.1 - limit.0);
-        limit.0 + (len * t).round() as i32
-    }
-
-    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
-        if hint.weight().allow_light_points() {
-            self.0.light.clone()
-        } else {
-            self.0.ticks.clone()
-        }
-    }
-
-    fn range(&self) -> Range<f64> {
-        self.0.lo..self.0.hi
-    }
 }
 
 #[cfg(test)]

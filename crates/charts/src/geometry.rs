@@ -3,10 +3,10 @@
 //! label's box would touch a line, a bar or a marker.
 
 /// Pieces of a line, each a run of points drawn connected.
-pub(super) type Polyline = Vec<Vec<(f64, f64)>>;
+pub(crate) type Polyline = Vec<Vec<(f64, f64)>>;
 
 /// Cuts a polyline to `lo <= x <= hi`, interpolating at the edges. Returns the visible pieces.
-pub(super) fn clip_polyline(points: &[(f64, f64)], lo: f64, hi: f64) -> Polyline {
+pub(crate) fn clip_polyline(points: &[(f64, f64)], lo: f64, hi: f64) -> Polyline {
     let inside = |x: f64| x >= lo && x <= hi;
     let lerp = |a: (f64, f64), b: (f64, f64), x: f64| {
         if (b.0 - a.0).abs() < f64::EPSILON {
@@ -50,7 +50,7 @@ pub(super) fn clip_polyline(points: &[(f64, f64)], lo: f64, hi: f64) -> Polyline
 }
 
 /// Cuts every piece of a polyline to `lo <= y <= hi`.
-pub(super) fn clip_y(pieces: &Polyline, lo: f64, hi: f64) -> Polyline {
+pub(crate) fn clip_y(pieces: &Polyline, lo: f64, hi: f64) -> Polyline {
     let swap = |v: &[(f64, f64)]| -> Vec<(f64, f64)> { v.iter().map(|&(a, b)| (b, a)).collect() };
     pieces
         .iter()
@@ -61,15 +61,15 @@ pub(super) fn clip_y(pieces: &Polyline, lo: f64, hi: f64) -> Polyline {
 
 /// The range of one axis and whether it is logarithmic.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Scale {
-    pub(super) lo: f64,
-    pub(super) hi: f64,
-    pub(super) log: bool,
+pub(crate) struct Scale {
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
+    pub(crate) log: bool,
 }
 
 impl Scale {
     /// A value in axis space: its logarithm on a log axis (where lines are straight).
-    pub(super) fn space(self, v: f64) -> f64 {
+    pub(crate) fn space(self, v: f64) -> f64 {
         if self.log {
             v.ln()
         } else {
@@ -78,7 +78,7 @@ impl Scale {
     }
 
     /// The inverse of [`Scale::space`].
-    pub(super) fn value(self, v: f64) -> f64 {
+    pub(crate) fn value(self, v: f64) -> f64 {
         if self.log {
             v.exp()
         } else {
@@ -88,7 +88,7 @@ impl Scale {
 
     /// Position of `v` along the axis, 0 at `lo` and 1 at `hi` (outside the range beyond
     /// those); non-finite positions are pinned to the nearest end or the middle.
-    pub(super) fn fraction(self, v: f64) -> f64 {
+    pub(crate) fn fraction(self, v: f64) -> f64 {
         let t = (self.space(v) - self.space(self.lo)) / (self.space(self.hi) - self.space(self.lo));
         if t.is_finite() {
             t
@@ -104,7 +104,7 @@ impl Scale {
 
 /// Cuts a polyline to the rectangle of the `x` and `y` ranges, in axis space: a segment that
 /// is straight on a log axis is cut where it really crosses the edge.
-pub(super) fn clip(points: &[(f64, f64)], x: Scale, y: Scale) -> Polyline {
+pub(crate) fn clip(points: &[(f64, f64)], x: Scale, y: Scale) -> Polyline {
     let mapped: Vec<(f64, f64)> = points
         .iter()
         .map(|&(a, b)| (x.space(a), y.space(b)))
@@ -122,15 +122,15 @@ pub(super) fn clip(points: &[(f64, f64)], x: Scale, y: Scale) -> Polyline {
 
 /// A rectangle in pixels: left, top, right, bottom.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Rect {
-    pub(super) x0: f64,
-    pub(super) y0: f64,
-    pub(super) x1: f64,
-    pub(super) y1: f64,
+pub(crate) struct Rect {
+    pub(crate) x0: f64,
+    pub(crate) y0: f64,
+    pub(crate) x1: f64,
+    pub(crate) y1: f64,
 }
 
 impl Rect {
-    pub(super) fn new(x: f64, y: f64, w: f64, h: f64) -> Rect {
+    pub(crate) fn new(x: f64, y: f64, w: f64, h: f64) -> Rect {
         Rect {
             x0: x,
             y0: y,
@@ -140,7 +140,7 @@ impl Rect {
     }
 
     /// The rectangle grown by `m` pixels on every side.
-    pub(super) fn grow(self, m: f64) -> Rect {
+    pub(crate) fn grow(self, m: f64) -> Rect {
         Rect {
             x0: self.x0 - m,
             y0: self.y0 - m,
@@ -149,16 +149,16 @@ impl Rect {
         }
     }
 
-    pub(super) fn overlaps(&self, o: &Rect) -> bool {
+    pub(crate) fn overlaps(&self, o: &Rect) -> bool {
         self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
     }
 
-    pub(super) fn inside(&self, o: &Rect) -> bool {
+    pub(crate) fn inside(&self, o: &Rect) -> bool {
         self.x0 >= o.x0 && self.x1 <= o.x1 && self.y0 >= o.y0 && self.y1 <= o.y1
     }
 
     /// Whether the segment from `a` to `b` passes through the rectangle (Liang-Barsky).
-    pub(super) fn hit_by(&self, a: (f64, f64), b: (f64, f64)) -> bool {
+    pub(crate) fn hit_by(&self, a: (f64, f64), b: (f64, f64)) -> bool {
         let (dx, dy) = (b.0 - a.0, b.1 - a.1);
         let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
         for (p, q) in [

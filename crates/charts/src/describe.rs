@@ -1,16 +1,16 @@
-//! Plain-text descriptions of computed plans (tests only): what a chart shows — axes with
-//! their ranges, ticks, labels and titles, series with their points, reference, fits,
-//! prediction region, labels, legend and notes — without pixels, for snapshot tests. Also
-//! checks the properties a snapshot cannot show at a glance (labels touch no line).
+//! Plain-text descriptions of computed plans: what a chart shows — axes with their ranges,
+//! ticks, labels and titles, series with their points, reference, fits, prediction region,
+//! labels, legend and notes — without pixels, for snapshot tests. Also checks the properties
+//! a snapshot cannot show at a glance (labels touch no line).
 
 use std::fmt::Write;
 
-use super::super::{Chart, Gantt};
-use super::axes::Axis;
-use super::format::format_number;
-use super::geometry::Rect;
-use super::lanes::Layout;
-use super::layout::Plan;
+use crate::axes::Axis;
+use crate::format::format_number;
+use crate::geometry::Rect;
+use crate::lanes::Layout;
+use crate::layout::Plan;
+use crate::{Figure, Gantt, SeriesStyle};
 
 /// A number with 4 significant digits (stable across platforms).
 fn n(v: f64) -> String {
@@ -50,7 +50,7 @@ fn placed(b: &Option<Rect>, plot: &Rect) -> &'static str {
 }
 
 impl Plan {
-    pub(super) fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut s = String::new();
         let plot = &self.frame.plot;
         let _ = writeln!(s, "{}", axis("x", &self.x));
@@ -76,9 +76,14 @@ impl Plan {
                     t
                 })
                 .collect();
+            let style = match ser.style {
+                SeriesStyle::Solid => "",
+                SeriesStyle::Dashed => ", dashed",
+                SeriesStyle::Scatter => ", marks only",
+            };
             let _ = writeln!(
                 s,
-                "series {} ({:?}{}, {} bars): {}",
+                "series {} ({:?}{style}{}, {} bars): {}",
                 ser.label,
                 ser.shape,
                 if ser.single { ", single" } else { "" },
@@ -126,11 +131,11 @@ impl Plan {
         }
         for (label, sample) in &self.legend.entries {
             let kind = match sample {
-                super::legend::LegendSample::Series { line: false, .. } => "marker",
-                super::legend::LegendSample::Series { .. } => "line",
-                super::legend::LegendSample::Reference => "reference",
-                super::legend::LegendSample::Fit(_) => "fit",
-                super::legend::LegendSample::Hollow => "hollow",
+                crate::legend::LegendSample::Series { line: false, .. } => "marker",
+                crate::legend::LegendSample::Series { .. } => "line",
+                crate::legend::LegendSample::Reference => "reference",
+                crate::legend::LegendSample::Fit(_) => "fit",
+                crate::legend::LegendSample::Hollow => "hollow",
             };
             let _ = writeln!(s, "legend {kind}: {label}");
         }
@@ -142,7 +147,7 @@ impl Plan {
 
     /// Labels in the plot touch no line, marker or bar, and not each other; the plot area
     /// keeps most of the width.
-    pub(super) fn check_labels(&self) -> Result<(), String> {
+    pub(crate) fn check_labels(&self) -> Result<(), String> {
         let obstacles = self.obstacles();
         let boxes: Vec<(&str, Rect)> = self
             .marker
@@ -170,7 +175,7 @@ impl Plan {
 }
 
 impl Layout {
-    pub(super) fn describe(&self, g: &Gantt) -> String {
+    pub(crate) fn describe(&self, g: &Gantt) -> String {
         let mut s = String::new();
         let _ = writeln!(
             s,
@@ -217,16 +222,16 @@ impl Layout {
     }
 }
 
-/// The description of `chart`'s plan, after checking its labels.
-pub(in super::super) fn chart(chart: &Chart) -> String {
-    let plan = Plan::new(chart);
-    if let Err(e) = plan.check_labels() {
-        panic!("{}: {e}", chart.title);
+/// What `figure` shows, as text: the plan of a chart (after checking that its placed labels
+/// touch nothing drawn; the error says which one does) or the layout of a timeline.
+pub fn figure(figure: &Figure) -> Result<String, String> {
+    match figure {
+        Figure::Lines(chart) => {
+            let plan = Plan::new(chart);
+            plan.check_labels()
+                .map_err(|e| format!("{}: {e}", chart.title))?;
+            Ok(plan.describe())
+        }
+        Figure::Gantt(g) => Ok(Layout::new(g).describe(g)),
     }
-    plan.describe()
-}
-
-/// The description of a timeline's layout.
-pub(in super::super) fn gantt(g: &Gantt) -> String {
-    Layout::new(g).describe(g)
 }

@@ -3,43 +3,44 @@
 //! the plot ("prediction", the core count) where they touch no line, bar, marker or other
 //! label.
 
-use plotters::style::FontStyle;
+use crate::text::Weight;
 
-use super::geometry::{Rect, Scale};
-use super::layout::Plan;
-use super::legend::Legend;
-use super::style::*;
-use super::text::{fit_text, text_width};
+use crate::geometry::{Rect, Scale};
+use crate::layout::Plan;
+use crate::legend::Legend;
+use crate::plan::SeriesStyle;
+use crate::style::*;
+use crate::text::{fit_text, text_width};
 
 /// Gap between tick marks and their labels.
-pub(super) const TICK_GAP: i32 = 11;
+pub(crate) const TICK_GAP: i32 = 11;
 /// Space kept free between a placed label and anything drawn.
 const CLEARANCE: f64 = 3.0;
 
 /// The pixel geometry of a line chart.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Frame {
+pub(crate) struct Frame {
     /// Title and subtitle as drawn (shortened to fit) with their font size and top.
-    pub(super) title: Option<(String, f64, i32)>,
-    pub(super) subtitle: Option<(String, f64, i32)>,
-    /// Margins around the plot (passed to plotters) and the sizes of the label areas.
-    pub(super) top: i32,
-    pub(super) left: i32,
-    pub(super) bottom: i32,
-    pub(super) right: i32,
-    pub(super) x_area: i32,
-    pub(super) y_area: i32,
+    pub(crate) title: Option<(String, f64, i32)>,
+    pub(crate) subtitle: Option<(String, f64, i32)>,
+    /// Margins around the plot and the sizes of the label areas.
+    pub(crate) top: i32,
+    pub(crate) left: i32,
+    pub(crate) bottom: i32,
+    pub(crate) right: i32,
+    pub(crate) x_area: i32,
+    pub(crate) y_area: i32,
     /// Width of the widest y tick label.
-    pub(super) y_tick_width: i32,
+    pub(crate) y_tick_width: i32,
     /// The plot area.
-    pub(super) plot: Rect,
+    pub(crate) plot: Rect,
     /// Top-left corner of the legend box.
-    pub(super) legend_at: (i32, i32),
+    pub(crate) legend_at: (i32, i32),
 }
 
 impl Frame {
     /// Lays out a chart of `WIDTH` x `HEIGHT` pixels around its texts.
-    pub(super) fn new(
+    pub(crate) fn new(
         title: &str,
         subtitle: &str,
         (x_title, y_title): (&str, &str),
@@ -50,13 +51,13 @@ impl Frame {
         let (w, h) = (WIDTH as i32, HEIGHT as i32);
         let mut top = 14;
         let title = (!title.is_empty()).then(|| {
-            let (t, size) = fit_text(title, TITLE_SIZE, 16.0, FontStyle::Bold, w - 40);
+            let (t, size) = fit_text(title, TITLE_SIZE, 16.0, Weight::Bold, w - 40);
             let at = top;
             top += size as i32 + 12;
             (t, size, at)
         });
         let subtitle = (!subtitle.is_empty()).then(|| {
-            let (t, size) = fit_text(subtitle, SUBTITLE_SIZE, 11.0, FontStyle::Normal, w - 40);
+            let (t, size) = fit_text(subtitle, SUBTITLE_SIZE, 11.0, Weight::Normal, w - 40);
             let at = top;
             top += size as i32 + 10;
             (t, size, at)
@@ -65,14 +66,14 @@ impl Frame {
         top += if has_marker { 30 } else { 12 };
         let y_tick_width = y_labels
             .iter()
-            .map(|l| text_width(l, TICK_SIZE, FontStyle::Normal))
+            .map(|l| text_width(l, TICK_SIZE, Weight::Normal))
             .max()
             .unwrap_or(0);
         let y_area = y_tick_width + TICK_GAP + if y_title.is_empty() { 8 } else { 44 };
         let x_area = TICK_SIZE as i32 + TICK_GAP + if x_title.is_empty() { 8 } else { 40 };
         let last_x_tick_half = x_labels
             .last()
-            .map_or(0, |l| text_width(l, TICK_SIZE, FontStyle::Normal) / 2);
+            .map_or(0, |l| text_width(l, TICK_SIZE, Weight::Normal) / 2);
         let right = if legend.is_empty() {
             28.max(last_x_tick_half + 8)
         } else {
@@ -101,7 +102,7 @@ impl Frame {
     }
 
     /// The pixel position of data point `(x, y)` on axes `xs` and `ys`.
-    pub(super) fn at(&self, xs: Scale, ys: Scale, (x, y): (f64, f64)) -> (f64, f64) {
+    pub(crate) fn at(&self, xs: Scale, ys: Scale, (x, y): (f64, f64)) -> (f64, f64) {
         let p = &self.plot;
         (
             p.x0 + xs.fraction(x) * (p.x1 - p.x0),
@@ -112,19 +113,19 @@ impl Frame {
 
 /// What a label must stay clear of, in pixels.
 #[derive(Debug, Default)]
-pub(super) struct Obstacles {
-    pub(super) segments: Vec<((f64, f64), (f64, f64))>,
-    pub(super) boxes: Vec<Rect>,
+pub(crate) struct Obstacles {
+    pub(crate) segments: Vec<((f64, f64), (f64, f64))>,
+    pub(crate) boxes: Vec<Rect>,
 }
 
 impl Obstacles {
     /// Adds a drawn polyline.
-    pub(super) fn line(&mut self, pixels: &[(f64, f64)]) {
+    pub(crate) fn line(&mut self, pixels: &[(f64, f64)]) {
         self.segments
             .extend(pixels.windows(2).map(|w| (w[0], w[1])));
     }
 
-    pub(super) fn free(&self, r: &Rect) -> bool {
+    pub(crate) fn free(&self, r: &Rect) -> bool {
         let r = r.grow(CLEARANCE);
         !self.segments.iter().any(|&(a, b)| r.hit_by(a, b))
             && !self.boxes.iter().any(|b| b.overlaps(&r))
@@ -132,16 +133,16 @@ impl Obstacles {
 }
 
 /// Width and height in pixels of a label of `text` at font size `size`.
-pub(super) fn label_size(text: &str, size: f64) -> (f64, f64) {
+pub(crate) fn label_size(text: &str, size: f64) -> (f64, f64) {
     (
-        f64::from(text_width(text, size, FontStyle::Normal)),
+        f64::from(text_width(text, size, Weight::Normal)),
         size.round(),
     )
 }
 
 /// The first spot for a `w` x `h` label inside `area` (top corners first, then down its left
 /// and right edges) that touches nothing in `obstacles`.
-pub(super) fn free_spot_in(area: Rect, (w, h): (f64, f64), obstacles: &Obstacles) -> Option<Rect> {
+pub(crate) fn free_spot_in(area: Rect, (w, h): (f64, f64), obstacles: &Obstacles) -> Option<Rect> {
     let pad = 8.0;
     if area.x1 - area.x0 < w + 2.0 * pad || area.y1 - area.y0 < h + 2.0 * pad {
         return None;
@@ -156,11 +157,13 @@ pub(super) fn free_spot_in(area: Rect, (w, h): (f64, f64), obstacles: &Obstacles
 impl Plan {
     /// Everything drawn in the plot that a label must not touch, in pixels: lines, markers
     /// (with the arrows of points above a break), error bars and the core-count line.
-    pub(super) fn obstacles(&self) -> Obstacles {
+    pub(crate) fn obstacles(&self) -> Obstacles {
         let plot = self.frame.plot;
         let mut obstacles = Obstacles::default();
         for s in &self.series {
-            for run in &s.runs {
+            // A scatter's points are not joined: only its markers are in the way.
+            let joined = s.style != SeriesStyle::Scatter;
+            for run in s.runs.iter().filter(|_| joined) {
                 let px: Vec<(f64, f64)> = run.iter().map(|&p| self.pixel(p)).collect();
                 obstacles.line(&px);
             }
@@ -207,7 +210,7 @@ impl Plan {
 
     /// The core-count label above the plot, centred on its line (kept inside the image);
     /// the prediction label at the first spot of its region that touches nothing drawn.
-    pub(super) fn place_labels(&mut self) {
+    pub(crate) fn place_labels(&mut self) {
         let plot = self.frame.plot;
         let mut obstacles = self.obstacles();
         if let Some(m) = &mut self.marker {

@@ -3,12 +3,12 @@
 //! charts read in greyscale. Markers are filled, or hollow for points that are shown but not
 //! what the chart is about (a comparison's base run, oversubscribed cells).
 
-use plotters::coord::Shift;
-use plotters::prelude::*;
+use crate::style::{Rgb, POINT_RADIUS, WHITE};
+use crate::svg::{Fill, Paint, Stroke, Svg};
 
 /// The marker shapes, in the order colour indexes take them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Shape {
+pub(crate) enum Shape {
     Circle,
     Square,
     TriangleUp,
@@ -31,12 +31,11 @@ const SHAPES: [Shape; 7] = [
 
 impl Shape {
     /// The stable shape of colour index `index`.
-    pub(super) fn of(index: usize) -> Shape {
+    pub(crate) fn of(index: usize) -> Shape {
         SHAPES[index % SHAPES.len()]
     }
 
-    /// The outline around (0, 0), `r` pixels from the centre (circles are polygons too, so
-    /// every shape is drawn the same way).
+    /// The outline around (0, 0), `r` pixels from the centre (circles are drawn as circles).
     fn outline(self, r: f64) -> Vec<(f64, f64)> {
         let polygon = |n: usize, start: f64| -> Vec<(f64, f64)> {
             (0..n)
@@ -95,43 +94,45 @@ impl Shape {
     }
 }
 
-/// How a marker is filled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Fill {
-    Filled,
-    Hollow,
+/// One marker: its shape, colour and fill.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Marker {
+    pub(crate) shape: Shape,
+    pub(crate) color: Rgb,
+    /// A white inside and a coloured outline rather than filled.
+    pub(crate) hollow: bool,
 }
 
-/// Draws a marker of `shape` centred at pixel `at`, radius `r`, on a white halo so it stands
-/// out from lines and markers beneath it.
-pub(super) fn draw_marker<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    (x, y): (i32, i32),
-    shape: Shape,
-    r: f64,
-    color: RGBColor,
-    fill: Fill,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let at = |pts: Vec<(f64, f64)>| -> Vec<(i32, i32)> {
-        pts.into_iter()
-            .map(|(a, b)| (x + a.round() as i32, y + b.round() as i32))
-            .collect()
-    };
-    // Hollow markers are a little larger, so their white inside shows at this size.
-    let r = match fill {
-        Fill::Filled => r,
-        Fill::Hollow => r + 1.0,
-    };
-    root.draw(&Polygon::new(at(shape.outline(r + 1.5)), WHITE.filled()))?;
-    match fill {
-        Fill::Filled => root.draw(&Polygon::new(at(shape.outline(r)), color.filled())),
-        Fill::Hollow => {
-            let mut ring = at(shape.outline(r - 0.5));
-            if let Some(&first) = ring.first() {
-                ring.push(first);
-            }
-            root.draw(&PathElement::new(ring, color.stroke_width(2)))
+/// Draws `shape` centred at `(x, y)`, `r` pixels from the centre.
+fn outline(svg: &mut Svg, shape: Shape, (x, y): (f64, f64), r: f64, paint: impl Into<Paint>) {
+    match shape {
+        Shape::Circle => svg.circle((x, y), r, paint),
+        _ => {
+            let pts: Vec<(f64, f64)> = shape
+                .outline(r)
+                .into_iter()
+                .map(|(a, b)| (x + a, y + b))
+                .collect();
+            svg.polygon(&pts, paint);
         }
+    }
+}
+
+/// Draws `marker` centred at pixel `at`, on a white halo so it stands out from lines and
+/// markers beneath it.
+pub(crate) fn draw_marker(svg: &mut Svg, at: (f64, f64), marker: Marker) {
+    // Hollow markers are a little larger, so their white inside shows at this size.
+    let r = if marker.hollow {
+        POINT_RADIUS + 1.0
+    } else {
+        POINT_RADIUS
+    };
+    outline(svg, marker.shape, at, r + 1.5, Fill::new(WHITE));
+    if marker.hollow {
+        let ring = Stroke::new(marker.color, 2.0);
+        outline(svg, marker.shape, at, r - 0.5, (Fill::new(WHITE), ring));
+    } else {
+        outline(svg, marker.shape, at, r, Fill::new(marker.color));
     }
 }
 
