@@ -317,6 +317,13 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub rounds: Option<u32>,
 
+    /// Measure again, each in a fresh process at the end of the session, up to N runs of more
+    /// than one worker that the host probes saw on a slowed host (a noisy cloud VM or CI
+    /// runner); the first measurements stay in runs.csv with status `slowed`, outside the
+    /// statistics. Overrides the scenario's `remeasure` (default 0: never).
+    #[arg(long, value_name = "N")]
+    pub remeasure: Option<u32>,
+
     /// Record which worker runs which task when (tasks.csv and <workload>.timeline.png) in one
     /// extra run, after the measured ones, of: each model's largest worker count (`default`),
     /// every cell (`all`), or none (`off`).
@@ -358,6 +365,7 @@ impl From<RunArgs> for RunOptions {
                 order: a.order,
                 charts: a.charts,
                 rounds: a.rounds,
+                remeasure: a.remeasure,
             },
             progress_bar: !a.no_progress,
             quiet: a.quiet,

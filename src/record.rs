@@ -19,6 +19,9 @@ pub enum Status {
     Timeout,
     /// The run finished, but its checksum differs from the first one measured for the workload.
     Mismatch,
+    /// The host probes saw the run on a slowed host, and it was measured again
+    /// (`--remeasure`): kept for the record, left out of the statistics, not a failure.
+    Slowed,
 }
 
 impl Status {
@@ -28,6 +31,7 @@ impl Status {
             Status::Error => "error",
             Status::Timeout => "timeout",
             Status::Mismatch => "mismatch",
+            Status::Slowed => "slowed",
         }
     }
 }
@@ -93,9 +97,13 @@ pub struct RunRow {
     pub probe_before_us: HostProbes,
     #[serde(default)]
     pub probe_after_us: HostProbes,
-    /// The slowest sampled CPU's speed before and after the run, relative to the fastest that
-    /// CPU was seen in the whole session (1 = its best; 0.5 = it took twice as long). Derived
-    /// from the probe columns when the report is made (see [`HostSpeeds`]).
+    /// The host's speed around the run: the mean over the sampled CPUs, before and after the
+    /// run, of each CPU's speed relative to the fastest that CPU was seen in the whole session
+    /// (1 = at its best; 0.5 = the loop took twice as long). Derived from the probe columns
+    /// when the report is made (see [`HostSpeeds`]).
+    #[serde(default)]
+    pub host_speed: Option<f64>,
+    /// The slowest sampled CPU's relative speed before and after the run.
     #[serde(default)]
     pub host_speed_before: Option<f64>,
     #[serde(default)]
@@ -140,6 +148,12 @@ impl RunRow {
         self.status == Status::Ok
     }
 
+    /// Whether the run failed (an error, a timeout, a checksum mismatch); a run set aside for
+    /// a re-measurement did not.
+    pub fn failed(&self) -> bool {
+        !matches!(self.status, Status::Ok | Status::Slowed)
+    }
+
     /// Reads a row of a run folder older than `cpu_scope` with today's meaning: a command's
     /// `setup_s` was then its wall time minus its own time (interpreter start-up and exit,
     /// not a pool's start-up), and its CPU time the whole process's.
@@ -161,15 +175,6 @@ impl RunRow {
             workload: &self.workload,
             model: &self.model,
             workers: self.workers,
-        }
-    }
-
-    /// The host's speed during the run as far as the probes can tell: the slower of the
-    /// slowest CPU before and after it (`None` without probes).
-    pub fn host_speed(&self) -> Option<f64> {
-        match (self.host_speed_before, self.host_speed_after) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
         }
     }
 }
@@ -369,6 +374,8 @@ impl HostSpeeds {
                 let hi = v.iter().copied().reduce(f64::max)?;
                 Some(hi / lo)
             };
+            let all: Vec<f64> = before.iter().chain(&after).copied().collect();
+            r.host_speed = (!all.is_empty()).then(|| all.iter().sum::<f64>() / all.len() as f64);
             r.host_speed_before = slowest(&before);
             r.host_speed_after = slowest(&after);
             r.host_spread = match (spread(&before), spread(&after)) {

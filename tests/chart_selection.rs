@@ -63,7 +63,7 @@ fn the_charts_key_writes_only_what_it_names() {
     assert!(!report.contains("efficiency.svg"), "{report}");
     assert!(
         report.contains(
-            "**Charts:** asked for `speedup`, `time`, `svg`, so left out: the efficiency, memory, cpu and timeline charts, and PNG files. `parabench plot` on this folder draws them from its CSV files."
+            "**Charts:** asked for `speedup`, `time`, `svg`, so left out: the efficiency, memory, cpu, host and timeline charts, and PNG files. `parabench plot` on this folder draws them from its CSV files."
         ),
         "{report}"
     );
@@ -73,7 +73,7 @@ fn the_charts_key_writes_only_what_it_names() {
             "asked": ["speedup", "time", "svg"],
             "kinds": ["speedup", "time"],
             "formats": ["svg"],
-            "left_out": ["efficiency", "memory", "cpu", "timeline", "png"]
+            "left_out": ["efficiency", "memory", "cpu", "host", "timeline", "png"]
         })
     );
 }
@@ -108,6 +108,7 @@ fn plot_draws_every_chart_by_default_and_removes_what_it_is_told_to_leave_out() 
     let pngs = set(&[
         "fake-work.cpu.png",
         "fake-work.efficiency.png",
+        "fake-work.host.png",
         "fake-work.memory.png",
         "fake-work.speedup.png",
         "fake-work.time.png",
@@ -117,7 +118,7 @@ fn plot_draws_every_chart_by_default_and_removes_what_it_is_told_to_leave_out() 
     let mut cmd = parabench();
     cmd.arg("plot").arg(&dir);
     run(cmd).expect_code(0);
-    assert_eq!(chart_files(&dir).len(), 10, "{:?}", chart_files(&dir));
+    assert_eq!(chart_files(&dir).len(), 12, "{:?}", chart_files(&dir));
     assert_eq!(meta_charts(&dir)["asked"], serde_json::json!(["all"]));
     let report = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(!report.contains("**Charts:**"), "{report}");
@@ -141,7 +142,7 @@ fn a_bad_charts_flag_is_refused_before_anything_runs() {
     ran.expect_code(2);
     assert!(
         ran.stderr.contains(
-            "error: --charts: unknown chart `pngs`: did you mean `png`? charts are `all`, `none`, kinds (speedup, time, efficiency, memory, cpu, timeline) and formats (png, svg)"
+            "error: --charts: unknown chart `pngs`: did you mean `png`? charts are `all`, `none`, kinds (speedup, time, efficiency, memory, cpu, host, timeline) and formats (png, svg)"
         ),
         "{}",
         ran.describe()

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Do parabench's answers hold on a host whose speed moves under a run?
 
-  agreement    Runs one scenario N times back to back, alternating `--order cells` with the
-               default order (`rounds`), and prints per model the speedup at the core count of
-               every run with max/min; then an A/A `compare` of consecutive runs of each order
+  agreement    Runs one scenario N times back to back, alternating `--order cells`, the
+               default order (`rounds`) and `rounds` with `--remeasure 20`, and prints per model
+               the speedup at the core count of every run with max/min; then an A/A `compare` of consecutive runs of each order
                (false alarms out of cell comparisons, noisy cells, exit codes); then whether
                every run whose speedup is more than 10% from its model's median carries a host
                warning in its report.
@@ -92,23 +92,34 @@ def compare(base, new, threshold="5%"):
     return doc, p.returncode
 
 
-def host_warning(folder):
+def host_warning(folder, held=False):
+    """The report's warning that names cells the machine moved (or, with `held`, also the
+    note on disturbed runs whose cells held)."""
     with open(os.path.join(folder, "report.md")) as f:
         for para in f.read().split("\n\n"):
-            if "host's speed moved" in para:
+            if "machine slowed down" in para or (held and "machine was disturbed" in para):
                 return para
     return ""
 
 
+# What each agreement series runs: `cells` order, the default `rounds` order, and `rounds`
+# with slowed runs measured again.
+ORDERS = {
+    "cells": ["--order", "cells"],
+    "rounds": ["--order", "rounds"],
+    "remeasure": ["--order", "rounds", "--remeasure", "20"],
+}
+
+
 def agreement(args):
-    orders = ["cells", "rounds"]
+    orders = list(ORDERS)
     base = tempfile.mkdtemp(prefix="parabench-rerun-")
     folders = {o: [] for o in orders}
     took = {o: [] for o in orders}
     for i in range(args.runs):
         for o in orders:  # alternated, so both orders see the same stretch of the session
             t = time.monotonic()
-            folders[o].append(run(args.scenario, os.path.join(base, o, str(i)), "--order", o))
+            folders[o].append(run(args.scenario, os.path.join(base, o, str(i)), *ORDERS[o]))
             took[o].append(time.monotonic() - t)
             print(f"run {i + 1}/{args.runs} {o}: {took[o][-1]:.1f} s", file=sys.stderr)
     print(f"scenario {args.scenario}, {args.runs} runs per order, {CORES} cores, runs in {base}\n")
@@ -120,7 +131,7 @@ def agreement(args):
             if model == "sequential" or not values:
                 continue
             shown = " ".join(f"{v:.2f}" for v in values)
-            print(f"  {o:<7} {model:<15} {shown}  max/min {max(values) / min(values):.2f}")
+            print(f"  {o:<9} {model:<15} {shown}  max/min {max(values) / min(values):.2f}")
     print("\nA/A compare of consecutive runs (5% threshold):")
     for o in orders:
         alarms = noisy = cells = exits = flagged_runs = 0
@@ -134,7 +145,7 @@ def agreement(args):
             exits += code == 1
             flagged_runs += n > 0
         comparisons = len(folders[o]) - 1
-        print(f"  {o:<7} {alarms} false alarms in {cells} cell comparisons; {noisy} noisy; "
+        print(f"  {o:<9} {alarms} false alarms in {cells} cell comparisons; {noisy} noisy; "
               f"{flagged_runs} of {comparisons} compares flag something; {exits} exit 1")
     print("\nruns whose speedup is >10% from its model's median, and their host warnings:")
     for o in orders:
@@ -149,9 +160,9 @@ def agreement(args):
                     w = host_warning(f)
                     hit = f"`{model}`@{s[model][0]}" in w or "`sequential`@1" in w
                     warned += hit
-                    print(f"  {o:<7} {model:<15} {s[model][1]:.2f} vs median {med:.2f} in "
+                    print(f"  {o:<9} {model:<15} {s[model][1]:.2f} vs median {med:.2f} in "
                           f"{f}: {'host warning' if hit else 'NO host warning'}")
-        print(f"  {o:<7} {warned} of {off} such runs carry a host warning")
+        print(f"  {o:<9} {warned} of {off} such runs carry a host warning")
     for o in orders:
         print(f"\n{o}: median {statistics.median(took[o]):.1f} s per run")
 
@@ -216,17 +227,21 @@ def disturbance(args):
     inside, outside = [], []
     with open(os.path.join(folder, "runs.csv"), newline="") as f:
         for r in csv.DictReader(f):
-            if not r["start_s"] or not r["host_speed_before"]:
+            if not r["start_s"] or not r["host_speed"]:
                 continue
-            start = float(r["start_s"])
-            speed = min(float(r["host_speed_before"]), float(r["host_speed_after"]))
-            (inside if lo <= start <= hi else outside).append((speed, r["model"], r["workers"]))
-    med = lambda v: statistics.median([s for s, _, _ in v]) if v else float("nan")
-    print(f"  runs during the spinner: {len(inside)}, median slowest-CPU speed {med(inside):.2f}")
-    print(f"  runs outside it:         {len(outside)}, median slowest-CPU speed {med(outside):.2f}")
-    hit = sorted({f"{m}@{w}" for s, m, w in inside})
-    print(f"  cells with runs during the spinner: {', '.join(hit)}")
-    print(f"  report's host warning: {host_warning(folder) or '(none)'}")
+            start, wall = float(r["start_s"]), float(r["wall_s"])
+            usable = min(int(r["workers"]), CORES)
+            crowded = bool(r["runq_wait_s"]) and float(r["runq_wait_s"]) > 0.1 * wall * usable
+            row = (float(r["host_speed"]), crowded, f"{r['model']}@{r['workers']}")
+            (inside if lo <= start <= hi else outside).append(row)
+    for name, rows in (("during the spinner", inside), ("outside it", outside)):
+        if rows:
+            print(f"  runs {name}: {len(rows)}, median host speed "
+                  f"{statistics.median(s for s, _, _ in rows):.2f}, lowest "
+                  f"{min(s for s, _, _ in rows):.2f}, waiting for a CPU (runq > 10%): "
+                  f"{sum(c for _, c, _ in rows)}")
+    print(f"  cells with runs during the spinner: {', '.join(sorted({c for _, _, c in inside}))}")
+    print(f"  report: {host_warning(folder, held=True) or '(no host warning)'}")
 
 
 def warmup(args):
@@ -247,9 +262,9 @@ def warmup(args):
             with open(os.path.join(folder, "runs.csv"), newline="") as f:
                 for r in csv.DictReader(f):
                     if r["status"] == "ok":
-                        key = (r["model"], r["workers"])
+                        key = (r["workload"], r["model"], r["workers"])
                         cells.setdefault(key, []).append((int(r["round"]), int(r["repeat"]), float(r["wall_s"])))
-            for (model, workers), runs in cells.items():
+            for (workload, model, workers), runs in cells.items():
                 by_round = {}
                 for rnd, rep, t in runs:
                     by_round.setdefault(rnd, []).append((rep, t))
@@ -258,18 +273,18 @@ def warmup(args):
                         continue
                     first = min(rr)[1]
                     others = [t for rnd2, rep, t in runs if (rnd2, rep) != (rnd, min(rr)[0])]
-                    ratios[mode].setdefault(model, []).append(first / statistics.median(others))
+                    ratios[mode].setdefault(f"{workload}/{model}", []).append(first / statistics.median(others))
     print(f"first measured run of each later-round process / median of the cell's other runs "
           f"({args.runs} sessions per mode, runs in {base}):")
     models = sorted({m for r in ratios.values() for m in r})
-    print(f"  {'model':<16}" + "".join(f"{m:>22}" for m in modes))
+    print(f"  {'workload/model':<28}" + "".join(f"{m:>22}" for m in modes))
     for model in models:
         cells = []
         for m in modes:
             v = ratios[m].get(model, [])
             q = statistics.quantiles(v, n=4) if len(v) > 1 else [v[0]] * 3 if v else [float("nan")] * 3
             cells.append(f"{statistics.median(v) if v else float('nan'):.3f} ({q[0]:.2f}-{q[2]:.2f})")
-        print(f"  {model:<16}" + "".join(f"{c:>22}" for c in cells))
+        print(f"  {model:<28}" + "".join(f"{c:>22}" for c in cells))
     for m in modes:
         print(f"  {m}: median {statistics.median(took[m]):.1f} s per session")
 

@@ -19,6 +19,7 @@ pub struct Overrides {
     pub quick: bool,
     pub order: Option<Order>,
     pub rounds: Option<u32>,
+    pub remeasure: Option<u32>,
     /// Which chart files to write, as written (`--charts speedup,svg`).
     pub charts: Option<String>,
 }
@@ -29,6 +30,9 @@ pub fn apply(mut s: Scenario, args: &Overrides, force: bool) -> Result<Scenario,
     }
     if let Some(r) = args.rounds {
         s.rounds = r;
+    }
+    if let Some(r) = args.remeasure {
+        s.remeasure = r;
     }
     if let Some(c) = &args.charts {
         s.charts = Charts::parse_flag(c).map_err(Error::Input)?;

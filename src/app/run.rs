@@ -124,13 +124,25 @@ pub fn run_scenario(
         scenario: &scenario.name,
         origin_unix_s: meta.started_unix_s.unwrap_or_default(),
     };
-    let executed = run::execute(
+    let mut executed = run::execute(
         session,
         &cells,
         &todo.slots,
         &mut [&mut check, &mut store, &mut progress],
     )?;
     progress.finish();
+    if executed.ending == Ending::Complete && scenario.remeasure > 0 {
+        let ending = remeasure(
+            session,
+            &cells,
+            scenario.remeasure,
+            &mut check,
+            &mut store,
+            &dir,
+            opts,
+        )?;
+        executed.ending = ending;
+    }
     meta.finished_utc = Some(now_utc());
     meta.machine.load_end = load_average();
     meta.ending = executed.ending;
@@ -145,6 +157,91 @@ pub fn run_scenario(
     report::write_all(&dir, &data).map_err(write_failure("the report and charts"))?;
     keep_or_drop_previous(&mut dir, executed.ending)?;
     Ok(print_outcome(&dir, &data, executed.ending))
+}
+
+/// Measures again, each in a fresh process at the end of the session, up to `budget` runs of
+/// more than one worker that the host probes saw on a slowed host (see
+/// [`crate::report::host::SLOWED`]), in up to three passes (a run measured again may land in a
+/// slow spell too). Each first measurement stays in runs.csv, marked `slowed` (runs.csv is
+/// written again, whole, before each pass, so an interruption leaves no duplicate `ok` rows).
+#[allow(clippy::too_many_arguments)]
+fn remeasure(
+    session: run::Session<'_>,
+    cells: &[plan::Cell],
+    budget: u32,
+    check: &mut ChecksumCheck,
+    store: &mut Store,
+    dir: &RunDir,
+    opts: &RunOptions,
+) -> Result<Ending, Error> {
+    use crate::record::{HostSpeeds, Status};
+    // The extra runs record no timeline.
+    let cells: Vec<plan::Cell> = cells
+        .iter()
+        .map(|c| plan::Cell {
+            timeline: false,
+            ..c.clone()
+        })
+        .collect();
+    let mut left = budget as usize;
+    for _pass in 0..3 {
+        let mut probed = store.rows.clone();
+        HostSpeeds::learn(&probed).fill(&mut probed);
+        let Some(typical) = crate::report::host::typical_speed(&probed) else {
+            break;
+        };
+        let mut slowed: Vec<(usize, f64)> = probed
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.ok() && r.workers >= 2)
+            .filter_map(|(i, r)| Some((i, r.host_speed?)))
+            .filter(|(_, h)| *h < crate::report::host::SLOWED * typical)
+            .collect();
+        slowed.sort_by(|a, b| a.1.total_cmp(&b.1));
+        slowed.truncate(left);
+        if slowed.is_empty() {
+            break;
+        }
+        let mut slots = Vec::new();
+        for &(i, speed) in &slowed {
+            let row = &mut store.rows[i];
+            let Some(c) = cells.iter().position(|c| c.key() == row.key()) else {
+                continue;
+            };
+            row.status = Status::Slowed;
+            row.error = format!(
+                "measured again: the host probes saw this run at {speed:.2} of the CPUs' best \
+                 (the session's typical {typical:.2})"
+            );
+            slots.push(plan::Slot {
+                cell: c,
+                repeats: row.repeat..row.repeat + 1,
+                round: row.round,
+                warmup: cells[c].warmup,
+                warmup_tasks: None,
+            });
+        }
+        store.rewrite_runs(dir)?;
+        left -= slots.len();
+        if !opts.quiet {
+            eprintln!(
+                "measuring again {} that the host probes saw on a slowed host",
+                crate::text::count(slots.len() as u64, "run")
+            );
+        }
+        let mut progress = Progress::new(
+            plan::runs_in(&slots),
+            plan::cells_in(&slots),
+            opts.progress_bar,
+            opts.quiet,
+        );
+        let executed = run::execute(session, &cells, &slots, &mut [check, store, &mut progress])?;
+        progress.finish();
+        if executed.ending != Ending::Complete || left == 0 {
+            return Ok(executed.ending);
+        }
+    }
+    Ok(Ending::Complete)
 }
 
 /// `--timeline`'s word for `which` (as meta.json records it).
@@ -212,7 +309,7 @@ fn keep_or_drop_previous(dir: &mut RunDir, ending: Ending) -> Result<(), Error> 
 }
 
 fn print_outcome(dir: &RunDir, data: &RunData, ending: Ending) -> Outcome {
-    let failed = data.rows.iter().filter(|r| !r.ok()).count();
+    let failed = data.rows.iter().filter(|r| r.failed()).count();
     println!(
         "{}: {} in {} -> {}/ (report.md, runs.csv, summary.csv, charts)",
         data.meta.scenario.name,
@@ -362,6 +459,16 @@ impl Store {
             })
         })();
         Ok(opened.map_err(write_failure("runs.csv"))?)
+    }
+}
+
+impl Store {
+    /// Writes runs.csv again, whole (its rows as they stand now), and goes on appending.
+    fn rewrite_runs(&mut self, dir: &RunDir) -> Result<(), Error> {
+        let path = dir.file("runs.csv");
+        write_runs(&path, &self.rows).map_err(write_failure("runs.csv"))?;
+        self.runs_csv = RunsCsv::reopen(&path).map_err(write_failure("runs.csv"))?;
+        Ok(())
     }
 }
 

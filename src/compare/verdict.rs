@@ -107,11 +107,44 @@ fn notes(m: &MatchedCell<'_>) -> Vec<String> {
     out
 }
 
+/// A change in median time that the host probes can explain is not judged: the base and the
+/// new run of the cell ran on hosts at least this far apart in speed (relative) ...
+pub const HOST_DIFFERENCE: f64 = 0.01;
+/// ... in the direction of the change, and the change is at most this many times the hosts'
+/// difference. On the development VM a whole session on a host 2-3% slower by the probes made
+/// its 2-worker cells 6-8% slower (a session 2-3% faster, 6-7% faster): up to 3.5x, so 4
+/// leaves room. A real change moves the time, not the probes.
+pub const HOST_GAIN: f64 = 4.0;
+
 /// Why the cell cannot be judged at the threshold: a side whose even and odd rounds disagree
-/// by more than it (see [`crate::report::replication`]). Empty when both sides reproduce, or
-/// cannot be checked (one round).
+/// by more than it (see [`crate::report::replication`]), or base and new measured on hosts
+/// whose difference in speed can explain the change. Empty when the cell can be judged.
 fn noisy(m: &MatchedCell<'_>, settings: &Settings) -> Vec<String> {
     let tolerance = settings.threshold_pct / 100.0;
+    let mut why: Vec<String> = halves_disagree(m, settings, tolerance);
+    let hosts = (m.base.host_speed, m.new.host_speed);
+    let times = (m.base.median_s, m.new.median_s);
+    if let ((Some(hb), Some(hn)), (Some(tb), Some(tn))) = (hosts, times) {
+        let (host, time) = ((hn / hb).ln(), (tn / tb).ln());
+        // A slower host (host < 0) explains a longer time (time > 0), and the other way round.
+        let explains = host.abs() >= HOST_DIFFERENCE.ln_1p()
+            && host.signum() != time.signum()
+            && HOST_GAIN * host.abs() >= time.abs();
+        if explains && time.abs() > tolerance.ln_1p() {
+            why.push(format!(
+                "the host probes saw the new run's host {:.1}% {} than the base's (speed {hn:.3} \
+                 vs {hb:.3}), enough to explain a {:+.1}% change",
+                (host.exp() - 1.0).abs() * 100.0,
+                if host < 0.0 { "slower" } else { "faster" },
+                (time.exp() - 1.0) * 100.0
+            ));
+        }
+    }
+    why
+}
+
+/// The sides whose even and odd rounds disagree by more than `tolerance`.
+fn halves_disagree(m: &MatchedCell<'_>, settings: &Settings, tolerance: f64) -> Vec<String> {
     [("base", &m.base_halves), ("new", &m.new_halves)]
         .into_iter()
         .filter_map(|(side, h)| {

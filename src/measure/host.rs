@@ -7,8 +7,10 @@
 //! speed relative to the fastest it was seen in the session ([`crate::record::HostSpeeds`]).
 //!
 //! The probe threads are started before the cell opens its perf counters (so the counters,
-//! which follow threads started after them, never count the probes), pinned once, and parked
-//! on a barrier between probes: they allocate nothing and take no CPU while a run is measured.
+//! which follow threads started after them, never count the probes), pinned once, in the
+//! idle scheduling class (so another program busy on a CPU slows its probe down as well), and
+//! parked on a barrier between probes: they allocate nothing and take no CPU while a run is
+//! measured.
 
 use crate::record::HostProbes;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -20,8 +22,13 @@ use std::time::Instant;
 /// probe costs the same on a 2-core runner and a 128-core server.
 pub const MAX_PROBED_CPUS: usize = 16;
 
-/// Iterations of the probe loop: about 100 us on one 2020s server core at its best.
-const LOOP_ITERS: u64 = 400_000;
+/// Numbers the probe tests for primality by trial division: about 100 us on one 2020s server
+/// core at its best.
+const LOOP_ITERS: u64 = 600;
+
+/// A probe thread's wait for its CPU below this is an idle CPU waking up (5-15 us on the
+/// development VM), not another program: it does not count.
+const WAKE_GRACE_NS: u64 = 50_000;
 
 /// The probe threads of one cell process.
 pub struct HostProbe {
@@ -65,6 +72,7 @@ impl HostProbe {
                 .spawn(move || {
                     // A thread that cannot pin still joins the barriers, so the others can be
                     // released and joined; the probe as a whole is then refused.
+                    lowest_priority();
                     let _ = thread_tx.send(pin_to(cpu));
                     drop(thread_tx);
                     probe_loop(&shared, i, n);
@@ -124,9 +132,17 @@ impl Drop for HostProbe {
     }
 }
 
+/// One probe thread: at each probe, the loop's time plus the time the thread waited for its
+/// CPU from being released until the loop ended (its own schedstat run-queue wait, beyond
+/// [`WAKE_GRACE_NS`]). In the idle class the wait is what another program on the CPU costs
+/// (when the scheduler makes it wait: a thread that has slept is often let in at once); the
+/// loop's time is what the host's CPU itself gives.
 fn probe_loop(shared: &Shared, i: usize, n: usize) {
+    let schedstat = std::fs::File::open("/proc/thread-self/schedstat").ok();
+    let waited_ns = || schedstat.as_ref().and_then(run_queue_wait_ns).unwrap_or(0);
     let mut generation = 0usize;
     loop {
+        let before = waited_ns();
         shared.start.wait();
         if shared.stop.load(Ordering::Acquire) {
             return;
@@ -138,21 +154,49 @@ fn probe_loop(shared: &Shared, i: usize, n: usize) {
         }
         let t = Instant::now();
         std::hint::black_box(work(std::hint::black_box(LOOP_ITERS)));
-        shared.ns[i].store(t.elapsed().as_nanos() as u64, Ordering::Release);
+        let waited = waited_ns()
+            .saturating_sub(before)
+            .saturating_sub(WAKE_GRACE_NS);
+        let ns = t.elapsed().as_nanos() as u64 + waited;
+        shared.ns[i].store(ns, Ordering::Release);
         shared.done.wait();
     }
 }
 
-/// The fixed work: a chain of multiply-adds through memory (`black_box` makes every step a
-/// store and a load), which the compiler can neither vectorise nor shorten: the same
-/// instructions on every machine, as in `shared/tools/cpu-speed-probe.c`.
+/// The second field of an open `/proc/thread-self/schedstat`: nanoseconds this thread has
+/// waited in the run queue. Read into a buffer on the stack: nothing is allocated.
+fn run_queue_wait_ns(file: &std::fs::File) -> Option<u64> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = [0u8; 96];
+    let n = file.read_at(&mut buf, 0).ok()?;
+    let text = std::str::from_utf8(&buf[..n]).ok()?;
+    text.split_ascii_whitespace().nth(1)?.parse().ok()
+}
+
+/// The fixed work: trial division of `iters` odd numbers above a million, counting the
+/// primes. Integer division keeps the core's execution units busy the way compute-bound work
+/// does, so a core that a neighbour (or the other half of its own physical core) shares shows
+/// up as slower: on the development VM a divide-bound probe predicted 2-worker runs that took
+/// 1.9x their median (probes at a mean speed under 0.7 of their best), where a chain of
+/// dependent multiplies, which a shared core does not slow, predicted nothing.
 #[inline(never)]
 fn work(iters: u64) -> u64 {
-    let mut x: u64 = 0;
+    let start = std::hint::black_box(1_000_003u64);
+    let mut primes = 0;
     for i in 0..iters {
-        x = std::hint::black_box(x.wrapping_add(i.wrapping_mul(i)));
+        let n = start + 2 * i;
+        let mut d = 3;
+        let mut prime = true;
+        while d * d <= n {
+            if n % d == 0 {
+                prime = false;
+                break;
+            }
+            d += 2;
+        }
+        primes += u64::from(prime);
     }
-    x
+    primes
 }
 
 /// The CPUs this process may run on.
@@ -188,6 +232,21 @@ fn sampled(cpus: &[u32]) -> Vec<u32> {
     (0..MAX_PROBED_CPUS)
         .map(|i| cpus[i * cpus.len() / MAX_PROBED_CPUS])
         .collect()
+}
+
+/// Gives the calling thread the lowest scheduling class (`SCHED_IDLE`). A probe thread then
+/// runs at full speed on a CPU nothing else wants, but only in the gaps another program
+/// leaves on a busy one, so its loop takes many times longer there: the probe sees that
+/// program too. (At normal priority, or even at nice 19, a probe thread that wakes up runs its
+/// 0.1 ms at once, ahead of a busy program, and sees nothing.) Failing to change the class
+/// is harmless: the probe then sees less.
+fn lowest_priority() {
+    // SAFETY: sched_setscheduler reads the param struct we pass; pid 0 is the calling thread,
+    // and SCHED_IDLE takes priority 0.
+    unsafe {
+        let param = libc::sched_param { sched_priority: 0 };
+        libc::sched_setscheduler(0, libc::SCHED_IDLE, &param);
+    }
 }
 
 /// Pins the calling thread to one CPU.

@@ -463,15 +463,12 @@ fn replicate(d: &mut WorkloadDecision, even: &WorkloadDecision, odd: &WorkloadDe
     for h in &mut d.models {
         let of = |half: &WorkloadDecision| half.models.iter().find(|x| x.model == h.model).cloned();
         let (e, o) = (of(even), of(odd));
-        let speedup = |x: &Option<ModelHeadline>| {
-            let a = x.as_ref()?.at_most.as_ref()?;
-            Some((a.speedup?, a.speedup_ci_low?, a.speedup_ci_high?))
-        };
+        let speedup = |x: &Option<ModelHeadline>| x.as_ref()?.at_most.as_ref()?.speedup;
         h.speedup_replication = Verdict::of(
             speedup(&e),
             speedup(&o),
             |a, b| replication::agree(*a, *b, replication::HEADLINE_TOLERANCE),
-            |s| format!("{:.2}x", s.0),
+            |s| format!("{s:.2}x"),
         );
         let cost = |x: &Option<ModelHeadline>| x.as_ref().map(|x| x.cost);
         h.cost_replication = Verdict::of(

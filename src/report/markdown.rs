@@ -108,6 +108,9 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     if let Some(note) = super::warnings::unmeasured(data) {
         writeln!(s, "{note}\n")?;
     }
+    if let Some(note) = super::host::remeasured(data) {
+        writeln!(s, "{note}\n")?;
+    }
     if let Some(note) = partial_matrix(m) {
         writeln!(s, "{note}\n")?;
     }
@@ -210,7 +213,7 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         scaling_fits(&mut s, data, w)?;
     }
 
-    let failed: Vec<_> = data.rows.iter().filter(|r| !r.ok()).collect();
+    let failed: Vec<_> = data.rows.iter().filter(|r| r.failed()).collect();
     if !failed.is_empty() || !m.failed_unmeasured.is_empty() {
         writeln!(s, "## Failed runs\n")?;
     }

@@ -93,6 +93,19 @@ impl RunsCsv {
         })
     }
 
+    /// Goes on appending to an existing `runs.csv` (which already has its header).
+    pub fn reopen(path: &Path) -> anyhow::Result<RunsCsv> {
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .with_context(|| format!("failed to open {}", path.display()))?;
+        Ok(RunsCsv {
+            writer: csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(file),
+        })
+    }
+
     pub fn append(&mut self, row: &RunRow) -> anyhow::Result<()> {
         self.writer.serialize(row)?;
         self.writer.flush()?;

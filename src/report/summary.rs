@@ -79,8 +79,9 @@ pub struct SummaryRow {
     /// `mixed` when the runs differ, empty when not recorded.
     #[serde(default)]
     pub cpu_scope: String,
-    /// Median over the runs of the host's speed during each (the slower of the slowest CPU
-    /// before and after it, see runs.csv), and of the spread between CPUs; empty without probes.
+    /// Median over the runs of the host's speed around each (runs.csv `host_speed`: every CPU
+    /// before and after the run, relative to its best), and of the spread between CPUs; empty
+    /// without probes.
     #[serde(default)]
     pub host_speed: Option<f64>,
     #[serde(default)]
@@ -183,7 +184,7 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
                     workers,
                     tasks: cell.first().map_or(w.tasks, |r| r.tasks),
                     runs: ok.len(),
-                    failed: cell.len() - ok.len(),
+                    failed: cell.iter().filter(|r| r.failed()).count(),
                     time_source,
                     median_s: s.map(|s| s.median),
                     mean_s: s.map(|s| s.mean),
@@ -206,7 +207,7 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
                     ctx_switches: med_some(&|r| r.ctx_switches.map(|c| c as f64)),
                     interp_start_s: med_some(&|r| r.interp_start_s),
                     cpu_scope: cpu_scope(&ok),
-                    host_speed: med_some(&|r| r.host_speed()),
+                    host_speed: med_some(&|r| r.host_speed),
                     host_spread: med_some(&|r| r.host_spread),
                     even_rounds_s: halves.as_ref().map(|h| h.even.median),
                     odd_rounds_s: halves.as_ref().map(|h| h.odd.median),

@@ -197,6 +197,7 @@ pub fn run_row(session: Session<'_>, cell: &Cell, round: u32, m: Measured) -> Ru
         cpu_scope: m.cpu_scope,
         probe_before_us: m.probe_before_us,
         probe_after_us: m.probe_after_us,
+        host_speed: None,
         host_speed_before: None,
         host_speed_after: None,
         host_spread: None,

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The chart kinds, in report order, with what each shows (the report's chart registry,
-/// `report::chart::CHARTS`, has the same suffixes in the same order: a test keeps them equal).
+/// in the report, has the same suffixes in the same order: a test keeps them equal).
 pub const KINDS: &[(&str, &str)] = &[
     ("speedup", "speedup vs workers"),
     ("time", "time per run vs workers"),

@@ -43,6 +43,8 @@ pub struct RawTable {
     pub output_limit_mb: Option<u64>,
     /// Top level: rounds of `order = "rounds"`.
     pub rounds: Option<u32>,
+    /// Top level: how many slowed runs to measure again.
+    pub remeasure: Option<u32>,
     /// Top level: the `[[workload]]` tables.
     pub workloads: Vec<RawTable>,
     /// Top level: the `[[model]]` tables.

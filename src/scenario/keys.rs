@@ -309,6 +309,22 @@ pub static KEYS: &[Key] = &[
         },
     },
     Key {
+        name: "remeasure",
+        at: At::Top,
+        doc: "Measure again, each in a fresh process at the end of the session, up to this \
+              many runs of more than one worker that the host probes saw on a slowed host; \
+              the first measurements stay in runs.csv with status `slowed`, outside the \
+              statistics. 0: never.",
+        absent: Absent::Means("0"),
+        example: "remeasure = 20",
+        kind: Kind::Whole {
+            min: 0,
+            max: MAX_REPEATS,
+            unit: "runs",
+            set: |t, v| t.remeasure = Some(v as u32),
+        },
+    },
+    Key {
         name: "workload",
         at: At::Top,
         doc: "The workloads: [[workload]] tables.",

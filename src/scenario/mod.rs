@@ -57,6 +57,9 @@ pub struct Scenario {
     /// Rounds of [`Order::Rounds`] (`rounds = ...`, or `--rounds`); each cell uses at most
     /// its repeats.
     pub rounds: u32,
+    /// Up to this many runs the host probes saw on a slowed host are measured again at the
+    /// end of the session (`remeasure = ...`, or `--remeasure`); 0: none.
+    pub remeasure: u32,
 }
 
 /// One workload with every matrix key resolved.

@@ -35,6 +35,7 @@ pub const RUNS_COLUMNS: &[&str] = &[
     "cpu_scope",
     "probe_before_us",
     "probe_after_us",
+    "host_speed",
     "host_speed_before",
     "host_speed_after",
     "host_spread",
@@ -45,7 +46,12 @@ pub const RUNS_COLUMNS: &[&str] = &[
 
 /// The `runs.csv` columns derived from the whole session's host probes when a run completes
 /// (a resumed run derives them anew for the rows it keeps).
-pub const DERIVED_RUNS_COLUMNS: &[&str] = &["host_speed_before", "host_speed_after", "host_spread"];
+pub const DERIVED_RUNS_COLUMNS: &[&str] = &[
+    "host_speed",
+    "host_speed_before",
+    "host_speed_after",
+    "host_spread",
+];
 
 /// The rows of a `runs.csv` text, each without its derived columns: what was measured.
 pub fn measured_values(text: &str) -> Vec<Vec<String>> {

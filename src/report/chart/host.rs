@@ -1,7 +1,7 @@
 //! `<workload>.host.{png,svg}`: the host's speed over the session, one mark per measured run
-//! of the workload — at the run's start (seconds since the session began), at the speed of
-//! the slowest probed CPU around it (the slower of the probe before and after the run,
-//! relative to that CPU's best in the session) — coloured and shaped by model. A slow spell
+//! of the workload — at the run's start (seconds since the session began), at its host speed
+//! (every probed CPU timed at once just before and right after the run, their mean speed
+//! relative to each CPU's best in the session) — coloured and shaped by model. A slow spell
 //! of the host shows as a band of marks well below 1, and the marks in it name the cells it
 //! hit. Runs without probes (switched off, or a folder older than them) give no chart, and the
 //! report says why.
@@ -26,8 +26,8 @@ impl ChartKind for Host {
         let marks = |model: &str| -> Vec<Point> {
             data.rows
                 .iter()
-                .filter(|r| r.workload == w.name && r.model == model && r.ok())
-                .filter_map(|r| Some(Point::new(r.start_s?, r.host_speed()?, None)))
+                .filter(|r| r.workload == w.name && r.model == model && !r.failed())
+                .filter_map(|r| Some(Point::new(r.start_s?, r.host_speed?, None)))
                 .collect()
         };
         let series: Vec<Series> = w
@@ -53,8 +53,8 @@ impl ChartKind for Host {
                 "{} / {}: the host's speed during each run",
                 data.meta.scenario.name, w.name
             ),
-            subtitle: "slowest probed CPU just before and right after each run, relative to its \
-                       best in the session; one mark per run"
+            subtitle: "every CPU timed at once just before and right after each run: their mean \
+                       speed relative to each CPU's best in the session; one mark per run"
                 .into(),
             x_label: "seconds since the session began".into(),
             y_label: "host speed (1 = each CPU's best)".into(),
@@ -72,9 +72,9 @@ impl ChartKind for Host {
             fits: None,
             hollow_label: None,
             notes: vec![
-                "Marks well below 1: the host ran slower during those runs (a neighbour on the \
-                 same physical core, or a lower clock); the report names the cells that \
-                 matters for."
+                "Marks well below the others: the host ran slower around those runs (a \
+                 neighbour on the same physical core, or a lower clock); runs on more than one \
+                 CPU slow down with it, and the report names the cells whose numbers moved."
                     .into(),
             ],
         };
@@ -93,7 +93,7 @@ impl ChartKind for Host {
         let probed = data
             .rows
             .iter()
-            .any(|r| r.workload == w.name && r.host_speed().is_some());
+            .any(|r| r.workload == w.name && r.host_speed.is_some());
         (!probed).then(|| format!("**No host-speed chart:** {why}."))
     }
 }

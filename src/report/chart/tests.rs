@@ -359,3 +359,60 @@ fn a_missing_timeline_is_explained() {
         "{why}"
     );
 }
+
+/// The host chart: one mark per run with a host speed, by model, over the session's time.
+#[test]
+fn the_host_chart_marks_every_probed_run_over_the_session() {
+    use crate::record::RunRow;
+    let mut data = synthetic_run();
+    let run = |model: &str, workers: u64, start_s: f64, speed: f64| RunRow {
+        workload: "primes".into(),
+        model: model.into(),
+        workers,
+        start_s: Some(start_s),
+        wall_s: 0.05,
+        host_speed: Some(speed),
+        ..RunRow::default()
+    };
+    data.rows = vec![
+        run("sequential", 1, 0.0, 1.0),
+        run("threads", 2, 0.5, 0.98),
+        run("threads", 2, 1.0, 0.52),
+        run("rayon", 2, 1.5, 0.55),
+        // No probes: left out.
+        RunRow {
+            host_speed: None,
+            ..run("rayon", 2, 2.0, 1.0)
+        },
+    ];
+    let w = data.meta.workloads[0].clone();
+    let host = CHARTS.iter().find(|c| c.suffix() == "host").unwrap();
+    let Some(Figure::Lines(chart)) = host.figure(&data, &w) else {
+        panic!("a line chart")
+    };
+    let marks: Vec<(String, usize)> = chart
+        .series
+        .iter()
+        .map(|s| (s.label.clone(), s.points.len()))
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            ("sequential".into(), 1),
+            ("threads".into(), 2),
+            ("rayon".into(), 1)
+        ]
+    );
+    assert!(chart
+        .series
+        .iter()
+        .all(|s| s.style == super::SeriesStyle::Scatter));
+    assert!(!chart.x_log && !chart.y_log);
+    let plan = lines(*chart);
+    assert!(plan.contains("seconds since the session began"), "{plan}");
+    // A run folder without probes has no host chart, and says why.
+    data.rows.iter_mut().for_each(|r| r.host_speed = None);
+    assert!(host.figure(&data, &w).is_none());
+    let why = host.missing(&data, &w).unwrap();
+    assert!(why.starts_with("**No host-speed chart:**"), "{why}");
+}

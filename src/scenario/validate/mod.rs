@@ -147,6 +147,7 @@ impl Checker<'_> {
             interpreters,
             charts: raw.charts.clone().unwrap_or_default(),
             rounds: raw.rounds.unwrap_or(super::DEFAULT_ROUNDS),
+            remeasure: raw.remeasure.unwrap_or(0),
         })
     }
 }
