@@ -523,6 +523,11 @@ fn cells_in_only_one_run_are_reported_not_fatal() {
         back.describe()
     );
     assert!(base.join("compare/compare.spin.png").is_file());
+    // compare.html says the same, base and new side by side, the chart inline.
+    let html = std::fs::read_to_string(base.join("compare/compare.html")).unwrap();
+    assert!(html.contains("Only in base (2)"), "{html}");
+    assert!(html.contains("<th>base</th><th>new</th>"), "{html}");
+    assert_eq!(html.matches("<svg").count(), 1, "{html}");
 }
 
 #[test]

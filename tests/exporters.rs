@@ -311,6 +311,7 @@ fn every_exporter_has_a_snapshot_here() {
             "summary.csv",
             "fits.csv",
             "report.md",
+            "report.html",
             "meta.json",
             "results.json"
         ],
@@ -339,6 +340,23 @@ fn fits_csv() {
 #[test]
 fn report_md() {
     insta::assert_snapshot!("report.md", exported("report.md"));
+}
+
+/// report.html with each inline chart (checked against the chart's own SVG document in
+/// `tests/report_html.rs`) replaced by its size, so the snapshot stays readable.
+#[test]
+fn report_html() {
+    let html = exported("report.html");
+    let mut out = String::new();
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("<svg") {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find("</svg>").expect("an unclosed <svg>") + at + "</svg>".len();
+        out.push_str(&format!("<svg …{} bytes…>", end - at));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    insta::assert_snapshot!("report.html", out);
 }
 
 #[test]

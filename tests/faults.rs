@@ -288,6 +288,8 @@ fn interrupt_mid_run(sig: libc::c_int, tag: u32) -> (tempfile::TempDir, PathBuf,
         summary.rows
     );
     assert!(run_dir.join("report.md").is_file());
+    let html = std::fs::read_to_string(run_dir.join("report.html")).unwrap();
+    assert!(html.contains("<strong>Interrupted:</strong>"), "{html}");
     let meta = std::fs::read_to_string(run_dir.join("meta.json")).unwrap();
     assert!(meta.contains("\"ending\": \"interrupted\""), "{meta}");
     for chart in ["speedup", "time"] {

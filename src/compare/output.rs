@@ -37,12 +37,40 @@ pub fn write_files(out: &Path, c: &Comparison, base: &RunData, new: &RunData) ->
         .collect();
     let md = format::markdown(c, &names).map_err(|e| fail(&e))?;
     write_atomic(&out.join("compare.md"), md.as_bytes()).map_err(|e| fail(&format!("{e:#}")))?;
+    let html = html(c, &md, &charts).map_err(|e| fail(&format!("{e:#}")))?;
+    write_atomic(&out.join("compare.html"), html.as_bytes())
+        .map_err(|e| fail(&format!("{e:#}")))?;
     eprintln!(
-        "charts and compare.md written to {}/ ({} workload(s))",
+        "charts, compare.md and compare.html written to {}/ ({} workload(s))",
         out.display(),
         charts.len()
     );
     Ok(())
+}
+
+/// `compare.html`: compare.md (base and new side by side) as one self-contained page, its
+/// charts inline.
+fn html(
+    c: &Comparison,
+    md: &str,
+    charts: &[(String, crate::report::chart::Chart)],
+) -> anyhow::Result<String> {
+    use crate::report::html;
+    let mut inline = std::collections::BTreeMap::new();
+    for (workload, ch) in charts {
+        let svg = crate::report::chart::svg(&Figure::Lines(Box::new(ch.clone())));
+        let title = format!("base vs new: {workload}");
+        let id = format!("compare-{}", inline.len());
+        inline.insert(
+            format!("compare.{workload}.png"),
+            html::Chart::new(svg, title, id, true),
+        );
+    }
+    let title = format!(
+        "parabench compare: {} vs {}",
+        c.base.scenario, c.new.scenario
+    );
+    Ok(html::page(&title, md, &inline, ""))
 }
 
 /// Prints the comparison on stdout in `format`.

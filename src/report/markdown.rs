@@ -2,6 +2,7 @@
 //! scaling fits, then any failed runs — ready to paste into a post or a PR comment.
 
 use super::chart::{InReport, CHARTS};
+use super::notices::linked;
 use super::{fits, Exporter, RunData};
 use crate::scenario::Charts;
 use crate::text::count;
@@ -29,7 +30,8 @@ fn num(v: Option<f64>, digits: usize) -> String {
     v.map_or_else(|| "-".into(), |v| format!("{v:.digits$}"))
 }
 
-fn render(data: &RunData) -> Result<String, std::fmt::Error> {
+/// report.md's text (report.html renders the same text).
+pub(crate) fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     let m = &data.meta;
     let mut s = String::new();
     writeln!(s, "# parabench report: {}\n", m.scenario.name)?;
@@ -105,18 +107,18 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
          is the reference time divided by the cell's time; efficiency is speedup per unit of \
          added workers.\n"
     )?;
-    if let Some(note) = super::warnings::unmeasured(data) {
-        writeln!(s, "{note}\n")?;
-    }
-    if let Some(note) = super::host::remeasured(data) {
-        writeln!(s, "{note}\n")?;
-    }
-    if let Some(note) = partial_matrix(m) {
-        writeln!(s, "{note}\n")?;
+    // Notices link to their section of the guide (`notices::NOTICES`).
+    let notes = [
+        super::warnings::unmeasured(data),
+        super::host::remeasured(data),
+        partial_matrix(m),
+    ];
+    for note in notes.into_iter().flatten() {
+        writeln!(s, "{}\n", linked(&note))?;
     }
     let asked = m.charts.clone().unwrap_or_default();
     if let Some(note) = charts_left_out(&asked) {
-        writeln!(s, "{note}\n")?;
+        writeln!(s, "{}\n", linked(&note))?;
     }
     let charts = Some(asked);
     writeln!(s, "## Which model?\n")?;
@@ -178,7 +180,7 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
             };
             if c.figure(data, w).is_none() {
                 if let Some(why) = c.missing(data, w) {
-                    writeln!(s, "{why}\n")?;
+                    writeln!(s, "{}\n", linked(&why))?;
                 }
                 continue;
             }
@@ -201,7 +203,7 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         }
         cell_table(&mut s, data, &rows)?;
         for warning in super::warnings::for_workload(data, w) {
-            writeln!(s, "\n{warning}")?;
+            writeln!(s, "\n{}", linked(&warning))?;
         }
         if rows
             .iter()

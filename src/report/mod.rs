@@ -9,8 +9,10 @@ pub mod decision;
 pub mod fits;
 pub mod folder;
 pub mod host;
+pub mod html;
 pub mod markdown;
 pub mod meta;
+pub mod notices;
 pub mod output;
 pub mod replication;
 pub mod results;
@@ -73,6 +75,7 @@ pub static EXPORTERS: &[&dyn Exporter] = &[
     &summary::SummaryCsv,
     &fits::FitsCsv,
     &markdown::Markdown,
+    &html::Html,
     &meta::MetaJson,
     &results::ResultsJson,
 ];
