@@ -51,6 +51,11 @@ pub enum Command {
     List {
         #[arg(value_enum)]
         what: Option<ListWhat>,
+        /// Print the user guide's reference tables as Markdown instead, generated from the
+        /// registries: `keys`, `kernels`, `models`, `columns` (every CSV column), `warnings`
+        /// (every report warning); all of them when no table is named.
+        #[arg(long, value_name = "TABLE", num_args = 0..=1, default_missing_value = "all", conflicts_with = "what")]
+        markdown: Option<MarkdownTable>,
     },
     /// Redraw summary, report and charts of a run folder from its runs.csv and meta.json.
     Plot {
@@ -221,6 +226,32 @@ impl From<CompareArgs> for compare::Options {
             format: a.format.into(),
             out: a.out,
             charts: !a.no_charts,
+        }
+    }
+}
+
+/// `list --markdown TABLE`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MarkdownTable {
+    All,
+    Keys,
+    Kernels,
+    Models,
+    Columns,
+    Warnings,
+}
+
+impl MarkdownTable {
+    /// The table to generate (`None`: all of them).
+    pub fn table(self) -> Option<crate::app::reference::Table> {
+        use crate::app::reference::Table;
+        match self {
+            MarkdownTable::All => None,
+            MarkdownTable::Keys => Some(Table::Keys),
+            MarkdownTable::Kernels => Some(Table::Kernels),
+            MarkdownTable::Models => Some(Table::Models),
+            MarkdownTable::Columns => Some(Table::Columns),
+            MarkdownTable::Warnings => Some(Table::Warnings),
         }
     }
 }

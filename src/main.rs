@@ -25,8 +25,12 @@ fn main() -> ExitCode {
             0 => exit::OK,
             _ => exit::INVALID_INPUT,
         }),
-        Command::List { what } => {
-            app::info::list(ListWhat::choice(what));
+        Command::List { what, markdown } => {
+            match markdown.map(|m| m.table()) {
+                Some(Some(table)) => print!("{}", app::reference::markdown(table)),
+                Some(None) => print!("{}", app::reference::all()),
+                None => app::info::list(ListWhat::choice(what)),
+            }
             Ok(exit::OK)
         }
         Command::Plot { run_dir, charts } => {

@@ -6,6 +6,7 @@
 pub mod dry_run;
 pub mod info;
 pub mod overrides;
+pub mod reference;
 pub mod run;
 
 pub use run::{run, Outcome, RunOptions};

@@ -5,6 +5,7 @@
 //! in [`chart::CHARTS`].
 
 pub mod chart;
+pub mod columns;
 pub mod decision;
 pub mod fits;
 pub mod folder;

@@ -39,11 +39,11 @@ pub fn slug(title: &str) -> String {
 }
 
 /// The troubleshooting chapter, relative to a run folder two levels below the repository
-/// (`results/<name>/`, `output/<name>/`): the Markdown source for report.md (it renders on
+/// (`results/<name>/`, `output/<name>/`): the generated Markdown page for report.md (it renders on
 /// GitHub), the built book for report.html (`mdbook build docs` writes `docs/book/`; the
 /// Pages site keeps the same layout).
-pub const GUIDE_MD: &str = "../../docs/src/troubleshooting.md";
-pub const GUIDE_HTML: &str = "../../docs/book/troubleshooting.html";
+pub const GUIDE_MD: &str = "../../docs/src/generated/warnings.md";
+pub const GUIDE_HTML: &str = "../../docs/book/generated/warnings.html";
 
 /// Every notice, in the order of the troubleshooting chapter.
 pub static NOTICES: &[Notice] = &[
@@ -218,7 +218,7 @@ mod tests {
         );
         assert!(of("**Scaling fits.** The").is_none());
         let l = linked("**Interrupted:** cells.");
-        assert!(l.ends_with("[What to do](../../docs/src/troubleshooting.md#interrupted)."));
+        assert!(l.ends_with("[What to do](../../docs/src/generated/warnings.md#interrupted)."));
     }
 
     /// Every bold-titled notice the report code prints is listed (a new warning without a
