@@ -36,7 +36,6 @@ fn scenario(dir: &Path) -> PathBuf {
 repeats = 2
 warmup = 0
 workers = [1, 2]
-models = ["sequential", "threads", "rayon", "processes", "async", "async-multi", "async-blocking"]
 
 [[workload]]
 name = "primes"
@@ -70,12 +69,13 @@ fn default_timeline_records_each_models_largest_cell_once() {
     let runs = Csv::read(&dir.join("runs.csv"));
     assert_eq!(
         runs.rows.len(),
-        2 * 13 * 2,
+        2 * crate::common::builtin_cells(2) * 2,
         "the timeline run is not a measured run"
     );
-    for m in BUILTIN_MODELS {
+    for m in BUILTIN_MODELS.iter() {
         let rows = tasks.filter(&[("workload", "primes"), ("model", m)]);
-        let workers = if *m == "sequential" { 1 } else { 2 };
+        let fixed = parabench::model::find(m).and_then(|m| m.fixed_workers());
+        let workers = fixed.unwrap_or(2);
         assert_eq!(rows.len() as u64, TASKS, "{m}: one row per task");
         let mut seen = BTreeSet::new();
         for r in &rows {
@@ -111,7 +111,7 @@ fn default_timeline_records_each_models_largest_cell_once() {
             &format!("tl / {w}: which worker runs which task when")
         ));
         assert!(some_text_has(&texts, "time since the run"));
-        for m in BUILTIN_MODELS {
+        for m in BUILTIN_MODELS.iter() {
             assert!(
                 texts.iter().any(|t| t.split_whitespace().next() == Some(m)),
                 "{w}: no lane for {m}: {texts:?}"

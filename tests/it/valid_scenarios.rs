@@ -118,7 +118,7 @@ fn defaults_and_overrides_are_resolved() {
         assert_eq!(w.repeats, 2);
         assert_eq!(w.warmup, 0);
         assert_eq!(w.workers, vec![1, 2]);
-        assert_eq!(w.models, common::BUILTIN_MODELS);
+        assert_eq!(w.models, *common::BUILTIN_MODELS);
         assert_eq!(w.baseline.as_deref(), Some("sequential"));
         assert_eq!(w.scaling, Scaling::Strong);
         assert!(w.builtin);
