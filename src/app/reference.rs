@@ -113,7 +113,6 @@ fn keys() -> String {
 }
 
 fn kernels() -> String {
-    let py = crate::model::python::PY_KERNELS;
     let mut s = String::from(
         "| kernel | kind | what one task does | parameters (default, range) | CPython models |\n|---|---|---|---|---|\n",
     );
@@ -138,7 +137,7 @@ fn kernels() -> String {
             } else {
                 cell(&params.join("<br>"))
             },
-            if py.contains(&k.name()) { "yes" } else { "no" }
+            if k.cpython() { "yes" } else { "no" }
         ));
     }
     s
