@@ -223,88 +223,29 @@ fn dry_run_prints_every_cell_and_an_estimate_and_writes_nothing() {
     assert!(!out_dir.exists(), "a dry run wrote {}", out_dir.display());
 }
 
-/// GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens.
-fn anchor(heading: &str) -> String {
-    heading
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
-        .map(|c| if c == ' ' { '-' } else { c })
-        .collect()
-}
-
 #[test]
-fn the_starter_points_at_readme_sections_that_exist() {
+fn the_starter_points_at_guide_pages_that_exist() {
     let starter = parabench::scenario::STARTER;
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let headings: Vec<&str> = readme
-        .lines()
-        .filter_map(|l| l.strip_prefix("## ").or_else(|| l.strip_prefix("### ")))
-        .collect();
-    // Every mention of the README names a section and its anchor: `section "T" (README.md#a)`.
-    let mentions: Vec<&str> = starter.lines().filter(|l| l.contains("README")).collect();
+    // Every mention of the guide names a page and its file: `page "T" (docs/src/....md)`.
+    let mentions: Vec<&str> = starter.lines().filter(|l| l.contains("guide")).collect();
     assert!(
         !mentions.is_empty(),
-        "the starter no longer points at the README"
+        "the starter no longer points at the guide"
     );
     for line in mentions {
         let (_, rest) = line
-            .split_once("section \"")
-            .unwrap_or_else(|| panic!("no `section \"...\"` in: {line}"));
+            .split_once("page \"")
+            .unwrap_or_else(|| panic!("no `page \"...\"` in: {line}"));
         let (title, rest) = rest.split_once('"').unwrap();
         let (_, rest) = rest
-            .split_once("(README.md#")
-            .unwrap_or_else(|| panic!("no `(README.md#...)` in: {line}"));
-        let (link, _) = rest.split_once(')').unwrap();
+            .split_once("(docs/src/")
+            .unwrap_or_else(|| panic!("no `(docs/src/...)` in: {line}"));
+        let (file, _) = rest.split_once(')').unwrap();
+        let page = std::fs::read_to_string(root().join("docs/src").join(file))
+            .unwrap_or_else(|e| panic!("the starter names docs/src/{file}: {e}"));
         assert!(
-            headings.contains(&title),
-            "the starter names README section {title:?}; the README has {headings:?}"
+            page.contains(&format!("\n# {title}\n")),
+            "docs/src/{file} has no title {title:?}"
         );
-        assert_eq!(link, anchor(title), "anchor of {title:?}");
-        assert!(
-            readme.contains(&format!("](#{link})")),
-            "the README's own links never use #{link}"
-        );
-    }
-}
-
-#[test]
-fn the_readme_key_table_lists_every_key_where_it_may_stand() {
-    use parabench::scenario::keys::{At, Kind, KEYS};
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let rows: Vec<&str> = readme
-        .lines()
-        .skip_while(|l| !l.starts_with("| key | where |"))
-        .skip(2)
-        .take_while(|l| l.starts_with('|'))
-        .collect();
-    assert!(rows.len() >= 10, "no key table in the README");
-    for key in KEYS {
-        if key.at == At::Model || matches!(key.kind, Kind::Tables { .. }) {
-            continue; // [[model]] keys and the tables themselves have sections of their own
-        }
-        let ats: Vec<At> = KEYS
-            .iter()
-            .filter(|k| k.name == key.name && k.at != At::Model)
-            .map(|k| k.at)
-            .collect();
-        let want = if ats.contains(&At::Both) {
-            "both".to_string()
-        } else {
-            let mut places = Vec::new();
-            if ats.contains(&At::Top) {
-                places.push("top");
-            }
-            if ats.contains(&At::Workload) {
-                places.push("workload");
-            }
-            places.join(", ")
-        };
-        let row = rows
-            .iter()
-            .find(|r| r.starts_with(&format!("| `{}` |", key.name)))
-            .unwrap_or_else(|| panic!("the README's key table has no row for `{}`", key.name));
-        let place = row.split('|').nth(2).unwrap().trim();
-        assert_eq!(place, want, "where `{}` may stand", key.name);
     }
 }

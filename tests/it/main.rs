@@ -14,6 +14,7 @@ mod compare;
 mod exporters;
 mod faults;
 mod fuzz_scenarios;
+mod guide;
 mod interpreter_check;
 mod invalid_scenarios;
 mod left_out;
