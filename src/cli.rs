@@ -57,6 +57,13 @@ pub enum Command {
         #[arg(long, value_name = "TABLE", num_args = 0..=1, default_missing_value = "all", conflicts_with = "what")]
         markdown: Option<MarkdownTable>,
     },
+    /// Write DIR/index.html: one page listing every run folder in DIR (e.g. results/) with
+    /// its headline numbers and a link to each report.html.
+    Index {
+        /// A folder of run folders, e.g. results.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Redraw summary, report and charts of a run folder from its runs.csv and meta.json.
     Plot {
         /// A run folder, e.g. output/demo.

@@ -33,6 +33,13 @@ fn main() -> ExitCode {
             }
             Ok(exit::OK)
         }
+        Command::Index { dir } => app::index::index(&dir).map(|n| {
+            println!(
+                "wrote {} ({n} run folders)",
+                dir.join("index.html").display()
+            );
+            exit::OK
+        }),
         Command::Plot { run_dir, charts } => {
             app::plot(&run_dir, charts.as_deref()).map(|()| exit::OK)
         }

@@ -4,6 +4,7 @@
 //! `cli.rs` and `main.rs`.
 
 pub mod dry_run;
+pub mod index;
 pub mod info;
 pub mod overrides;
 pub mod reference;

@@ -15,6 +15,7 @@ mod exporters;
 mod faults;
 mod fuzz_scenarios;
 mod guide;
+mod index;
 mod interpreter_check;
 mod invalid_scenarios;
 mod left_out;
