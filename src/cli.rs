@@ -22,7 +22,8 @@ use std::path::PathBuf;
                   writes tidy CSV, a Markdown report and speedup charts.\n\n\
                   Start with `parabench run` (a built-in demo), then `parabench init` writes a \
                   commented scenario file of your own; `parabench run FILE --dry-run` shows what \
-                  it would run. The README documents every key and output.",
+                  it would run. The user guide (docs/, `parabench list --markdown`) documents every key, \
+                  output and warning.",
     after_help = "Exit codes: 0 all runs succeeded; 1 some run failed (all others are still written); \
                   2 invalid scenario, command line or run folder (nothing was run or written); \
                   3 results could not be written (disk full, no permission); 130 interrupted \

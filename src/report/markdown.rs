@@ -265,7 +265,7 @@ pub(crate) fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     } else {
         ", `tasks.csv` (start and end of every task of the timeline runs)"
     };
-    writeln!(s, "Files: `runs.csv` (one row per run), `summary.csv` (one row per cell), `fits.csv` (scaling fits per workload and model){tasks}, `meta.json` (machine and scenario), `results.json` (all of it, machine-readable).")?;
+    writeln!(s, "Files: `report.html` (this report as one page, charts inline), `runs.csv` (one row per run), `summary.csv` (one row per cell), `fits.csv` (scaling fits per workload and model){tasks}, `meta.json` (machine and scenario), `results.json` (all of it, machine-readable).")?;
     Ok(s)
 }
 

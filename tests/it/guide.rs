@@ -29,6 +29,34 @@ fn generated_pages_are_current() {
     }
 }
 
+#[test]
+fn list_markdown_prints_the_generated_pages() {
+    for (name, table) in TABLES {
+        let out = parabench()
+            .args(["list", "--markdown", name])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            markdown(*table),
+            "{name}"
+        );
+    }
+    let all = parabench().args(["list", "--markdown"]).output().unwrap();
+    let all = String::from_utf8(all.stdout).unwrap();
+    for (name, _) in TABLES {
+        let page = read(&docs().join(format!("generated/{name}.md")));
+        assert!(all.contains(&page), "{name} missing from `list --markdown`");
+    }
+    let bad = parabench()
+        .args(["list", "--markdown", "colums"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("columns"));
+}
+
 /// Markdown files under `dir`, recursively.
 fn markdown_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
