@@ -6,7 +6,7 @@
 use super::event::{Event, Subscriber};
 use crate::measure::stats::median_of;
 use crate::plan::Cell;
-use crate::record::RunRow;
+use crate::record::{CellId, RunRow};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -20,7 +20,7 @@ pub struct Progress {
     cells_total: usize,
     cells_done: usize,
     /// Rows of the cells not finished yet (interleaved orders spread a cell over many slots).
-    rows: HashMap<(String, String, u64), Vec<RunRow>>,
+    rows: HashMap<CellId, Vec<RunRow>>,
 }
 
 impl Progress {
@@ -47,8 +47,8 @@ impl Progress {
         }
     }
 
-    fn key(cell: &Cell) -> (String, String, u64) {
-        (cell.workload.clone(), cell.model.clone(), cell.workers)
+    fn key(cell: &Cell) -> CellId {
+        cell.key().owned()
     }
 
     /// A line that must be seen (a warning), above the bar if there is one.

@@ -148,8 +148,11 @@ fn timeline_off_writes_no_tasks_and_no_chart() {
 fn timeline_all_records_every_cell_and_plot_redraws_it() {
     let (_tmp, dir) = run_tl(&["--timeline", "all", "--workloads", "primes"]);
     let tasks = Csv::read(&dir.join("tasks.csv"));
-    // 1 sequential cell + 6 models x 2 worker counts, each its last run's 6 tasks.
-    assert_eq!(tasks.rows.len() as u64, 13 * TASKS);
+    // Every built-in model at 1 and 2 workers (sequential once), each its last run's tasks.
+    assert_eq!(
+        tasks.rows.len() as u64,
+        crate::common::builtin_cells(2) as u64 * TASKS
+    );
     assert_eq!(
         tasks.filter(&[("model", "rayon"), ("workers", "1")]).len(),
         6
@@ -193,7 +196,7 @@ fn timeline_flag_is_checked() {
 fn every_model_returns_the_same_payload_checksum() {
     let (_tmp, dir) = run_tl(&["--workloads", "payload"]);
     let runs = Csv::read(&dir.join("runs.csv"));
-    assert_eq!(runs.rows.len(), 13 * 2);
+    assert_eq!(runs.rows.len(), crate::common::builtin_cells(2) * 2);
     for r in &runs.rows {
         assert_eq!(r["status"], "ok", "{r:?}");
         // Python: sum(zlib.crc32(bytes((i + k) % 256 for k in range(3000))) for i in range(5))

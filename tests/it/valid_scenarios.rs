@@ -123,8 +123,11 @@ fn defaults_and_overrides_are_resolved() {
         assert_eq!(w.scaling, Scaling::Strong);
         assert!(w.builtin);
     }
-    // sequential is measured at one worker only: 1 + 6 models x 2 counts = 13 cells each.
-    assert_eq!(parabench::plan::cells(&s).len(), 3 * 13);
+    // sequential is measured at one worker only, every other model at 1 and 2.
+    assert_eq!(
+        parabench::plan::cells(&s).len(),
+        3 * common::builtin_cells(2)
+    );
 
     let weak = parse_with_cores("weak.toml", 2);
     assert!(weak.workloads.iter().all(|w| w.scaling == Scaling::Weak));
