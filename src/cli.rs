@@ -209,7 +209,7 @@ pub enum CompareFormat {
     Table,
     /// GitHub-flavoured Markdown (PR comments, $GITHUB_STEP_SUMMARY).
     Markdown,
-    /// JSON with a `schema_version` (documented in the README).
+    /// JSON with a `schema_version` (documented in the guide, docs/src/ci.md).
     Json,
 }
 

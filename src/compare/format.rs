@@ -15,7 +15,7 @@ pub enum Format {
     Table,
     /// GitHub-flavoured Markdown (PR comments, $GITHUB_STEP_SUMMARY).
     Markdown,
-    /// JSON with a `schema_version` (documented in the README).
+    /// JSON with a `schema_version` (documented in the guide, docs/src/ci.md).
     Json,
 }
 
@@ -370,7 +370,7 @@ pub fn markdown(c: &Comparison, charts: &[String]) -> Result<String, std::fmt::E
     Ok(s)
 }
 
-/// The JSON document (see the README for its fields).
+/// The JSON document (docs/src/ci.md lists its fields).
 #[derive(Serialize)]
 struct Json<'a> {
     schema_version: u32,

@@ -30,7 +30,7 @@ pub const CELL_COMMAND: &str = "__cell";
 pub const GO: &str = "go";
 
 /// The pause between `go` and the start of a run's clock (see the module docs and the
-/// README's "How it measures" for the measurement behind the value).
+/// guide's "How it measures", docs/src/how-it-measures.md, for the measurement behind it).
 pub const SETTLE: Duration = Duration::from_millis(1);
 
 /// Overrides [`SETTLE`] in microseconds (for measuring the harness itself, not for users).

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-/// The columns of `runs.csv`, in order (README.md, "Outputs").
+/// The columns of `runs.csv`, in order (documented in src/report/columns.rs).
 pub const RUNS_COLUMNS: &[&str] = &[
     "scenario",
     "workload",
@@ -69,7 +69,7 @@ pub fn measured_values(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Columns `summary.csv` must have (README.md, "Outputs"); others may sit beside them.
+/// Columns `summary.csv` must have (documented in src/report/columns.rs); others may sit beside them.
 pub const SUMMARY_COLUMNS: &[&str] = &[
     "scenario",
     "workload",
