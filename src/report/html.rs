@@ -443,7 +443,7 @@ const JS: &str = r##"(function () {
     document.querySelectorAll("details").forEach(function (d) { d.open = true; });
   });
   if (location.hash !== "#selfcheck") { return; }
-  var out = { errors: window.__errors, svgs: 0, empty_svgs: [], sorted: "no sortable table with two different rows" };
+  var out = { errors: window.__errors, svgs: 0, empty_svgs: [], sorted: "no sortable table with two different rows", loaded_ms: Math.round(performance.now()) };
   document.querySelectorAll("details").forEach(function (d) { d.open = true; });
   document.querySelectorAll("svg").forEach(function (svg, i) {
     out.svgs += 1;

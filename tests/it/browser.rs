@@ -139,6 +139,8 @@ fn the_demo_report_passes_its_self_check_in_chromium() {
         );
         let sorted = check["sorted"].as_str().unwrap_or_default();
         assert!(sorted.starts_with("ok"), "{width} px: {json}");
+        // How long the page took to parse and run its scripts: reported, never asserted.
+        eprintln!("{width} px: page ready after {} ms", check["loaded_ms"]);
 
         let shot = out.join(format!("report-{width}px.png"));
         browse(
