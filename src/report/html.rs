@@ -159,37 +159,64 @@ fn allowed_html(html: &str) -> bool {
 /// tables made sortable.
 fn render_markdown(md: &str, charts: &BTreeMap<String, Chart>) -> String {
     let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
-    let mut events: Vec<Event> = Vec::new();
-    let mut pending: Vec<&Chart> = Vec::new();
-    // Inside an image: its alt text is dropped (the chart replaces it).
-    let mut in_image = 0usize;
-    // Inside a link that was dropped: its text stays, the link end must go too.
-    let mut dropped_links: Vec<bool> = Vec::new();
+    let mut r = Rewriter {
+        charts,
+        events: Vec::new(),
+        pending: Vec::new(),
+        in_image: 0,
+        dropped_links: Vec::new(),
+    };
     for event in parser {
-        if in_image > 0 {
+        r.push(event);
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, r.events.into_iter());
+    for c in r.pending {
+        html.push_str(&collapsed_chart(c));
+    }
+    // Every table the Markdown made sorts by its header (no user text can hold this tag:
+    // it was escaped above).
+    html.replace("<table>", "<table class=\"sortable\">")
+}
+
+/// Rewrites report.md's events on their way to HTML (see [`render_markdown`]).
+struct Rewriter<'a, 'm> {
+    charts: &'a BTreeMap<String, Chart>,
+    events: Vec<Event<'m>>,
+    /// Linked charts to show, collapsed, after the current paragraph.
+    pending: Vec<&'a Chart>,
+    /// Inside an image: its alt text is dropped (the chart replaces it).
+    in_image: usize,
+    /// Per open link: whether it was dropped (its text stays, its end must go too).
+    dropped_links: Vec<bool>,
+}
+
+impl<'a, 'm> Rewriter<'a, 'm> {
+    fn html(&mut self, html: String) {
+        self.events.push(Event::Html(CowStr::from(html)));
+    }
+
+    fn push(&mut self, event: Event<'m>) {
+        if self.in_image > 0 {
             match event {
-                Event::Start(Tag::Image { .. }) => in_image += 1,
-                Event::End(TagEnd::Image) => in_image -= 1,
+                Event::Start(Tag::Image { .. }) => self.in_image += 1,
+                Event::End(TagEnd::Image) => self.in_image -= 1,
                 _ => {}
             }
-            continue;
+            return;
         }
         match event {
-            Event::Html(h) | Event::InlineHtml(h) => {
-                if allowed_html(&h) {
-                    events.push(Event::Html(h));
-                } else {
-                    events.push(Event::Text(h));
-                }
+            Event::Html(h) | Event::InlineHtml(h) if allowed_html(&h) => {
+                self.events.push(Event::Html(h));
             }
+            Event::Html(h) | Event::InlineHtml(h) => self.events.push(Event::Text(h)),
             Event::Start(Tag::Image { dest_url, .. }) => {
-                in_image = 1;
-                match charts.get(dest_url.as_ref()) {
-                    Some(c) => events.push(Event::Html(CowStr::from(figure_html(c)))),
+                self.in_image = 1;
+                match self.charts.get(dest_url.as_ref()) {
+                    Some(c) => self.html(figure_html(c)),
                     // Only known charts: an image elsewhere would be a fetch.
-                    None => events.push(Event::Text(CowStr::from(format!(
-                        "[image {} not included]",
-                        dest_url
+                    None => self.events.push(Event::Text(CowStr::from(format!(
+                        "[image {dest_url} not included]"
                     )))),
                 }
             }
@@ -198,72 +225,69 @@ fn render_markdown(md: &str, charts: &BTreeMap<String, Chart>) -> String {
                 dest_url,
                 title,
                 id,
-            }) => {
-                if let Some(c) = charts.get(dest_url.as_ref()) {
-                    if !pending.iter().any(|p| p.id == c.id) {
-                        pending.push(c);
-                    }
-                    dropped_links.push(false);
-                    events.push(Event::Start(Tag::Link {
-                        link_type: LinkType::Inline,
-                        dest_url: CowStr::from(format!("#{}", c.id)),
-                        title,
-                        id,
-                    }));
-                } else if safe_link(&dest_url) {
-                    let dest = match dest_url.strip_prefix(super::notices::GUIDE_MD) {
-                        Some(anchor) => format!("{}{anchor}", super::notices::GUIDE_HTML),
-                        None => dest_url.to_string(),
-                    };
-                    dropped_links.push(false);
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: CowStr::from(dest),
-                        title,
-                        id,
-                    }));
-                } else {
-                    dropped_links.push(true);
-                }
-            }
+            }) => self.link(link_type, dest_url, title, id),
             Event::End(TagEnd::Link) => {
-                if !dropped_links.pop().unwrap_or(false) {
-                    events.push(Event::End(TagEnd::Link));
+                if !self.dropped_links.pop().unwrap_or(false) {
+                    self.events.push(Event::End(TagEnd::Link));
                 }
             }
             Event::End(TagEnd::Paragraph) => {
-                events.push(Event::End(TagEnd::Paragraph));
-                for c in pending.drain(..) {
-                    events.push(Event::Html(CowStr::from(collapsed_chart(c))));
+                self.events.push(Event::End(TagEnd::Paragraph));
+                for c in std::mem::take(&mut self.pending) {
+                    self.html(collapsed_chart(c));
                 }
             }
             Event::Start(Tag::BlockQuote(kind)) => {
-                events.push(Event::Html(CowStr::from("<div class=\"notice\">")));
-                events.push(Event::Start(Tag::BlockQuote(kind)));
+                self.html("<div class=\"notice\">".into());
+                self.events.push(Event::Start(Tag::BlockQuote(kind)));
             }
             Event::End(TagEnd::BlockQuote(kind)) => {
-                events.push(Event::End(TagEnd::BlockQuote(kind)));
-                events.push(Event::Html(CowStr::from("</div>")));
+                self.events.push(Event::End(TagEnd::BlockQuote(kind)));
+                self.html("</div>".into());
             }
             Event::Start(Tag::Table(align)) => {
-                events.push(Event::Html(CowStr::from("<div class=\"scroll\">")));
-                events.push(Event::Start(Tag::Table(align)));
+                self.html("<div class=\"scroll\">".into());
+                self.events.push(Event::Start(Tag::Table(align)));
             }
             Event::End(TagEnd::Table) => {
-                events.push(Event::End(TagEnd::Table));
-                events.push(Event::Html(CowStr::from("</div>")));
+                self.events.push(Event::End(TagEnd::Table));
+                self.html("</div>".into());
             }
-            other => events.push(other),
+            other => self.events.push(other),
         }
     }
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    for c in pending {
-        html.push_str(&collapsed_chart(c));
+
+    /// A link to a chart points at its collapsed copy; a guide link at the built book; an
+    /// unsafe one is dropped (its text stays).
+    fn link(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'m>,
+        title: CowStr<'m>,
+        id: CowStr<'m>,
+    ) {
+        let dest = if let Some(c) = self.charts.get(dest_url.as_ref()) {
+            if !self.pending.iter().any(|p| p.id == c.id) {
+                self.pending.push(c);
+            }
+            format!("#{}", c.id)
+        } else if safe_link(&dest_url) {
+            match dest_url.strip_prefix(super::notices::GUIDE_MD) {
+                Some(anchor) => format!("{}{anchor}", super::notices::GUIDE_HTML),
+                None => dest_url.to_string(),
+            }
+        } else {
+            self.dropped_links.push(true);
+            return;
+        };
+        self.dropped_links.push(false);
+        self.events.push(Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::from(dest),
+            title,
+            id,
+        }));
     }
-    // Every table the Markdown made sorts by its header (no user text can hold this tag:
-    // it was escaped above).
-    html.replace("<table>", "<table class=\"sortable\">")
 }
 
 /// A chart shown in the page, on a light card.

@@ -28,3 +28,4 @@ mod shard_merge;
 mod timeline_and_payload;
 mod valid_scenarios;
 mod worker_limits;
+mod workflows;
