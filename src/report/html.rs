@@ -24,6 +24,7 @@ impl Exporter for Html {
         let md = super::markdown::render(data)?;
         let charts = chart_svgs(data);
         let mut tail = String::new();
+        run_details(&mut tail, data)?;
         raw_runs(&mut tail, data)?;
         let title = format!("parabench report: {}", data.meta.scenario.name);
         Ok(page(&title, &md, &charts, &tail).into_bytes())
@@ -312,6 +313,40 @@ fn collapsed_chart(c: &Chart) -> String {
 
 fn opt(v: Option<f64>, digits: usize) -> String {
     v.map_or_else(String::new, |v| format!("{v:.digits$}"))
+}
+
+/// How the run was made: the command line, order and rounds, timeline, shard or merge, and
+/// the models with what each runs (commands quoted as given).
+fn run_details(s: &mut String, data: &RunData) -> std::fmt::Result {
+    let m = &data.meta;
+    writeln!(
+        s,
+        "<h2 id=\"run-details\">Run details</h2>\n<div class=\"scroll\"><table><tbody>"
+    )?;
+    let mut row = |k: &str, v: String| writeln!(s, "<tr><th>{k}</th><td>{v}</td></tr>");
+    row(
+        "command line",
+        format!("<code>{}</code>", escape(&m.command_line.join(" "))),
+    )?;
+    let rounds = m.rounds.map_or(String::new(), |r| format!(", {r} rounds"));
+    row("order", format!("{}{rounds}", escape(&m.order)))?;
+    if let Some(t) = &m.timeline {
+        row("timeline", escape(t))?;
+    }
+    if let Some(shard) = &m.shard {
+        row("shard", escape(shard))?;
+    }
+    if !m.merged_from.is_empty() {
+        row("merged from", escape(&m.merged_from.join(", ")))?;
+    }
+    for model in &m.models {
+        let what = match &model.command {
+            Some(argv) => format!("<code>{}</code>", escape(&argv.join(" "))),
+            None => "built in".to_string(),
+        };
+        row(&format!("model <code>{}</code>", escape(&model.name)), what)?;
+    }
+    writeln!(s, "</tbody></table></div>")
 }
 
 /// Every measured run, per workload and cell, in collapsed tables.
