@@ -83,6 +83,17 @@ fn hostile_text_is_escaped_failed_cells_are_said_and_charts_match_their_files() 
         html.contains("&lt;script&gt;boom()&lt;/script&gt;"),
         "{html}"
     );
+    // The run details quote each command, escaped.
+    assert!(
+        html.contains("<h2 id=\"run-details\">Run details</h2>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<th>model <code>broken</code></th><td><code>sh -c echo &#39;&lt;script&gt;boom()"
+        ),
+        "{html}"
+    );
     // Nothing is fetched: no src= or href= to another host, no stylesheet link.
     assert!(!html.contains("src=\""), "{html}");
     assert!(!html.contains("<link"), "{html}");
