@@ -78,8 +78,8 @@ fn workload_chart(
         .iter()
         .chain(&base.summary)
         .find(|r| r.workload == w.name && r.speedup.is_some())
-        .and_then(|r| r.baseline.rsplit_once('@'))
-        .and_then(|(_, n)| n.parse::<f64>().ok())
+        .and_then(|r| r.baseline.workers())
+        .map(|n| n as f64)
         .unwrap_or(1.0);
     // Speedup on a log scale exactly when workers are: the ideal stays a straight line.
     let x_log = chart::wide(&xs);
