@@ -321,10 +321,17 @@ impl std::fmt::Display for Baseline {
     }
 }
 
-impl std::str::FromStr for Baseline {
-    type Err = String;
+/// Text that is not a baseline.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "baseline `{0}` is neither `model@workers` (e.g. `sequential@1`) nor `model (not measured)`"
+)]
+pub struct BaselineError(pub String);
 
-    fn from_str(s: &str) -> Result<Baseline, String> {
+impl std::str::FromStr for Baseline {
+    type Err = BaselineError;
+
+    fn from_str(s: &str) -> Result<Baseline, BaselineError> {
         if let Some(model) = s.strip_suffix(NOT_MEASURED) {
             return Ok(Baseline::NotMeasured {
                 model: model.to_string(),
@@ -332,10 +339,8 @@ impl std::str::FromStr for Baseline {
         }
         let (model, workers) = s
             .rsplit_once('@')
-            .ok_or_else(|| format!("baseline `{s}` is not `model@workers`"))?;
-        let workers = workers
-            .parse()
-            .map_err(|e| format!("baseline `{s}`: worker count: {e}"))?;
+            .ok_or_else(|| BaselineError(s.to_string()))?;
+        let workers = workers.parse().map_err(|_| BaselineError(s.to_string()))?;
         Ok(Baseline::Cell {
             model: model.to_string(),
             workers,
