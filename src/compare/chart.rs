@@ -35,36 +35,7 @@ fn workload_chart(
     w: &Workload,
     all_models: &[&str],
 ) -> Chart {
-    let points = |data: &RunData, model: &str| -> Vec<Point> {
-        data.summary
-            .iter()
-            .filter(|r| r.workload == w.name && r.model == model)
-            .filter_map(|r| {
-                Some(Point::new(
-                    r.workers as f64,
-                    r.speedup?,
-                    r.speedup_ci_low.zip(r.speedup_ci_high),
-                ))
-            })
-            .collect()
-    };
-    let mut series = Vec::new();
-    for (i, &m) in all_models.iter().enumerate() {
-        for (data, side, style) in [
-            (base, "base", SeriesStyle::Dashed),
-            (new, "new", SeriesStyle::Solid),
-        ] {
-            let points = points(data, m);
-            if !points.is_empty() {
-                series.push(Series {
-                    label: format!("{m} ({side})"),
-                    color_index: i,
-                    points,
-                    style,
-                });
-            }
-        }
-    }
+    let series = both_series(base, new, w, all_models);
     let mut xs: Vec<f64> = series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.x))
@@ -109,6 +80,42 @@ fn workload_chart(
         hollow_label: None,
         notes: vec![],
     }
+}
+
+/// Each model's speedup line in both runs: dashed for base, solid for new, one colour per
+/// model.
+fn both_series(base: &RunData, new: &RunData, w: &Workload, all_models: &[&str]) -> Vec<Series> {
+    let points = |data: &RunData, model: &str| -> Vec<Point> {
+        data.summary
+            .iter()
+            .filter(|r| r.workload == w.name && r.model == model)
+            .filter_map(|r| {
+                Some(Point::new(
+                    r.workers as f64,
+                    r.speedup?,
+                    r.speedup_ci_low.zip(r.speedup_ci_high),
+                ))
+            })
+            .collect()
+    };
+    let mut series = Vec::new();
+    for (i, &m) in all_models.iter().enumerate() {
+        for (data, side, style) in [
+            (base, "base", SeriesStyle::Dashed),
+            (new, "new", SeriesStyle::Solid),
+        ] {
+            let points = points(data, m);
+            if !points.is_empty() {
+                series.push(Series {
+                    label: format!("{m} ({side})"),
+                    color_index: i,
+                    points,
+                    style,
+                });
+            }
+        }
+    }
+    series
 }
 
 #[cfg(test)]
