@@ -119,6 +119,28 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         writeln!(s, "{note}\n")?;
     }
     let charts = Some(asked);
+    if let Some(v) = &data.variants {
+        s.push_str(&super::variants::markdown(&v.paired, "## Variants")?);
+        let changes: Vec<String> = m
+            .variants
+            .iter()
+            .map(|v| {
+                let what = if v.overrides.is_empty() {
+                    "changes nothing".to_string()
+                } else {
+                    v.overrides.join(", ")
+                };
+                format!("`{}` ({what})", v.name)
+            })
+            .collect();
+        writeln!(
+            s,
+            "\nVariants: {}. The sections below describe the base, `{}`; summary.csv, runs.csv \
+             and results.json hold every variant (`variant` column).\n",
+            changes.join("; "),
+            m.variants.first().map_or("", |v| v.name.as_str())
+        )?;
+    }
     writeln!(s, "## Which model?\n")?;
     writeln!(
         s,
@@ -213,7 +235,8 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         scaling_fits(&mut s, data, w)?;
     }
 
-    let failed: Vec<_> = data.rows.iter().filter(|r| r.failed()).collect();
+    let every = data.every_row();
+    let failed: Vec<_> = every.iter().filter(|r| r.failed()).collect();
     if !failed.is_empty() || !m.failed_unmeasured.is_empty() {
         writeln!(s, "## Failed runs\n")?;
     }
@@ -227,7 +250,10 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
                 s,
                 "| {} | {} | {} | {} | {} | {} |",
                 r.workload,
-                r.model,
+                match &r.variant {
+                    Some(v) => format!("{} (variant `{v}`)", r.model),
+                    None => r.model.clone(),
+                },
                 r.workers,
                 r.repeat,
                 r.status,

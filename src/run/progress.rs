@@ -48,7 +48,11 @@ impl Progress {
     }
 
     fn key(cell: &Cell) -> (String, String, u64) {
-        (cell.workload.clone(), cell.model.clone(), cell.workers)
+        let model = match &cell.variant {
+            Some(v) => format!("{} [{v}]", cell.model),
+            None => cell.model.clone(),
+        };
+        (cell.workload.clone(), model, cell.workers)
     }
 
     /// A line that must be seen (a warning), above the bar if there is one.
@@ -80,8 +84,12 @@ impl Progress {
         } else {
             format!("median {:.4} s ({})", median_of(&ok), runs(rows.len()))
         };
+        let variant = cell
+            .variant
+            .as_deref()
+            .map_or(String::new(), |v| format!(" [variant {v}]"));
         let text = format!(
-            "[{}/{}] {}: {result}",
+            "[{}/{}] {}{variant}: {result}",
             self.cells_done,
             self.cells_total,
             cell.key()

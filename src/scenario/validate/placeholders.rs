@@ -24,6 +24,9 @@ impl Checker<'_> {
             let mut allowed: Vec<&str> = command::BUILTIN_PLACEHOLDERS.to_vec();
             allowed.extend(params.keys().map(String::as_str));
             allowed.extend(builtin.map_or(&[][..], |k| k.service_params()));
+            if self.has_variants {
+                allowed.push(crate::scenario::VARIANT_PLACEHOLDER);
+            }
             for (j, arg) in c.argv.iter().enumerate() {
                 // Syntax was checked with the [[model]] table; here only names matter.
                 for ph in command::placeholders(arg).unwrap_or_default() {
