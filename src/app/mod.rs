@@ -64,7 +64,7 @@ pub fn validate(paths: &[std::path::PathBuf], force: bool) -> usize {
     for p in paths {
         match crate::scenario::load(p, &opts) {
             Ok(s) => {
-                let cells = crate::plan::cells(&s);
+                let cells = crate::plan::with_variants(crate::plan::cells(&s), &s.variants);
                 let on: String = s
                     .interpreters
                     .iter()

@@ -31,6 +31,11 @@ impl Checker<'_> {
                 // Syntax was checked with the [[model]] table; here only names matter.
                 for ph in command::placeholders(arg).unwrap_or_default() {
                     if !allowed.contains(&ph.as_str()) {
+                        let help = if ph == crate::scenario::VARIANT_PLACEHOLDER {
+                            "`{variant}` is the name of the variant a run measures: add [[variant]] tables (or --variant name:...), or remove it".to_string()
+                        } else {
+                            suggest(&ph, "placeholders here are", &allowed)
+                        };
                         return Err(self
                             .err(
                                 &[key("model"), Seg::Index(mi), key("command"), Seg::Index(j)],
@@ -38,7 +43,7 @@ impl Checker<'_> {
                                     "unknown placeholder `{{{ph}}}` (for workload `{workload}`)"
                                 ),
                             )
-                            .with_help(suggest(&ph, "placeholders here are", &allowed)));
+                            .with_help(help));
                     }
                 }
             }
