@@ -1,4 +1,4 @@
-"""Python functions for tests/own_code.rs: each is called as fn(index, **params)."""
+"""Python functions for tests/it/own_code.rs: each is called as fn(index, **params)."""
 
 import asyncio
 import os

@@ -13,7 +13,7 @@ pub struct Timeline;
 
 /// Runs of more tasks than this are not recorded (the recorder's limit, `MAX_RECORDED_TASKS`
 /// in `model::recorder`). A copy, so the report reads only what a run folder holds; a test in
-/// `tests/charts.rs` keeps the two equal.
+/// `tests/it/charts.rs` keeps the two equal.
 pub const MAX_RECORDED_TASKS: u64 = 100_000;
 
 impl ChartKind for Timeline {

@@ -1,0 +1,238 @@
+//! The invariants the design rests on, checked on the source itself (no timing):
+//!
+//! - the module graph, from `crate::` paths in non-test code, has no cycle, and only `cli`
+//!   and `main` know clap;
+//! - the charts are a crate of their own (`crates/charts`) that depends on no crate of this
+//!   workspace, so the compiler keeps runs out of the renderer; only `report` and `compare`
+//!   use it, and nothing else draws (no drawing library in the main crate);
+//! - no process-wide allocator tuning: a cell process must not change glibc's malloc
+//!   parameters or install a global allocator, because such changes reach one model's threads
+//!   and not another's (the main thread's arena is not a worker thread's), which once made
+//!   `sequential` up to 7x slower than every other model at 1 worker.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `dir` (relative to the repository root) with its text.
+fn rust_files(dir: &str) -> Vec<(PathBuf, String)> {
+    fn walk(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                out.push((p, text));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), &mut out);
+    out
+}
+
+/// The main crate's sources.
+fn sources() -> Vec<(PathBuf, String)> {
+    let out = rust_files("src");
+    assert!(out.len() > 20, "the source tree was not found");
+    out
+}
+
+/// The charts crate's sources.
+fn chart_sources() -> Vec<(PathBuf, String)> {
+    let out = rust_files("crates/charts/src");
+    assert!(out.len() > 10, "the charts crate was not found");
+    out
+}
+
+fn manifest(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+/// The lines of a manifest's `[dependencies]` table.
+fn dependencies(toml: &str) -> Vec<&str> {
+    toml.lines()
+        .skip_while(|l| l.trim() != "[dependencies]")
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .collect()
+}
+
+/// The code of a file before its `#[cfg(test)]` module.
+fn non_test(text: &str) -> &str {
+    text.find("#[cfg(test)]").map_or(text, |i| &text[..i])
+}
+
+/// `src/run/cell.rs` -> `run`; `src/lib.rs` -> `lib`.
+fn top_module(path: &Path) -> String {
+    let rel = path
+        .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+        .unwrap();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
+    first.trim_end_matches(".rs").to_string()
+}
+
+fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (path, text) in sources() {
+        let from = top_module(&path);
+        let code = non_test(&text);
+        let entry = graph.entry(from.clone()).or_default();
+        for (i, _) in code.match_indices("crate::") {
+            let to: String = code[i + 7..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !to.is_empty() && to != from {
+                entry.insert(to);
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn the_module_graph_has_no_cycle() {
+    let graph = module_graph();
+    // Depth-first search for a back edge; report the cycle's path.
+    fn visit(
+        n: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        state: &mut BTreeMap<String, u8>,
+        path: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        match state.get(n) {
+            Some(1) => {
+                let start = path.iter().position(|p| p == n).unwrap_or(0);
+                let mut cycle = path[start..].to_vec();
+                cycle.push(n.to_string());
+                return Some(cycle);
+            }
+            Some(2) => return None,
+            _ => {}
+        }
+        state.insert(n.to_string(), 1);
+        path.push(n.to_string());
+        for m in graph.get(n).into_iter().flatten() {
+            if let Some(c) = visit(m, graph, state, path) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        state.insert(n.to_string(), 2);
+        None
+    }
+    let mut state = BTreeMap::new();
+    for n in graph.keys() {
+        if let Some(cycle) = visit(n, &graph, &mut state, &mut Vec::new()) {
+            panic!(
+                "import cycle between modules: {} (see ARCHITECTURE.md for what each module may import)",
+                cycle.join(" -> ")
+            );
+        }
+    }
+    // The leaves import nothing from the crate.
+    for leaf in ["record", "hash", "text"] {
+        assert_eq!(
+            graph.get(leaf).map(BTreeSet::len),
+            Some(0),
+            "{leaf}: {graph:?}"
+        );
+    }
+}
+
+#[test]
+fn only_the_command_line_knows_clap() {
+    for (path, text) in sources() {
+        let m = top_module(&path);
+        if m == "cli" || m == "main" {
+            continue;
+        }
+        assert!(
+            !non_test(&text).contains("clap::") && !text.contains("crate::cli"),
+            "{} uses clap or the cli module: turn clap types into plain option structs in cli.rs",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn no_process_wide_allocator_tuning() {
+    let forbidden = [
+        "mallopt",
+        "malloc_trim",
+        "M_TRIM_THRESHOLD",
+        "M_TOP_PAD",
+        "M_MMAP_THRESHOLD",
+        "M_ARENA_MAX",
+        "global_allocator",
+        "MALLOC_ARENA",
+    ];
+    for (path, text) in sources().into_iter().chain(chart_sources()) {
+        for word in forbidden {
+            assert!(
+                !text.contains(word),
+                "{} mentions `{word}`: process-wide allocator settings favour some models' threads over others (see tests/it/architecture.rs)",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_charts_crate_knows_no_run_and_only_it_draws() {
+    // The renderer depends on no crate of the workspace (a path dependency would let runs,
+    // summaries or scenarios into it): data in, SVG and PNG out.
+    let charts = manifest("crates/charts/Cargo.toml");
+    let deps = dependencies(&charts);
+    assert!(
+        deps.len() >= 2,
+        "no [dependencies] in crates/charts/Cargo.toml"
+    );
+    for line in deps {
+        assert!(
+            !line.contains("path") && !line.starts_with("parabench"),
+            "crates/charts depends on `{line}`: the charts crate takes plan types only"
+        );
+    }
+    for (path, text) in chart_sources() {
+        assert!(
+            !text.contains("parabench::"),
+            "{} names the parabench crate",
+            path.display()
+        );
+    }
+    // Nothing else draws: the main crate has no drawing library of its own ...
+    let main = manifest("Cargo.toml");
+    for lib in [
+        "plotters",
+        "resvg",
+        "tiny-skia",
+        "png",
+        "image",
+        "ab_glyph",
+        "ttf-parser",
+    ] {
+        assert!(
+            !dependencies(&main).iter().any(|l| l.starts_with(lib)),
+            "Cargo.toml depends on {lib}: drawing belongs in crates/charts"
+        );
+    }
+    // ... and only the report and the comparison (which build figures) use the charts crate.
+    for (path, text) in sources() {
+        let m = top_module(&path);
+        if m != "report" && m != "compare" {
+            assert!(
+                !text.contains("parabench_charts") && !text.contains("report::chart::"),
+                "{} uses the charts: figures are built in report/ and compare/",
+                path.display()
+            );
+        }
+    }
+}

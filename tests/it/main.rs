@@ -1,0 +1,26 @@
+//! The integration tests, one binary: each module is one concern (see its `//!` line), and
+//! `common` holds what they share. One binary links the crate once instead of once per file.
+
+mod common;
+
+mod architecture;
+mod authoring;
+mod chart_selection;
+mod charts;
+mod cli;
+mod command_output;
+mod compare;
+mod exporters;
+mod faults;
+mod fuzz_scenarios;
+mod interpreter_check;
+mod invalid_scenarios;
+mod left_out;
+mod own_code;
+mod python_models;
+mod quiet_harness;
+mod resume_and_crash;
+mod shard_merge;
+mod timeline_and_payload;
+mod valid_scenarios;
+mod worker_limits;
