@@ -270,6 +270,7 @@ fn tasks() -> Vec<TaskRow> {
                 scenario: SCENARIO.into(),
                 workload: "primes".into(),
                 model: model.into(),
+                variant: None,
                 workers: 4,
                 repeat: 3,
                 worker,

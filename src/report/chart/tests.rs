@@ -45,6 +45,7 @@ fn task(w: &Workload, model: &str, workers: u64, worker: u32, span: (f64, f64)) 
         scenario: "demo".into(),
         workload: w.name.clone(),
         model: model.into(),
+        variant: None,
         workers,
         repeat: 5,
         worker,
@@ -65,6 +66,7 @@ pub(crate) fn synthetic_run() -> RunData {
     let demo = crate::scenario::demo(&crate::scenario::LoadOptions {
         cores: CORES,
         force: false,
+        variants: Vec::new(),
     })
     .expect("the built-in demo parses");
     // Models as a run records them, with their timeline rows.
@@ -206,6 +208,7 @@ pub(crate) fn synthetic_run() -> RunData {
         summary,
         decision: vec![],
         tasks,
+        variants: None,
     }
 }
 
