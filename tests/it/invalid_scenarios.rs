@@ -138,7 +138,7 @@ const CASES: &[Case] = &[
     case("variant_without_name.toml", Some((2, 1)), Some("variant[0]"), &["the variant has no name"]),
     case("variant_library_without_library_workload.toml", Some((9, 11)), Some("variant[1].library"), &["variant `new` sets `library`, but no workload it applies to runs a library"]),
     case("variant_unknown_workload.toml", Some((7, 13)), Some("variant[0].workloads"), &["variant `new` names no workload `nop`", "did you mean `noop`?"]),
-    case("variant_python_not_found.toml", Some((9, 10)), Some("variant[1].python"), &["variant `next`: Python interpreter `no-such-python3.99` (the variant's python) not found on PATH"]),
+    case("variant_python_not_found.toml", Some((9, 10)), Some("variant[1].python"), &["variant `next`: Python interpreter `no-such-python3.99` not found on PATH"]),
     case("variant_env_not_strings.toml", Some((4, 28)), Some("variant[0].env.MALLOC_ARENA_MAX"), &["invalid type: integer 2", "a string"]),
     case("variant_placeholder_without_variants.toml", Some((11, 20)), Some("model[0].command[1]"), &["unknown placeholder `{variant}`", "add [[variant]] tables"]),
 ];

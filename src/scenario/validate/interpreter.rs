@@ -74,7 +74,8 @@ impl NamedBy {
             NamedBy::Default => " (the default)".into(),
             NamedBy::Key => String::new(),
             NamedBy::Env => format!(" (from ${})", model::python::PYTHON_ENV),
-            NamedBy::Variant => " (the variant's python)".into(),
+            // The error stands at the variant's `python` and names the variant.
+            NamedBy::Variant => String::new(),
         }
     }
 
