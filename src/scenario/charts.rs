@@ -222,6 +222,7 @@ mod tests {
                 "cpu",
                 "host",
                 "timeline",
+                "variants",
                 "png"
             ]
         );
