@@ -204,8 +204,7 @@ pub fn run_scenario(
     // A complete run writes runs.csv again, whole, now that the session's probes give the
     // host columns; an interrupted one leaves the rows as they were appended.
     if executed.ending == Ending::Complete {
-        write_runs(&dir.file("runs.csv"), &data.every_row())
-            .map_err(write_failure("runs.csv"))?;
+        write_runs(&dir.file("runs.csv"), &data.every_row()).map_err(write_failure("runs.csv"))?;
     }
     report::write_all(&dir, &data).map_err(write_failure("the report and charts"))?;
     keep_or_drop_previous(&mut dir, executed.ending)?;

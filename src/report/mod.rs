@@ -85,7 +85,9 @@ impl RunData {
         }
         let mut summary = summary::compute(&meta, &rows);
         if let Some(base) = names.first() {
-            summary.iter_mut().for_each(|s| s.variant = Some(base.clone()));
+            summary
+                .iter_mut()
+                .for_each(|s| s.variant = Some(base.clone()));
         }
         let mut data = RunData {
             meta,
@@ -159,7 +161,10 @@ pub fn write_all(dir: &RunDir, data: &RunData) -> anyhow::Result<()> {
         dir.write(e.file_name(), &e.serialize(data)?)?;
     }
     if let Some(v) = &data.variants {
-        let md = variants::markdown(&v.paired, &format!("# Variants: {}", data.meta.scenario.name))?;
+        let md = variants::markdown(
+            &v.paired,
+            &format!("# Variants: {}", data.meta.scenario.name),
+        )?;
         dir.write("variants.md", md.as_bytes())?;
         let mut json = serde_json::to_vec_pretty(&v.paired)?;
         json.push(b'\n');

@@ -18,7 +18,10 @@ pub const KINDS: &[(&str, &str)] = &[
     ("cpu", "CPU utilisation vs workers"),
     ("host", "the host's speed during each run"),
     ("timeline", "which worker ran which task when"),
-    ("variants", "each variant's time over the base's, paired, with CIs"),
+    (
+        "variants",
+        "each variant's time over the base's, paired, with CIs",
+    ),
 ];
 
 /// The file formats every chart is written in.

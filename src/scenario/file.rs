@@ -264,7 +264,9 @@ fn read_value(key: &Key, value: &DeValue, out: &mut RawTable) -> Result<(), Prob
                     other => {
                         return Err(Problem::new(
                             format!("invalid type: {}", describe(other)),
-                            format!("an environment variable's value is a string, e.g. {name} = \"1\""),
+                            format!(
+                                "an environment variable's value is a string, e.g. {name} = \"1\""
+                            ),
                         )
                         .under(Seg::key(name)))
                     }

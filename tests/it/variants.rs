@@ -84,7 +84,12 @@ fn every_cell_runs_under_every_variant_and_the_files_gain_a_variant_column() {
 
     let runs = Csv::read(&dir.join("runs.csv"));
     let at = |name: &str| runs.header.iter().position(|h| h == name);
-    assert_eq!(at("variant"), at("model").map(|m| m + 1), "{:?}", runs.header);
+    assert_eq!(
+        at("variant"),
+        at("model").map(|m| m + 1),
+        "{:?}",
+        runs.header
+    );
     // sequential (1 cell) and threads at 1 and 2 workers, 6 runs each, under both variants.
     for v in ["base", "slow"] {
         for (m, w) in [("sequential", "1"), ("threads", "1"), ("threads", "2")] {
@@ -108,7 +113,10 @@ fn every_cell_runs_under_every_variant_and_the_files_gain_a_variant_column() {
 
     assert_eq!(verdicts(&dir), ["regressed"; 3]);
     let results = json(&dir.join("results.json"));
-    assert_eq!(results["variants"]["names"], serde_json::json!(["base", "slow"]));
+    assert_eq!(
+        results["variants"]["names"],
+        serde_json::json!(["base", "slow"])
+    );
     assert_eq!(results["runs"].as_array().unwrap().len(), 60);
     assert!(results["cells"][0]["variant"].is_string());
     for c in results["variants"]["cells"].as_array().unwrap() {
@@ -128,7 +136,11 @@ fn every_cell_runs_under_every_variant_and_the_files_gain_a_variant_column() {
     // The chart of ratios, and the dashed lines of the other variant.
     assert!(dir.join("xs.variants.png").is_file());
     assert!(dir.join("xs.speedup.png").is_file());
-    assert!(out.stdout.contains("variants: 3 regressed"), "{}", out.describe());
+    assert!(
+        out.stdout.contains("variants: 3 regressed"),
+        "{}",
+        out.describe()
+    );
 }
 
 #[test]
@@ -159,10 +171,7 @@ fn fail_on_regression_makes_the_exit_status_the_gate_and_an_improvement_passes()
         ],
     );
     out.expect_code(0);
-    assert_eq!(
-        verdicts(&tmp.path().join("swapped/pair")),
-        ["improved"; 3]
-    );
+    assert_eq!(verdicts(&tmp.path().join("swapped/pair")), ["improved"; 3]);
 }
 
 #[test]
@@ -171,7 +180,10 @@ fn command_line_variants_are_refused_before_anything_runs() {
     build(tmp.path(), "libbase.so", 100);
     let s = scenario(tmp.path(), "");
     for (args, says) in [
-        (vec!["--variant", "new:library"], "--variant new: `library` has no `=`"),
+        (
+            vec!["--variant", "new:library"],
+            "--variant new: `library` has no `=`",
+        ),
         (
             vec!["--variant", "new:libary=x.so"],
             "unknown key `libary`; did you mean `library`?",
@@ -278,7 +290,11 @@ command = ["test \"$PARABENCH_TEST_VARIANT\" = \"{variant}\" && echo elapsed_s=0
     for v in ["one", "two"] {
         assert!(!runs.filter(&[("variant", v)]).is_empty(), "{v}");
     }
-    assert!(runs.rows.iter().all(|r| r["status"] == "ok"), "{:?}", runs.rows);
+    assert!(
+        runs.rows.iter().all(|r| r["status"] == "ok"),
+        "{:?}",
+        runs.rows
+    );
 }
 
 #[test]
@@ -290,9 +306,18 @@ fn aa_measures_the_base_against_itself_and_dry_run_and_shards_count_variants() {
     cmd.arg("run").arg(&s).arg("--dry-run").arg("--aa");
     let dry = run(cmd);
     dry.expect_code(0);
-    assert!(dry.stdout.contains("2 variants measured under every one of them"), "{}", dry.describe());
+    assert!(
+        dry.stdout
+            .contains("2 variants measured under every one of them"),
+        "{}",
+        dry.describe()
+    );
     assert!(dry.stdout.contains("threads [base-again]"));
-    assert!(dry.stdout.contains("6 cells, 60 measured runs"), "{}", dry.stdout);
+    assert!(
+        dry.stdout.contains("6 cells, 60 measured runs"),
+        "{}",
+        dry.stdout
+    );
 
     let out = run_scenario(&s, &tmp.path().join("out"), &["--charts", "none", "--aa"]);
     out.expect_code(0);
@@ -340,8 +365,12 @@ fn aa_measures_the_base_against_itself_and_dry_run_and_shards_count_variants() {
     let refused = run(cmd);
     refused.expect_code(2);
     assert!(
-        refused.stderr.contains("is a run with variants (base, base-again)")
-            && refused.stderr.contains("compare matches cells by workload, model and workers"),
+        refused
+            .stderr
+            .contains("is a run with variants (base, base-again)")
+            && refused
+                .stderr
+                .contains("compare matches cells by workload, model and workers"),
         "{}",
         refused.describe()
     );

@@ -11,7 +11,14 @@ use crate::scenario::{Scenario, ScenarioError, Variant};
 use std::collections::BTreeSet;
 
 /// The keys a `--variant` may set (an environment variable is `env.NAME`).
-const CLI_KEYS: &[&str] = &["library", "symbol", "function", "python", "workloads", "env"];
+const CLI_KEYS: &[&str] = &[
+    "library",
+    "symbol",
+    "function",
+    "python",
+    "workloads",
+    "env",
+];
 
 /// Reads `name:key=value,key=value,env.NAME=VALUE` into a variant's table. Relative paths
 /// (`library`, and a `python` with a `/`) are made absolute against the current folder, where
@@ -49,9 +56,10 @@ pub(super) fn from_command_line(arg: &str) -> Result<RawTable, String> {
             "python" if v.contains('/') => t.python = Some(absolute(&v)),
             "python" => t.python = Some(v),
             "workloads" => t.only_workloads = Some(v.split('+').map(str::to_string).collect()),
-            _ if k.starts_with("env.") && k.len() > 4 => {
-                t.env.get_or_insert_with(Vec::new).push((k[4..].to_string(), v))
-            }
+            _ if k.starts_with("env.") && k.len() > 4 => t
+                .env
+                .get_or_insert_with(Vec::new)
+                .push((k[4..].to_string(), v)),
             _ => {
                 let mean = did_you_mean(k, CLI_KEYS.iter().copied())
                     .map(|m| format!("did you mean `{m}`? "))
@@ -98,11 +106,8 @@ impl Checker<'_> {
             let fail = |k: &str, message: String, help: String| -> ScenarioError {
                 if v.from_command_line {
                     let name = v.name.as_deref().unwrap_or("?");
-                    ScenarioError::whole_file(
-                        self.src.file,
-                        format!("--variant {name}: {message}"),
-                    )
-                    .with_help(help)
+                    ScenarioError::whole_file(self.src.file, format!("--variant {name}: {message}"))
+                        .with_help(help)
                 } else {
                     self.err(&at(k), message).with_help(help)
                 }
@@ -295,10 +300,7 @@ mod tests {
         let t = from_command_line("new:symbol=work2,env.MALLOC_ARENA_MAX=2,workloads=a+b").unwrap();
         assert_eq!(t.name.as_deref(), Some("new"));
         assert_eq!(t.symbol.as_deref(), Some("work2"));
-        assert_eq!(
-            t.env,
-            Some(vec![("MALLOC_ARENA_MAX".into(), "2".into())])
-        );
+        assert_eq!(t.env, Some(vec![("MALLOC_ARENA_MAX".into(), "2".into())]));
         assert_eq!(t.only_workloads, Some(vec!["a".into(), "b".into()]));
         assert!(t.from_command_line);
     }
@@ -308,7 +310,10 @@ mod tests {
         let e = from_command_line("new:library").unwrap_err();
         assert!(e.contains("`library` has no `=`"), "{e}");
         let e = from_command_line("new:libary=x.so").unwrap_err();
-        assert!(e.contains("unknown key `libary`; did you mean `library`?"), "{e}");
+        assert!(
+            e.contains("unknown key `libary`; did you mean `library`?"),
+            "{e}"
+        );
         let e = from_command_line("library=x.so").unwrap_err();
         assert!(e.contains("expected name:key=value"), "{e}");
     }
