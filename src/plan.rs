@@ -140,17 +140,21 @@ pub fn with_variants(cells: Vec<Cell>, variants: &[crate::scenario::Variant]) ->
     out
 }
 
-/// How the variants of a cell take turns (see [`expand_variants`]): chosen by measurement,
-/// `PARABENCH_VARIANT_ALTERNATION` (`run`, `process`) overrides it.
+/// How the variants of a cell take turns (see [`expand_variants`]). Measured with
+/// `scenarios/benchmarks/variants.py alternation 10` (A/A, 5 cells, 12 runs each, threshold
+/// 2%, on the shared 2-core VM under load 3.6-6): per run, 1 flagged cell in 50 and a median
+/// detectable change of 8.1%; per process, 6 in 50 and 22.9%, for the same median session time
+/// (9.5 s). A pair of runs a few milliseconds apart sees the same host; a pair a whole
+/// process apart does not. `PARABENCH_VARIANT_ALTERNATION` (`run`, `process`) overrides it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Alternation {
+    /// Each measured run is a slot of its own (a fresh process with its warmup, short after
+    /// the first of the cell's round), the variants alternating A B B A run by run.
+    #[default]
+    Run,
     /// Each slot of a cell becomes one slot per variant, the variants' processes taking
     /// turns A B, then B A at the next slot.
-    #[default]
     Process,
-    /// Each measured run is a slot of its own (a fresh process with its warmup, short after
-    /// the first), the variants alternating A B B A run by run.
-    Run,
 }
 
 impl Alternation {
@@ -731,5 +735,82 @@ mod tests {
             [1],
             "cell 1's timeline comes with its last round, to be rerun"
         );
+    }
+
+    #[test]
+    fn variants_take_turns_a_b_b_a_and_pair_runs_of_one_round() {
+        let base: Vec<Cell> = (1..=3)
+            .map(|w| Cell {
+                repeats: 8,
+                warmup: 1,
+                ..cell("a", "threads", w, 8)
+            })
+            .collect();
+        let variants: Vec<crate::scenario::Variant> = ["a", "b"]
+            .iter()
+            .map(|n| crate::scenario::Variant {
+                name: n.to_string(),
+                env: vec![("X".into(), n.to_string())],
+                code: Vec::new(),
+                commands: Vec::new(),
+                interpreters: Vec::new(),
+                overrides: Vec::new(),
+            })
+            .collect();
+        let cells = with_variants(base, &variants);
+        assert_eq!(cells.len(), 6);
+        assert_eq!(cells[4].variant.as_deref(), Some("b"));
+        assert_eq!(cells[4].env, [("X".to_string(), "b".to_string())]);
+        for alternation in [Alternation::Run, Alternation::Process] {
+            let slots = schedule_variants(
+                &cells,
+                Order::Rounds,
+                4,
+                7,
+                LaterWarmup::Short,
+                2,
+                alternation,
+            );
+            // Every repeat of every cell under each variant once, and run r of both variants
+            // in the same round.
+            for c in 0..6 {
+                let mut reps: Vec<(u32, u32)> = slots
+                    .iter()
+                    .filter(|s| s.cell == c)
+                    .flat_map(|s| s.repeats.clone().map(move |r| (r, s.round)))
+                    .collect();
+                reps.sort_unstable();
+                assert_eq!(reps.len(), 8, "{alternation:?}");
+                let partner: Vec<(u32, u32)> = {
+                    let mut v: Vec<(u32, u32)> = slots
+                        .iter()
+                        .filter(|s| s.cell == (c + 3) % 6)
+                        .flat_map(|s| s.repeats.clone().map(move |r| (r, s.round)))
+                        .collect();
+                    v.sort_unstable();
+                    v
+                };
+                assert_eq!(reps, partner);
+            }
+            // A B, then B A: consecutive pairs of slots are one base cell's two variants, the
+            // first variant alternating.
+            let firsts: Vec<bool> = slots.chunks(2).map(|p| p[0].cell < 3).collect();
+            for p in slots.chunks(2) {
+                assert_eq!(p[0].cell % 3, p[1].cell % 3);
+                assert_ne!(p[0].cell, p[1].cell);
+            }
+            assert!(firsts.windows(2).all(|w| w[0] != w[1]), "{alternation:?}");
+        }
+        let per_run = schedule_variants(
+            &cells,
+            Order::Rounds,
+            4,
+            7,
+            LaterWarmup::Short,
+            2,
+            Alternation::Run,
+        );
+        assert!(per_run.iter().all(|s| s.repeats.len() == 1));
+        assert_eq!(per_run.len(), 48);
     }
 }
