@@ -351,3 +351,60 @@ fn meta_json() {
 fn results_json() {
     insta::assert_snapshot!("results.json", exported("results.json"));
 }
+
+/// The same synthetic run with two variants: every row measured under `base` and under `new`,
+/// `new` 10% slower on the primes workload (and as fast on the rest).
+fn variant_data() -> RunData {
+    let mut meta = serde_json::to_value(meta()).unwrap();
+    meta["variants"] = serde_json::json!([
+        {"name": "base", "overrides": ["library=main/libwork.so"]},
+        {"name": "new", "overrides": ["library=pr/libwork.so"]}
+    ]);
+    let meta: Meta = serde_json::from_value(meta).unwrap();
+    let mut rows = Vec::new();
+    for r in self::rows() {
+        let mut new = r.clone();
+        new.variant = Some("new".into());
+        if new.workload == "primes" {
+            new.wall_s *= 1.1;
+            new.reported_s = new.reported_s.map(|t| t * 1.1);
+        }
+        rows.push(RunRow {
+            variant: Some("base".into()),
+            ..r
+        });
+        rows.push(new);
+    }
+    let tasks = self::tasks()
+        .into_iter()
+        .map(|t| TaskRow {
+            variant: Some("base".into()),
+            ..t
+        })
+        .collect();
+    RunData::new(meta, rows).with_tasks(tasks)
+}
+
+#[test]
+fn with_variants_summary_gains_a_variant_column_and_the_report_a_section() {
+    let data = variant_data();
+    let out = |file: &str| {
+        let e = EXPORTERS.iter().find(|e| e.file_name() == file).unwrap();
+        String::from_utf8(e.serialize(&data).unwrap()).unwrap()
+    };
+    let summary = out("summary.csv");
+    assert!(summary.starts_with("scenario,workload,kernel,model,variant,workers,"));
+    insta::assert_snapshot!("variants.summary.csv", summary);
+    let report = out("report.md");
+    assert!(report.contains("## Variants"));
+    insta::assert_snapshot!("variants.report.md", report);
+    let paired = &data.variants.as_ref().unwrap().paired;
+    insta::assert_snapshot!(
+        "variants.md",
+        parabench::report::variants::markdown(paired, "# Variants").unwrap()
+    );
+    insta::assert_snapshot!(
+        "variants.json",
+        serde_json::to_string_pretty(paired).unwrap()
+    );
+}
