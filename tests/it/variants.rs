@@ -375,3 +375,41 @@ fn aa_measures_the_base_against_itself_and_dry_run_and_shards_count_variants() {
         refused.describe()
     );
 }
+
+#[test]
+fn a_variants_python_wins_over_parabench_python_and_the_run_says_so() {
+    let Some(python) = common::require_python() else {
+        return;
+    };
+    let tmp = tempdir();
+    let s = write_scenario(
+        tmp.path(),
+        "py.toml",
+        "models = [\"py-sequential\"]\n\n[[workload]]\nname = \"noop\"\nkernel = \"noop\"\ntasks = 2\nrepeats = 2\nwarmup = 0\n",
+    );
+    let mut cmd = common::parabench();
+    cmd.env("PARABENCH_PYTHON", "no-such-python3.99")
+        .arg("run")
+        .arg(&s)
+        .arg("-o")
+        .arg(tmp.path().join("out"))
+        .args(["--no-progress", "--charts", "none"])
+        .arg("--variant")
+        .arg(format!("a:python={python}"))
+        .arg("--variant")
+        .arg(format!("b:python={python}"));
+    let out = run(cmd);
+    out.expect_code(0);
+    assert!(
+        out.stderr.contains(&format!(
+            "variant `a` runs on `{python}`: its python wins over $PARABENCH_PYTHON=no-such-python3.99"
+        )),
+        "{}",
+        out.describe()
+    );
+    let meta = json(&tmp.path().join("out/py/meta.json"));
+    assert_eq!(
+        meta["variants"][1]["interpreters"][0]["named_by"],
+        "variant"
+    );
+}

@@ -59,6 +59,15 @@ pub fn parse(
             .collect::<Result<_, _>>()
             .map_err(|e| ScenarioError::whole_file(file, e))?;
     }
+    // When every variant names its interpreter, the scenario's own (or $PARABENCH_PYTHON)
+    // runs nothing: the base is checked on the first variant's.
+    if let (Some(first), true) = (
+        raw.variants.first().and_then(|v| v.python.clone()),
+        !raw.variants.is_empty() && raw.variants.iter().all(|v| v.python.is_some()),
+    ) {
+        raw.python = Some(first);
+        raw.python_wins = true;
+    }
     let checker = Checker {
         src: &src,
         dir,
