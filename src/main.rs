@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         return ExitCode::from(report(result));
     }
     let cli = Cli::parse();
+    let ok = |()| exit::OK;
     let result = match cli.command {
         Command::Run(args) => app::run(&args.into()).map(|o| match o {
             Outcome::AllOk => exit::OK,
@@ -29,37 +30,20 @@ fn main() -> ExitCode {
             app::info::list(ListWhat::choice(what));
             Ok(exit::OK)
         }
-        Command::Plot { run_dir, charts } => {
-            app::plot(&run_dir, charts.as_deref()).map(|()| exit::OK)
-        }
-        Command::Merge { dirs, out } => parabench::merge::merge(&dirs, &out).map(|data| {
-            println!(
-                "merged {} folders: {} in {} -> {}/",
-                dirs.len(),
-                app::count(data.rows.len() as u64, "run"),
-                app::count(data.summary.len() as u64, "cell"),
-                out.display()
-            );
-            exit::OK
+        Command::Plot { run_dir, charts } => app::plot(&run_dir, charts.as_deref()).map(ok),
+        Command::Merge { dirs, out } => app::merge(&dirs, &out).map(ok),
+        Command::Schema => app::schema().map(ok),
+        Command::Init { path, force } => app::init(&path, force).map(ok),
+        Command::Compare(args) => app::compare(&args.into()).map(|gate| match gate {
+            app::Gate::Pass => exit::OK,
+            app::Gate::Regressed => exit::RUN_FAILED,
         }),
-        Command::Schema => schema(),
-        Command::Init { path, force } => app::init(&path, force).map(|()| exit::OK),
-        Command::Compare(args) => {
-            parabench::compare::compare(&args.into()).map(|gate| match gate {
-                parabench::compare::Gate::Pass => exit::OK,
-                parabench::compare::Gate::Regressed => exit::RUN_FAILED,
-            })
-        }
-        Command::Cell => internal(parabench::run::cell::cell_main()),
+        Command::Cell => app::cell().map(ok),
         Command::Worker {
             kernel,
             params,
             code,
-        } => internal(parabench::model::processes::worker_main(
-            &kernel,
-            &params,
-            code.as_deref(),
-        )),
+        } => app::worker(&kernel, &params, code.as_deref()).map(ok),
     };
     ExitCode::from(report(result))
 }
@@ -76,9 +60,7 @@ fn fast_worker() -> Option<Result<u8, Error>> {
         [_, _, flag, code] if flag == "--code" => Some(code.as_str()),
         _ => return None, // let clap explain the usage
     };
-    Some(internal(parabench::model::processes::worker_main(
-        &rest[0], &rest[1], code,
-    )))
+    Some(app::worker(&rest[0], &rest[1], code).map(|()| exit::OK))
 }
 
 /// Prints an error (and its causes) and turns the result into an exit code.
@@ -92,19 +74,4 @@ fn report(result: Result<u8, Error>) -> u8 {
         }
         e.exit_code()
     })
-}
-
-/// `parabench schema`: the JSON Schema, or an error (never an empty document).
-fn schema() -> Result<u8, Error> {
-    let text = parabench::scenario::schema::scenario_schema()
-        .map_err(|e| Error::Failed(anyhow::anyhow!("cannot build the scenario schema: {e}")))?;
-    use std::io::Write;
-    writeln!(std::io::stdout(), "{text}")
-        .map_err(|e| parabench::error::write_failure("the schema to stdout")(e.into()))?;
-    Ok(exit::OK)
-}
-
-fn internal(r: Result<(), String>) -> Result<u8, Error> {
-    r.map(|()| exit::OK)
-        .map_err(|e| Error::Failed(anyhow::anyhow!(e)))
 }

@@ -18,7 +18,13 @@ pub fn list(what: ListWhat) {
     if what != ListWhat::Models {
         println!("Kernels (what one task does):");
         for k in crate::kernel::KERNELS {
-            println!("  {:<10} [{}] {}", k.name(), k.kind().as_str(), k.about());
+            let py = if k.cpython() { ", py-*" } else { "" };
+            println!(
+                "  {:<10} [{}{py}] {}",
+                k.name(),
+                k.kind().as_str(),
+                k.about()
+            );
             for p in k.params() {
                 println!(
                     "      {} = {} (default; {} to {}) - {}",

@@ -10,9 +10,48 @@ pub mod run;
 
 pub use run::{run, Outcome, RunOptions};
 
+pub use crate::compare::{compare, Gate};
 use crate::error::Error;
 pub use crate::text::count;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// `parabench merge`: shard folders into one run folder at `out`, then one line saying so.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Error> {
+    let data = crate::merge::merge(dirs, out)?;
+    println!(
+        "merged {} folders: {} in {} -> {}/",
+        dirs.len(),
+        count(data.rows.len() as u64, "run"),
+        count(data.summary.len() as u64, "cell"),
+        out.display()
+    );
+    Ok(())
+}
+
+/// `parabench schema`: the JSON Schema on stdout, or an error (never an empty document).
+pub fn schema() -> Result<(), Error> {
+    use std::io::Write;
+    let text = crate::scenario::schema::scenario_schema()
+        .map_err(|e| Error::Failed(anyhow::anyhow!("cannot build the scenario schema: {e}")))?;
+    writeln!(std::io::stdout(), "{text}")
+        .map_err(|e| crate::error::write_failure("the schema to stdout")(e.into()))?;
+    Ok(())
+}
+
+/// `parabench __cell`: one cell process, driven over stdin/stdout by the scheduler.
+pub fn cell() -> Result<(), Error> {
+    internal(crate::run::cell::cell_main())
+}
+
+/// `parabench __worker`: one worker process of the `processes` model.
+pub fn worker(kernel: &str, params: &str, code: Option<&str>) -> Result<(), Error> {
+    internal(crate::model::processes::worker_main(kernel, params, code))
+}
+
+/// An internal command's failure: parabench itself failed (exit 1).
+fn internal(r: Result<(), String>) -> Result<(), Error> {
+    r.map_err(|e| Error::Failed(anyhow::anyhow!(e)))
+}
 
 /// `parabench init`: writes the commented starter scenario to `path` (never over an existing
 /// file unless `force`).

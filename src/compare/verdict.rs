@@ -63,7 +63,11 @@ fn differences(m: &MatchedCell<'_>) -> Vec<String> {
     };
     changed("kernel", b.kernel.clone(), n.kernel.clone());
     changed("tasks", b.tasks.to_string(), n.tasks.to_string());
-    changed("scaling", b.scaling.clone(), n.scaling.clone());
+    changed(
+        "scaling",
+        b.scaling.as_str().to_string(),
+        n.scaling.as_str().to_string(),
+    );
     if let (Some(bp), Some(np)) = (m.base_params, m.new_params) {
         let keys: std::collections::BTreeSet<&String> = bp.keys().chain(np.keys()).collect();
         for k in keys {

@@ -21,6 +21,9 @@ impl Kernel for Alloc {
     fn kind(&self) -> Kind {
         Kind::Cpu
     }
+    fn cpython(&self) -> bool {
+        true
+    }
     fn params(&self) -> &'static [ParamSpec] {
         &[ParamSpec {
             name: "size",

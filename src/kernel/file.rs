@@ -25,6 +25,9 @@ impl Kernel for File {
     fn kind(&self) -> Kind {
         Kind::Io
     }
+    fn cpython(&self) -> bool {
+        true
+    }
     fn params(&self) -> &'static [ParamSpec] {
         &[ParamSpec {
             name: "bytes",

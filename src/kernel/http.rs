@@ -35,6 +35,9 @@ impl Kernel for Http {
     fn kind(&self) -> Kind {
         Kind::Io
     }
+    fn cpython(&self) -> bool {
+        true
+    }
     fn params(&self) -> &'static [ParamSpec] {
         &[
             ParamSpec {

@@ -75,6 +75,15 @@ pub fn names() -> Vec<&'static str> {
     KERNELS.iter().map(|k| k.name()).collect()
 }
 
+/// Names of the built-in kernels the CPython models run ([`Kernel::cpython`]).
+pub fn cpython_names() -> Vec<&'static str> {
+    KERNELS
+        .iter()
+        .filter(|k| k.cpython())
+        .map(|k| k.name())
+        .collect()
+}
+
 /// The kind of work a kernel does, shown by `parabench list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -98,6 +107,12 @@ pub trait Kernel: Sync {
     fn name(&self) -> &'static str;
     fn about(&self) -> &'static str;
     fn kind(&self) -> Kind;
+    /// Whether the shipped CPython models (`py-*`) run this kernel: `scenarios/python/
+    /// kernels.py` implements it with the same checksums. Validation and `parabench list`
+    /// read this; nothing else lists them.
+    fn cpython(&self) -> bool {
+        false
+    }
     fn params(&self) -> &'static [ParamSpec];
     /// Builds the task from validated parameters (every declared parameter is present, plus
     /// those its [`Kernel::service`] provides).

@@ -18,6 +18,9 @@ impl Kernel for Noop {
     fn kind(&self) -> Kind {
         Kind::Overhead
     }
+    fn cpython(&self) -> bool {
+        true
+    }
     fn params(&self) -> &'static [ParamSpec] {
         &[]
     }

@@ -22,6 +22,9 @@ impl Kernel for Payload {
     fn kind(&self) -> Kind {
         Kind::Overhead
     }
+    fn cpython(&self) -> bool {
+        true
+    }
     fn params(&self) -> &'static [ParamSpec] {
         &[ParamSpec {
             name: "bytes",

@@ -20,6 +20,9 @@ impl Kernel for Primes {
     fn kind(&self) -> Kind {
         Kind::Cpu
     }
+    fn cpython(&self) -> bool {
+        true
+    }
     fn params(&self) -> &'static [ParamSpec] {
         &[ParamSpec {
             name: "limit",

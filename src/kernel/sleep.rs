@@ -21,6 +21,9 @@ impl Kernel for Sleep {
     fn kind(&self) -> Kind {
         Kind::Io
     }
+    fn cpython(&self) -> bool {
+        true
+    }
     fn params(&self) -> &'static [ParamSpec] {
         &[ParamSpec {
             name: "ms",

@@ -24,6 +24,9 @@ impl Kernel for Spin {
     fn kind(&self) -> Kind {
         Kind::Cpu
     }
+    fn cpython(&self) -> bool {
+        true
+    }
     fn params(&self) -> &'static [ParamSpec] {
         &[ParamSpec {
             name: "iters",

@@ -123,9 +123,10 @@ fn signal_name(sig: i32) -> &'static str {
 pub fn wait_child(child: &Child) -> io::Result<ChildExit> {
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
-    // SAFETY: wait4 writes the status and rusage of our own child into valid locals.
+    // SAFETY: rusage is plain integers, for which all-zero bytes are a valid value.
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
     loop {
+        // SAFETY: wait4 writes the status and rusage of our own child into valid locals.
         let r = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
         if r == pid {
             return Ok(ChildExit {

@@ -128,16 +128,6 @@ pub fn find(name: &str) -> Option<&'static PyModel> {
     PY_MODELS.iter().find(|m| m.name == name)
 }
 
-/// Kernels that kernels.py implements (with the same checksums as the native ones).
-pub const PY_KERNELS: &[&str] = &[
-    "primes", "spin", "alloc", "sleep", "file", "http", "noop", "payload",
-];
-
-/// What one row of a `py-*` model's timeline is.
-pub fn timeline_worker(name: &str) -> Option<&'static str> {
-    find(name).map(|m| m.timeline_worker)
-}
-
 pub fn is_py_model(name: &str) -> bool {
     find(name).is_some()
 }
@@ -321,4 +311,22 @@ fn materialize() -> Result<PathBuf, String> {
         .and_then(|()| std::fs::rename(&tmp, &path))
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod kernel_tests {
+    /// The kernels kernels.py implements (its `KERNELS` tuple) are exactly those that declare
+    /// [`crate::kernel::Kernel::cpython`]: one declaration, checked against the harness.
+    #[test]
+    fn kernels_py_implements_exactly_the_cpython_kernels() {
+        let line = super::KERNELS_PY
+            .lines()
+            .find(|l| l.starts_with("KERNELS = ("))
+            .unwrap_or_else(|| panic!("kernels.py has no `KERNELS = (...)` line"));
+        let mut in_py: Vec<&str> = line.split('"').skip(1).step_by(2).collect::<Vec<_>>();
+        let mut declared = crate::kernel::cpython_names();
+        in_py.sort_unstable();
+        declared.sort_unstable();
+        assert_eq!(in_py, declared);
+    }
 }

@@ -4,7 +4,8 @@
 //! checksums it. Timeline rows are the threads.
 
 use super::{panic_text, Job, Model, Outcome};
-use crate::kernel::data_checksum;
+use crate::kernel::{data_checksum, Task};
+use crossbeam_channel::{Receiver, Sender};
 use std::time::Instant;
 
 pub struct Threads;
@@ -33,27 +34,7 @@ impl Model for Threads {
                     let data_tx = data_tx.clone();
                     let task = task.clone();
                     scope.spawn(move || {
-                        let work = || {
-                            let mut sum = 0u64;
-                            if !data && job.recorder.is_none() {
-                                // The plain path, kept as lean as can be: `noop` measures it.
-                                for i in rx.iter() {
-                                    sum = sum.wrapping_add(task.run(i)?);
-                                }
-                                return Ok(sum);
-                            }
-                            for i in rx.iter() {
-                                if data {
-                                    let bytes = job.timed(w, i, || task.data(i))?;
-                                    if data_tx.send(bytes).is_err() {
-                                        break;
-                                    }
-                                } else {
-                                    sum = sum.wrapping_add(job.timed(w, i, || task.run(i))?);
-                                }
-                            }
-                            Ok::<u64, String>(sum)
-                        };
+                        let work = || worker(job, &*task, w, &rx, &data_tx, data);
                         let sum = work();
                         job.thread_done();
                         sum
@@ -96,4 +77,36 @@ impl Model for Threads {
             ..Outcome::default()
         })
     }
+}
+
+/// One worker thread's loop: takes task indices from `rx` until it closes; returns the sum of
+/// the checksums, or sends each task's data to the coordinator when the task returns data.
+#[inline]
+fn worker(
+    job: &Job,
+    task: &dyn Task,
+    w: usize,
+    rx: &Receiver<u64>,
+    data_tx: &Sender<Vec<u8>>,
+    data: bool,
+) -> Result<u64, String> {
+    let mut sum = 0u64;
+    if !data && job.recorder.is_none() {
+        // The plain path, kept as lean as can be: `noop` measures it.
+        for i in rx.iter() {
+            sum = sum.wrapping_add(task.run(i)?);
+        }
+        return Ok(sum);
+    }
+    for i in rx.iter() {
+        if data {
+            let bytes = job.timed(w, i, || task.data(i))?;
+            if data_tx.send(bytes).is_err() {
+                break;
+            }
+        } else {
+            sum = sum.wrapping_add(job.timed(w, i, || task.run(i))?);
+        }
+    }
+    Ok(sum)
 }

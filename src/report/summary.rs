@@ -4,7 +4,7 @@
 
 use super::{Exporter, RunData};
 use crate::measure::stats::{self, median_of};
-use crate::record::RunRow;
+use crate::record::{CellKey, RunRow};
 use crate::report::meta::Meta;
 use crate::scenario::Scaling;
 use serde::{Deserialize, Serialize};
@@ -103,30 +103,34 @@ pub struct SummaryRow {
     pub workers_rss_kb: Option<u64>,
     /// The reference of the speedup, e.g. `sequential@1`.
     pub baseline: String,
-    pub scaling: String,
+    pub scaling: Scaling,
 }
 
 /// Computes the summary of every cell present in `rows`, in plan order.
 pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
     // Rows by cell and worker counts by (workload, model), indexed in one pass: scanning every
     // row for every cell made runs of 1,000 cells slow to summarise.
-    let mut by_cell: HashMap<(&str, &str, u64), Vec<&RunRow>> = HashMap::new();
+    let mut by_cell: HashMap<CellKey<'_>, Vec<&RunRow>> = HashMap::new();
     for r in rows {
-        by_cell
-            .entry((&r.workload, &r.model, r.workers))
-            .or_default()
-            .push(r);
+        by_cell.entry(r.key()).or_default().push(r);
     }
     let mut by_model: HashMap<(&str, &str), Vec<u64>> = HashMap::new();
-    for &(w, m, n) in by_cell.keys() {
-        by_model.entry((w, m)).or_default().push(n);
+    for k in by_cell.keys() {
+        by_model
+            .entry((k.workload, k.model))
+            .or_default()
+            .push(k.workers);
     }
     by_model.values_mut().for_each(|v| v.sort_unstable());
     let mut out = Vec::new();
     for w in &meta.workloads {
         let of = |model: &str, workers: u64| -> Vec<&RunRow> {
             by_cell
-                .get(&(w.name.as_str(), model, workers))
+                .get(&CellKey {
+                    workload: &w.name,
+                    model,
+                    workers,
+                })
                 .cloned()
                 .unwrap_or_default()
         };
@@ -219,7 +223,7 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
                     max_rss_kb: ok.iter().map(|r| r.max_rss_kb).max(),
                     workers_rss_kb: ok.iter().filter_map(|r| r.workers_rss_kb).max(),
                     baseline,
-                    scaling: w.scaling.as_str().into(),
+                    scaling: w.scaling,
                 });
             }
         }
@@ -251,7 +255,7 @@ impl SummaryRow {
             tasks: w.tasks,
             runs: 5,
             baseline: "sequential@1".into(),
-            scaling: "strong".into(),
+            scaling: Scaling::Strong,
             ..SummaryRow::default()
         }
     }

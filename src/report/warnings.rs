@@ -15,7 +15,7 @@
 use super::summary::SummaryRow;
 use super::RunData;
 use crate::measure::stats::median_of;
-use crate::record::RunRow;
+use crate::record::{Family, RunRow};
 use crate::scenario::Workload;
 use crate::text::seconds;
 use std::collections::HashMap;
@@ -287,15 +287,17 @@ fn counterpart(data: &RunData, model: &str) -> Option<&'static str> {
     if model == "sequential" || model == "py-sequential" {
         return None;
     }
-    if model.starts_with("py-") {
-        return Some("py-sequential");
-    }
-    let is_command = data
+    let family = data
         .meta
         .models
         .iter()
-        .any(|m| m.name == model && m.command.is_some());
-    (!is_command).then_some("sequential")
+        .find(|m| m.name == model)
+        .map_or(Family::Native, |m| m.family());
+    match family {
+        Family::CPython => Some("py-sequential"),
+        Family::Native => Some("sequential"),
+        Family::Command => None,
+    }
 }
 
 #[cfg(test)]

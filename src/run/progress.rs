@@ -6,7 +6,7 @@
 use super::event::{Event, Subscriber};
 use crate::measure::stats::median_of;
 use crate::plan::Cell;
-use crate::record::RunRow;
+use crate::record::{CellId, RunRow};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -20,7 +20,7 @@ pub struct Progress {
     cells_total: usize,
     cells_done: usize,
     /// Rows of the cells not finished yet (interleaved orders spread a cell over many slots).
-    rows: HashMap<(String, String, u64), Vec<RunRow>>,
+    rows: HashMap<(CellId, Option<String>), Vec<RunRow>>,
 }
 
 impl Progress {
@@ -47,12 +47,9 @@ impl Progress {
         }
     }
 
-    fn key(cell: &Cell) -> (String, String, u64) {
-        let model = match &cell.variant {
-            Some(v) => format!("{} [{v}]", cell.model),
-            None => cell.model.clone(),
-        };
-        (cell.workload.clone(), model, cell.workers)
+    /// The cell and its variant: a variant run finishes each cell once per variant.
+    fn key(cell: &Cell) -> (CellId, Option<String>) {
+        (cell.key().owned(), cell.variant.clone())
     }
 
     /// A line that must be seen (a warning), above the bar if there is one.

@@ -1,54 +1,69 @@
-//! Ctrl-C and SIGTERM: the handler sets a flag and writes one byte to a pipe, so the
-//! scheduler, which sleeps in `poll` on its cell process and that pipe, wakes at once — with
-//! no timer ticking while a run is measured.
+//! Ctrl-C and SIGTERM: `signal-hook` sets a flag and writes one byte to a socket pair (its
+//! handlers save and restore `errno`), so the scheduler, which sleeps in `poll` on its cell
+//! process and that socket, wakes at once — with no timer ticking while a run is measured.
 
-use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use std::os::fd::{AsRawFd, RawFd};
+use std::os::unix::net::UnixStream;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-/// Write end of the wake pipe (-1 until installed).
-static WAKE_WRITE: AtomicI32 = AtomicI32::new(-1);
-/// Read end of the wake pipe (-1 until installed).
-static WAKE_READ: AtomicI32 = AtomicI32::new(-1);
-
-extern "C" fn on_signal(_: libc::c_int) {
-    INTERRUPTED.store(true, Ordering::SeqCst);
-    let fd = WAKE_WRITE.load(Ordering::SeqCst);
-    if fd >= 0 {
-        let byte = 1u8;
-        // SAFETY: write is async-signal-safe; the pipe is non-blocking, so a full pipe (a
-        // second signal before the first was seen) just drops the byte.
-        unsafe {
-            libc::write(fd, (&byte as *const u8).cast(), 1);
-        }
-    }
+/// What [`install`] set up: the flag, and the read end of the wake socket (none if the
+/// handlers could not be registered: the scheduler then waits for its cell alone).
+struct Installed {
+    flag: Arc<AtomicBool>,
+    wake: Option<UnixStream>,
 }
 
-/// Routes Ctrl-C and SIGTERM to the flag and the wake pipe, so a run stops cleanly and keeps
-/// its rows. Safe to call more than once.
+static INSTALLED: OnceLock<Installed> = OnceLock::new();
+
+/// Routes Ctrl-C and SIGTERM to the flag and the wake socket, so a run stops cleanly and
+/// keeps its rows. Safe to call more than once. If the handlers cannot be registered, the
+/// default action (end the process) stays, and a warning says so.
 pub fn install() {
-    if WAKE_READ.load(Ordering::SeqCst) < 0 {
-        let mut fds = [-1; 2];
-        // SAFETY: pipe2 writes two descriptors into `fds`.
-        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) } == 0 {
-            WAKE_READ.store(fds[0], Ordering::SeqCst);
-            WAKE_WRITE.store(fds[1], Ordering::SeqCst);
+    INSTALLED.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        match register(&flag) {
+            Ok(wake) => Installed {
+                flag,
+                wake: Some(wake),
+            },
+            Err(e) => {
+                eprintln!(
+                    "warning: cannot catch Ctrl-C ({e}): an interrupted run keeps only the rows \
+                     already written"
+                );
+                Installed { flag, wake: None }
+            }
         }
+    });
+}
+
+/// Registers both signals on `flag` and on a new socket pair; returns its read end.
+fn register(flag: &Arc<AtomicBool>) -> std::io::Result<UnixStream> {
+    let (wake, ring) = UnixStream::pair()?;
+    // The reader drains without blocking; a full socket (signals faster than the scheduler
+    // wakes) just drops the byte, since the flag is already set.
+    wake.set_nonblocking(true)?;
+    ring.set_nonblocking(true)?;
+    for sig in [SIGINT, SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(flag))?;
+        signal_hook::low_level::pipe::register(sig, ring.try_clone()?)?;
     }
-    // SAFETY: the handler only touches atomics and calls write, which are async-signal-safe.
-    unsafe {
-        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
-        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
-    }
+    Ok(wake)
 }
 
 /// Whether Ctrl-C or SIGTERM arrived.
 pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
+    INSTALLED
+        .get()
+        .is_some_and(|i| i.flag.load(Ordering::SeqCst))
 }
 
-/// The pipe that becomes readable when a signal arrives, if [`install`] ran.
+/// The socket that becomes readable when a signal arrives, if [`install`] registered one.
 pub fn wake_fd() -> Option<RawFd> {
-    let fd = WAKE_READ.load(Ordering::SeqCst);
-    (fd >= 0).then_some(fd)
+    INSTALLED
+        .get()
+        .and_then(|i| i.wake.as_ref())
+        .map(AsRawFd::as_raw_fd)
 }

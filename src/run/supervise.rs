@@ -398,6 +398,6 @@ fn poll2(fd: RawFd, wake: Option<RawFd>, timeout_ms: i32) -> anyhow::Result<Poll
 /// Empties the (non-blocking) signal pipe.
 fn drain(fd: RawFd) {
     let mut buf = [0u8; 64];
-    // SAFETY: reading into a valid local buffer; the pipe is non-blocking.
+    // SAFETY: reading into a valid local buffer; the wake socket is non-blocking.
     while unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
 }

@@ -236,3 +236,263 @@ fn the_charts_crate_knows_no_run_and_only_it_draws() {
         }
     }
 }
+
+/// The most lines a function may have, and the deepest its braces may nest inside its body,
+/// without a comment saying why (`// long because: ...` or `// deep because: ...` in the
+/// lines just above the `fn`, among its doc comment and attributes).
+const MAX_FN_LINES: usize = 80;
+const MAX_FN_NESTING: usize = 5;
+
+/// One function of a source file: name, first line (1-based), lines, deepest nesting inside
+/// its body, and the comment lines just above it.
+struct FnSpan {
+    name: String,
+    line: usize,
+    lines: usize,
+    nesting: usize,
+    above: String,
+}
+
+/// A line with its `//` comment, string and char literals blanked, so the braces left are
+/// code (a simple scan: raw strings and block comments are rare enough in this code base
+/// that a wrong count shows up as a failure to look at, not a silent pass).
+fn code_of(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'/') => break,
+            '"' => {
+                while let Some(d) = chars.next() {
+                    match d {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+                out.push_str("\"\"");
+            }
+            '\'' => {
+                // A char literal ('x', '\n', '{') is blanked; a lifetime ('a) is kept.
+                let rest: String = chars.clone().take(3).collect();
+                let len = if rest.starts_with('\\') {
+                    rest.find('\'').map(|i| i + 1)
+                } else if rest.chars().nth(1) == Some('\'') {
+                    Some(2)
+                } else {
+                    None
+                };
+                if let Some(n) = len {
+                    for _ in 0..n {
+                        chars.next();
+                    }
+                    out.push_str("' '");
+                } else {
+                    out.push(c);
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every function with a body in `text`, by brace matching from its `fn` line.
+fn functions(text: &str) -> Vec<FnSpan> {
+    let lines: Vec<&str> = text.lines().collect();
+    let code: Vec<String> = lines.iter().map(|l| code_of(l)).collect();
+    let mut out = Vec::new();
+    for (i, l) in code.iter().enumerate() {
+        let t = l.trim_start();
+        let t = t.strip_prefix("pub ").unwrap_or(t);
+        let t = if t.starts_with("pub(") {
+            t.split_once(") ").map_or(t, |(_, r)| r)
+        } else {
+            t
+        };
+        let t = ["const ", "async ", "unsafe ", "extern \"\" "]
+            .iter()
+            .fold(t, |t, p| t.strip_prefix(p).unwrap_or(t));
+        let Some(rest) = t.strip_prefix("fn ") else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let (mut depth, mut deepest, mut opened) = (0usize, 0usize, false);
+        let mut end = None;
+        'scan: for (j, cl) in code.iter().enumerate().skip(i) {
+            for ch in cl.chars() {
+                match ch {
+                    '{' => {
+                        depth += 1;
+                        opened = true;
+                        deepest = deepest.max(depth);
+                    }
+                    '}' => {
+                        depth -= 1;
+                        if opened && depth == 0 {
+                            end = Some(j);
+                            break 'scan;
+                        }
+                    }
+                    ';' if !opened => break 'scan, // a declaration without a body
+                    _ => {}
+                }
+            }
+        }
+        let Some(end) = end else { continue };
+        let above = lines[..i]
+            .iter()
+            .rev()
+            .take_while(|l| {
+                let l = l.trim_start();
+                l.starts_with("//") || l.starts_with("#[")
+            })
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n");
+        out.push(FnSpan {
+            name,
+            line: i + 1,
+            lines: end - i + 1,
+            nesting: deepest.saturating_sub(1),
+            above,
+        });
+    }
+    out
+}
+
+#[test]
+fn the_function_scan_measures_length_and_nesting() {
+    let text = "/// doc\n// long because: a table\nfn a() {\n    if x {\n        let s = \"}\";\n    }\n}\nfn b();\nfn c<'a>(x: &'a str) { let c = '{'; }\n";
+    let f = functions(text);
+    assert_eq!(f.len(), 2, "a declaration without a body is no function");
+    assert_eq!((f[0].name.as_str(), f[0].line, f[0].lines), ("a", 3, 5));
+    assert_eq!(f[0].nesting, 1);
+    assert!(f[0].above.contains("long because:"));
+    assert_eq!((f[1].name.as_str(), f[1].lines, f[1].nesting), ("c", 1, 0));
+}
+
+/// Functions that were long or deep when this check came in, not yet split: (file under
+/// the repository root, function). The list only shrinks: a function that is split must
+/// leave it (the test says so), and no other function may join it.
+const NOT_YET_SPLIT: &[(&str, &str)] = &[
+    ("src/model/command.rs", "run"),
+    ("src/model/slots.rs", "in_flight"),
+    ("src/model/rayon_pool.rs", "run_on"),
+    ("src/model/async_blocking.rs", "run"),
+    ("src/app/overrides.rs", "apply"),
+    ("src/report/decision.rs", "table"),
+    ("src/report/host.rs", "warning"),
+    ("src/report/warnings.rs", "for_workload"),
+    ("src/report/summary.rs", "compute"),
+    ("src/report/markdown.rs", "render"),
+    ("src/report/markdown.rs", "cell_table"),
+    ("src/report/markdown.rs", "scaling_fits"),
+    ("src/kernel/http.rs", "start"),
+    ("src/scenario/workers.rs", "read_range"),
+    ("src/scenario/file.rs", "read_value"),
+    ("src/compare/chart.rs", "workload_chart"),
+    ("src/plan.rs", "schedule"),
+    ("src/run/supervise.rs", "run_slot"),
+    ("src/run/mod.rs", "execute"),
+    ("src/run/cell.rs", "cell_runs"),
+    ("src/measure/fit.rs", "fit"),
+    ("crates/charts/src/layout.rs", "new"),
+    ("crates/charts/src/axes.rs", "log_ticks"),
+    ("crates/charts/src/lines.rs", "draw"),
+    ("crates/charts/src/describe.rs", "describe"),
+    ("crates/charts/src/notes.rs", "legend"),
+    ("crates/charts/src/lanes.rs", "new"),
+];
+
+#[test]
+fn no_function_is_long_or_deep_without_saying_why() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut listed_and_fine: BTreeSet<(&str, &str)> = NOT_YET_SPLIT.iter().copied().collect();
+    let mut bad = Vec::new();
+    for (path, text) in sources().into_iter().chain(chart_sources()) {
+        if path.file_name().is_some_and(|n| n == "tests.rs") {
+            continue;
+        }
+        let rel = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        for f in functions(non_test(&text)) {
+            let listed = NOT_YET_SPLIT
+                .iter()
+                .find(|(p, n)| *p == rel && *n == f.name);
+            if let Some(entry) = listed {
+                if f.lines > MAX_FN_LINES || f.nesting > MAX_FN_NESTING {
+                    listed_and_fine.remove(entry);
+                }
+                continue;
+            }
+            if f.lines > MAX_FN_LINES && !f.above.contains("// long because:") {
+                bad.push(format!(
+                    "{}:{} `{}` has {} lines (at most {MAX_FN_LINES}: split it, or say \
+                     `// long because: ...` above it)",
+                    path.display(),
+                    f.line,
+                    f.name,
+                    f.lines
+                ));
+            }
+            if f.nesting > MAX_FN_NESTING && !f.above.contains("// deep because:") {
+                bad.push(format!(
+                    "{}:{} `{}` nests {} levels (at most {MAX_FN_NESTING}: flatten it, or say \
+                     `// deep because: ...` above it)",
+                    path.display(),
+                    f.line,
+                    f.name,
+                    f.nesting
+                ));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(
+        listed_and_fine.is_empty(),
+        "split now (or gone), so take them out of NOT_YET_SPLIT: {listed_and_fine:?}"
+    );
+}
+
+#[test]
+fn the_integration_tests_are_one_binary() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let top: Vec<String> = std::fs::read_dir(&tests)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(
+        top.is_empty(),
+        "tests/*.rs each build a binary of their own: move {top:?} into tests/it/ (a module \
+         and its `mod` line in tests/it/main.rs)"
+    );
+    let main = std::fs::read_to_string(tests.join("it/main.rs")).unwrap();
+    for e in std::fs::read_dir(tests.join("it")).unwrap() {
+        let p = e.unwrap().path();
+        let Some(stem) = p.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        if p.extension().is_some_and(|x| x == "rs") && stem != "main" {
+            assert!(
+                main.lines().any(|l| l.trim() == format!("mod {stem};")),
+                "tests/it/{stem}.rs has no `mod {stem};` line in tests/it/main.rs: it is never built"
+            );
+        }
+    }
+    let manifest = manifest("Cargo.toml");
+    assert!(
+        !manifest.contains("[[test]]"),
+        "Cargo.toml declares a test target of its own"
+    );
+}

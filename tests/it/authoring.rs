@@ -201,15 +201,17 @@ fn dry_run_prints_every_cell_and_an_estimate_and_writes_nothing() {
         .args(["--workers", "1,2"]);
     let out = run(cmd);
     out.expect_code(0);
-    // The demo: 2 workloads; primes has 7 models, sleep 7 (sequential once each).
+    // The demo: 2 workloads of every built-in model (sequential once each), 5 repeats.
+    let want = 2 * crate::common::builtin_cells(2);
     let cells = out
         .stdout
         .lines()
         .filter(|l| l.starts_with("  primes ") || l.starts_with("  sleep "))
         .count();
-    assert_eq!(cells, 26, "{}", out.describe());
+    assert_eq!(cells, want, "{}", out.describe());
     assert!(
-        out.stdout.contains("26 cells, 130 measured runs"),
+        out.stdout
+            .contains(&format!("{want} cells, {} measured runs", want * 5)),
         "{}",
         out.describe()
     );

@@ -3,8 +3,8 @@
 //! shapes, counts, and exact values only where a scripted command model dictates them.
 
 use crate::common::{
-    num, parabench, run, run_scenario, some_text_has, svg_texts, tempdir, valid, write_scenario,
-    Csv, Ran, BUILTIN_MODELS, RUNS_COLUMNS, SUMMARY_COLUMNS,
+    builtin_cells, num, parabench, run, run_scenario, some_text_has, svg_texts, tempdir, valid,
+    write_scenario, Csv, Ran, BUILTIN_MODELS, RUNS_COLUMNS, SUMMARY_COLUMNS,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -51,9 +51,12 @@ fn by_workload(csv: &Csv) -> BTreeMap<String, Vec<&std::collections::HashMap<Str
 #[test]
 fn native_run_prints_where_the_results_are() {
     let (dir, ran) = native_run();
+    // 3 workloads of every built-in model at 1 and 2 workers, 2 repeats each.
+    let cells = 3 * builtin_cells(2);
     ran.expect_code(0);
     assert!(
-        ran.stdout.contains("78 runs in 39 cells"),
+        ran.stdout
+            .contains(&format!("{} runs in {cells} cells", cells * 2)),
         "{}",
         ran.describe()
     );
@@ -64,10 +67,9 @@ fn native_run_prints_where_the_results_are() {
 fn runs_csv_has_the_documented_columns_and_one_row_per_run() {
     let runs = Csv::read(&native_dir().join("runs.csv"));
     assert_eq!(runs.header, RUNS_COLUMNS);
-    // Per workload: (1 sequential cell + 6 models x 2 worker counts) x 2 repeats.
+    // Per workload: every built-in model at 1 and 2 workers (sequential once), 2 repeats.
     let workloads = 3;
-    let models = BUILTIN_MODELS.len();
-    let expected = workloads * (1 + (models - 1) * 2) * 2;
+    let expected = workloads * builtin_cells(2) * 2;
     assert_eq!(runs.rows.len(), expected);
     for r in &runs.rows {
         assert_eq!(r["status"], "ok", "{r:?}");
@@ -99,7 +101,7 @@ fn runs_csv_has_the_documented_columns_and_one_row_per_run() {
         .collect();
     assert_eq!(cells.len(), expected, "no run appears twice");
     for (w, _, _) in NATIVE_CHECKSUMS {
-        for m in BUILTIN_MODELS {
+        for m in BUILTIN_MODELS.iter() {
             let counts: &[&str] = if *m == "sequential" {
                 &["1"]
             } else {
@@ -164,7 +166,8 @@ fn summary_csv_has_one_row_per_cell_with_consistent_statistics() {
             summary.header
         );
     }
-    assert_eq!(summary.rows.len(), 39, "one row per cell");
+    let want = 3 * builtin_cells(2);
+    assert_eq!(summary.rows.len(), want, "one row per cell");
     let cells: BTreeSet<(String, String, String)> = summary
         .rows
         .iter()
@@ -176,7 +179,7 @@ fn summary_csv_has_one_row_per_cell_with_consistent_statistics() {
             )
         })
         .collect();
-    assert_eq!(cells.len(), 39, "each cell once");
+    assert_eq!(cells.len(), want, "each cell once");
     for r in &summary.rows {
         assert_eq!(r["runs"], "2", "{r:?}");
         assert_eq!(r["baseline"], "sequential@1", "{r:?}");
@@ -226,7 +229,7 @@ fn charts_exist_as_png_and_svg_with_titles_and_axis_labels() {
                 &format!("native_all_models / {workload}:")
             ));
             assert!(some_text_has(&texts, "workers"), "x axis label");
-            for m in BUILTIN_MODELS {
+            for m in BUILTIN_MODELS.iter() {
                 assert!(
                     texts.iter().any(|t| t == m),
                     "{workload}.{kind}.svg has no legend entry for {m}: {texts:?}"
@@ -289,7 +292,7 @@ fn report_md_has_a_section_and_table_per_workload() {
         }
     }
     assert!(report.contains("| load average (1/5/15 min) | "));
-    for m in BUILTIN_MODELS {
+    for m in BUILTIN_MODELS.iter() {
         let rows = report
             .lines()
             .filter(|l| l.starts_with(&format!("| {m} | ")))
@@ -690,7 +693,7 @@ fn quick_runs_each_cell_once() {
     );
     out.expect_code(0);
     let runs = Csv::read(&tmp.path().join("native_all_models/runs.csv"));
-    assert_eq!(runs.rows.len(), 1 + (BUILTIN_MODELS.len() - 1) * 2);
+    assert_eq!(runs.rows.len(), builtin_cells(2));
     assert!(runs
         .rows
         .iter()
@@ -800,7 +803,7 @@ fn list_names_every_kernel_and_model() {
         c
     });
     only_models.expect_code(0);
-    for m in BUILTIN_MODELS {
+    for m in BUILTIN_MODELS.iter() {
         assert!(only_models.stdout.contains(&format!("  {m} ")), "{m}");
     }
     assert!(!only_models.stdout.contains("  primes "));

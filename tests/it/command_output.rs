@@ -27,14 +27,38 @@ fn write_scenario(dir: &Path, body: &str) -> std::path::PathBuf {
     path
 }
 
-/// Peak RSS of the largest reaped descendant of this test process, in KiB.
-fn children_max_rss_kb() -> u64 {
-    // SAFETY: getrusage writes into the zeroed struct it is given.
-    unsafe {
+/// Runs `parabench run <scenario> -o <out> --no-progress <extra>` and returns its exit code
+/// and the peak RSS, in KiB, of it and every process it started and reaped. Measured with
+/// `wait4` on that one child: the test binary runs many tests at once, so the whole test
+/// process's `RUSAGE_CHILDREN` would include other tests' children.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also gives its rusage"
+)]
+fn run_measuring_peak_kb(scenario: &Path, out: &Path, extra: &[&str]) -> (i32, u64) {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("parabench"))
+        .arg("run")
+        .arg(scenario)
+        .arg("-o")
+        .arg(out)
+        .arg("--no-progress")
+        .args(extra)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("parabench starts");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: wait4 reaps our own child `pid` and writes into the zeroed struct it is given;
+    // `child` is never waited on again (dropping a `Child` does not wait).
+    let (reaped, ru) = unsafe {
         let mut ru: libc::rusage = std::mem::zeroed();
-        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru), 0);
-        ru.ru_maxrss as u64
-    }
+        (libc::wait4(pid, &mut status, 0, &mut ru), ru)
+    };
+    assert_eq!(reaped, pid, "wait4 on parabench");
+    assert!(libc::WIFEXITED(status), "parabench did not exit: {status}");
+    (libc::WEXITSTATUS(status), ru.ru_maxrss as u64)
 }
 
 #[test]
@@ -62,9 +86,9 @@ command = ["sh", "-c", "head -c {bytes} /dev/zero | tr '\\0' x; echo; echo 'elap
         ),
     );
     let out = tmp.path().join("out");
-    let ran = run_scenario(&scenario, &out, &["--timeline", "off", "--charts", "none"]);
-    ran.expect_code(0);
-    let peak_kb = children_max_rss_kb();
+    let (code, peak_kb) =
+        run_measuring_peak_kb(&scenario, &out, &["--timeline", "off", "--charts", "none"]);
+    assert_eq!(code, 0, "parabench run failed");
     assert!(
         peak_kb < 100 * 1024,
         "parabench (or a process it started) peaked at {} MiB while a command printed {} MB",

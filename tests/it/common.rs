@@ -4,6 +4,7 @@
 use assert_cmd::Command;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 /// The columns of `runs.csv`, in order (README.md, "Outputs").
 pub const RUNS_COLUMNS: &[&str] = &[
@@ -94,16 +95,24 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "baseline",
 ];
 
-/// The seven built-in models, as documented.
-pub const BUILTIN_MODELS: &[&str] = &[
-    "sequential",
-    "threads",
-    "rayon",
-    "processes",
-    "async",
-    "async-multi",
-    "async-blocking",
-];
+/// The built-in models, from the registry (`parabench::model::MODELS`): a model added there
+/// is covered by every test that runs them all, with no edit here.
+pub static BUILTIN_MODELS: LazyLock<Vec<&'static str>> = LazyLock::new(parabench::model::names);
+
+/// The cells of one workload that runs every built-in model at `counts` worker counts
+/// (which include 1): a model with a fixed number of workers (sequential) has one cell.
+pub fn builtin_cells(counts: usize) -> usize {
+    parabench::model::MODELS
+        .iter()
+        .map(|m| {
+            if m.fixed_workers().is_some() {
+                1
+            } else {
+                counts
+            }
+        })
+        .sum()
+}
 
 /// The parabench binary of this build.
 pub fn parabench() -> Command {

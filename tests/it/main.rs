@@ -25,3 +25,4 @@ mod timeline_and_payload;
 mod valid_scenarios;
 mod variants;
 mod worker_limits;
+mod workflows;

@@ -12,7 +12,7 @@ use crate::common::{
 };
 use std::path::{Path, PathBuf};
 
-const NATIVE: &[&str] = common::BUILTIN_MODELS;
+use crate::common::BUILTIN_MODELS as NATIVE;
 
 const PY_MODELS: &[&str] = &[
     "py-sequential",
@@ -92,7 +92,7 @@ a_int = 12
 c_float = 0.5
 d_bool = true
 "#,
-        models = models_list(NATIVE),
+        models = models_list(&NATIVE),
         marker = marker.display()
     );
     let (out, dir) = run_in(tmp.path(), &body);
@@ -132,7 +132,7 @@ d_bool = true
     assert_eq!(inits, finis, "every init has its fini:\n{hooks}");
     // Timelines: one row per task in each model's largest cell.
     let tasks = Csv::read(&dir.join("tasks.csv"));
-    for m in NATIVE {
+    for m in NATIVE.iter() {
         let rows = tasks.filter(&[("workload", "scaled"), ("model", m)]);
         assert_eq!(rows.len(), 10, "timeline of {m}");
     }
@@ -170,13 +170,13 @@ library = "libwork.so"
 symbol = "noop"
 tasks = 6
 "#,
-        models = models_list(NATIVE)
+        models = models_list(&NATIVE)
     );
     let (out, dir) = run_in(tmp.path(), &body);
     out.expect_code(1);
     let runs = Csv::read(&dir.join("runs.csv"));
     for (workload, signal) in [("segfault", "SIGSEGV"), ("abort", "SIGABRT")] {
-        for m in NATIVE {
+        for m in NATIVE.iter() {
             let rows = runs.filter(&[("workload", workload), ("model", m)]);
             assert_eq!(rows.len(), 2, "{workload} {m}");
             for r in rows {

@@ -36,7 +36,6 @@ fn scenario(dir: &Path) -> PathBuf {
 repeats = 2
 warmup = 0
 workers = [1, 2]
-models = ["sequential", "threads", "rayon", "processes", "async", "async-multi", "async-blocking"]
 
 [[workload]]
 name = "primes"
@@ -70,12 +69,13 @@ fn default_timeline_records_each_models_largest_cell_once() {
     let runs = Csv::read(&dir.join("runs.csv"));
     assert_eq!(
         runs.rows.len(),
-        2 * 13 * 2,
+        2 * crate::common::builtin_cells(2) * 2,
         "the timeline run is not a measured run"
     );
-    for m in BUILTIN_MODELS {
+    for m in BUILTIN_MODELS.iter() {
         let rows = tasks.filter(&[("workload", "primes"), ("model", m)]);
-        let workers = if *m == "sequential" { 1 } else { 2 };
+        let fixed = parabench::model::find(m).and_then(|m| m.fixed_workers());
+        let workers = fixed.unwrap_or(2);
         assert_eq!(rows.len() as u64, TASKS, "{m}: one row per task");
         let mut seen = BTreeSet::new();
         for r in &rows {
@@ -111,7 +111,7 @@ fn default_timeline_records_each_models_largest_cell_once() {
             &format!("tl / {w}: which worker runs which task when")
         ));
         assert!(some_text_has(&texts, "time since the run"));
-        for m in BUILTIN_MODELS {
+        for m in BUILTIN_MODELS.iter() {
             assert!(
                 texts.iter().any(|t| t.split_whitespace().next() == Some(m)),
                 "{w}: no lane for {m}: {texts:?}"
@@ -148,8 +148,11 @@ fn timeline_off_writes_no_tasks_and_no_chart() {
 fn timeline_all_records_every_cell_and_plot_redraws_it() {
     let (_tmp, dir) = run_tl(&["--timeline", "all", "--workloads", "primes"]);
     let tasks = Csv::read(&dir.join("tasks.csv"));
-    // 1 sequential cell + 6 models x 2 worker counts, each its last run's 6 tasks.
-    assert_eq!(tasks.rows.len() as u64, 13 * TASKS);
+    // Every built-in model at 1 and 2 workers (sequential once), each its last run's tasks.
+    assert_eq!(
+        tasks.rows.len() as u64,
+        crate::common::builtin_cells(2) as u64 * TASKS
+    );
     assert_eq!(
         tasks.filter(&[("model", "rayon"), ("workers", "1")]).len(),
         6
@@ -193,7 +196,7 @@ fn timeline_flag_is_checked() {
 fn every_model_returns_the_same_payload_checksum() {
     let (_tmp, dir) = run_tl(&["--workloads", "payload"]);
     let runs = Csv::read(&dir.join("runs.csv"));
-    assert_eq!(runs.rows.len(), 13 * 2);
+    assert_eq!(runs.rows.len(), crate::common::builtin_cells(2) * 2);
     for r in &runs.rows {
         assert_eq!(r["status"], "ok", "{r:?}");
         // Python: sum(zlib.crc32(bytes((i + k) % 256 for k in range(3000))) for i in range(5))

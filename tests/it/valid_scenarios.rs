@@ -119,13 +119,16 @@ fn defaults_and_overrides_are_resolved() {
         assert_eq!(w.repeats, 2);
         assert_eq!(w.warmup, 0);
         assert_eq!(w.workers, vec![1, 2]);
-        assert_eq!(w.models, common::BUILTIN_MODELS);
+        assert_eq!(w.models, *common::BUILTIN_MODELS);
         assert_eq!(w.baseline.as_deref(), Some("sequential"));
         assert_eq!(w.scaling, Scaling::Strong);
         assert!(w.builtin);
     }
-    // sequential is measured at one worker only: 1 + 6 models x 2 counts = 13 cells each.
-    assert_eq!(parabench::plan::cells(&s).len(), 3 * 13);
+    // sequential is measured at one worker only, every other model at 1 and 2.
+    assert_eq!(
+        parabench::plan::cells(&s).len(),
+        3 * common::builtin_cells(2)
+    );
 
     let weak = parse_with_cores("weak.toml", 2);
     assert!(weak.workloads.iter().all(|w| w.scaling == Scaling::Weak));

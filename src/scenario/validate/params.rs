@@ -142,15 +142,15 @@ impl Checker<'_> {
             model::python::is_py_model(m) && commands.iter().any(|c| &c.name == *m && c.pass_params)
         });
         match py {
-            Some(py) if !model::python::PY_KERNELS.contains(&kernel) => Err(self
+            Some(py) if !crate::kernel::find(kernel).is_some_and(|k| k.cpython()) => Err(self
                 .err(
                     &p.at("kernel"),
                     format!("model `{py}` cannot run kernel `{kernel}`"),
                 )
-                .with_help(format!(
-                    "the CPython models run the kernels {}",
-                    model::python::PY_KERNELS.join(", ")
-                ))),
+                .with_help(
+                    "use a kernel the CPython models run (`parabench list kernels` marks them `py-*`), \
+                     or a [[model]] command of your own",
+                )),
             _ => Ok(()),
         }
     }
