@@ -183,47 +183,50 @@ pub fn expand_variants(
         return base;
     }
     let n = cells.len() / variants;
-    let order = |k: usize| -> Vec<usize> {
-        let mut v: Vec<usize> = (0..variants).collect();
-        if k % 2 == 1 {
-            v.reverse();
-        }
-        v
-    };
     let mut out = Vec::new();
     let mut k = 0usize;
     for s in base {
         match alternation {
             Alternation::Process => {
-                for v in order(k) {
-                    out.push(Slot {
-                        cell: v * n + s.cell,
-                        ..s.clone()
-                    });
-                }
+                out.extend(turn(k, variants).map(|v| Slot {
+                    cell: v * n + s.cell,
+                    ..s.clone()
+                }));
                 k += 1;
             }
             Alternation::Run => {
                 for (j, r) in s.repeats.clone().enumerate() {
-                    for v in order(k) {
-                        let c = v * n + s.cell;
-                        out.push(Slot {
-                            cell: c,
-                            repeats: r..r + 1,
-                            warmup_tasks: if j == 0 {
-                                s.warmup_tasks
-                            } else {
-                                Some(short_warmup_tasks(&cells[c]))
-                            },
-                            ..s.clone()
-                        });
-                    }
+                    out.extend(turn(k, variants).map(|v| one_run(&s, v * n + s.cell, r, j, cells)));
                     k += 1;
                 }
             }
         }
     }
     out
+}
+
+/// The order of the variants in the k-th turn: 0, 1, ... for even k, reversed for odd k.
+fn turn(k: usize, variants: usize) -> impl Iterator<Item = usize> {
+    let mut v: Vec<usize> = (0..variants).collect();
+    if k % 2 == 1 {
+        v.reverse();
+    }
+    v.into_iter()
+}
+
+/// Run `r` (the `j`-th of base slot `s`) of cell `c` as a slot of its own: the slot's warmup,
+/// short after the first run.
+fn one_run(s: &Slot, c: usize, r: u32, j: usize, cells: &[Cell]) -> Slot {
+    Slot {
+        cell: c,
+        repeats: r..r + 1,
+        warmup_tasks: if j == 0 {
+            s.warmup_tasks
+        } else {
+            Some(short_warmup_tasks(&cells[c]))
+        },
+        ..s.clone()
+    }
 }
 
 /// Marks the cells that do one more run, after the measured ones, to record a timeline: with

@@ -137,19 +137,7 @@ pub fn run_scenario(
     meta.aa = opts.aa;
     meta.variant_threshold_pct = opts.fail_on_regression;
     if !opts.quiet {
-        for v in &scenario.variants {
-            for i in &v.interpreters {
-                let env = std::env::var(crate::model::python::PYTHON_ENV).unwrap_or_default();
-                if !env.trim().is_empty() && i.named_by == "variant" {
-                    eprintln!(
-                        "variant `{}` runs on `{}`: its python wins over ${}={env}",
-                        v.name,
-                        i.program,
-                        crate::model::python::PYTHON_ENV
-                    );
-                }
-            }
-        }
+        say_which_python_won(scenario);
     }
     meta.shard = shard.map(|s| s.to_string());
     meta.timeline = Some(timeline_word(opts.timeline).into());
@@ -209,6 +197,30 @@ pub fn run_scenario(
     report::write_all(&dir, &data).map_err(write_failure("the report and charts"))?;
     keep_or_drop_previous(&mut dir, executed.ending)?;
     let outcome = print_outcome(&dir, &data, executed.ending);
+    Ok(gate(&dir, &data, opts, outcome))
+}
+
+/// A variant whose `python` wins over `$PARABENCH_PYTHON` says so: otherwise two interpreter
+/// variants could silently be one interpreter twice.
+fn say_which_python_won(scenario: &Scenario) {
+    let env = std::env::var(crate::model::python::PYTHON_ENV).unwrap_or_default();
+    if env.trim().is_empty() {
+        return;
+    }
+    for v in &scenario.variants {
+        for i in v.interpreters.iter().filter(|i| i.named_by == "variant") {
+            eprintln!(
+                "variant `{}` runs on `{}`: its python wins over ${}={env}",
+                v.name,
+                i.program,
+                crate::model::python::PYTHON_ENV
+            );
+        }
+    }
+}
+
+/// With variants: the verdict in one line, and with `--fail-on-regression` the exit status.
+fn gate(dir: &RunDir, data: &RunData, opts: &RunOptions, outcome: Outcome) -> Outcome {
     match &data.variants {
         Some(v) if outcome != Outcome::Interrupted => {
             let regressed = v.paired.regressed();
@@ -223,11 +235,11 @@ pub fn run_scenario(
                 dir.file("variants.md").display()
             );
             if opts.fail_on_regression.is_some() && regressed > 0 && outcome == Outcome::AllOk {
-                return Ok(Outcome::Regressed);
+                return Outcome::Regressed;
             }
-            Ok(outcome)
+            outcome
         }
-        _ => Ok(outcome),
+        _ => outcome,
     }
 }
 
@@ -277,10 +289,8 @@ fn remeasure(
         let mut slots = Vec::new();
         for &(i, speed) in &slowed {
             let row = &mut store.rows[i];
-            let Some(c) = cells
-                .iter()
-                .position(|c| c.key() == row.key() && c.variant == row.variant)
-            else {
+            let same = |c: &plan::Cell| c.key() == row.key() && c.variant == row.variant;
+            let Some(c) = cells.iter().position(same) else {
                 continue;
             };
             row.status = Status::Slowed;

@@ -203,25 +203,7 @@ fn judge(
         (!xs.is_empty()).then(|| stats::median_of(&xs))
     };
     let (even, odd) = (half(true), half(false));
-    let thr = threshold_pct / 100.0;
-    let verdict = match summary {
-        None => Verdict::NotComparable,
-        Some(s) => {
-            let up = s.median > 1.0 + thr && s.ci_low > 1.0;
-            let down = s.median < 1.0 / (1.0 + thr) && s.ci_high < 1.0;
-            // A change both halves must show in its direction (when the rounds split).
-            let halves_agree = |dir: f64| match (even, odd) {
-                (Some(e), Some(o)) => (e - 1.0) * dir > 0.0 && (o - 1.0) * dir > 0.0,
-                _ => true,
-            };
-            match (up, down) {
-                (true, _) if halves_agree(1.0) => Verdict::Regressed,
-                (_, true) if halves_agree(-1.0) => Verdict::Improved,
-                (true, _) | (_, true) => Verdict::Noisy,
-                _ => Verdict::Unchanged,
-            }
-        }
-    };
+    let verdict = verdict(summary.as_ref(), (even, odd), threshold_pct);
     PairedCell {
         workload: workload.into(),
         model: model.into(),
@@ -240,6 +222,31 @@ fn judge(
         detectable_pct: summary.map(|s| (s.median - s.ci_low).max(s.ci_high - s.median) * 100.0),
         verdict,
         failure,
+    }
+}
+
+/// The verdict of a cell's paired ratios (`summary`), checked against the halves' medians.
+fn verdict(
+    summary: Option<&stats::Summary>,
+    (even, odd): (Option<f64>, Option<f64>),
+    threshold_pct: f64,
+) -> Verdict {
+    let Some(s) = summary else {
+        return Verdict::NotComparable;
+    };
+    let thr = threshold_pct / 100.0;
+    let up = s.median > 1.0 + thr && s.ci_low > 1.0;
+    let down = s.median < 1.0 / (1.0 + thr) && s.ci_high < 1.0;
+    // A change both halves must show in its direction (when the rounds split).
+    let halves_agree = |dir: f64| match (even, odd) {
+        (Some(e), Some(o)) => (e - 1.0) * dir > 0.0 && (o - 1.0) * dir > 0.0,
+        _ => true,
+    };
+    match (up, down) {
+        (true, _) if halves_agree(1.0) => Verdict::Regressed,
+        (_, true) if halves_agree(-1.0) => Verdict::Improved,
+        (true, _) | (_, true) => Verdict::Noisy,
+        _ => Verdict::Unchanged,
     }
 }
 
@@ -344,31 +351,7 @@ fn opt(v: Option<f64>, f: impl Fn(f64) -> String) -> String {
 pub fn markdown(p: &Paired, heading: &str) -> Result<String, std::fmt::Error> {
     let mut s = String::new();
     writeln!(s, "{heading}\n")?;
-    let thr = p.threshold_pct;
-    if p.aa {
-        writeln!(
-            s,
-            "A/A calibration (`--aa`): `{}` measured against itself with the same paired design. \
-             Every cell flagged below is a false alarm at the {thr}% threshold: **{} of {} cells**.\n",
-            p.names.first().map_or("", String::as_str),
-            p.count(Verdict::Regressed) + p.count(Verdict::Improved),
-            p.cells.len()
-        )?;
-    } else {
-        writeln!(
-            s,
-            "Each cell ran under every variant, A B B A within each round; a pair is run `r` of \
-             both, the ratio is variant/base time. Regressed: median ratio above {:.3} and its \
-             95% CI above 1; improved: the mirror; noisy: one half of the rounds does not show \
-             the change. **{} regressed, {} improved, {} noisy, {} unchanged** of {} cells.\n",
-            1.0 + thr / 100.0,
-            p.count(Verdict::Regressed),
-            p.count(Verdict::Improved),
-            p.count(Verdict::Noisy),
-            p.count(Verdict::Unchanged),
-            p.cells.len()
-        )?;
-    }
+    intro(&mut s, p)?;
     for d in &p.different_results {
         writeln!(s, "- **{d}**")?;
     }
@@ -408,6 +391,44 @@ pub fn markdown(p: &Paired, heading: &str) -> Result<String, std::fmt::Error> {
         )?;
     }
     writeln!(s)?;
+    detectable(&mut s, p)?;
+    Ok(s)
+}
+
+/// What the table shows and the counts (or, for `--aa`, the false alarms).
+fn intro(s: &mut String, p: &Paired) -> std::fmt::Result {
+    let thr = p.threshold_pct;
+    if p.aa {
+        writeln!(
+            s,
+            "A/A calibration (`--aa`): `{}` measured against itself with the same paired design. \
+             Every cell flagged below is a false alarm at the {thr}% threshold: **{} of {} cells**.\n",
+            p.names.first().map_or("", String::as_str),
+            p.count(Verdict::Regressed) + p.count(Verdict::Improved),
+            p.cells.len()
+        )?;
+    } else {
+        writeln!(
+            s,
+            "Each cell ran under every variant, A B B A within each round; a pair is run `r` of \
+             both, the ratio is variant/base time. Regressed: median ratio above {:.3} and its \
+             95% CI above 1; improved: the mirror; noisy: one half of the rounds does not show \
+             the change. **{} regressed, {} improved, {} noisy, {} unchanged** of {} cells.\n",
+            1.0 + thr / 100.0,
+            p.count(Verdict::Regressed),
+            p.count(Verdict::Improved),
+            p.count(Verdict::Noisy),
+            p.count(Verdict::Unchanged),
+            p.cells.len()
+        )?;
+    }
+    Ok(())
+}
+
+/// The smallest change the pairs can tell from noise, per worker count, and the warning when
+/// the threshold is below it.
+fn detectable(s: &mut String, p: &Paired) -> std::fmt::Result {
+    let thr = p.threshold_pct;
     let detectable = p.detectable_by_workers();
     if !detectable.is_empty() {
         let parts: Vec<String> = detectable
@@ -431,7 +452,7 @@ pub fn markdown(p: &Paired, heading: &str) -> Result<String, std::fmt::Error> {
             )?;
         }
     }
-    Ok(s)
+    Ok(())
 }
 
 #[cfg(test)]

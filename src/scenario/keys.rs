@@ -128,8 +128,8 @@ pub enum Kind {
     Workers {
         set: fn(&mut RawTable, WorkersSpec),
     },
-    /// A table of environment variables: names to string values (`env = { MALLOC_ARENA_MAX =
-    /// "2" }`).
+    /// A table of environment variables: names to string values (`env = { OMP_NUM_THREADS =
+    /// "1" }`).
     Env {
         set: fn(&mut RawTable, Vec<(String, String)>),
     },
@@ -638,7 +638,7 @@ pub static KEYS: &[Key] = &[
         doc: "Environment variables for the run's processes under this variant (e.g. \
               LD_PRELOAD of an allocator).",
         absent: Absent::Means("none"),
-        example: "env = { MALLOC_ARENA_MAX = \"2\" }",
+        example: "env = { OMP_NUM_THREADS = \"1\" }",
         kind: Kind::Env {
             set: |t, v| t.env = Some(v),
         },

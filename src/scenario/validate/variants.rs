@@ -24,7 +24,7 @@ const CLI_KEYS: &[&str] = &[
 /// (`library`, and a `python` with a `/`) are made absolute against the current folder, where
 /// the command line was typed.
 pub(super) fn from_command_line(arg: &str) -> Result<RawTable, String> {
-    let example = "e.g. --variant new:library=pr/libwork.so,env.MALLOC_ARENA_MAX=2";
+    let example = "e.g. --variant new:library=pr/libwork.so,env.OMP_NUM_THREADS=1";
     let (name, rest) = arg
         .split_once(':')
         .ok_or_else(|| format!("--variant `{arg}`: expected name:key=value,... ({example})"))?;
@@ -83,6 +83,101 @@ pub(super) fn from_command_line(arg: &str) -> Result<RawTable, String> {
     Ok(t)
 }
 
+/// Where a variant's problem is reported: at its key in the file, or naming the `--variant`.
+struct At<'c, 'a> {
+    checker: &'c Checker<'a>,
+    index: usize,
+    variant: &'c RawTable,
+}
+
+impl At<'_, '_> {
+    fn path(&self, k: &str) -> Vec<Seg> {
+        let mut p = vec![key("variant"), Seg::Index(self.index)];
+        if !k.is_empty() {
+            p.push(key(k));
+        }
+        p
+    }
+
+    fn fail(&self, k: &str, message: String, help: String) -> ScenarioError {
+        if self.variant.from_command_line {
+            let name = self.variant.name.as_deref().unwrap_or("?");
+            ScenarioError::whole_file(
+                self.checker.src.file,
+                format!("--variant {name}: {message}"),
+            )
+            .with_help(help)
+        } else {
+            self.checker.err(&self.path(k), message).with_help(help)
+        }
+    }
+}
+
+/// Whether a variant's overrides apply to workload `w` (its `workloads`, or every one).
+fn in_scope(v: &RawTable, w: &RawTable) -> bool {
+    v.only_workloads
+        .as_ref()
+        .is_none_or(|only| w.name.as_ref().is_some_and(|n| only.contains(n)))
+}
+
+/// The scenario's tree with the variant's overrides in place.
+fn tree_of(raw: &RawTable, v: &RawTable) -> RawTable {
+    let mut tree = raw.clone();
+    tree.variants.clear();
+    for w in tree.workloads.iter_mut().filter(|w| in_scope(v, w)) {
+        if w.library.is_some() {
+            w.library = v.library.clone().or(w.library.take());
+            w.symbol = v.symbol.clone().or(w.symbol.take());
+        }
+        if w.function.is_some() {
+            w.function = v.function.clone().or(w.function.take());
+        }
+    }
+    if let Some(p) = &v.python {
+        tree.python = Some(p.clone());
+        tree.python_wins = true;
+    }
+    tree
+}
+
+/// The variant's key a problem found in its tree points at: the overridden key the problem
+/// is about, else its `python` or `symbol`, else the table.
+fn culprit(v: &RawTable, e: &ScenarioError) -> &'static str {
+    let set = |k: &str| match k {
+        "library" => v.library.is_some(),
+        "symbol" => v.symbol.is_some(),
+        "function" => v.function.is_some(),
+        _ => v.python.is_some(),
+    };
+    ["library", "symbol", "function", "python"]
+        .into_iter()
+        .find(|k| e.key.ends_with(k) && set(k))
+        .or_else(|| ["python", "symbol"].into_iter().find(|k| set(k)))
+        .unwrap_or("")
+}
+
+/// What a variant overrides, as written (`library=pr/libwork.so`), for the report.
+fn overrides_of(v: &RawTable) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, value) in [
+        ("library", &v.library),
+        ("symbol", &v.symbol),
+        ("function", &v.function),
+        ("python", &v.python),
+    ] {
+        if let Some(value) = value {
+            out.push(format!("{k}={value}"));
+        }
+    }
+    for (var, value) in v.env.iter().flatten() {
+        out.push(format!("env.{var}={value}"));
+    }
+    if let Some(only) = &v.only_workloads {
+        out.push(format!("workloads={}", only.join("+")));
+    }
+    out
+}
+
 impl Checker<'_> {
     /// Every variant, checked: names unique, its workloads known, each override applying to
     /// something, and the tree with its overrides in place valid.
@@ -95,156 +190,20 @@ impl Checker<'_> {
     ) -> Result<Vec<Variant>, ScenarioError> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
-        for (i, v) in raw.variants.iter().enumerate() {
-            let at = |k: &str| -> Vec<Seg> {
-                let mut p = vec![key("variant"), Seg::Index(i)];
-                if !k.is_empty() {
-                    p.push(key(k));
-                }
-                p
+        for (index, v) in raw.variants.iter().enumerate() {
+            let at = At {
+                checker: self,
+                index,
+                variant: v,
             };
-            let fail = |k: &str, message: String, help: String| -> ScenarioError {
-                if v.from_command_line {
-                    let name = v.name.as_deref().unwrap_or("?");
-                    ScenarioError::whole_file(self.src.file, format!("--variant {name}: {message}"))
-                        .with_help(help)
-                } else {
-                    self.err(&at(k), message).with_help(help)
-                }
-            };
-            let Some(name) = v.name.as_deref() else {
-                return Err(fail(
-                    "",
-                    "the variant has no name".into(),
-                    "add name = \"base\" (the `variant` column; the first variant is the base)"
-                        .into(),
-                ));
-            };
-            if !v.from_command_line {
-                self.file_name(&at("name"), name)?;
-            }
-            if !seen.insert(name.to_string()) {
-                return Err(fail(
-                    "name",
-                    format!("two variants are named `{name}`"),
-                    "give each variant its own name".into(),
-                ));
-            }
-            let known: Vec<&str> = raw
-                .workloads
-                .iter()
-                .filter_map(|w| w.name.as_deref())
-                .collect();
-            if let Some(only) = &v.only_workloads {
-                for w in only {
-                    if !known.contains(&w.as_str()) {
-                        let mean = did_you_mean(w, known.iter().copied())
-                            .map(|m| format!("did you mean `{m}`? "))
-                            .unwrap_or_default();
-                        return Err(fail(
-                            "workloads",
-                            format!("variant `{name}` names no workload `{w}`"),
-                            format!("{mean}the workloads are: {}", known.join(", ")),
-                        ));
-                    }
-                }
-            }
-            let in_scope = |w: &RawTable| {
-                v.only_workloads
-                    .as_ref()
-                    .is_none_or(|only| w.name.as_ref().is_some_and(|n| only.contains(n)))
-            };
-            let scope = || raw.workloads.iter().filter(|w| in_scope(w));
-            for (k, set, has) in [
-                (
-                    "library",
-                    v.library.is_some(),
-                    scope().any(|w| w.library.is_some()),
-                ),
-                (
-                    "symbol",
-                    v.symbol.is_some(),
-                    scope().any(|w| w.library.is_some()),
-                ),
-                (
-                    "function",
-                    v.function.is_some(),
-                    scope().any(|w| w.function.is_some()),
-                ),
-            ] {
-                if set && !has {
-                    let work = if k == "function" {
-                        "a Python function"
-                    } else {
-                        "a library"
-                    };
-                    return Err(fail(
-                        k,
-                        format!("variant `{name}` sets `{k}`, but no workload it applies to runs {work}"),
-                        format!("remove `{k}`, or give a workload a `{}` (or name it in `workloads`)", if k == "symbol" { "library" } else { k }),
-                    ));
-                }
-            }
-            if v.python.is_some() && base.interpreters.is_empty() {
-                return Err(fail(
-                    "python",
-                    format!("variant `{name}` sets `python`, but no model of the scenario runs on Python"),
-                    "remove `python`, or run py-* models (e.g. models = [\"py-threads\", \"py-processes\"])".into(),
-                ));
-            }
-            for (var, _) in v.env.iter().flatten() {
-                if var.is_empty() || var.contains('=') || var.contains('\0') {
-                    return Err(fail(
-                        "env",
-                        format!("`{var}` cannot be the name of an environment variable"),
-                        "use a name without `=`, e.g. MALLOC_ARENA_MAX".into(),
-                    ));
-                }
-            }
-            let mut tree = raw.clone();
-            tree.variants.clear();
-            for w in tree.workloads.iter_mut().filter(|w| in_scope(w)) {
-                if w.library.is_some() {
-                    if let Some(l) = &v.library {
-                        w.library = Some(l.clone());
-                    }
-                    if let Some(s) = &v.symbol {
-                        w.symbol = Some(s.clone());
-                    }
-                }
-                if w.function.is_some() {
-                    if let Some(f) = &v.function {
-                        w.function = Some(f.clone());
-                    }
-                }
-            }
-            if let Some(p) = &v.python {
-                tree.python = Some(p.clone());
-                tree.python_wins = true;
-            }
-            let checked = self.scenario(&tree, text, stem).map_err(|e| {
-                // Point at the variant's key that made the difference.
-                let k = ["library", "symbol", "function", "python"]
-                    .into_iter()
-                    .find(|k| {
-                        e.key.ends_with(k)
-                            && match *k {
-                                "library" => v.library.is_some(),
-                                "symbol" => v.symbol.is_some(),
-                                "function" => v.function.is_some(),
-                                _ => v.python.is_some(),
-                            }
-                    })
-                    .or(if v.python.is_some() {
-                        Some("python")
-                    } else if v.symbol.is_some() {
-                        Some("symbol")
-                    } else {
-                        None
-                    })
-                    .unwrap_or("");
-                let help = e.help.clone().unwrap_or_default();
-                let err = fail(k, format!("variant `{name}`: {}", e.message), help);
+            let name = self.variant_name(&at, &mut seen)?;
+            self.variant_keys(&at, raw, base, &name)?;
+            let checked = self.scenario(&tree_of(raw, v), text, stem).map_err(|e| {
+                let err = at.fail(
+                    culprit(v, &e),
+                    format!("variant `{name}`: {}", e.message),
+                    e.help.clone().unwrap_or_default(),
+                );
                 match e.note() {
                     Some(n) => err.with_note(n.to_string()),
                     None => err,
@@ -261,33 +220,122 @@ impl Checker<'_> {
             for i in &mut interpreters {
                 i.runs = format!("{} (variant `{name}`)", i.runs);
             }
-            let mut overrides = Vec::new();
-            for (k, value) in [
-                ("library", &v.library),
-                ("symbol", &v.symbol),
-                ("function", &v.function),
-                ("python", &v.python),
-            ] {
-                if let Some(value) = value {
-                    overrides.push(format!("{k}={value}"));
-                }
-            }
-            for (var, value) in v.env.iter().flatten() {
-                overrides.push(format!("env.{var}={value}"));
-            }
-            if let Some(only) = &v.only_workloads {
-                overrides.push(format!("workloads={}", only.join("+")));
-            }
             out.push(Variant {
-                name: name.to_string(),
+                name,
                 env: v.env.clone().unwrap_or_default(),
                 code,
                 commands: checked.commands,
                 interpreters,
-                overrides,
+                overrides: overrides_of(v),
             });
         }
         Ok(out)
+    }
+
+    /// The variant's name: present, usable as a file name, and not taken.
+    fn variant_name(
+        &self,
+        at: &At<'_, '_>,
+        seen: &mut BTreeSet<String>,
+    ) -> Result<String, ScenarioError> {
+        let name = at.variant.name.clone().ok_or_else(|| {
+            at.fail(
+                "",
+                "the variant has no name".into(),
+                "add name = \"base\" (the `variant` column; the first variant is the base)".into(),
+            )
+        })?;
+        if !at.variant.from_command_line {
+            self.file_name(&at.path("name"), &name)?;
+        }
+        if !seen.insert(name.clone()) {
+            return Err(at.fail(
+                "name",
+                format!("two variants are named `{name}`"),
+                "give each variant its own name".into(),
+            ));
+        }
+        Ok(name)
+    }
+
+    /// The variant's `workloads` exist, each override applies to some workload, and its
+    /// environment variables have usable names.
+    fn variant_keys(
+        &self,
+        at: &At<'_, '_>,
+        raw: &RawTable,
+        base: &Scenario,
+        name: &str,
+    ) -> Result<(), ScenarioError> {
+        let v = at.variant;
+        let known: Vec<&str> = raw
+            .workloads
+            .iter()
+            .filter_map(|w| w.name.as_deref())
+            .collect();
+        for w in v.only_workloads.iter().flatten() {
+            if !known.contains(&w.as_str()) {
+                let mean = did_you_mean(w, known.iter().copied())
+                    .map(|m| format!("did you mean `{m}`? "))
+                    .unwrap_or_default();
+                return Err(at.fail(
+                    "workloads",
+                    format!("variant `{name}` names no workload `{w}`"),
+                    format!("{mean}the workloads are: {}", known.join(", ")),
+                ));
+            }
+        }
+        let scope = || raw.workloads.iter().filter(|w| in_scope(v, w));
+        let library = scope().any(|w| w.library.is_some());
+        let function = scope().any(|w| w.function.is_some());
+        for (k, set, has, work, key_of_work) in [
+            (
+                "library",
+                v.library.is_some(),
+                library,
+                "a library",
+                "library",
+            ),
+            (
+                "symbol",
+                v.symbol.is_some(),
+                library,
+                "a library",
+                "library",
+            ),
+            (
+                "function",
+                v.function.is_some(),
+                function,
+                "a Python function",
+                "function",
+            ),
+        ] {
+            if set && !has {
+                return Err(at.fail(
+                    k,
+                    format!("variant `{name}` sets `{k}`, but no workload it applies to runs {work}"),
+                    format!("remove `{k}`, or give a workload a `{key_of_work}` (or name it in `workloads`)"),
+                ));
+            }
+        }
+        if v.python.is_some() && base.interpreters.is_empty() {
+            return Err(at.fail(
+                "python",
+                format!("variant `{name}` sets `python`, but no model of the scenario runs on Python"),
+                "remove `python`, or run py-* models (e.g. models = [\"py-threading\", \"py-multiprocessing\"])".into(),
+            ));
+        }
+        for (var, _) in v.env.iter().flatten() {
+            if var.is_empty() || var.contains('=') || var.contains('\0') {
+                return Err(at.fail(
+                    "env",
+                    format!("`{var}` cannot be the name of an environment variable"),
+                    "use a name without `=`, e.g. OMP_NUM_THREADS".into(),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -297,10 +345,10 @@ mod tests {
 
     #[test]
     fn a_command_line_variant_reads_keys_and_environment_variables() {
-        let t = from_command_line("new:symbol=work2,env.MALLOC_ARENA_MAX=2,workloads=a+b").unwrap();
+        let t = from_command_line("new:symbol=work2,env.OMP_NUM_THREADS=1,workloads=a+b").unwrap();
         assert_eq!(t.name.as_deref(), Some("new"));
         assert_eq!(t.symbol.as_deref(), Some("work2"));
-        assert_eq!(t.env, Some(vec![("MALLOC_ARENA_MAX".into(), "2".into())]));
+        assert_eq!(t.env, Some(vec![("OMP_NUM_THREADS".into(), "1".into())]));
         assert_eq!(t.only_workloads, Some(vec!["a".into(), "b".into()]));
         assert!(t.from_command_line);
     }
