@@ -140,21 +140,24 @@ pub fn with_variants(cells: Vec<Cell>, variants: &[crate::scenario::Variant]) ->
     out
 }
 
-/// How the variants of a cell take turns (see [`expand_variants`]). Measured with
-/// `scenarios/benchmarks/variants.py alternation 10` (A/A, 5 cells, 12 runs each, threshold
-/// 2%, on the shared 2-core VM under load 3.6-6): per run, 1 flagged cell in 50 and a median
-/// detectable change of 8.1%; per process, 6 in 50 and 22.9%, for the same median session time
-/// (9.5 s). A pair of runs a few milliseconds apart sees the same host; a pair a whole
-/// process apart does not. `PARABENCH_VARIANT_ALTERNATION` (`run`, `process`) overrides it.
+/// How the variants of a cell take turns (see [`expand_variants`]), measured with
+/// `scenarios/benchmarks/variants.py` (5 cells, 20 runs each, threshold 2%, the shared 2-core
+/// VM). On a quiet host (load 1-2), A/A 10 runs: per process 0 flagged cells in 50 (median
+/// detectable change 1.3%), per run 2 in 50 (1.1%); A/B with 5% more work: 46 of 50 cells
+/// regressed either way; a session took 4.6 s per process, 8.4 s per run (2.0x and 3.7x one
+/// run without variants: every run a fresh process costs). Under heavy load (3.6-6), per run
+/// held up better: 1 in 50 flagged against 6 in 50 (detectable 8.1% against 22.9%). Per
+/// process is the default (the cost), `PARABENCH_VARIANT_ALTERNATION=run` for a host that
+/// busy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Alternation {
-    /// Each measured run is a slot of its own (a fresh process with its warmup, short after
-    /// the first of the cell's round), the variants alternating A B B A run by run.
-    #[default]
-    Run,
     /// Each slot of a cell becomes one slot per variant, the variants' processes taking
     /// turns A B, then B A at the next slot.
+    #[default]
     Process,
+    /// Each measured run is a slot of its own (a fresh process with its warmup, short after
+    /// the first of the cell's round), the variants alternating A B B A run by run.
+    Run,
 }
 
 impl Alternation {

@@ -128,10 +128,13 @@ def twice(n, tmp):
     for i in range(n):
         folders = {}
         for which, lib in (("a1", BASE), ("b", SLOW), ("a2", BASE)):
+            # Today's way rebuilds the library at the same path (a changed path would make
+            # the cells' kernels differ, and `compare` would not compare them).
+            shutil.copyfile(lib, os.path.join(plain, "libwork.so"))
             path = os.path.join(plain, f"{which}.toml")
             with open(path, "w") as f:
                 f.write("\n".join(body).replace('library = "variants-build/libbase.so"',
-                                                f'library = "{lib}"'))
+                                                'library = "libwork.so"'))
             out = os.path.join(tmp, f"twice{i}-{which}")
             subprocess.run([BIN, "run", path, "-o", out, "--no-progress", "--quiet",
                             "--timeline", "off", "--charts", "none"], check=True,
@@ -156,7 +159,7 @@ def twice(n, tmp):
 
 
 def overhead(n, tmp):
-    one, two = [], []
+    one, two, per_process = [], [], []
     for i in range(n):
         # Without variants: the plain scenario, as `twice` writes it.
         path = os.path.join(tmp, "plain", "a1.toml")
@@ -167,10 +170,16 @@ def overhead(n, tmp):
         one.append(time.monotonic() - t)
         _, t2, _ = run(os.path.join(tmp, f"ov2-{i}"))
         two.append(t2)
-        print(f"  overhead pair {i + 1}: without variants {one[-1]:.1f} s, two variants "
-              f"{two[-1]:.1f} s", flush=True)
-    print(f"overhead: without variants median {statistics.median(one):.1f} s, with two "
-          f"variants {statistics.median(two):.1f} s: {statistics.median(two) / statistics.median(one):.2f}x")
+        _, t3, _ = run(os.path.join(tmp, f"ov3-{i}"),
+                       env={"PARABENCH_VARIANT_ALTERNATION": "process"})
+        per_process.append(t3)
+        print(f"  overhead {i + 1}: without variants {one[-1]:.1f} s, two variants "
+              f"{two[-1]:.1f} s (per process: {t3:.1f} s)", flush=True)
+    m1 = statistics.median(one)
+    print(f"overhead: without variants median {m1:.1f} s, with two variants "
+          f"{statistics.median(two):.1f} s: {statistics.median(two) / m1:.2f}x (alternating per "
+          f"process: {statistics.median(per_process):.1f} s, "
+          f"{statistics.median(per_process) / m1:.2f}x)")
 
 
 def alternation(n, tmp):
