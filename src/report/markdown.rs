@@ -115,7 +115,7 @@ fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         writeln!(s, "{note}\n")?;
     }
     let asked = m.charts.clone().unwrap_or_default();
-    if let Some(note) = charts_left_out(&asked) {
+    if let Some(note) = charts_left_out(&asked, data.variants.is_some()) {
         writeln!(s, "{note}\n")?;
     }
     let charts = Some(asked);
@@ -308,7 +308,7 @@ fn partial_matrix(m: &super::meta::Meta) -> Option<String> {
 }
 
 /// What the run's chart selection left out, and how to draw it; `None` when nothing was.
-fn charts_left_out(asked: &Charts) -> Option<String> {
+fn charts_left_out(asked: &Charts, variants: bool) -> Option<String> {
     if asked.is_all() {
         return None;
     }
@@ -325,6 +325,8 @@ fn charts_left_out(asked: &Charts) -> Option<String> {
         .iter()
         .map(String::as_str)
         .filter(|k| !Charts::is_format(k))
+        // Only a run with variants has a variants chart to leave out.
+        .filter(|k| variants || *k != "variants")
         .collect();
     let formats: Vec<String> = asked
         .left_out

@@ -280,12 +280,12 @@ fn the_readme_key_table_lists_every_key_where_it_may_stand() {
         .collect();
     assert!(rows.len() >= 10, "no key table in the README");
     for key in KEYS {
-        if key.at == At::Model || matches!(key.kind, Kind::Tables { .. }) {
-            continue; // [[model]] keys and the tables themselves have sections of their own
+        if matches!(key.at, At::Model | At::Variant) || matches!(key.kind, Kind::Tables { .. }) {
+            continue; // [[model]] and [[variant]] keys and the tables have sections of their own
         }
         let ats: Vec<At> = KEYS
             .iter()
-            .filter(|k| k.name == key.name && k.at != At::Model)
+            .filter(|k| k.name == key.name && !matches!(k.at, At::Model | At::Variant))
             .map(|k| k.at)
             .collect();
         let want = if ats.contains(&At::Both) {
