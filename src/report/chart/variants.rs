@@ -69,10 +69,12 @@ impl ChartKind for Variants {
                 super::workload_line(w)
             ),
             x_label: "workers".into(),
-            y_label: format!("time ratio (variant / {base})"),
+            y_label: format!("time ratio (variant / {base}, log scale)"),
             y_unit: Unit::Plain,
             x_log: super::wide(&xs),
-            y_log: false,
+            // Ratios: a log axis shows 0.9 and 1.1 alike, and does not squash a 5% change
+            // against an axis from 0.
+            y_log: true,
             outliers: Outliers::LogScale,
             reference: Some(Reference {
                 label: "no change (1.0)".into(),
