@@ -408,3 +408,66 @@ fn with_variants_summary_gains_a_variant_column_and_the_report_a_section() {
         serde_json::to_string_pretty(paired).unwrap()
     );
 }
+
+#[test]
+fn with_variants_the_line_charts_add_dashed_lines_and_a_ratio_chart_shows_each_cell() {
+    use parabench::report::chart::{Figure, SeriesStyle, CHARTS};
+    let data = variant_data();
+    let primes = data
+        .meta
+        .workloads
+        .iter()
+        .find(|w| w.name == "primes")
+        .unwrap();
+    let chart = |suffix: &str| -> Box<parabench::report::chart::Chart> {
+        let kind = CHARTS.iter().find(|c| c.suffix() == suffix).unwrap();
+        match kind.figure(&data, primes) {
+            Some(Figure::Lines(c)) => c,
+            _ => panic!("no line chart {suffix}"),
+        }
+    };
+    let speedup = chart("speedup");
+    let labels: Vec<(&str, SeriesStyle)> = speedup
+        .series
+        .iter()
+        .map(|s| (s.label.as_str(), s.style))
+        .collect();
+    assert!(
+        labels.contains(&("threads (base)", SeriesStyle::Solid)),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(&("threads (new)", SeriesStyle::Dashed)),
+        "{labels:?}"
+    );
+    let base = speedup
+        .series
+        .iter()
+        .find(|s| s.label == "threads (base)")
+        .unwrap();
+    let new = speedup
+        .series
+        .iter()
+        .find(|s| s.label == "threads (new)")
+        .unwrap();
+    assert_eq!(
+        base.color_index, new.color_index,
+        "a model keeps its colour"
+    );
+
+    let ratios = chart("variants");
+    assert!(ratios.y_log);
+    let threads = ratios.series.iter().find(|s| s.label == "threads").unwrap();
+    assert_eq!(threads.points.len(), 3);
+    for p in &threads.points {
+        assert!((p.y - 1.1).abs() < 1e-9, "{p:?}");
+        assert!(p.ci.is_some());
+    }
+    // Without variants there is no ratio chart.
+    let kind = CHARTS.iter().find(|c| c.suffix() == "variants").unwrap();
+    assert!(kind.figure(&data_without_variants(), primes).is_none());
+}
+
+fn data_without_variants() -> RunData {
+    RunData::new(meta(), rows())
+}
