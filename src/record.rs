@@ -281,6 +281,93 @@ impl std::fmt::Display for CellId {
     }
 }
 
+/// What a cell's speedup is relative to: the baseline model at its fewest workers
+/// (`sequential@1` in summary.csv and results.json), or the baseline model when it has no
+/// measured cell (`sequential (not measured)`). Parsed once where text comes in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Baseline {
+    Cell { model: String, workers: u64 },
+    NotMeasured { model: String },
+}
+
+const NOT_MEASURED: &str = " (not measured)";
+
+/// A row that has not been given its baseline yet (filled in by the summary).
+impl Default for Baseline {
+    fn default() -> Baseline {
+        Baseline::NotMeasured {
+            model: String::new(),
+        }
+    }
+}
+
+impl Baseline {
+    /// The worker count speedups are relative to, when the baseline was measured.
+    pub fn workers(&self) -> Option<u64> {
+        match self {
+            Baseline::Cell { workers, .. } => Some(*workers),
+            Baseline::NotMeasured { .. } => None,
+        }
+    }
+
+    /// The baseline cell, when it was measured.
+    pub fn cell(&self) -> Option<(&str, u64)> {
+        match self {
+            Baseline::Cell { model, workers } => Some((model, *workers)),
+            Baseline::NotMeasured { .. } => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Baseline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Baseline::Cell { model, workers } => write!(f, "{model}@{workers}"),
+            Baseline::NotMeasured { model } => write!(f, "{model}{NOT_MEASURED}"),
+        }
+    }
+}
+
+/// Text that is not a baseline.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "baseline `{0}` is neither `model@workers` (e.g. `sequential@1`) nor `model (not measured)`"
+)]
+pub struct BaselineError(pub String);
+
+impl std::str::FromStr for Baseline {
+    type Err = BaselineError;
+
+    fn from_str(s: &str) -> Result<Baseline, BaselineError> {
+        if let Some(model) = s.strip_suffix(NOT_MEASURED) {
+            return Ok(Baseline::NotMeasured {
+                model: model.to_string(),
+            });
+        }
+        let (model, workers) = s
+            .rsplit_once('@')
+            .ok_or_else(|| BaselineError(s.to_string()))?;
+        let workers = workers.parse().map_err(|_| BaselineError(s.to_string()))?;
+        Ok(Baseline::Cell {
+            model: model.to_string(),
+            workers,
+        })
+    }
+}
+
+impl Serialize for Baseline {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Baseline {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Baseline, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// One probe of the host: how long each sampled CPU took for the same short loop, in
 /// microseconds, written `cpu=us` separated by `;` in one CSV cell (`0=131.2;1=247.9`), so a
 /// machine with any number of CPUs has the same columns. Empty: not measured.
@@ -574,6 +661,25 @@ pub fn is_own_code(kernel: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_baseline_prints_and_parses_back() {
+        for text in [
+            "sequential@1",
+            "py-sequential@2",
+            "a@b@4",
+            "threads (not measured)",
+        ] {
+            let b: Baseline = text.parse().unwrap();
+            assert_eq!(b.to_string(), text);
+        }
+        assert_eq!(
+            "a@b@4".parse::<Baseline>().unwrap().cell(),
+            Some(("a@b", 4))
+        );
+        assert!("sequential".parse::<Baseline>().is_err());
+        assert!("sequential@x".parse::<Baseline>().is_err());
+    }
 
     fn row(model: &str, sum: u64) -> RunRow {
         RunRow {

@@ -46,40 +46,10 @@ pub fn apply(mut s: Scenario, args: &Overrides, force: bool) -> Result<Scenario,
         None => None,
     };
     if let Some(names) = &args.workloads {
-        let known: Vec<&str> = s.workloads.iter().map(|w| w.name.as_str()).collect();
-        for n in names {
-            if !known.contains(&n.as_str()) {
-                return Err(Error::Input(format!(
-                    "--workloads: scenario `{}` has no workload `{n}`; {}",
-                    s.name,
-                    suggest(n, "its workloads are", &known)
-                )));
-            }
-        }
-        s.workloads.retain(|w| names.contains(&w.name));
+        keep_workloads(&mut s, names)?;
     }
     if let Some(names) = &args.models {
-        let mut known: Vec<&str> = s
-            .workloads
-            .iter()
-            .flat_map(|w| w.models.iter().map(String::as_str))
-            .collect();
-        known.sort_unstable();
-        known.dedup();
-        for n in names {
-            if !known.contains(&n.as_str()) {
-                return Err(Error::Input(format!(
-                    "--models: scenario `{}` uses no model `{n}`; {}",
-                    s.name,
-                    suggest(n, "its models are", &known)
-                )));
-            }
-        }
-        for w in &mut s.workloads {
-            let keep = |m: &String| names.contains(m) || w.baseline.as_ref() == Some(m);
-            w.models = w.models.iter().filter(|m| keep(m)).cloned().collect();
-        }
-        s.workloads.retain(|w| !w.models.is_empty());
+        keep_models(&mut s, names)?;
     }
     for w in &mut s.workloads {
         if args.quick {
@@ -114,4 +84,47 @@ pub fn apply(mut s: Scenario, args: &Overrides, force: bool) -> Result<Scenario,
         )));
     }
     Ok(s)
+}
+
+/// `--workloads`: keeps the named workloads; a name the scenario lacks is an error.
+fn keep_workloads(s: &mut Scenario, names: &[String]) -> Result<(), Error> {
+    let known: Vec<&str> = s.workloads.iter().map(|w| w.name.as_str()).collect();
+    for n in names {
+        if !known.contains(&n.as_str()) {
+            return Err(Error::Input(format!(
+                "--workloads: scenario `{}` has no workload `{n}`; {}",
+                s.name,
+                suggest(n, "its workloads are", &known)
+            )));
+        }
+    }
+    s.workloads.retain(|w| names.contains(&w.name));
+    Ok(())
+}
+
+/// `--models`: keeps the named models (and each workload's baseline); a name no workload
+/// uses is an error, and a workload left without models goes.
+fn keep_models(s: &mut Scenario, names: &[String]) -> Result<(), Error> {
+    let mut known: Vec<&str> = s
+        .workloads
+        .iter()
+        .flat_map(|w| w.models.iter().map(String::as_str))
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    for n in names {
+        if !known.contains(&n.as_str()) {
+            return Err(Error::Input(format!(
+                "--models: scenario `{}` uses no model `{n}`; {}",
+                s.name,
+                suggest(n, "its models are", &known)
+            )));
+        }
+    }
+    for w in &mut s.workloads {
+        let keep = |m: &String| names.contains(m) || w.baseline.as_ref() == Some(m);
+        w.models = w.models.iter().filter(|m| keep(m)).cloned().collect();
+    }
+    s.workloads.retain(|w| !w.models.is_empty());
+    Ok(())
 }

@@ -35,6 +35,56 @@ fn workload_chart(
     w: &Workload,
     all_models: &[&str],
 ) -> Chart {
+    let series = both_series(base, new, w, all_models);
+    let mut xs: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.x))
+        .chain(std::iter::once(new.meta.machine.logical_cores as f64))
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    // Ideal: speedup grows with workers / reference workers (of the new run's baseline).
+    let ref_workers = new
+        .summary
+        .iter()
+        .chain(&base.summary)
+        .find(|r| r.workload == w.name && r.speedup.is_some())
+        .and_then(|r| r.baseline.workers())
+        .map(|n| n as f64)
+        .unwrap_or(1.0);
+    // Speedup on a log scale exactly when workers are: the ideal stays a straight line.
+    let x_log = chart::wide(&xs);
+    let reference = (!xs.is_empty()).then(|| Reference {
+        label: "ideal (linear)".into(),
+        points: xs.iter().map(|&x| (x, x / ref_workers)).collect(),
+    });
+    let baseline = chart::baseline_line(w);
+    Chart {
+        // Each run named once, by its folder: "base/mine vs new/mine".
+        title: format!("{}: speedup, {} vs {}", w.name, c.base.dir, c.new.dir),
+        subtitle: format!(
+            "{} - {baseline} - dashed: base, solid: new - higher is better",
+            chart::workload_line(w)
+        ),
+        x_label: "workers".into(),
+        y_label: chart::speedup_label(w),
+        y_unit: Unit::Plain,
+        x_log,
+        y_log: x_log,
+        outliers: Outliers::Break,
+        x_values: xs,
+        series,
+        reference,
+        marker: Some(chart::core_marker(new)),
+        fits: None,
+        hollow_label: None,
+        notes: vec![],
+    }
+}
+
+/// Each model's speedup line in both runs: dashed for base, solid for new, one colour per
+/// model.
+fn both_series(base: &RunData, new: &RunData, w: &Workload, all_models: &[&str]) -> Vec<Series> {
     let points = |data: &RunData, model: &str| -> Vec<Point> {
         data.summary
             .iter()
@@ -65,50 +115,7 @@ fn workload_chart(
             }
         }
     }
-    let mut xs: Vec<f64> = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.x))
-        .chain(std::iter::once(new.meta.machine.logical_cores as f64))
-        .collect();
-    xs.sort_by(f64::total_cmp);
-    xs.dedup();
-    // Ideal: speedup grows with workers / reference workers (of the new run's baseline).
-    let ref_workers = new
-        .summary
-        .iter()
-        .chain(&base.summary)
-        .find(|r| r.workload == w.name && r.speedup.is_some())
-        .and_then(|r| r.baseline.rsplit_once('@'))
-        .and_then(|(_, n)| n.parse::<f64>().ok())
-        .unwrap_or(1.0);
-    // Speedup on a log scale exactly when workers are: the ideal stays a straight line.
-    let x_log = chart::wide(&xs);
-    let reference = (!xs.is_empty()).then(|| Reference {
-        label: "ideal (linear)".into(),
-        points: xs.iter().map(|&x| (x, x / ref_workers)).collect(),
-    });
-    let baseline = chart::baseline_line(w);
-    Chart {
-        // Each run named once, by its folder: "base/mine vs new/mine".
-        title: format!("{}: speedup, {} vs {}", w.name, c.base.dir, c.new.dir),
-        subtitle: format!(
-            "{} - {baseline} - dashed: base, solid: new - higher is better",
-            chart::workload_line(w)
-        ),
-        x_label: "workers".into(),
-        y_label: chart::speedup_label(w),
-        y_unit: Unit::Plain,
-        x_log,
-        y_log: x_log,
-        outliers: Outliers::Break,
-        x_values: xs,
-        series,
-        reference,
-        marker: Some(chart::core_marker(new)),
-        fits: None,
-        hollow_label: None,
-        notes: vec![],
-    }
+    series
 }
 
 #[cfg(test)]

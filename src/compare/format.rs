@@ -425,7 +425,10 @@ mod tests {
             ci_high_s: Some(median_s * 1.02),
             speedup: Some(speedup),
             efficiency: Some(speedup / 2.0),
-            baseline: "sequential@1".into(),
+            baseline: crate::record::Baseline::Cell {
+                model: "sequential".into(),
+                workers: 1,
+            },
         }
     }
 

@@ -4,7 +4,7 @@
 //! matching only; the rule that judges a matched cell is in [`super::verdict`].
 
 use crate::kernel::Params;
-use crate::record::{CellKey, Ending, RunRow};
+use crate::record::{Baseline, CellKey, Ending, RunRow};
 use crate::report::replication::Halves;
 use crate::report::summary::SummaryRow;
 use crate::report::RunData;
@@ -92,7 +92,7 @@ pub struct CellStats {
     pub speedup: Option<f64>,
     pub efficiency: Option<f64>,
     /// The speedup's reference, e.g. `sequential@1`.
-    pub baseline: String,
+    pub baseline: Baseline,
 }
 
 impl CellStats {

@@ -191,8 +191,7 @@ pub fn warning(data: &RunData, w: &Workload) -> Option<String> {
         .collect();
     let cores = data.meta.machine.logical_cores;
     let base_of = |r: &SummaryRow| -> Option<&SummaryRow> {
-        let (m, n) = r.baseline.rsplit_once('@')?;
-        let n: u64 = n.parse().ok()?;
+        let (m, n) = r.baseline.cell()?;
         rows.iter()
             .copied()
             .find(|x| x.model == m && x.workers == n)

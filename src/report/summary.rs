@@ -4,7 +4,7 @@
 
 use super::{Exporter, RunData};
 use crate::measure::stats::{self, median_of};
-use crate::record::{CellKey, RunRow};
+use crate::record::{Baseline, CellKey, RunRow};
 use crate::report::meta::Meta;
 use crate::scenario::Scaling;
 use serde::{Deserialize, Serialize};
@@ -102,7 +102,7 @@ pub struct SummaryRow {
     pub max_rss_kb: Option<u64>,
     pub workers_rss_kb: Option<u64>,
     /// The reference of the speedup, e.g. `sequential@1`.
-    pub baseline: String,
+    pub baseline: Baseline,
     pub scaling: Scaling,
 }
 
@@ -164,9 +164,19 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
                         };
                         let sp = stats::speedup(&ref_times, &times, factor, seed ^ 0x5eed);
                         let eff = sp.map(|(a, b, c)| (a / ratio, b / ratio, c / ratio));
-                        (sp, eff, format!("{ref_model}@{rw}"))
+                        let baseline = Baseline::Cell {
+                            model: ref_model.to_string(),
+                            workers: rw,
+                        };
+                        (sp, eff, baseline)
                     }
-                    None => (None, None, format!("{ref_model} (not measured)")),
+                    None => (
+                        None,
+                        None,
+                        Baseline::NotMeasured {
+                            model: ref_model.to_string(),
+                        },
+                    ),
                 };
                 let reported = ok.iter().filter(|r| r.reported_s.is_some()).count();
                 let time_source = match reported {
@@ -254,7 +264,10 @@ impl SummaryRow {
             workers,
             tasks: w.tasks,
             runs: 5,
-            baseline: "sequential@1".into(),
+            baseline: Baseline::Cell {
+                model: "sequential".into(),
+                workers: 1,
+            },
             scaling: Scaling::Strong,
             ..SummaryRow::default()
         }

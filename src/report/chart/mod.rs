@@ -124,8 +124,8 @@ pub(crate) fn reference_workers(data: &RunData, w: &Workload) -> f64 {
         .iter()
         .filter(|r| r.workload == w.name)
         .find(|r| r.speedup.is_some())
-        .and_then(|r| r.baseline.rsplit_once('@'))
-        .and_then(|(_, n)| n.parse::<f64>().ok())
+        .and_then(|r| r.baseline.workers())
+        .map(|n| n as f64)
         .unwrap_or(1.0)
 }
 
