@@ -375,6 +375,26 @@ pub struct RunArgs {
     /// later.
     #[arg(long, value_name = "LIST")]
     pub charts: Option<String>,
+
+    /// A version of the code under test, measured paired with the others in one run:
+    /// `name:key=value,...` with keys library, symbol, function, python, workloads (joined
+    /// with +) and env.NAME; repeat it per variant (the first is the base). Replaces the
+    /// scenario's [[variant]] tables. E.g. `--variant base:library=main/libwork.so --variant
+    /// new:library=pr/libwork.so`.
+    #[arg(long = "variant", value_name = "NAME:KEY=VALUE,...")]
+    pub variants: Vec<String>,
+
+    /// A/A calibration: measure the base variant (or the scenario as it is) against itself
+    /// with the same paired design, and report the false alarms and the smallest change this
+    /// machine can tell from noise.
+    #[arg(long)]
+    pub aa: bool,
+
+    /// With variants: exit 1 when a cell regressed by more than PCT percent (median paired
+    /// ratio above 1 + PCT/100 and its 95% CI above 1); the verdict is in variants.md and
+    /// variants.json. Default threshold without it: 2%.
+    #[arg(long, value_name = "PCT", value_parser = crate::compare::parse_threshold)]
+    pub fail_on_regression: Option<f64>,
 }
 
 /// Which cells record a timeline (`--timeline`).
@@ -412,6 +432,9 @@ impl From<RunArgs> for RunOptions {
             force: a.force,
             dry_run: a.dry_run,
             shard: a.shard,
+            variants: a.variants,
+            aa: a.aa,
+            fail_on_regression: a.fail_on_regression,
             timeline: match a.timeline {
                 Timeline::Off => TimelineCells::Off,
                 Timeline::Default => TimelineCells::Largest,

@@ -19,7 +19,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => app::run(&args.into()).map(|o| match o {
             Outcome::AllOk => exit::OK,
-            Outcome::SomeFailed => exit::RUN_FAILED,
+            Outcome::SomeFailed | Outcome::Regressed => exit::RUN_FAILED,
             Outcome::Interrupted => exit::INTERRUPTED,
         }),
         Command::Validate { scenarios, force } => Ok(match app::validate(&scenarios, force) {

@@ -71,7 +71,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<RunData, Error> {
         .unwrap_or(Path::new("."));
     let tasks: Vec<_> = parts
         .iter()
-        .flat_map(|(_, p)| p.tasks.iter().cloned())
+        .flat_map(|(_, p)| {
+            let others = p.variants.iter().flat_map(|v| v.tasks.iter());
+            p.tasks.iter().chain(others).cloned()
+        })
         .collect();
     let data = RunData::new(meta, rows).with_tasks(tasks);
     write(parent, name, &data)
@@ -83,10 +86,14 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<RunData, Error> {
 fn write(parent: &Path, name: &str, data: &RunData) -> anyhow::Result<()> {
     let mut dir = RunDir::create(parent, name)?;
     let mut runs_csv = RunsCsv::create(&dir.file("runs.csv"))?;
-    for r in &data.rows {
+    for r in &data.every_row() {
         runs_csv.append(r)?;
     }
-    TasksCsv::create(&dir.file("tasks.csv"))?.append(&data.tasks)?;
+    let mut tasks = data.tasks.clone();
+    if let Some(v) = &data.variants {
+        tasks.extend(v.tasks.iter().cloned());
+    }
+    TasksCsv::create(&dir.file("tasks.csv"))?.append(&tasks)?;
     report::write_all(&dir, data)?;
     dir.commit()
 }
@@ -221,12 +228,14 @@ fn merged_rows(parts: &[(PathBuf, RunData)], meta: &Meta) -> Result<Vec<RunRow>,
         }
     }
     for (_, p) in parts {
-        rows.extend(p.rows.iter().cloned());
+        rows.extend(p.every_row());
     }
+    let names = meta.variant_names();
     let order = |r: &RunRow| {
         let w = meta.workloads.iter().position(|w| w.name == r.workload);
         let m = w.and_then(|i| meta.workloads[i].models.iter().position(|m| *m == r.model));
-        (w, m, r.workers, r.repeat)
+        let v = names.iter().position(|v| Some(v) == r.variant.as_ref());
+        (w, m, r.workers, v, r.repeat)
     };
     rows.sort_by_key(order);
     let mut check = ChecksumCheck::across_shards();

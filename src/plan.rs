@@ -30,6 +30,13 @@ pub struct Cell {
     /// Whether one more run after the measured ones records which worker runs which task when.
     #[serde(default)]
     pub timeline: bool,
+    /// The variant of the code under test this cell runs (see [`with_variants`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// The variant's environment variables, set on the cell process (and so on everything it
+    /// starts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<(String, String)>,
 }
 
 impl Cell {
@@ -92,11 +99,137 @@ pub fn cells(scenario: &Scenario) -> Vec<Cell> {
                     repeats: w.repeats,
                     timeout_s: w.timeout_s,
                     timeline: false,
+                    variant: None,
+                    env: Vec::new(),
                 });
             }
         }
     }
     out
+}
+
+/// Every cell once per variant, variant after variant (cell `c` of variant `v` at
+/// `v * cells.len() + c`), each with the variant's code, command models (`{variant}` filled
+/// in) and environment. Without variants the cells stay as they are.
+pub fn with_variants(cells: Vec<Cell>, variants: &[crate::scenario::Variant]) -> Vec<Cell> {
+    if variants.is_empty() {
+        return cells;
+    }
+    let placeholder = format!("{{{}}}", crate::scenario::VARIANT_PLACEHOLDER);
+    let mut out = Vec::with_capacity(cells.len() * variants.len());
+    for v in variants {
+        for c in &cells {
+            let mut cell = c.clone();
+            if let Some((_, code)) = v.code.iter().find(|(w, _)| *w == c.workload) {
+                cell.kernel = code.kernel_name();
+                cell.code = Some(code.clone());
+            }
+            if let Some(command) = &mut cell.command {
+                if let Some(mine) = v.commands.iter().find(|m| m.name == command.name) {
+                    *command = mine.clone();
+                }
+                for arg in &mut command.argv {
+                    *arg = arg.replace(&placeholder, &v.name);
+                }
+            }
+            cell.variant = Some(v.name.clone());
+            cell.env = v.env.clone();
+            out.push(cell);
+        }
+    }
+    out
+}
+
+/// How the variants of a cell take turns (see [`expand_variants`]), measured with
+/// `scenarios/benchmarks/variants.py` (5 cells, 20 runs each, threshold 2%, the shared 2-core
+/// VM). On a quiet host (load 1-2), A/A 10 runs: per process 0 flagged cells in 50 (median
+/// detectable change 1.3%), per run 2 in 50 (1.1%); A/B with 5% more work: 46 of 50 cells
+/// regressed either way; a session took 4.6 s per process, 8.4 s per run (2.0x and 3.7x one
+/// run without variants: every run a fresh process costs). Under heavy load (3.6-6), per run
+/// held up better: 1 in 50 flagged against 6 in 50 (detectable 8.1% against 22.9%). Per
+/// process is the default (the cost), `PARABENCH_VARIANT_ALTERNATION=run` for a host that
+/// busy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Alternation {
+    /// Each slot of a cell becomes one slot per variant, the variants' processes taking
+    /// turns A B, then B A at the next slot.
+    #[default]
+    Process,
+    /// Each measured run is a slot of its own (a fresh process with its warmup, short after
+    /// the first of the cell's round), the variants alternating A B B A run by run.
+    Run,
+}
+
+impl Alternation {
+    pub const ENV: &'static str = "PARABENCH_VARIANT_ALTERNATION";
+
+    pub fn from_env() -> Alternation {
+        match std::env::var(Self::ENV).as_deref() {
+            Ok("run") => Alternation::Run,
+            Ok("process") => Alternation::Process,
+            _ => Alternation::default(),
+        }
+    }
+}
+
+/// With `variants` variants (the cells laid out by [`with_variants`]), turns the schedule of
+/// the base cells (the first `cells / variants`) into one that runs every variant of each
+/// slot's cell around the same moment, in ABBA order: the variants' slots of the k-th base
+/// slot go A B for even k and B A for odd k, so neither variant always goes first.
+pub fn expand_variants(
+    base: Vec<Slot>,
+    cells: &[Cell],
+    variants: usize,
+    alternation: Alternation,
+) -> Vec<Slot> {
+    if variants < 2 {
+        return base;
+    }
+    let n = cells.len() / variants;
+    let mut out = Vec::new();
+    let mut k = 0usize;
+    for s in base {
+        match alternation {
+            Alternation::Process => {
+                out.extend(turn(k, variants).map(|v| Slot {
+                    cell: v * n + s.cell,
+                    ..s.clone()
+                }));
+                k += 1;
+            }
+            Alternation::Run => {
+                for (j, r) in s.repeats.clone().enumerate() {
+                    out.extend(turn(k, variants).map(|v| one_run(&s, v * n + s.cell, r, j, cells)));
+                    k += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The order of the variants in the k-th turn: 0, 1, ... for even k, reversed for odd k.
+fn turn(k: usize, variants: usize) -> impl Iterator<Item = usize> {
+    let mut v: Vec<usize> = (0..variants).collect();
+    if k % 2 == 1 {
+        v.reverse();
+    }
+    v.into_iter()
+}
+
+/// Run `r` (the `j`-th of base slot `s`) of cell `c` as a slot of its own: the slot's warmup,
+/// short after the first run.
+fn one_run(s: &Slot, c: usize, r: u32, j: usize, cells: &[Cell]) -> Slot {
+    Slot {
+        cell: c,
+        repeats: r..r + 1,
+        warmup_tasks: if j == 0 {
+            s.warmup_tasks
+        } else {
+            Some(short_warmup_tasks(&cells[c]))
+        },
+        ..s.clone()
+    }
 }
 
 /// Marks the cells that do one more run, after the measured ones, to record a timeline: with
@@ -127,20 +260,26 @@ pub fn choose_timeline(cells: &mut [Cell], which: TimelineCells) {
 /// records it) is complete.
 pub fn remaining(cells: &[Cell], slots: Vec<Slot>, earlier: Vec<RunRow>) -> Remaining {
     use std::collections::HashSet;
-    let done: HashSet<(CellKey, u32)> = earlier.iter().map(|r| (r.key(), r.repeat)).collect();
+    let done: HashSet<(Option<&str>, CellKey, u32)> = earlier
+        .iter()
+        .map(|r| (r.variant.as_deref(), r.key(), r.repeat))
+        .collect();
+    fn id(c: &Cell, r: u32) -> (Option<&str>, CellKey<'_>, u32) {
+        (c.variant.as_deref(), c.key(), r)
+    }
     let complete = |s: &Slot| {
         s.repeats
             .clone()
-            .all(|r| done.contains(&(cells[s.cell].key(), r)))
+            .all(|r| done.contains(&id(&cells[s.cell], r)))
     };
     let (kept_slots, todo): (Vec<Slot>, Vec<Slot>) = slots.into_iter().partition(complete);
-    let kept_runs: HashSet<(CellKey, u32)> = kept_slots
+    let kept_runs: HashSet<(Option<&str>, CellKey, u32)> = kept_slots
         .iter()
-        .flat_map(|s| s.repeats.clone().map(move |r| (cells[s.cell].key(), r)))
+        .flat_map(|s| s.repeats.clone().map(move |r| id(&cells[s.cell], r)))
         .collect();
     let kept = earlier
         .iter()
-        .filter(|r| kept_runs.contains(&(r.key(), r.repeat)))
+        .filter(|r| kept_runs.contains(&(r.variant.as_deref(), r.key(), r.repeat)))
         .cloned()
         .collect();
     let kept_timelines = kept_slots
@@ -338,6 +477,23 @@ pub fn schedule(
     }
 }
 
+/// [`schedule`] for cells laid out by [`with_variants`]: the base cells (the first
+/// `cells.len() / variants`) are scheduled, then every slot is run under each variant
+/// ([`expand_variants`]).
+pub fn schedule_variants(
+    cells: &[Cell],
+    order: Order,
+    rounds: u32,
+    seed: u64,
+    later: LaterWarmup,
+    variants: usize,
+    alternation: Alternation,
+) -> Vec<Slot> {
+    let n = cells.len() / variants.max(1);
+    let base = schedule(&cells[..n], order, rounds, seed, later);
+    expand_variants(base, cells, variants, alternation)
+}
+
 /// Fisher-Yates with a small deterministic generator.
 fn shuffle<T>(items: &mut [T], seed: u64) {
     let mut rng = crate::hash::SplitMix64(seed);
@@ -466,6 +622,8 @@ mod tests {
             repeats: 1,
             timeout_s: None,
             timeline: false,
+            variant: None,
+            env: Vec::new(),
         }
     }
 
@@ -583,5 +741,82 @@ mod tests {
             [1],
             "cell 1's timeline comes with its last round, to be rerun"
         );
+    }
+
+    #[test]
+    fn variants_take_turns_a_b_b_a_and_pair_runs_of_one_round() {
+        let base: Vec<Cell> = (1..=3)
+            .map(|w| Cell {
+                repeats: 8,
+                warmup: 1,
+                ..cell("a", "threads", w, 8)
+            })
+            .collect();
+        let variants: Vec<crate::scenario::Variant> = ["a", "b"]
+            .iter()
+            .map(|n| crate::scenario::Variant {
+                name: n.to_string(),
+                env: vec![("X".into(), n.to_string())],
+                code: Vec::new(),
+                commands: Vec::new(),
+                interpreters: Vec::new(),
+                overrides: Vec::new(),
+            })
+            .collect();
+        let cells = with_variants(base, &variants);
+        assert_eq!(cells.len(), 6);
+        assert_eq!(cells[4].variant.as_deref(), Some("b"));
+        assert_eq!(cells[4].env, [("X".to_string(), "b".to_string())]);
+        for alternation in [Alternation::Run, Alternation::Process] {
+            let slots = schedule_variants(
+                &cells,
+                Order::Rounds,
+                4,
+                7,
+                LaterWarmup::Short,
+                2,
+                alternation,
+            );
+            // Every repeat of every cell under each variant once, and run r of both variants
+            // in the same round.
+            for c in 0..6 {
+                let mut reps: Vec<(u32, u32)> = slots
+                    .iter()
+                    .filter(|s| s.cell == c)
+                    .flat_map(|s| s.repeats.clone().map(move |r| (r, s.round)))
+                    .collect();
+                reps.sort_unstable();
+                assert_eq!(reps.len(), 8, "{alternation:?}");
+                let partner: Vec<(u32, u32)> = {
+                    let mut v: Vec<(u32, u32)> = slots
+                        .iter()
+                        .filter(|s| s.cell == (c + 3) % 6)
+                        .flat_map(|s| s.repeats.clone().map(move |r| (r, s.round)))
+                        .collect();
+                    v.sort_unstable();
+                    v
+                };
+                assert_eq!(reps, partner);
+            }
+            // A B, then B A: consecutive pairs of slots are one base cell's two variants, the
+            // first variant alternating.
+            let firsts: Vec<bool> = slots.chunks(2).map(|p| p[0].cell < 3).collect();
+            for p in slots.chunks(2) {
+                assert_eq!(p[0].cell % 3, p[1].cell % 3);
+                assert_ne!(p[0].cell, p[1].cell);
+            }
+            assert!(firsts.windows(2).all(|w| w[0] != w[1]), "{alternation:?}");
+        }
+        let per_run = schedule_variants(
+            &cells,
+            Order::Rounds,
+            4,
+            7,
+            LaterWarmup::Short,
+            2,
+            Alternation::Run,
+        );
+        assert!(per_run.iter().all(|s| s.repeats.len() == 1));
+        assert_eq!(per_run.len(), 48);
     }
 }

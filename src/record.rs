@@ -49,6 +49,10 @@ pub struct RunRow {
     pub workload: String,
     pub kernel: String,
     pub model: String,
+    /// The variant of the code under test the run measured (`[[variant]]`); the column exists
+    /// only in runs with variants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
     pub workers: u64,
     pub tasks: u64,
     pub repeat: u32,
@@ -187,6 +191,9 @@ pub struct TaskRow {
     pub scenario: String,
     pub workload: String,
     pub model: String,
+    /// The variant (only in runs with variants).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
     pub workers: u64,
     /// The run's index in its cell (the number of measured runs: it follows them).
     pub repeat: u32,
@@ -580,13 +587,14 @@ pub struct Probe {
 }
 
 /// Checksum agreement: every model must arrive at the same checksum for a workload (and task
-/// count: weak scaling varies it). The first successful run seen sets the reference; a later
+/// count: weak scaling varies it) under one variant; variants are compared with each other
+/// only in the report ("variants compute different results", see `report::variants`). The first successful run seen sets the reference; a later
 /// run that differs is marked [`Status::Mismatch`]. The scheduler checks each run as it
 /// arrives, `merge` checks the joined slices with the same rule.
 #[derive(Debug, Default)]
 pub struct ChecksumCheck {
-    /// First checksum per (workload, tasks), and the model that produced it.
-    reference: HashMap<(String, u64), (u64, String)>,
+    /// First checksum per (variant, workload, tasks), and the model that produced it.
+    reference: HashMap<(Option<String>, String, u64), (u64, String)>,
     /// Added to the error text, e.g. " in another shard".
     elsewhere: &'static str,
 }
@@ -609,7 +617,7 @@ impl ChecksumCheck {
         for r in rows.iter().filter(|r| r.ok()) {
             if let Some(sum) = r.checksum {
                 self.reference
-                    .entry((r.workload.clone(), r.tasks))
+                    .entry((r.variant.clone(), r.workload.clone(), r.tasks))
                     .or_insert((sum, r.model.clone()));
             }
         }
@@ -621,7 +629,8 @@ impl ChecksumCheck {
         let (true, Some(sum)) = (row.ok(), row.checksum) else {
             return;
         };
-        match self.reference.get(&(row.workload.clone(), row.tasks)) {
+        let id = (row.variant.clone(), row.workload.clone(), row.tasks);
+        match self.reference.get(&id) {
             Some((expected, by)) if *expected != sum => {
                 row.status = Status::Mismatch;
                 let why = if is_own_code(&row.kernel) {
@@ -637,8 +646,7 @@ impl ChecksumCheck {
             }
             Some(_) => {}
             None => {
-                self.reference
-                    .insert((row.workload.clone(), row.tasks), (sum, row.model.clone()));
+                self.reference.insert(id, (sum, row.model.clone()));
             }
         }
     }

@@ -8,13 +8,7 @@ use crate::text::{count, rough_duration};
 pub fn dry_run(scenario: &Scenario, shard: Option<Shard>) {
     let cores = scenario::logical_cores();
     let cells = super::run::planned_cells(scenario, shard, TimelineCells::Off);
-    let slots = plan::schedule(
-        &cells,
-        scenario.order,
-        scenario.rounds,
-        crate::hash::seed_of(&scenario.sha256),
-        plan::LaterWarmup::from_env(),
-    );
+    let slots = super::run::planned_slots(scenario, &cells);
     let slice = shard.map(|s| format!(", shard {s}")).unwrap_or_default();
     println!(
         "scenario `{}` ({}{slice}, order {}{}):",
@@ -33,7 +27,19 @@ pub fn dry_run(scenario: &Scenario, shard: Option<Shard>) {
         "  {:<20} {:<20} {:>7} {:>7} {:>13} {:>10}",
         "workload", "model", "workers", "tasks", "warmup+runs", "est. time"
     );
+    let names: Vec<&str> = scenario.variants.iter().map(|v| v.name.as_str()).collect();
+    if !names.is_empty() {
+        println!(
+            "  {} measured under every one of them, paired A B B A: {}",
+            count(names.len() as u64, "variant"),
+            names.join(", ")
+        );
+    }
     for (i, c) in cells.iter().enumerate() {
+        let model = match &c.variant {
+            Some(v) => format!("{} [{v}]", c.model),
+            None => c.model.clone(),
+        };
         let mine: Vec<&plan::Slot> = slots.iter().filter(|s| s.cell == i).collect();
         let warmup: u32 = mine.iter().map(|s| s.warmup).sum();
         let est: f64 = mine
@@ -43,7 +49,7 @@ pub fn dry_run(scenario: &Scenario, shard: Option<Shard>) {
         println!(
             "  {:<20} {:<20} {:>7} {:>7} {:>13} {:>10}",
             c.workload,
-            c.model,
+            model,
             c.workers,
             c.tasks,
             format!("{warmup}+{}", c.repeats),

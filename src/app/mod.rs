@@ -23,7 +23,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), Error> {
     println!(
         "merged {} folders: {} in {} -> {}/",
         dirs.len(),
-        count(data.rows.len() as u64, "run"),
+        count(data.every_row().len() as u64, "run"),
         count(data.summary.len() as u64, "cell"),
         out.display()
     );
@@ -114,7 +114,11 @@ pub fn plot(run_dir: &Path, charts: Option<&str>) -> Result<(), Error> {
     data.meta.charts = Some(charts);
     crate::report::write_all(&crate::report::output::RunDir::open(&run_dir), &data)
         .map_err(|e| Error::Write(e.context(format!("cannot redraw {}", run_dir.display()))))?;
-    println!("redrew {} from {} runs", run_dir.display(), data.rows.len());
+    println!(
+        "redrew {} from {} runs",
+        run_dir.display(),
+        data.every_row().len()
+    );
     Ok(())
 }
 
@@ -125,7 +129,7 @@ pub fn validate(paths: &[std::path::PathBuf], force: bool) -> usize {
     for p in paths {
         match crate::scenario::load(p, &opts) {
             Ok(s) => {
-                let cells = crate::plan::cells(&s);
+                let cells = crate::plan::with_variants(crate::plan::cells(&s), &s.variants);
                 let on: String = s
                     .interpreters
                     .iter()

@@ -99,6 +99,7 @@ fn keys() -> String {
             At::Workload => "`[[workload]]`",
             At::Both => "top level (default for every workload) or `[[workload]]`",
             At::Model => "`[[model]]`",
+            At::Variant => "`[[variant]]`",
         };
         s.push_str(&format!(
             "| <a id=\"key-{}\"></a>`{}` | {at} | {} | {} | `{}` |\n",

@@ -35,6 +35,12 @@ pub struct RunOptions {
     /// `K/N`: run one slice of the matrix.
     pub shard: Option<String>,
     pub timeline: TimelineCells,
+    /// `--variant` as given.
+    pub variants: Vec<String>,
+    /// `--aa`: the base against itself.
+    pub aa: bool,
+    /// `--fail-on-regression PCT`.
+    pub fail_on_regression: Option<f64>,
 }
 
 /// How a `run` ended, for the exit code.
@@ -43,11 +49,16 @@ pub enum Outcome {
     AllOk,
     SomeFailed,
     Interrupted,
+    /// `--fail-on-regression`: a cell of a variant regressed.
+    Regressed,
 }
 
 /// `parabench run`: validate everything first, then run each scenario in turn.
 pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
-    let load = LoadOptions::here(opts.force);
+    let load = LoadOptions {
+        variants: opts.variants.clone(),
+        ..LoadOptions::here(opts.force)
+    };
     let scenarios = if opts.scenarios.is_empty() {
         vec![scenario::demo(&load)?]
     } else {
@@ -56,6 +67,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     let scenarios = scenarios
         .into_iter()
         .map(|s| overrides::apply(s, &opts.overrides, opts.force))
+        .map(|s| s.and_then(|s| variants_for(s, opts)))
         .collect::<Result<Vec<_>, _>>()?;
     let shard = opts
         .shard
@@ -75,10 +87,39 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
         match run_scenario(s, opts, shard)? {
             Outcome::Interrupted => return Ok(Outcome::Interrupted),
             Outcome::SomeFailed => outcome = Outcome::SomeFailed,
-            Outcome::AllOk => {}
+            Outcome::Regressed if outcome == Outcome::AllOk => outcome = Outcome::Regressed,
+            Outcome::Regressed | Outcome::AllOk => {}
         }
     }
     Ok(outcome)
+}
+
+/// `--aa` and `--fail-on-regression` applied to a loaded scenario: with `--aa` the base
+/// (the first variant, or the scenario as it is) twice, the second named `<base>-again`.
+fn variants_for(mut s: Scenario, opts: &RunOptions) -> Result<Scenario, Error> {
+    if opts.aa {
+        let base = s.variants.first().cloned().unwrap_or(scenario::Variant {
+            name: "base".into(),
+            env: Vec::new(),
+            code: Vec::new(),
+            commands: s.commands.clone(),
+            interpreters: Vec::new(),
+            overrides: Vec::new(),
+        });
+        let again = scenario::Variant {
+            name: format!("{}-again", base.name),
+            ..base.clone()
+        };
+        s.variants = vec![base, again];
+    }
+    if opts.fail_on_regression.is_some() && s.variants.len() < 2 {
+        return Err(Error::Input(format!(
+            "--fail-on-regression: scenario `{}` has no variants to compare: add [[variant]] \
+             tables, or --variant base:library=main/libwork.so --variant new:library=pr/libwork.so",
+            s.name
+        )));
+    }
+    Ok(s)
 }
 
 /// The pipeline for one scenario: plan, run folder, every cell (each row to runs.csv as it
@@ -90,15 +131,14 @@ pub fn run_scenario(
 ) -> Result<Outcome, Error> {
     let (mut dir, earlier) = open_run_dir(scenario, opts, shard)?;
     let cells = planned_cells(scenario, shard, opts.timeline);
-    let slots = plan::schedule(
-        &cells,
-        scenario.order,
-        scenario.rounds,
-        hash::seed_of(&scenario.sha256),
-        plan::LaterWarmup::from_env(),
-    );
+    let slots = planned_slots(scenario, &cells);
     let todo = plan::remaining(&cells, slots, earlier.runs);
     let mut meta = Meta::new(scenario, model_infos(scenario));
+    meta.aa = opts.aa;
+    meta.variant_threshold_pct = opts.fail_on_regression;
+    if !opts.quiet {
+        say_which_python_won(scenario);
+    }
     meta.shard = shard.map(|s| s.to_string());
     meta.timeline = Some(timeline_word(opts.timeline).into());
     if let Some(origin) = earlier.origin_unix_s {
@@ -152,11 +192,55 @@ pub fn run_scenario(
     // A complete run writes runs.csv again, whole, now that the session's probes give the
     // host columns; an interrupted one leaves the rows as they were appended.
     if executed.ending == Ending::Complete {
-        write_runs(&dir.file("runs.csv"), &data.rows).map_err(write_failure("runs.csv"))?;
+        write_runs(&dir.file("runs.csv"), &data.every_row()).map_err(write_failure("runs.csv"))?;
     }
     report::write_all(&dir, &data).map_err(write_failure("the report and charts"))?;
     keep_or_drop_previous(&mut dir, executed.ending)?;
-    Ok(print_outcome(&dir, &data, executed.ending))
+    let outcome = print_outcome(&dir, &data, executed.ending);
+    Ok(gate(&dir, &data, opts, outcome))
+}
+
+/// A variant whose `python` wins over `$PARABENCH_PYTHON` says so: otherwise two interpreter
+/// variants could silently be one interpreter twice.
+fn say_which_python_won(scenario: &Scenario) {
+    let env = std::env::var(crate::model::python::PYTHON_ENV).unwrap_or_default();
+    if env.trim().is_empty() {
+        return;
+    }
+    for v in &scenario.variants {
+        for i in v.interpreters.iter().filter(|i| i.named_by == "variant") {
+            eprintln!(
+                "variant `{}` runs on `{}`: its python wins over ${}={env}",
+                v.name,
+                i.program,
+                crate::model::python::PYTHON_ENV
+            );
+        }
+    }
+}
+
+/// With variants: the verdict in one line, and with `--fail-on-regression` the exit status.
+fn gate(dir: &RunDir, data: &RunData, opts: &RunOptions, outcome: Outcome) -> Outcome {
+    match &data.variants {
+        Some(v) if outcome != Outcome::Interrupted => {
+            let regressed = v.paired.regressed();
+            println!(
+                "variants: {} regressed, {} improved, {} noisy, {} unchanged of {} (threshold {}%): {}",
+                regressed,
+                v.paired.count(crate::report::variants::Verdict::Improved),
+                v.paired.count(crate::report::variants::Verdict::Noisy),
+                v.paired.count(crate::report::variants::Verdict::Unchanged),
+                super::count(v.paired.cells.len() as u64, "cell"),
+                v.paired.threshold_pct,
+                dir.file("variants.md").display()
+            );
+            if opts.fail_on_regression.is_some() && regressed > 0 && outcome == Outcome::AllOk {
+                return Outcome::Regressed;
+            }
+            outcome
+        }
+        _ => outcome,
+    }
 }
 
 /// Measures again, each in a fresh process at the end of the session, up to `budget` runs of
@@ -205,7 +289,8 @@ fn remeasure(
         let mut slots = Vec::new();
         for &(i, speed) in &slowed {
             let row = &mut store.rows[i];
-            let Some(c) = cells.iter().position(|c| c.key() == row.key()) else {
+            let same = |c: &plan::Cell| c.key() == row.key() && c.variant == row.variant;
+            let Some(c) = cells.iter().position(same) else {
                 continue;
             };
             row.status = Status::Slowed;
@@ -253,8 +338,23 @@ fn timeline_word(which: TimelineCells) -> &'static str {
     }
 }
 
+/// The slots of `cells` (from [`planned_cells`]) in the scenario's order, every variant of a
+/// cell around the same moment.
+pub fn planned_slots(scenario: &Scenario, cells: &[plan::Cell]) -> Vec<plan::Slot> {
+    plan::schedule_variants(
+        cells,
+        scenario.order,
+        scenario.rounds,
+        hash::seed_of(&scenario.sha256),
+        plan::LaterWarmup::from_env(),
+        scenario.variants.len(),
+        plan::Alternation::from_env(),
+    )
+}
+
 /// Every cell of the scenario, or only those of one `--shard` slice, with the cells that
-/// record a timeline marked (chosen over the whole matrix, so slices agree).
+/// record a timeline marked (chosen over the whole matrix, so slices agree), once per
+/// variant (a shard holds every variant of its cells, so they can be paired).
 pub fn planned_cells(
     scenario: &Scenario,
     shard: Option<Shard>,
@@ -262,10 +362,11 @@ pub fn planned_cells(
 ) -> Vec<plan::Cell> {
     let mut cells = plan::cells(scenario);
     plan::choose_timeline(&mut cells, timeline);
-    match shard {
+    let cells = match shard {
         Some(sh) => plan::shard(cells, sh, scenario::logical_cores()),
         None => cells,
-    }
+    };
+    plan::with_variants(cells, &scenario.variants)
 }
 
 /// Loads and validates every file, stopping at the first invalid one.
@@ -309,18 +410,19 @@ fn keep_or_drop_previous(dir: &mut RunDir, ending: Ending) -> Result<(), Error> 
 }
 
 fn print_outcome(dir: &RunDir, data: &RunData, ending: Ending) -> Outcome {
-    let failed = data.rows.iter().filter(|r| r.failed()).count();
+    let every = data.every_row();
+    let failed = every.iter().filter(|r| r.failed()).count();
     println!(
         "{}: {} in {} -> {}/ (report.md, runs.csv, summary.csv, charts)",
         data.meta.scenario.name,
-        super::count(data.rows.len() as u64, "run"),
-        super::count(data.summary.len() as u64, "cell"),
+        super::count(every.len() as u64, "run"),
+        super::count(data.every_summary().len() as u64, "cell"),
         dir.path.display()
     );
     if ending == Ending::Interrupted {
         eprintln!(
             "interrupted: the {} completed runs are in {}; add --resume to the same command to finish the rest",
-            data.rows.len(),
+            every.len(),
             dir.file("runs.csv").display()
         );
         return Outcome::Interrupted;

@@ -63,13 +63,15 @@ pub enum Gate {
 /// print.
 pub fn compare(args: &Options) -> Result<Gate, Error> {
     let ((base_dir, base), (new_dir, new)) = load_both(&args.base, &args.new)?;
+    let variants = match_variants(&base_dir, &base, &new_dir, &new)?;
     let sides = (SideInfo::of(&base_dir, &base), SideInfo::of(&new_dir, &new));
     let settings = Settings {
         threshold_pct: args.threshold_pct,
         alpha: args.alpha,
         fail_on_noisy: args.fail_on_noisy,
     };
-    let result = verdict::judge_all(sides, model::match_cells(&base, &new), &settings);
+    let mut result = verdict::judge_all(sides, model::match_cells(&base, &new), &settings);
+    result.warnings.extend(variants);
     if args.charts {
         let out = args.out.clone().unwrap_or_else(|| new_dir.join("compare"));
         output::write_files(&out, &result, &base, &new)?;
@@ -80,6 +82,45 @@ pub fn compare(args: &Options) -> Result<Gate, Error> {
     } else {
         Gate::Pass
     })
+}
+
+/// How cells of runs with variants are matched: a run with variants against one without is
+/// refused (a variant run holds every cell once per variant: which one would be judged?);
+/// two runs with variants are matched on their base variants, and the warning says so.
+fn match_variants(
+    base_dir: &Path,
+    base: &RunData,
+    new_dir: &Path,
+    new: &RunData,
+) -> Result<Option<String>, Error> {
+    let (b, n) = (base.meta.variant_names(), new.meta.variant_names());
+    let list = |v: &[String]| v.join(", ");
+    match (b.is_empty(), n.is_empty()) {
+        (true, true) => Ok(None),
+        (false, false) => Ok(Some(format!(
+            "both runs have variants: cells were matched by workload, model and workers on their \
+             base variants (`{}` in base, `{}` in new); the other variants are not compared \
+             (their paired verdicts are in each run's variants.md)",
+            b[0], n[0]
+        ))),
+        (with, _) => {
+            let (v_dir, v, plain_dir) = if with {
+                (new_dir, &n, base_dir)
+            } else {
+                (base_dir, &b, new_dir)
+            };
+            Err(Error::Input(format!(
+                "{} is a run with variants ({}) and {} is not: compare matches cells by \
+                 workload, model and workers, and the run with variants holds each cell once \
+                 per variant, so there is no one cell to judge; its paired verdict is in {}, \
+                 or compare it with another run with variants (their base variants are matched)",
+                v_dir.display(),
+                list(v),
+                plain_dir.display(),
+                v_dir.join("variants.md").display()
+            )))
+        }
+    }
 }
 
 /// A run folder as read: the folder actually read (see [`load_run_dir`]) and its data.

@@ -673,6 +673,7 @@ mod tests {
         let demo = crate::scenario::demo(&crate::scenario::LoadOptions {
             cores: 2,
             force: false,
+            variants: Vec::new(),
         })
         .unwrap();
         let infos = models

@@ -330,6 +330,7 @@ mod tests {
         let demo = crate::scenario::demo(&crate::scenario::LoadOptions {
             cores: 2,
             force: false,
+            variants: Vec::new(),
         })
         .unwrap();
         let models = demo.workloads[0]
@@ -363,6 +364,7 @@ mod tests {
             summary,
             decision: vec![],
             tasks: vec![],
+            variants: None,
         }
     }
 

@@ -117,10 +117,32 @@ pub(crate) fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         writeln!(s, "{}\n", linked(&note))?;
     }
     let asked = m.charts.clone().unwrap_or_default();
-    if let Some(note) = charts_left_out(&asked) {
+    if let Some(note) = charts_left_out(&asked, data.variants.is_some()) {
         writeln!(s, "{}\n", linked(&note))?;
     }
     let charts = Some(asked);
+    if let Some(v) = &data.variants {
+        s.push_str(&super::variants::markdown(&v.paired, "## Variants")?);
+        let changes: Vec<String> = m
+            .variants
+            .iter()
+            .map(|v| {
+                let what = if v.overrides.is_empty() {
+                    "changes nothing".to_string()
+                } else {
+                    v.overrides.join(", ")
+                };
+                format!("`{}` ({what})", v.name)
+            })
+            .collect();
+        writeln!(
+            s,
+            "\nVariants: {}. The sections below describe the base, `{}`; summary.csv, runs.csv \
+             and results.json hold every variant (`variant` column).\n",
+            changes.join("; "),
+            m.variants.first().map_or("", |v| v.name.as_str())
+        )?;
+    }
     writeln!(s, "## Which model?\n")?;
     writeln!(
         s,
@@ -215,7 +237,8 @@ pub(crate) fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         scaling_fits(&mut s, data, w)?;
     }
 
-    let failed: Vec<_> = data.rows.iter().filter(|r| r.failed()).collect();
+    let every = data.every_row();
+    let failed: Vec<_> = every.iter().filter(|r| r.failed()).collect();
     if !failed.is_empty() || !m.failed_unmeasured.is_empty() {
         writeln!(s, "## Failed runs\n")?;
     }
@@ -229,7 +252,10 @@ pub(crate) fn render(data: &RunData) -> Result<String, std::fmt::Error> {
                 s,
                 "| {} | {} | {} | {} | {} | {} |",
                 r.workload,
-                r.model,
+                match &r.variant {
+                    Some(v) => format!("{} (variant `{v}`)", r.model),
+                    None => r.model.clone(),
+                },
                 r.workers,
                 r.repeat,
                 r.status,
@@ -284,7 +310,7 @@ fn partial_matrix(m: &super::meta::Meta) -> Option<String> {
 }
 
 /// What the run's chart selection left out, and how to draw it; `None` when nothing was.
-fn charts_left_out(asked: &Charts) -> Option<String> {
+fn charts_left_out(asked: &Charts, variants: bool) -> Option<String> {
     if asked.is_all() {
         return None;
     }
@@ -301,6 +327,8 @@ fn charts_left_out(asked: &Charts) -> Option<String> {
         .iter()
         .map(String::as_str)
         .filter(|k| !Charts::is_format(k))
+        // Only a run with variants has a variants chart to leave out.
+        .filter(|k| variants || *k != "variants")
         .collect();
     let formats: Vec<String> = asked
         .left_out

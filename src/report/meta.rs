@@ -54,6 +54,28 @@ pub struct Meta {
     /// What the cell processes could not measure on this machine, and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probe: Option<Probe>,
+    /// The versions of the code under test, the base first (only in runs with variants).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<crate::scenario::Variant>,
+    /// The threshold of the paired verdicts, in percent (`--fail-on-regression`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant_threshold_pct: Option<f64>,
+    /// An A/A calibration (`--aa`): the base against itself.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub aa: bool,
+}
+
+impl Meta {
+    /// The variants' names, the base first; empty without variants.
+    pub fn variant_names(&self) -> Vec<String> {
+        self.variants.iter().map(|v| v.name.clone()).collect()
+    }
+
+    /// The threshold of the paired verdicts, in percent.
+    pub fn threshold_pct(&self) -> f64 {
+        self.variant_threshold_pct
+            .unwrap_or(super::variants::DEFAULT_THRESHOLD_PCT)
+    }
 }
 
 /// A run outside the measurements (a warmup run, or the timeline run) that failed.
@@ -182,6 +204,9 @@ impl Meta {
             merged_from: Vec::new(),
             timeline: None,
             failed_unmeasured: Vec::new(),
+            variants: scenario.variants.clone(),
+            variant_threshold_pct: None,
+            aa: false,
             charts: Some(scenario.charts.clone()),
             probe: None,
         }

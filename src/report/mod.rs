@@ -18,6 +18,7 @@ pub mod output;
 pub mod replication;
 pub mod results;
 pub mod summary;
+pub mod variants;
 pub mod warnings;
 
 use anyhow::Context;
@@ -27,7 +28,9 @@ use meta::Meta;
 use output::RunDir;
 use summary::SummaryRow;
 
-/// Everything known about a finished (or interrupted) run.
+/// Everything known about a finished (or interrupted) run. With variants, `rows`, `summary`,
+/// `decision` and `tasks` are the base variant's (so every section and chart reads as for a
+/// run without variants) and `variants` holds the others and the paired comparison.
 pub struct RunData {
     pub meta: Meta,
     pub rows: Vec<RunRow>,
@@ -35,6 +38,16 @@ pub struct RunData {
     /// The answer per workload, every headline checked against the session's halves.
     pub decision: Vec<decision::WorkloadDecision>,
     /// The tasks of the runs that recorded a timeline (`tasks.csv`); often none.
+    pub tasks: Vec<TaskRow>,
+    /// The variants after the base, and every variant paired with the base.
+    pub variants: Option<VariantData>,
+}
+
+/// The variants after the base: their rows, summaries and tasks, and the paired verdicts.
+pub struct VariantData {
+    pub paired: variants::Paired,
+    pub rows: Vec<RunRow>,
+    pub summary: Vec<SummaryRow>,
     pub tasks: Vec<TaskRow>,
 }
 
@@ -46,13 +59,46 @@ impl RunData {
         if meta.merged_from.is_empty() {
             crate::record::HostSpeeds::learn(&rows).fill(&mut rows);
         }
-        let summary = summary::compute(&meta, &rows);
+        let names = meta.variant_names();
+        let mut variants = None;
+        if let Some(base) = names.first() {
+            let paired = variants::pair(&rows, &names, meta.threshold_pct(), meta.aa);
+            let (mine, others): (Vec<RunRow>, Vec<RunRow>) = rows
+                .into_iter()
+                .partition(|r| r.variant.as_deref().is_none_or(|v| v == base));
+            let mut summary = Vec::new();
+            for v in &names[1..] {
+                let of: Vec<RunRow> = others
+                    .iter()
+                    .filter(|r| r.variant.as_deref() == Some(v))
+                    .cloned()
+                    .collect();
+                summary.extend(summary::compute(&meta, &of).into_iter().map(|mut s| {
+                    s.variant = Some(v.clone());
+                    s
+                }));
+            }
+            variants = Some(VariantData {
+                paired,
+                rows: others,
+                summary,
+                tasks: Vec::new(),
+            });
+            rows = mine;
+        }
+        let mut summary = summary::compute(&meta, &rows);
+        if let Some(base) = names.first() {
+            summary
+                .iter_mut()
+                .for_each(|s| s.variant = Some(base.clone()));
+        }
         let mut data = RunData {
             meta,
             rows,
             summary,
             decision: Vec::new(),
             tasks: Vec::new(),
+            variants,
         };
         data.decision = decision::decide(&data);
         data
@@ -60,8 +106,35 @@ impl RunData {
 
     /// Adds the recorded tasks (for the timeline charts).
     pub fn with_tasks(mut self, tasks: Vec<TaskRow>) -> RunData {
-        self.tasks = tasks;
+        match (&mut self.variants, self.meta.variant_names().first()) {
+            (Some(v), Some(base)) => {
+                let (mine, others) = tasks
+                    .into_iter()
+                    .partition(|t| t.variant.as_deref().is_none_or(|v| v == base));
+                self.tasks = mine;
+                v.tasks = others;
+            }
+            _ => self.tasks = tasks,
+        }
         self
+    }
+
+    /// Every run, of every variant.
+    pub fn every_row(&self) -> Vec<RunRow> {
+        let mut all = self.rows.clone();
+        if let Some(v) = &self.variants {
+            all.extend(v.rows.iter().cloned());
+        }
+        all
+    }
+
+    /// Every summary row, of every variant.
+    pub fn every_summary(&self) -> Vec<SummaryRow> {
+        let mut all = self.summary.clone();
+        if let Some(v) = &self.variants {
+            all.extend(v.summary.iter().cloned());
+        }
+        all
     }
 }
 
@@ -90,6 +163,16 @@ const FORMATS: [&str; 2] = ["png", "svg"];
 pub fn write_all(dir: &RunDir, data: &RunData) -> anyhow::Result<()> {
     for e in EXPORTERS {
         dir.write(e.file_name(), &e.serialize(data)?)?;
+    }
+    if let Some(v) = &data.variants {
+        let md = variants::markdown(
+            &v.paired,
+            &format!("# Variants: {}", data.meta.scenario.name),
+        )?;
+        dir.write("variants.md", md.as_bytes())?;
+        let mut json = serde_json::to_vec_pretty(&v.paired)?;
+        json.push(b'\n');
+        dir.write("variants.json", &json)?;
     }
     let asked = data.meta.charts.clone().unwrap_or_default();
     for w in &data.meta.workloads {

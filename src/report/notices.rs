@@ -162,6 +162,18 @@ pub static NOTICES: &[Notice] = &[
         remedy: "Nothing is required; add tasks to study larger worker counts.",
     },
     Notice {
+        title: "Variants compute different results",
+        place: "in the Variants section of report.md and in variants.md",
+        meaning: "A workload's runs under two variants returned different checksums: the versions under test do different work, so their times are not a like-for-like comparison. Neither variant is marked as a mismatch.",
+        remedy: "Check that both versions compute the same result for the same input (a bug, or a changed parameter), or accept that the comparison measures different work.",
+    },
+    Notice {
+        title: "Threshold below the detectable change",
+        place: "in the Variants section of report.md and in variants.md",
+        meaning: "The verdict threshold is smaller than the change the paired runs of this session can tell from noise (the widest half of a cell's ratio CI), so verdicts at that threshold are close to chance in the noisiest cells.",
+        remedy: "Use more repeats or rounds, a quieter machine, or a threshold at least as large as the detectable change the report names; `--aa` measures it for this runner.",
+    },
+    Notice {
         title: "Warning",
         place: "in compare's output",
         meaning: "The two runs being compared differ in a way that weakens the verdicts: other machines, other scenarios, or other settings. The warning names the difference.",
@@ -255,6 +267,7 @@ mod tests {
                         "**Scaling fits",
                         "**Result",
                         "**{",
+                        "**regressed**", // a verdict in the variants table
                     ];
                     if known_plain.iter().any(|k| bold.starts_with(k)) {
                         continue;

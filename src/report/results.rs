@@ -28,6 +28,9 @@ struct Results<'a> {
     cells: &'a [SummaryRow],
     /// One entry per measured run, as in runs.csv.
     runs: &'a [RunRow],
+    /// Every variant against the base, paired (only in runs with variants).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    variants: Option<&'a super::variants::Paired>,
 }
 
 #[derive(Serialize)]
@@ -87,8 +90,9 @@ impl Exporter for ResultsJson {
                 probe: m.probe.as_ref(),
             },
             decision: &data.decision,
-            cells: &data.summary,
-            runs: &data.rows,
+            cells: &data.every_summary(),
+            runs: &data.every_row(),
+            variants: data.variants.as_ref().map(|v| &v.paired),
         };
         let mut v = serde_json::to_vec_pretty(&results)?;
         v.push(b'\n');

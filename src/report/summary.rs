@@ -40,6 +40,9 @@ pub struct SummaryRow {
     pub workload: String,
     pub kernel: String,
     pub model: String,
+    /// The variant (only in runs with variants).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
     pub workers: u64,
     pub tasks: u64,
     /// Successful runs (the statistics use these) and failed ones.
@@ -195,6 +198,7 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
                     workload: w.name.clone(),
                     kernel: w.kernel.clone(),
                     model: model.clone(),
+                    variant: None,
                     workers,
                     tasks: cell.first().map_or(w.tasks, |r| r.tasks),
                     runs: ok.len(),
@@ -278,7 +282,7 @@ impl Exporter for SummaryCsv {
     }
     fn serialize(&self, data: &RunData) -> anyhow::Result<Vec<u8>> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        for row in &data.summary {
+        for row in &data.every_summary() {
             w.serialize(row)?;
         }
         Ok(w.into_inner()?)

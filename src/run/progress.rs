@@ -20,7 +20,7 @@ pub struct Progress {
     cells_total: usize,
     cells_done: usize,
     /// Rows of the cells not finished yet (interleaved orders spread a cell over many slots).
-    rows: HashMap<CellId, Vec<RunRow>>,
+    rows: HashMap<(CellId, Option<String>), Vec<RunRow>>,
 }
 
 impl Progress {
@@ -47,8 +47,9 @@ impl Progress {
         }
     }
 
-    fn key(cell: &Cell) -> CellId {
-        cell.key().owned()
+    /// The cell and its variant: a variant run finishes each cell once per variant.
+    fn key(cell: &Cell) -> (CellId, Option<String>) {
+        (cell.key().owned(), cell.variant.clone())
     }
 
     /// A line that must be seen (a warning), above the bar if there is one.
@@ -80,8 +81,12 @@ impl Progress {
         } else {
             format!("median {:.4} s ({})", median_of(&ok), runs(rows.len()))
         };
+        let variant = cell
+            .variant
+            .as_deref()
+            .map_or(String::new(), |v| format!(" [variant {v}]"));
         let text = format!(
-            "[{}/{}] {}: {result}",
+            "[{}/{}] {}{variant}: {result}",
             self.cells_done,
             self.cells_total,
             cell.key()

@@ -238,7 +238,8 @@ impl CellProcess {
         cmd.arg(CELL_COMMAND)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::from(stderr.try_clone()?));
+            .stderr(Stdio::from(stderr.try_clone()?))
+            .envs(req.cell.env.iter().map(|(k, v)| (k, v)));
         let mut child = fork_exec_group(&mut cmd).spawn()?;
         drop(cmd);
         let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {

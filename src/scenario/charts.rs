@@ -18,6 +18,10 @@ pub const KINDS: &[(&str, &str)] = &[
     ("cpu", "CPU utilisation vs workers"),
     ("host", "the host's speed during each run"),
     ("timeline", "which worker ran which task when"),
+    (
+        "variants",
+        "each variant's time over the base's, paired, with CIs",
+    ),
 ];
 
 /// The file formats every chart is written in.
@@ -221,6 +225,7 @@ mod tests {
                 "cpu",
                 "host",
                 "timeline",
+                "variants",
                 "png"
             ]
         );

@@ -146,6 +146,11 @@ impl ScenarioError {
         self.help = Some(help.into());
         self
     }
+
+    /// What else was seen (e.g. what a program said), if anything.
+    pub fn note(&self) -> Option<&str> {
+        self.extra.as_ref()?.note.as_deref()
+    }
 }
 
 impl fmt::Display for ScenarioError {

@@ -49,6 +49,17 @@ pub struct RawTable {
     pub workloads: Vec<RawTable>,
     /// Top level: the `[[model]]` tables.
     pub commands: Vec<RawTable>,
+    /// Top level: the `[[variant]]` tables.
+    pub variants: Vec<RawTable>,
+    /// `[[variant]]`: environment variables for the run's processes.
+    pub env: Option<Vec<(String, String)>>,
+    /// Set on the copy of the tree a variant is checked as: its `python` wins over
+    /// `$PARABENCH_PYTHON`.
+    pub python_wins: bool,
+    /// `[[variant]]`: given on the command line (`--variant`), not in the file.
+    pub from_command_line: bool,
+    /// `[[variant]]`: the workloads its overrides apply to.
+    pub only_workloads: Option<Vec<String>>,
     pub kernel: Option<String>,
     /// `[[workload]]`: the user's Python function (`file.py:name` or `module:name`).
     pub function: Option<String>,
@@ -241,6 +252,28 @@ fn read_value(key: &Key, value: &DeValue, out: &mut RawTable) -> Result<(), Prob
             }
         }
         Kind::Workers { set } => set(out, WorkersSpec::read(value, key.example)?),
+        Kind::Env { set } => {
+            let DeValue::Table(t) = value else {
+                return Err(wrong_type());
+            };
+            let mut vars = Vec::new();
+            for (name, v) in t.iter() {
+                let name: &str = name.get_ref();
+                match v.get_ref() {
+                    DeValue::String(s) => vars.push((name.to_string(), s.to_string())),
+                    other => {
+                        return Err(Problem::new(
+                            format!("invalid type: {}", describe(other)),
+                            format!(
+                                "an environment variable's value is a string, e.g. {name} = \"1\""
+                            ),
+                        )
+                        .under(Seg::key(name)))
+                    }
+                }
+            }
+            set(out, vars);
+        }
         Kind::Tables { of, set } => {
             let DeValue::Array(items) = value else {
                 // `model = "threads"` most likely meant the list of names, `models`.

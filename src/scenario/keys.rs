@@ -34,12 +34,14 @@ const _: () = assert!(MAX_REPEATS <= u32::MAX as u64);
 const _: () = assert!(MAX_WARMUP <= u32::MAX as u64);
 const _: () = assert!(MAX_ROUNDS <= u32::MAX as u64);
 
-/// A table of a scenario file: the top level, one `[[workload]]`, or one `[[model]]`.
+/// A table of a scenario file: the top level, one `[[workload]]`, one `[[model]]` or one
+/// `[[variant]]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
     Top,
     Workload,
     Model,
+    Variant,
 }
 
 impl Place {
@@ -49,6 +51,7 @@ impl Place {
             Place::Top => "top-level keys are",
             Place::Workload => "workload keys are",
             Place::Model => "[[model]] keys are",
+            Place::Variant => "[[variant]] keys are",
         }
     }
 }
@@ -62,6 +65,7 @@ pub enum At {
     /// that one alone (a "matrix" key).
     Both,
     Model,
+    Variant,
 }
 
 /// The keys that say what a workload runs: exactly one of them stands in each `[[workload]]`.
@@ -124,6 +128,11 @@ pub enum Kind {
     Workers {
         set: fn(&mut RawTable, WorkersSpec),
     },
+    /// A table of environment variables: names to string values (`env = { OMP_NUM_THREADS =
+    /// "1" }`).
+    Env {
+        set: fn(&mut RawTable, Vec<(String, String)>),
+    },
     /// An array of tables (`[[workload]]`), each read with the keys of `of`.
     Tables {
         of: Place,
@@ -153,6 +162,7 @@ impl Key {
             (At::Top | At::Both, Place::Top)
                 | (At::Workload | At::Both, Place::Workload)
                 | (At::Model, Place::Model)
+                | (At::Variant, Place::Variant)
         )
     }
 
@@ -184,6 +194,7 @@ impl Key {
             Kind::Word { words, .. } => one_of(words.iter().map(|(w, _)| format!("\"{w}\""))),
             Kind::Words { .. } => "a word or a list of words".into(),
             Kind::Workers { .. } => workers::EXPECTS.into(),
+            Kind::Env { .. } => "a table of names and strings".into(),
             Kind::Tables { .. } => format!("[[{}]] tables", self.name),
         }
     }
@@ -344,6 +355,18 @@ pub static KEYS: &[Key] = &[
         kind: Kind::Tables {
             of: Place::Model,
             set: |t, v| t.commands = v,
+        },
+    },
+    Key {
+        name: "variant",
+        at: At::Top,
+        doc: "Versions of the code under test, measured side by side and paired: [[variant]] \
+              tables (the first is the base).",
+        absent: Absent::Means("none"),
+        example: "[[variant]]",
+        kind: Kind::Tables {
+            of: Place::Variant,
+            set: |t, v| t.variants = v,
         },
     },
     // One workload.
@@ -557,6 +580,80 @@ pub static KEYS: &[Key] = &[
             set: |t, v| t.description = Some(v),
         },
     },
+    // One [[variant]]: what it changes about the code under test.
+    Key {
+        name: "name",
+        at: At::Variant,
+        doc: "The variant's name: the `variant` column, and `{variant}` in [[model]] commands.",
+        absent: Absent::Required,
+        example: "name = \"base\"",
+        kind: Kind::Text {
+            set: |t, v| t.name = Some(v),
+        },
+    },
+    Key {
+        name: "library",
+        at: At::Variant,
+        doc: "The shared library of every library workload (relative to the scenario's folder).",
+        absent: Absent::Means("the workload's own"),
+        example: "library = \"pr/libwork.so\"",
+        kind: Kind::Text {
+            set: |t, v| t.library = Some(v),
+        },
+    },
+    Key {
+        name: "symbol",
+        at: At::Variant,
+        doc: "The function in the library of every library workload.",
+        absent: Absent::Means("the workload's own"),
+        example: "symbol = \"work_v2\"",
+        kind: Kind::Text {
+            set: |t, v| t.symbol = Some(v),
+        },
+    },
+    Key {
+        name: "function",
+        at: At::Variant,
+        doc: "The Python function of every function workload (`file.py:name` or `module:name`).",
+        absent: Absent::Means("the workload's own"),
+        example: "function = \"work_v2.py:digest\"",
+        kind: Kind::Text {
+            set: |t, v| t.function = Some(v),
+        },
+    },
+    Key {
+        name: "python",
+        at: At::Variant,
+        doc: "The interpreter of the py-* models under this variant (wins over \
+              $PARABENCH_PYTHON).",
+        absent: Absent::Means("the scenario's"),
+        example: "python = \"python3.13\"",
+        kind: Kind::Text {
+            set: |t, v| t.python = Some(v),
+        },
+    },
+    Key {
+        name: "env",
+        at: At::Variant,
+        doc: "Environment variables for the run's processes under this variant (e.g. \
+              LD_PRELOAD of an allocator).",
+        absent: Absent::Means("none"),
+        example: "env = { OMP_NUM_THREADS = \"1\" }",
+        kind: Kind::Env {
+            set: |t, v| t.env = Some(v),
+        },
+    },
+    Key {
+        name: "workloads",
+        at: At::Variant,
+        doc: "The workloads the overrides apply to.",
+        absent: Absent::Means("every workload that has the overridden key"),
+        example: "workloads = [\"digest\"]",
+        kind: Kind::Texts {
+            of: "workload names",
+            set: |t, v| t.only_workloads = Some(v),
+        },
+    },
 ];
 
 /// The key `name` in `place`, if the format has one.
@@ -584,6 +681,7 @@ pub fn belongs_elsewhere(name: &str, place: Place) -> Option<String> {
              [[workload]] header"
         ),
         At::Model => format!("`{name}` is a [[model]] key: put it under a [[model]] header"),
+        At::Variant => format!("`{name}` is a [[variant]] key: put it under a [[variant]] header"),
     })
 }
 
@@ -596,7 +694,7 @@ pub fn names(place: Place) -> Vec<&'static str> {
 mod tests {
     use super::*;
 
-    const PLACES: [Place; 3] = [Place::Top, Place::Workload, Place::Model];
+    const PLACES: [Place; 4] = [Place::Top, Place::Workload, Place::Model, Place::Variant];
 
     #[test]
     fn a_name_means_one_key_in_each_place() {

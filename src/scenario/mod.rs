@@ -60,7 +60,36 @@ pub struct Scenario {
     /// Up to this many runs the host probes saw on a slowed host are measured again at the
     /// end of the session (`remeasure = ...`, or `--remeasure`); 0: none.
     pub remeasure: u32,
+    /// The versions of the code under test (`[[variant]]` or `--variant`), the base first;
+    /// empty when the scenario has none.
+    pub variants: Vec<Variant>,
 }
+
+/// One version of the code under test: what it changes, resolved and checked like the keys
+/// it overrides. Every cell runs under every variant (see `plan::with_variants`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Variant {
+    pub name: String,
+    /// Environment variables of the run's processes (the cell process and what it starts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<(String, String)>,
+    /// The workloads whose code this variant replaces, and their code under it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub code: Vec<(String, UserCode)>,
+    /// The scenario's command models as this variant runs them (its interpreter for the py-*
+    /// models; `{variant}` is filled in per cell).
+    #[serde(skip)]
+    pub commands: Vec<CommandModel>,
+    /// The interpreters it runs on, as checked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interpreters: Vec<Interpreter>,
+    /// What it overrides, as written (`library=pr/libwork.so`), for the report.
+    #[serde(default)]
+    pub overrides: Vec<String>,
+}
+
+/// The placeholder of a `[[model]]` command that is the variant's name.
+pub const VARIANT_PLACEHOLDER: &str = "variant";
 
 /// One workload with every matrix key resolved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,10 +120,12 @@ pub struct Workload {
 
 /// What validation needs beyond the file: the cores that worker expressions resolve
 /// against, and whether `--force` lifts the limits on threads and processes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LoadOptions {
     pub cores: u64,
     pub force: bool,
+    /// `--variant name:key=value,...` as given: they replace the file's `[[variant]]` tables.
+    pub variants: Vec<String>,
 }
 
 impl LoadOptions {
@@ -103,6 +134,7 @@ impl LoadOptions {
         LoadOptions {
             cores: logical_cores(),
             force,
+            variants: Vec::new(),
         }
     }
 }

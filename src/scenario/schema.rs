@@ -25,6 +25,7 @@ pub fn scenario_schema() -> Result<String, String> {
 struct ScenarioFile;
 struct WorkloadTable;
 struct ModelTable;
+struct VariantTable;
 
 /// A key's schema: its kind's, plus its description.
 fn property(key: &Key, gen: &mut SchemaGenerator) -> Value {
@@ -55,11 +56,15 @@ fn kind_schema(key: &Key, gen: &mut SchemaGenerator) -> Value {
             ]})
         }
         Kind::Workers { .. } => gen.subschema_for::<WorkersSpec>().to_value(),
+        Kind::Env { .. } => {
+            json!({"type": "object", "additionalProperties": {"type": "string"}})
+        }
         Kind::Tables { of, .. } => {
             let items = match of {
                 Place::Top => gen.subschema_for::<ScenarioFile>(),
                 Place::Workload => gen.subschema_for::<WorkloadTable>(),
                 Place::Model => gen.subschema_for::<ModelTable>(),
+                Place::Variant => gen.subschema_for::<VariantTable>(),
             };
             let mut v = json!({"type": "array", "items": items.to_value()});
             if key.absent == Absent::Required {
@@ -180,6 +185,22 @@ impl JsonSchema for ModelTable {
     }
 }
 
+impl JsonSchema for VariantTable {
+    fn schema_name() -> Cow<'static, str> {
+        "Variant".into()
+    }
+    fn json_schema(gen: &mut SchemaGenerator) -> Schema {
+        let (props, required) = table(Place::Variant, gen);
+        json_schema!({
+            "description": "One `[[variant]]` table: a version of the code under test.",
+            "type": "object",
+            "properties": props,
+            "required": required,
+            "additionalProperties": false
+        })
+    }
+}
+
 impl JsonSchema for WorkersSpec {
     fn schema_name() -> Cow<'static, str> {
         "Workers".into()
@@ -238,6 +259,7 @@ mod tests {
             (Place::Top, "/properties"),
             (Place::Workload, "/$defs/Workload/properties"),
             (Place::Model, "/$defs/Model/properties"),
+            (Place::Variant, "/$defs/Variant/properties"),
         ] {
             let mut want = keys::names(place);
             want.sort_unstable();

@@ -71,7 +71,7 @@ fn the_charts_key_writes_only_what_it_names() {
             "asked": ["speedup", "time", "svg"],
             "kinds": ["speedup", "time"],
             "formats": ["svg"],
-            "left_out": ["efficiency", "memory", "cpu", "host", "timeline", "png"]
+            "left_out": ["efficiency", "memory", "cpu", "host", "timeline", "variants", "png"]
         })
     );
 }
@@ -140,7 +140,7 @@ fn a_bad_charts_flag_is_refused_before_anything_runs() {
     ran.expect_code(2);
     assert!(
         ran.stderr.contains(
-            "error: --charts: unknown chart `pngs`: did you mean `png`? charts are `all`, `none`, kinds (speedup, time, efficiency, memory, cpu, host, timeline) and formats (png, svg)"
+            "error: --charts: unknown chart `pngs`: did you mean `png`? charts are `all`, `none`, kinds (speedup, time, efficiency, memory, cpu, host, timeline, variants) and formats (png, svg)"
         ),
         "{}",
         ran.describe()

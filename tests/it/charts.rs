@@ -14,6 +14,7 @@ fn meta_records_what_a_timeline_row_is() {
     let demo = parabench::scenario::demo(&parabench::scenario::LoadOptions {
         cores: 2,
         force: false,
+        variants: Vec::new(),
     })
     .unwrap();
     let models = parabench::app::info::model_infos(&demo);

@@ -270,6 +270,7 @@ fn tasks() -> Vec<TaskRow> {
                 scenario: SCENARIO.into(),
                 workload: "primes".into(),
                 model: model.into(),
+                variant: None,
                 workers: 4,
                 repeat: 3,
                 worker,
@@ -367,4 +368,124 @@ fn meta_json() {
 #[test]
 fn results_json() {
     insta::assert_snapshot!("results.json", exported("results.json"));
+}
+
+/// The same synthetic run with two variants: every row measured under `base` and under `new`,
+/// `new` 10% slower on the primes workload (and as fast on the rest).
+fn variant_data() -> RunData {
+    let mut meta = serde_json::to_value(meta()).unwrap();
+    meta["variants"] = serde_json::json!([
+        {"name": "base", "overrides": ["library=main/libwork.so"]},
+        {"name": "new", "overrides": ["library=pr/libwork.so"]}
+    ]);
+    let meta: Meta = serde_json::from_value(meta).unwrap();
+    let mut rows = Vec::new();
+    for r in self::rows() {
+        let mut new = r.clone();
+        new.variant = Some("new".into());
+        if new.workload == "primes" {
+            new.wall_s *= 1.1;
+            new.reported_s = new.reported_s.map(|t| t * 1.1);
+        }
+        rows.push(RunRow {
+            variant: Some("base".into()),
+            ..r
+        });
+        rows.push(new);
+    }
+    let tasks = self::tasks()
+        .into_iter()
+        .map(|t| TaskRow {
+            variant: Some("base".into()),
+            ..t
+        })
+        .collect();
+    RunData::new(meta, rows).with_tasks(tasks)
+}
+
+#[test]
+fn with_variants_summary_gains_a_variant_column_and_the_report_a_section() {
+    let data = variant_data();
+    let out = |file: &str| {
+        let e = EXPORTERS.iter().find(|e| e.file_name() == file).unwrap();
+        String::from_utf8(e.serialize(&data).unwrap()).unwrap()
+    };
+    let summary = out("summary.csv");
+    assert!(summary.starts_with("scenario,workload,kernel,model,variant,workers,"));
+    insta::assert_snapshot!("variants.summary.csv", summary);
+    let report = out("report.md");
+    assert!(report.contains("## Variants"));
+    insta::assert_snapshot!("variants.report.md", report);
+    let paired = &data.variants.as_ref().unwrap().paired;
+    insta::assert_snapshot!(
+        "variants.md",
+        parabench::report::variants::markdown(paired, "# Variants").unwrap()
+    );
+    insta::assert_snapshot!(
+        "variants.json",
+        serde_json::to_string_pretty(paired).unwrap()
+    );
+}
+
+#[test]
+fn with_variants_the_line_charts_add_dashed_lines_and_a_ratio_chart_shows_each_cell() {
+    use parabench::report::chart::{Figure, SeriesStyle, CHARTS};
+    let data = variant_data();
+    let primes = data
+        .meta
+        .workloads
+        .iter()
+        .find(|w| w.name == "primes")
+        .unwrap();
+    let chart = |suffix: &str| -> Box<parabench::report::chart::Chart> {
+        let kind = CHARTS.iter().find(|c| c.suffix() == suffix).unwrap();
+        match kind.figure(&data, primes) {
+            Some(Figure::Lines(c)) => c,
+            _ => panic!("no line chart {suffix}"),
+        }
+    };
+    let speedup = chart("speedup");
+    let labels: Vec<(&str, SeriesStyle)> = speedup
+        .series
+        .iter()
+        .map(|s| (s.label.as_str(), s.style))
+        .collect();
+    assert!(
+        labels.contains(&("threads (base)", SeriesStyle::Solid)),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(&("threads (new)", SeriesStyle::Dashed)),
+        "{labels:?}"
+    );
+    let base = speedup
+        .series
+        .iter()
+        .find(|s| s.label == "threads (base)")
+        .unwrap();
+    let new = speedup
+        .series
+        .iter()
+        .find(|s| s.label == "threads (new)")
+        .unwrap();
+    assert_eq!(
+        base.color_index, new.color_index,
+        "a model keeps its colour"
+    );
+
+    let ratios = chart("variants");
+    assert!(ratios.y_log);
+    let threads = ratios.series.iter().find(|s| s.label == "threads").unwrap();
+    assert_eq!(threads.points.len(), 3);
+    for p in &threads.points {
+        assert!((p.y - 1.1).abs() < 1e-9, "{p:?}");
+        assert!(p.ci.is_some());
+    }
+    // Without variants there is no ratio chart.
+    let kind = CHARTS.iter().find(|c| c.suffix() == "variants").unwrap();
+    assert!(kind.figure(&data_without_variants(), primes).is_none());
+}
+
+fn data_without_variants() -> RunData {
+    RunData::new(meta(), rows())
 }

@@ -223,6 +223,7 @@ fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         &scenario::LoadOptions {
             cores: 2,
             force: false,
+            variants: Vec::new(),
         },
     )
 }

@@ -132,6 +132,15 @@ const CASES: &[Case] = &[
     case("charts_none_with_others.toml", Some((2, 19)), Some("charts[1]"), &["`none` and `svg` together"]),
     case("type_charts.toml", Some((2, 10)), Some("charts"), &["invalid type: integer 1"]),
     case("empty_charts.toml", Some((2, 10)), Some("charts"), &["the chart list is empty"]),
+    // Variants: checked like the keys they override, before anything runs.
+    case("variant_unknown_key.toml", Some((4, 1)), Some("variant[0].libary"), &["unknown key `libary`", "did you mean `library`?"]),
+    case("variant_duplicate_name.toml", Some((6, 8)), Some("variant[1].name"), &["two variants are named `same`", "give each variant its own name"]),
+    case("variant_without_name.toml", Some((2, 1)), Some("variant[0]"), &["the variant has no name"]),
+    case("variant_library_without_library_workload.toml", Some((9, 11)), Some("variant[1].library"), &["variant `new` sets `library`, but no workload it applies to runs a library"]),
+    case("variant_unknown_workload.toml", Some((7, 13)), Some("variant[0].workloads"), &["variant `new` names no workload `nop`", "did you mean `noop`?"]),
+    case("variant_python_not_found.toml", Some((9, 10)), Some("variant[1].python"), &["variant `next`: Python interpreter `no-such-python3.99` not found on PATH"]),
+    case("variant_env_not_strings.toml", Some((4, 28)), Some("variant[0].env.MALLOC_ARENA_MAX"), &["invalid type: integer 2", "a string"]),
+    case("variant_placeholder_without_variants.toml", Some((11, 20)), Some("model[0].command[1]"), &["unknown placeholder `{variant}`", "add [[variant]] tables"]),
 ];
 
 /// The exact `= help:` line of fixtures whose help is the point: what a valid value looks

@@ -27,5 +27,6 @@ mod resume_and_crash;
 mod shard_merge;
 mod timeline_and_payload;
 mod valid_scenarios;
+mod variants;
 mod worker_limits;
 mod workflows;

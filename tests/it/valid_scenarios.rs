@@ -55,6 +55,7 @@ fn parse_with_cores(file: &str, cores: u64) -> scenario::Scenario {
         &scenario::LoadOptions {
             cores,
             force: false,
+            variants: Vec::new(),
         },
     )
     .unwrap_or_else(|e| panic!("{file} with {cores} cores: {e}"))

@@ -133,7 +133,45 @@ impl LineChart {
         if let Some(finish) = self.finish {
             finish(&mut chart, data, w, &series);
         }
+        variant_lines(&mut chart, data, w, self.point);
         chart
+    }
+}
+
+/// With variants: the base's lines are labelled with its name, and every other variant adds
+/// a dashed line per model in the model's colour.
+fn variant_lines(
+    chart: &mut Chart,
+    data: &RunData,
+    w: &Workload,
+    point: fn(&SummaryRow) -> Option<Point>,
+) {
+    let (Some(v), Some(base)) = (&data.variants, data.meta.variants.first()) else {
+        return;
+    };
+    for s in &mut chart.series {
+        if s.style == SeriesStyle::Solid && w.models.contains(&s.label) {
+            s.label = format!("{} ({})", s.label, base.name);
+        }
+    }
+    for name in v.paired.names.iter().skip(1) {
+        for m in &w.models {
+            let points: Vec<Point> = v
+                .summary
+                .iter()
+                .filter(|r| r.workload == w.name && &r.model == m)
+                .filter(|r| r.variant.as_deref() == Some(name.as_str()))
+                .filter_map(point)
+                .collect();
+            if !points.is_empty() {
+                chart.series.push(Series {
+                    label: format!("{m} ({name})"),
+                    color_index: data.meta.model_index(m),
+                    points,
+                    style: SeriesStyle::Dashed,
+                });
+            }
+        }
     }
 }
 

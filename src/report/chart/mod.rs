@@ -18,6 +18,7 @@ mod memory;
 mod speedup;
 mod time;
 mod timeline;
+mod variants;
 
 pub use timeline::MAX_RECORDED_TASKS;
 
@@ -36,6 +37,7 @@ pub static CHARTS: &[&dyn ChartKind] = &[
     &cpu::CPU,
     &host::Host,
     &timeline::Timeline,
+    &variants::Variants,
 ];
 
 /// Where a chart stands in `report.md`. Charts appear in [`CHARTS`] order within each

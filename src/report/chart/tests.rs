@@ -45,6 +45,7 @@ fn task(w: &Workload, model: &str, workers: u64, worker: u32, span: (f64, f64)) 
         scenario: "demo".into(),
         workload: w.name.clone(),
         model: model.into(),
+        variant: None,
         workers,
         repeat: 5,
         worker,
@@ -76,6 +77,7 @@ pub(crate) fn synthetic_run() -> RunData {
     let mut demo = crate::scenario::demo(&crate::scenario::LoadOptions {
         cores: CORES,
         force: false,
+        variants: Vec::new(),
     })
     .expect("the built-in demo parses");
     // The models this run recorded: fixed here (the demo's default is every model in today's
@@ -222,6 +224,7 @@ pub(crate) fn synthetic_run() -> RunData {
         summary,
         decision: vec![],
         tasks,
+        variants: None,
     }
 }
 

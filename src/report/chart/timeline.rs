@@ -391,6 +391,7 @@ mod tests {
             scenario: "s".into(),
             workload: "w".into(),
             model: "py-threading".into(),
+            variant: None,
             workers: 2,
             repeat: 3,
             worker: 0,

@@ -54,6 +54,8 @@ enum NamedBy {
     Default,
     Key,
     Env,
+    /// A `[[variant]]`'s `python` (or `--variant`'s): it wins over `$PARABENCH_PYTHON`.
+    Variant,
 }
 
 impl NamedBy {
@@ -62,6 +64,7 @@ impl NamedBy {
             NamedBy::Default => "default",
             NamedBy::Key => "python key",
             NamedBy::Env => model::python::PYTHON_ENV,
+            NamedBy::Variant => "variant",
         }
     }
 
@@ -71,6 +74,8 @@ impl NamedBy {
             NamedBy::Default => " (the default)".into(),
             NamedBy::Key => String::new(),
             NamedBy::Env => format!(" (from ${})", model::python::PYTHON_ENV),
+            // The error stands at the variant's `python` and names the variant.
+            NamedBy::Variant => String::new(),
         }
     }
 
@@ -87,6 +92,9 @@ impl NamedBy {
             ),
             NamedBy::Env => format!(
                 "set ${env} to Python {major}.{minor} or newer (e.g. python3.12), or unset it to use the scenario's `python` key or python3"
+            ),
+            NamedBy::Variant => format!(
+                "name Python {major}.{minor} or newer as the variant's python, e.g. python = \"/usr/bin/python3.12\" (check it first: `python3.12 --version`)"
             ),
         }
     }
@@ -121,11 +129,12 @@ impl Checker<'_> {
             .ok()
             .filter(|s| !s.trim().is_empty());
         let (program, named_by) = match (env, &raw.python) {
+            (_, Some(p)) if raw.python_wins => (p.clone(), NamedBy::Variant),
             (Some(p), _) => (p, NamedBy::Env),
             (None, Some(p)) => (p.clone(), NamedBy::Key),
             (None, None) => ("python3".to_string(), NamedBy::Default),
         };
-        let at: Vec<Seg> = if named_by == NamedBy::Key {
+        let at: Vec<Seg> = if matches!(named_by, NamedBy::Key | NamedBy::Variant) {
             vec![key("python")]
         } else {
             use_path
@@ -161,6 +170,28 @@ impl From<String> for Failure {
 /// Starts `program` once with [`PROBE`] and checks what it says: the interpreter, or what
 /// went wrong in words.
 fn check_python(program: &str, named_by: NamedBy, dir: &Path) -> Result<Interpreter, Failure> {
+    // Each distinct interpreter is started once per process, however many variants name it.
+    type Checked = std::collections::HashMap<(String, std::path::PathBuf), Interpreter>;
+    static CHECKED: std::sync::Mutex<Option<Checked>> = std::sync::Mutex::new(None);
+    let id = (program.to_string(), dir.to_path_buf());
+    if let Ok(mut checked) = CHECKED.lock() {
+        if let Some(i) = checked.get_or_insert_with(Checked::new).get(&id) {
+            return Ok(Interpreter {
+                named_by: named_by.as_str().into(),
+                ..i.clone()
+            });
+        }
+    }
+    let found = start_python(program, named_by, dir)?;
+    if let Ok(mut checked) = CHECKED.lock() {
+        checked
+            .get_or_insert_with(Checked::new)
+            .insert(id, found.clone());
+    }
+    Ok(found)
+}
+
+fn start_python(program: &str, named_by: NamedBy, dir: &Path) -> Result<Interpreter, Failure> {
     let said = named_by.said();
     let named = format!("`{program}`{said}");
     let path = model::command::resolve_program(program, dir).map_err(|e| {
@@ -196,7 +227,7 @@ fn check_python(program: &str, named_by: NamedBy, dir: &Path) -> Result<Interpre
     };
     if (*major, *minor) < MIN_PYTHON {
         let which = match named_by {
-            NamedBy::Key => String::new(),
+            NamedBy::Key | NamedBy::Variant => String::new(),
             NamedBy::Default => format!(" (`{program}` is the default)"),
             NamedBy::Env => format!(" (`{program}` is named by ${})", model::python::PYTHON_ENV),
         };

@@ -11,6 +11,8 @@
 //! - `placeholders.rs`: the placeholders of the command models a workload uses
 //! - `limits.rs`: worker counts, resolved against the cores, and the models' limits
 //! - `workload.rs`: one workload, top-level defaults filled in, through all of the above
+//! - `variants.rs`: `[[variant]]` tables and `--variant`: each variant's tree checked again
+//!   with its overrides in place, its errors pointing at the variant's keys
 //!
 //! The first problem found is returned, located at the exact key or value.
 
@@ -21,6 +23,7 @@ mod names;
 mod own_code;
 mod params;
 mod placeholders;
+mod variants;
 mod workload;
 
 use super::diag::{Seg, Source};
@@ -47,13 +50,33 @@ pub fn parse(
         )
         .with_help("see https://toml.io for the syntax; strings need double quotes")
     })?;
-    let raw = file::read(doc.get_ref()).map_err(|p| src.locate(&[], p))?;
-    Checker {
+    let mut raw = file::read(doc.get_ref()).map_err(|p| src.locate(&[], p))?;
+    if !opts.variants.is_empty() {
+        raw.variants = opts
+            .variants
+            .iter()
+            .map(|v| variants::from_command_line(v))
+            .collect::<Result<_, _>>()
+            .map_err(|e| ScenarioError::whole_file(file, e))?;
+    }
+    // When every variant names its interpreter, the scenario's own (or $PARABENCH_PYTHON)
+    // runs nothing: the base is checked on the first variant's.
+    if let (Some(first), true) = (
+        raw.variants.first().and_then(|v| v.python.clone()),
+        !raw.variants.is_empty() && raw.variants.iter().all(|v| v.python.is_some()),
+    ) {
+        raw.python = Some(first);
+        raw.python_wins = true;
+    }
+    let checker = Checker {
         src: &src,
         dir,
         opts,
-    }
-    .scenario(&raw, text, stem)
+        has_variants: !raw.variants.is_empty(),
+    };
+    let mut scenario = checker.scenario(&raw, text, stem)?;
+    scenario.variants = checker.variants(&raw, &scenario, text, stem)?;
+    Ok(scenario)
 }
 
 /// What every check needs: the text (to locate problems), the scenario's folder (relative
@@ -62,6 +85,8 @@ struct Checker<'a> {
     src: &'a Source<'a>,
     dir: &'a Path,
     opts: &'a LoadOptions,
+    /// Whether the scenario has variants (`{variant}` may then stand in commands).
+    has_variants: bool,
 }
 
 fn key(k: &str) -> Seg {
@@ -148,6 +173,7 @@ impl Checker<'_> {
             charts: raw.charts.clone().unwrap_or_default(),
             rounds: raw.rounds.unwrap_or(super::DEFAULT_ROUNDS),
             remeasure: raw.remeasure.unwrap_or(0),
+            variants: Vec::new(),
         })
     }
 }

@@ -94,12 +94,15 @@ impl Checker<'_> {
         raw: &RawTable,
         commands: &mut Vec<CommandModel>,
     ) -> Result<(), ScenarioError> {
-        let python = model::python::interpreter(raw.python.as_deref());
+        let python = match &raw.python {
+            Some(p) if raw.python_wins => p.clone(),
+            _ => model::python::interpreter(raw.python.as_deref()),
+        };
         for (path, name) in python_uses(raw) {
             if !commands.iter().any(|c| c.name == name) {
                 // Point at `python = ...` when that is the interpreter that was not found.
                 let path = if raw.python.is_some()
-                    && std::env::var_os(model::python::PYTHON_ENV).is_none()
+                    && (raw.python_wins || std::env::var_os(model::python::PYTHON_ENV).is_none())
                 {
                     vec![key("python")]
                 } else {

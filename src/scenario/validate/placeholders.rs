@@ -24,10 +24,18 @@ impl Checker<'_> {
             let mut allowed: Vec<&str> = command::BUILTIN_PLACEHOLDERS.to_vec();
             allowed.extend(params.keys().map(String::as_str));
             allowed.extend(builtin.map_or(&[][..], |k| k.service_params()));
+            if self.has_variants {
+                allowed.push(crate::scenario::VARIANT_PLACEHOLDER);
+            }
             for (j, arg) in c.argv.iter().enumerate() {
                 // Syntax was checked with the [[model]] table; here only names matter.
                 for ph in command::placeholders(arg).unwrap_or_default() {
                     if !allowed.contains(&ph.as_str()) {
+                        let help = if ph == crate::scenario::VARIANT_PLACEHOLDER {
+                            "`{variant}` is the name of the variant a run measures: add [[variant]] tables (or --variant name:...), or remove it".to_string()
+                        } else {
+                            suggest(&ph, "placeholders here are", &allowed)
+                        };
                         return Err(self
                             .err(
                                 &[key("model"), Seg::Index(mi), key("command"), Seg::Index(j)],
@@ -35,7 +43,7 @@ impl Checker<'_> {
                                     "unknown placeholder `{{{ph}}}` (for workload `{workload}`)"
                                 ),
                             )
-                            .with_help(suggest(&ph, "placeholders here are", &allowed)));
+                            .with_help(help));
                     }
                 }
             }
