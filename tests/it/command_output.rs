@@ -3,9 +3,8 @@
 //! parabench (scheduler and cell process) small; a program that writes more than the output
 //! limit fails its own runs and every other row is kept.
 //!
-//! This file is its own test binary on purpose: the peak RSS of a process's reaped
-//! descendants (`getrusage(RUSAGE_CHILDREN)`) then covers only the parabench runs started
-//! here, none of which is large unless the output is held in memory.
+//! Peak memory is measured by a small Python process around each parabench run (see
+//! `run_measuring_peak_kb`).
 
 use crate::common;
 
@@ -28,41 +27,44 @@ fn write_scenario(dir: &Path, body: &str) -> std::path::PathBuf {
 }
 
 /// Runs `parabench run <scenario> -o <out> --no-progress <extra>` and returns its exit code
-/// and the peak RSS, in KiB, of it and every process it started and reaped. Measured with
-/// `wait4` on that one child: the test binary runs many tests at once, so the whole test
-/// process's `RUSAGE_CHILDREN` would include other tests' children.
-#[expect(
-    clippy::zombie_processes,
-    reason = "the child is reaped by wait4, which also gives its rusage"
-)]
-fn run_measuring_peak_kb(scenario: &Path, out: &Path, extra: &[&str]) -> (i32, u64) {
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("parabench"))
+/// and the peak RSS, in KiB, of it and every process it started and reaped. Measured by a
+/// small Python process that starts parabench and reads its own `RUSAGE_CHILDREN`: a process
+/// started straight from this test binary would carry the test process's own peak into its
+/// `ru_maxrss` (the kernel keeps the larger of the old and the new memory at exec), and the
+/// test binary runs many tests at once, some of them large.
+fn run_measuring_peak_kb(python: &str, scenario: &Path, out: &Path, extra: &[&str]) -> (i32, u64) {
+    const MEASURE: &str = "import resource, subprocess, sys\n\
+        code = subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, \
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n\
+        print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+    let done = std::process::Command::new(python)
+        .arg("-c")
+        .arg(MEASURE)
+        .arg(assert_cmd::cargo::cargo_bin("parabench"))
         .arg("run")
         .arg(scenario)
         .arg("-o")
         .arg(out)
         .arg("--no-progress")
         .args(extra)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("parabench starts");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: wait4 reaps our own child `pid` and writes into the zeroed struct it is given;
-    // `child` is never waited on again (dropping a `Child` does not wait).
-    let (reaped, ru) = unsafe {
-        let mut ru: libc::rusage = std::mem::zeroed();
-        (libc::wait4(pid, &mut status, 0, &mut ru), ru)
-    };
-    assert_eq!(reaped, pid, "wait4 on parabench");
-    assert!(libc::WIFEXITED(status), "parabench did not exit: {status}");
-    (libc::WEXITSTATUS(status), ru.ru_maxrss as u64)
+        .output()
+        .expect("python3 starts");
+    let text = String::from_utf8_lossy(&done.stdout);
+    let mut fields = text.split_whitespace().map(|f| f.parse::<i64>().ok());
+    match (fields.next().flatten(), fields.next().flatten()) {
+        (Some(code), Some(peak_kb)) => (code as i32, peak_kb as u64),
+        _ => panic!(
+            "the measuring python printed {text:?}: {}",
+            String::from_utf8_lossy(&done.stderr)
+        ),
+    }
 }
 
 #[test]
 fn hundreds_of_mb_of_output_keep_parabench_small_and_the_row_right() {
+    let Some(python) = common::require_python() else {
+        return; // PARABENCH_TESTS_WITHOUT_PYTHON=1: skipped, and require_python said so
+    };
     let tmp = tempdir();
     let bytes = output_bytes();
     let scenario = write_scenario(
@@ -86,8 +88,12 @@ command = ["sh", "-c", "head -c {bytes} /dev/zero | tr '\\0' x; echo; echo 'elap
         ),
     );
     let out = tmp.path().join("out");
-    let (code, peak_kb) =
-        run_measuring_peak_kb(&scenario, &out, &["--timeline", "off", "--charts", "none"]);
+    let (code, peak_kb) = run_measuring_peak_kb(
+        &python,
+        &scenario,
+        &out,
+        &["--timeline", "off", "--charts", "none"],
+    );
     assert_eq!(code, 0, "parabench run failed");
     assert!(
         peak_kb < 100 * 1024,
