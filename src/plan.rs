@@ -567,10 +567,20 @@ pub struct Shard {
 }
 
 impl Shard {
-    /// Parses `K/N` with 1 <= K <= N.
+    /// Parses `K/N` with 1 <= K <= N; the error names `--shard` and the text.
     pub fn parse(s: &str) -> Result<Shard, String> {
+        s.parse().map_err(|why| format!("--shard `{s}`: {why}"))
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `K/N` with 1 <= K <= N (the command line's `--shard`, parsed there).
+    fn from_str(s: &str) -> Result<Shard, String> {
         let bad = || {
-            format!("--shard `{s}`: expected K/N with 1 <= K <= N, e.g. --shard 1/2 and --shard 2/2 on two machines")
+            "expected K/N with 1 <= K <= N, e.g. --shard 1/2 and --shard 2/2 on two machines"
+                .to_string()
         };
         let (k, n) = s.split_once('/').ok_or_else(bad)?;
         let index: u32 = k.trim().parse().map_err(|_| bad())?;

@@ -412,6 +412,25 @@ impl FromStr for WorkersSpec {
     }
 }
 
+/// `--workers` as given on the command line: the parsed list, and its text for the record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkersArg {
+    pub spec: WorkersSpec,
+    /// As written, e.g. `1,2,cores`.
+    pub text: String,
+}
+
+impl FromStr for WorkersArg {
+    type Err = Problem;
+
+    fn from_str(s: &str) -> Result<WorkersArg, Problem> {
+        Ok(WorkersArg {
+            spec: parse_list(s)?,
+            text: s.to_string(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
