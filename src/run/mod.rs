@@ -12,9 +12,10 @@ pub mod protocol;
 pub mod signals;
 mod supervise;
 
+use crate::kernel::user_code::UserCode;
 use crate::kernel::{self, Service};
 use crate::plan::{Cell, Slot};
-use crate::record::{CpuScope, Ending, RunRow, Status, TaskRow};
+use crate::record::{CpuScope, Ending, RunRow, Status, TaskRow, Work};
 pub use event::{Event, Subscriber};
 use protocol::{Measured, Probe, RecordedTasks};
 use std::collections::HashMap;
@@ -209,7 +210,10 @@ pub fn run_row(session: Session<'_>, cell: &Cell, round: u32, m: Measured) -> Ru
     RunRow {
         scenario: session.scenario.to_string(),
         workload: cell.workload.clone(),
-        kernel: cell.kernel.clone(),
+        kernel: cell
+            .code
+            .as_ref()
+            .map_or_else(|| Work::kernel(cell.kernel.clone()), UserCode::work),
         model: cell.model.clone(),
         variant: cell.variant.clone(),
         workers: cell.workers,
