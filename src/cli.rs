@@ -6,7 +6,9 @@ use crate::app::info::ListWhat as List;
 use crate::app::overrides::Overrides;
 use crate::app::RunOptions;
 use crate::compare;
-use crate::plan::TimelineCells;
+use crate::plan::{Shard, TimelineCells};
+use crate::scenario::diag::Problem;
+use crate::scenario::workers::WorkersArg;
 use crate::scenario::Order;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -38,7 +40,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run scenario files (or the built-in demo) and write CSV, report and charts.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Check scenario files without running anything.
     Validate {
         /// Scenario files (TOML).
@@ -299,8 +301,8 @@ pub struct RunArgs {
     pub warmup: Option<u32>,
 
     /// Worker counts for every workload, e.g. `1,2,cores,2*cores` (overrides the scenario).
-    #[arg(long, value_name = "LIST")]
-    pub workers: Option<String>,
+    #[arg(long, value_name = "LIST", value_parser = parse_workers)]
+    pub workers: Option<WorkersArg>,
 
     /// Run only these models, e.g. `threads,rayon` (a workload's baseline model is kept).
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
@@ -339,8 +341,8 @@ pub struct RunArgs {
     /// Run only slice K of N of the matrix, e.g. `--shard 1/2` on one machine and `--shard 2/2`
     /// on another; `parabench merge` joins the folders. Slices are balanced by estimated time
     /// and the same on every machine.
-    #[arg(long, value_name = "K/N")]
-    pub shard: Option<String>,
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
 
     /// Run order: `rounds` (the default: each cell's repeats split over `--rounds` rounds, every
     /// round visiting the cells in a shuffled order, each (cell, round) in a fresh process with
@@ -446,4 +448,12 @@ impl From<RunArgs> for RunOptions {
 
 fn parse_order(s: &str) -> Result<Order, String> {
     s.parse()
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    s.parse()
+}
+
+fn parse_workers(s: &str) -> Result<WorkersArg, String> {
+    s.parse().map_err(|e: Problem| e.to_string())
 }

@@ -4,11 +4,12 @@
 //! [`app::run::run_scenario`]; `ARCHITECTURE.md` maps the modules and what each may import.
 //!
 //! Layers, lowest first (a module imports only from layers below it): [`record`], [`hash`],
-//! [`text`] |
+//! [`text`], [`chart_kinds`] |
 //! [`kernel`], [`measure`] | [`model`] | [`scenario`] | [`plan`] | [`run`], [`report`] |
 //! [`merge`], [`compare`] | [`app`] | `cli` and `main`, the only places that know clap.
 
 pub mod app;
+pub mod chart_kinds;
 pub mod cli;
 pub mod compare;
 pub mod error;

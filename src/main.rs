@@ -17,7 +17,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let ok = |()| exit::OK;
     let result = match cli.command {
-        Command::Run(args) => app::run(&args.into()).map(|o| match o {
+        Command::Run(args) => app::run(&(*args).into()).map(|o| match o {
             Outcome::AllOk => exit::OK,
             Outcome::SomeFailed | Outcome::Regressed => exit::RUN_FAILED,
             Outcome::Interrupted => exit::INTERRUPTED,

@@ -421,42 +421,7 @@ pub fn schedule(
                 warmup_tasks: None,
             })
             .collect(),
-        Order::Rounds => {
-            let most = cells
-                .iter()
-                .map(|c| rounds.clamp(1, c.repeats.max(1)))
-                .max()
-                .unwrap_or(0);
-            let mut slots = Vec::new();
-            for r in 0..most {
-                let mut round: Vec<Slot> = (0..cells.len())
-                    .map(|c| {
-                        let (warmup, warmup_tasks) = match later {
-                            _ if r == 0 => (cells[c].warmup, None),
-                            LaterWarmup::Full => (cells[c].warmup, None),
-                            LaterWarmup::Short => {
-                                (cells[c].warmup, Some(short_warmup_tasks(&cells[c])))
-                            }
-                            LaterWarmup::None => (0, None),
-                        };
-                        Slot {
-                            cell: c,
-                            repeats: round_repeats(cells[c].repeats, rounds, r),
-                            round: r,
-                            warmup,
-                            warmup_tasks,
-                        }
-                    })
-                    .filter(|s| !s.repeats.is_empty())
-                    .collect();
-                shuffle(
-                    &mut round,
-                    seed ^ (u64::from(r) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15),
-                );
-                slots.extend(round);
-            }
-            slots
-        }
+        Order::Rounds => round_slots(cells, rounds, seed, later),
         Order::Interleaved => {
             let rounds = cells.iter().map(|c| c.repeats).max().unwrap_or(0);
             (0..rounds)
@@ -474,6 +439,50 @@ pub fn schedule(
             shuffle(&mut slots, seed);
             slots
         }
+    }
+}
+
+/// [`Order::Rounds`]'s slots: each cell once per round (its repeats split by
+/// [`round_repeats`], its warmup after the first round as `later` says), every round in an
+/// order shuffled by `seed` and the round.
+fn round_slots(cells: &[Cell], rounds: u32, seed: u64, later: LaterWarmup) -> Vec<Slot> {
+    let most = cells
+        .iter()
+        .map(|c| rounds.clamp(1, c.repeats.max(1)))
+        .max()
+        .unwrap_or(0);
+    let mut slots = Vec::new();
+    for r in 0..most {
+        let mut round: Vec<Slot> = (0..cells.len())
+            .map(|c| {
+                let (warmup, warmup_tasks) = round_warmup(&cells[c], r, later);
+                Slot {
+                    cell: c,
+                    repeats: round_repeats(cells[c].repeats, rounds, r),
+                    round: r,
+                    warmup,
+                    warmup_tasks,
+                }
+            })
+            .filter(|s| !s.repeats.is_empty())
+            .collect();
+        shuffle(
+            &mut round,
+            seed ^ (u64::from(r) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+        );
+        slots.extend(round);
+    }
+    slots
+}
+
+/// The warmup runs (and the tasks each runs, if fewer) of `cell` in round `r`: the cell's
+/// full warmup in the first round, then as `later` says.
+fn round_warmup(cell: &Cell, r: u32, later: LaterWarmup) -> (u32, Option<u64>) {
+    match later {
+        _ if r == 0 => (cell.warmup, None),
+        LaterWarmup::Full => (cell.warmup, None),
+        LaterWarmup::Short => (cell.warmup, Some(short_warmup_tasks(cell))),
+        LaterWarmup::None => (0, None),
     }
 }
 
@@ -558,10 +567,20 @@ pub struct Shard {
 }
 
 impl Shard {
-    /// Parses `K/N` with 1 <= K <= N.
+    /// Parses `K/N` with 1 <= K <= N; the error names `--shard` and the text.
     pub fn parse(s: &str) -> Result<Shard, String> {
+        s.parse().map_err(|why| format!("--shard `{s}`: {why}"))
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `K/N` with 1 <= K <= N (the command line's `--shard`, parsed there).
+    fn from_str(s: &str) -> Result<Shard, String> {
         let bad = || {
-            format!("--shard `{s}`: expected K/N with 1 <= K <= N, e.g. --shard 1/2 and --shard 2/2 on two machines")
+            "expected K/N with 1 <= K <= N, e.g. --shard 1/2 and --shard 2/2 on two machines"
+                .to_string()
         };
         let (k, n) = s.split_once('/').ok_or_else(bad)?;
         let index: u32 = k.trim().parse().map_err(|_| bad())?;

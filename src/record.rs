@@ -47,7 +47,7 @@ impl std::fmt::Display for Status {
 pub struct RunRow {
     pub scenario: String,
     pub workload: String,
-    pub kernel: String,
+    pub kernel: Work,
     pub model: String,
     /// The variant of the code under test the run measured (`[[variant]]`); the column exists
     /// only in runs with variants.
@@ -633,7 +633,7 @@ impl ChecksumCheck {
         match self.reference.get(&id) {
             Some((expected, by)) if *expected != sum => {
                 row.status = Status::Mismatch;
-                let why = if is_own_code(&row.kernel) {
+                let why = if row.kernel.is_own_code() {
                     "a task's result depends on more than its index (make your code deterministic \
                      per index), or the model did not run every task exactly once"
                 } else {
@@ -652,10 +652,86 @@ impl ChecksumCheck {
     }
 }
 
-/// Whether a `kernel` column names the user's own code (`function:...`, `library:...`, as
-/// `kernel::user_code` names it) rather than a kernel.
-pub fn is_own_code(kernel: &str) -> bool {
-    kernel.starts_with("function:") || kernel.starts_with("library:")
+/// What one task of a workload does: a built-in (or command) kernel, or the user's own
+/// code, a Python function or a native library's symbol.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum WorkKind {
+    #[default]
+    Kernel,
+    Function,
+    Library,
+}
+
+/// The `kernel` column, typed: what kind of work, and its name. The column's text is the
+/// name, prefixed `function:` or `library:` for the user's own code (`function:work.py:digest`,
+/// `library:libwork.so:work`); it is parsed once where rows are read back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Work {
+    pub kind: WorkKind,
+    /// The kernel's name, or the code as named after its prefix (`work.py:digest`).
+    pub name: String,
+}
+
+impl Work {
+    pub fn kernel(name: impl Into<String>) -> Work {
+        Work {
+            kind: WorkKind::Kernel,
+            name: name.into(),
+        }
+    }
+
+    /// Whether the work is the user's own code rather than a kernel.
+    pub fn is_own_code(&self) -> bool {
+        self.kind != WorkKind::Kernel
+    }
+}
+
+impl std::fmt::Display for Work {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.kind {
+            WorkKind::Kernel => f.write_str(&self.name),
+            WorkKind::Function => write!(f, "function:{}", self.name),
+            WorkKind::Library => write!(f, "library:{}", self.name),
+        }
+    }
+}
+
+impl std::str::FromStr for Work {
+    type Err = std::convert::Infallible;
+
+    /// The column's text: every text is some work (a kernel unless prefixed).
+    fn from_str(s: &str) -> Result<Work, Self::Err> {
+        let (kind, name) = if let Some(name) = s.strip_prefix("function:") {
+            (WorkKind::Function, name)
+        } else if let Some(name) = s.strip_prefix("library:") {
+            (WorkKind::Library, name)
+        } else {
+            (WorkKind::Kernel, s)
+        };
+        Ok(Work {
+            kind,
+            name: name.to_string(),
+        })
+    }
+}
+
+impl From<&str> for Work {
+    fn from(s: &str) -> Work {
+        let Ok(work) = s.parse();
+        work
+    }
+}
+
+impl Serialize for Work {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Work {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Work, D::Error> {
+        Ok(Work::from(String::deserialize(deserializer)?.as_str()))
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::scenario::{
-    diag::suggest, logical_cores, process_limit, workers, Charts, Order, Scenario,
+    diag::suggest, logical_cores, process_limit, workers::WorkersArg, Charts, Order, Scenario,
 };
 
 /// The command line's changes to every scenario of a run.
@@ -11,8 +11,8 @@ use crate::scenario::{
 pub struct Overrides {
     pub repeats: Option<u32>,
     pub warmup: Option<u32>,
-    /// Worker counts as written, e.g. `1,2,cores`.
-    pub workers: Option<String>,
+    /// Worker counts, e.g. `1,2,cores` (parsed by the command line).
+    pub workers: Option<WorkersArg>,
     pub models: Option<Vec<String>>,
     pub workloads: Option<Vec<String>>,
     /// 1 measured run and no warmup per cell (unless `repeats`/`warmup` say otherwise).
@@ -38,9 +38,9 @@ pub fn apply(mut s: Scenario, args: &Overrides, force: bool) -> Result<Scenario,
         s.charts = Charts::parse_flag(c).map_err(Error::Input)?;
     }
     let workers = match &args.workers {
-        Some(text) => Some(
-            workers::parse_list(text)
-                .and_then(|w| w.resolve(logical_cores()))
+        Some(arg) => Some(
+            arg.spec
+                .resolve(logical_cores())
                 .map_err(|e| Error::Input(format!("--workers: {e}")))?,
         ),
         None => None,
@@ -67,7 +67,11 @@ pub fn apply(mut s: Scenario, args: &Overrides, force: bool) -> Result<Scenario,
         }
         if let Some(list) = &workers {
             w.workers = list.clone();
-            w.workers_spec = args.workers.clone().unwrap_or_default();
+            w.workers_spec = args
+                .workers
+                .as_ref()
+                .map(|a| a.text.clone())
+                .unwrap_or_default();
             if let Some((problem, limit)) = process_limit(&w.workers, &w.models, &s.commands, force)
             {
                 return Err(Error::Input(format!(

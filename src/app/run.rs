@@ -33,7 +33,7 @@ pub struct RunOptions {
     pub force: bool,
     pub dry_run: bool,
     /// `K/N`: run one slice of the matrix.
-    pub shard: Option<String>,
+    pub shard: Option<Shard>,
     pub timeline: TimelineCells,
     /// `--variant` as given.
     pub variants: Vec<String>,
@@ -69,12 +69,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
         .map(|s| overrides::apply(s, &opts.overrides, opts.force))
         .map(|s| s.and_then(|s| variants_for(s, opts)))
         .collect::<Result<Vec<_>, _>>()?;
-    let shard = opts
-        .shard
-        .as_deref()
-        .map(Shard::parse)
-        .transpose()
-        .map_err(Error::Input)?;
+    let shard = opts.shard;
     if opts.dry_run {
         for s in &scenarios {
             super::dry_run::dry_run(s, shard);

@@ -98,7 +98,7 @@ pub struct CellStats {
 impl CellStats {
     pub fn of(r: &SummaryRow) -> CellStats {
         CellStats {
-            kernel: r.kernel.clone(),
+            kernel: r.kernel.to_string(),
             tasks: r.tasks,
             runs: r.runs,
             failed: r.failed,

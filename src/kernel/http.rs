@@ -188,23 +188,7 @@ impl Server {
                         a = listener.accept() => a,
                     };
                     let Ok((stream, _)) = accepted else { continue };
-                    let body = body.clone();
-                    tokio::spawn(async move {
-                        let svc = hyper::service::service_fn(move |_req: Request<Incoming>| {
-                            let body = body.clone();
-                            async move {
-                                // tokio's timer rounds up to its 1 ms tick: a zero delay
-                                // would still wait up to a millisecond.
-                                if !delay.is_zero() {
-                                    tokio::time::sleep(delay).await;
-                                }
-                                Ok::<_, Infallible>(Response::new(Full::new(body)))
-                            }
-                        });
-                        let _ = hyper::server::conn::http1::Builder::new()
-                            .serve_connection(TokioIo::new(stream), svc)
-                            .await;
-                    });
+                    tokio::spawn(serve(stream, delay, body.clone()));
                 }
             });
             rt.shutdown_timeout(Duration::from_millis(100));
@@ -215,6 +199,24 @@ impl Server {
             thread: Some(thread),
         })
     }
+}
+
+/// Serves one connection: every request is answered with `body` after `delay`.
+async fn serve(stream: tokio::net::TcpStream, delay: Duration, body: Bytes) {
+    let svc = hyper::service::service_fn(move |_req: Request<Incoming>| {
+        let body = body.clone();
+        async move {
+            // tokio's timer rounds up to its 1 ms tick: a zero delay would still wait up to a
+            // millisecond.
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            Ok::<_, Infallible>(Response::new(Full::new(body)))
+        }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), svc)
+        .await;
 }
 
 impl Drop for Server {

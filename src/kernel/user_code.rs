@@ -10,6 +10,7 @@
 
 use super::library::{self, LibraryTask};
 use super::{Params, Task};
+use crate::record::{Work, WorkKind};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,14 +37,24 @@ pub enum UserCode {
 }
 
 impl UserCode {
+    /// The workload's work, typed: a Python function as written (`work.py:digest`), or a
+    /// library's file name and symbol (`libwork.so:work`).
+    pub fn work(&self) -> Work {
+        match self {
+            UserCode::Function { written, .. } => Work {
+                kind: WorkKind::Function,
+                name: written.clone(),
+            },
+            UserCode::Library { path, symbol, .. } => Work {
+                kind: WorkKind::Library,
+                name: format!("{}:{symbol}", library::file_name(path)),
+            },
+        }
+    }
+
     /// The workload's `kernel` column: `function:work.py:digest`, `library:libwork.so:work`.
     pub fn kernel_name(&self) -> String {
-        match self {
-            UserCode::Function { written, .. } => format!("function:{written}"),
-            UserCode::Library { path, symbol, .. } => {
-                format!("library:{}:{symbol}", library::file_name(path))
-            }
-        }
+        self.work().to_string()
     }
 
     /// The task the native models run: the loaded library, or `None` for a Python function
@@ -169,8 +180,10 @@ mod tests {
         };
         assert_eq!(l.kernel_name(), "library:libwork.so:work");
         // The checksum check words a mismatch of the user's code for the user.
-        assert!(crate::record::is_own_code(&f.kernel_name()));
-        assert!(crate::record::is_own_code(&l.kernel_name()));
-        assert!(!crate::record::is_own_code("primes"));
+        assert!(f.work().is_own_code() && l.work().is_own_code());
+        // The column's text reads back as the same work.
+        assert_eq!(Work::from(f.kernel_name().as_str()), f.work());
+        assert_eq!(Work::from(l.kernel_name().as_str()), l.work());
+        assert!(!Work::from("primes").is_own_code());
     }
 }

@@ -219,6 +219,38 @@ const SLACK: f64 = 1e-9;
 
 /// Constrained weighted least squares; returns (a, b, c) and the fit quality.
 fn fit(points: &[(f64, f64)], law: Law) -> Result<(f64, f64, f64, Quality), FitError> {
+    check_points(points)?;
+    let mut counts: Vec<f64> = points.iter().map(|p| p.0).collect();
+    counts.sort_by(f64::total_cmp);
+    counts.dedup();
+    let need = law.parameters();
+    if counts.len() < need {
+        return Err(FitError::TooFewCounts {
+            law,
+            have: counts.len(),
+            need,
+        });
+    }
+    let (a, b, c) = best_face(points, law)?;
+    let fitted = |n: f64| n / model_y((a, b, c), n);
+    let rel: Vec<f64> = points.iter().map(|&(n, s)| fitted(n) / s - 1.0).collect();
+    let rms_rel = (rel.iter().map(|r| r * r).sum::<f64>() / rel.len() as f64).sqrt();
+    let mean = points.iter().map(|p| p.1).sum::<f64>() / points.len() as f64;
+    let ss_tot: f64 = points.iter().map(|p| (p.1 - mean).powi(2)).sum();
+    let ss_res: f64 = points.iter().map(|&(n, s)| (s - fitted(n)).powi(2)).sum();
+    // Speedups that vary by less than 0.1% of their mean: R^2 would only measure noise.
+    let r2 = (ss_tot > (1e-3 * mean).powi(2) * points.len() as f64).then(|| 1.0 - ss_res / ss_tot);
+    let quality = Quality {
+        points: points.len(),
+        spare: counts.len() - need,
+        rms_rel,
+        r2,
+    };
+    Ok((a, b, c, quality))
+}
+
+/// Every worker count and speedup must be a positive finite number.
+fn check_points(points: &[(f64, f64)]) -> Result<(), FitError> {
     for &(n, s) in points {
         if !(n.is_finite() && n > 0.0) {
             return Err(FitError::NotPositive {
@@ -233,18 +265,12 @@ fn fit(points: &[(f64, f64)], law: Law) -> Result<(f64, f64, f64, Quality), FitE
             });
         }
     }
-    let mut counts: Vec<f64> = points.iter().map(|p| p.0).collect();
-    counts.sort_by(f64::total_cmp);
-    counts.dedup();
-    let need = law.parameters();
-    if counts.len() < need {
-        return Err(FitError::TooFewCounts {
-            law,
-            have: counts.len(),
-            need,
-        });
-    }
+    Ok(())
+}
 
+/// The (a, b, c) of `law` with the least weighted cost: each face of the constraints is
+/// solved unconstrained, infeasible solutions are dropped, and the cheapest is kept.
+fn best_face(points: &[(f64, f64)], law: Law) -> Result<(f64, f64, f64), FitError> {
     let faces: &[Face] = match law {
         Law::Usl => &[
             Face::Free,
@@ -285,26 +311,11 @@ fn fit(points: &[(f64, f64)], law: Law) -> Result<(f64, f64, f64, Quality), FitE
         }
     }
     // `OnlyA` always has the positive solution a = mean of ones-weighted y, so `best` is set.
-    let ((a, b, c), _) = best.ok_or(FitError::NotPositive {
+    let (abc, _) = best.ok_or(FitError::NotPositive {
         what: "a speedup",
         value: f64::NAN,
     })?;
-
-    let fitted = |n: f64| n / model_y((a, b, c), n);
-    let rel: Vec<f64> = points.iter().map(|&(n, s)| fitted(n) / s - 1.0).collect();
-    let rms_rel = (rel.iter().map(|r| r * r).sum::<f64>() / rel.len() as f64).sqrt();
-    let mean = points.iter().map(|p| p.1).sum::<f64>() / points.len() as f64;
-    let ss_tot: f64 = points.iter().map(|p| (p.1 - mean).powi(2)).sum();
-    let ss_res: f64 = points.iter().map(|&(n, s)| (s - fitted(n)).powi(2)).sum();
-    // Speedups that vary by less than 0.1% of their mean: R^2 would only measure noise.
-    let r2 = (ss_tot > (1e-3 * mean).powi(2) * points.len() as f64).then(|| 1.0 - ss_res / ss_tot);
-    let quality = Quality {
-        points: points.len(),
-        spare: counts.len() - need,
-        rms_rel,
-        r2,
-    };
-    Ok((a, b, c, quality))
+    Ok(abc)
 }
 
 fn model_y((a, b, c): (f64, f64, f64), n: f64) -> f64 {

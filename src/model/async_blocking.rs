@@ -4,10 +4,10 @@
 //! it. Timeline rows are the N in-flight slots; each bar is the task's time on a blocking
 //! thread.
 
-use super::recorder::timed;
+use super::recorder::{timed, Recorder};
 use super::Dispenser;
 use super::{start_runtime, sum_joined, Job, Model, Outcome};
-use crate::kernel::data_checksum;
+use crate::kernel::{data_checksum, Task};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -38,29 +38,7 @@ impl Model for AsyncBlocking {
                 let next = next.clone();
                 let task = task.clone();
                 let recorder = job.recorder.clone();
-                set.spawn(async move {
-                    let mut sum = 0u64;
-                    while let Some(i) = next.next() {
-                        let (task, recorder) = (task.clone(), recorder.clone());
-                        let failed =
-                            |e: tokio::task::JoinError| format!("blocking task failed: {e}");
-                        let r = if data {
-                            // The buffer comes back to this loop, which checksums it.
-                            let made = tokio::task::spawn_blocking(move || {
-                                timed(recorder.as_deref(), w, i, || task.data(i))
-                            });
-                            data_checksum(&made.await.map_err(failed)??)
-                        } else {
-                            tokio::task::spawn_blocking(move || {
-                                timed(recorder.as_deref(), w, i, || task.run(i))
-                            })
-                            .await
-                            .map_err(failed)??
-                        };
-                        sum = sum.wrapping_add(r);
-                    }
-                    Ok::<u64, String>(sum)
-                });
+                set.spawn(slot(w, next, task, recorder, data));
             }
             sum_joined(set).await
         })?;
@@ -70,4 +48,33 @@ impl Model for AsyncBlocking {
             ..Outcome::default()
         })
     }
+}
+
+/// One in-flight slot: takes the next task, runs it on a blocking thread and awaits it before
+/// taking another; returns the summed checksum. A `data` task's buffer comes back to this
+/// loop, which checksums it.
+async fn slot(
+    w: usize,
+    next: Arc<Dispenser>,
+    task: Arc<dyn Task>,
+    recorder: Option<Arc<Recorder>>,
+    data: bool,
+) -> Result<u64, String> {
+    let mut sum = 0u64;
+    while let Some(i) = next.next() {
+        let (task, recorder) = (task.clone(), recorder.clone());
+        let failed = |e: tokio::task::JoinError| format!("blocking task failed: {e}");
+        let r = if data {
+            let made = tokio::task::spawn_blocking(move || {
+                timed(recorder.as_deref(), w, i, || task.data(i))
+            });
+            data_checksum(&made.await.map_err(failed)??)
+        } else {
+            tokio::task::spawn_blocking(move || timed(recorder.as_deref(), w, i, || task.run(i)))
+                .await
+                .map_err(failed)??
+        };
+        sum = sum.wrapping_add(r);
+    }
+    Ok(sum)
 }

@@ -120,34 +120,8 @@ impl Model for CommandModel {
         false
     }
     fn run(&self, job: &Job) -> Result<Outcome, String> {
-        let mut values: BTreeMap<&str, String> = BTreeMap::new();
-        values.insert("workers", job.workers.to_string());
-        values.insert("tasks", job.tasks.to_string());
-        values.insert("kernel", job.kernel.to_string());
-        values.insert("workload", job.workload.to_string());
-        values.insert("model", job.model.to_string());
-        values.insert("repeat", job.repeat.to_string());
-        for (k, v) in job.params {
-            values.insert(k, v.to_string());
-        }
-        let mut argv = self
-            .argv
-            .iter()
-            .map(|a| substitute(a, &values))
-            .collect::<Result<Vec<_>, _>>()?;
-        if self.pass_params {
-            argv.extend(super::python::workload_args(job)?);
-        }
-        let mut cmd = if self.shell {
-            let mut c = Command::new("sh");
-            c.arg("-c").arg(argv.join(" "));
-            c
-        } else {
-            let program = argv.first().ok_or("the command is empty")?;
-            let mut c = Command::new(resolve_program(program, &self.dir)?);
-            c.args(&argv[1..]);
-            c
-        };
+        let argv = self.argv(job)?;
+        let mut cmd = self.command(&argv)?;
         // Output goes to unlinked files read after the program exits: no pipe, and so no
         // reader thread of parabench's, wakes while the run is measured.
         let (out_file, err_file) = (scratch_file()?, scratch_file()?);
@@ -177,16 +151,7 @@ impl Model for CommandModel {
         let exit =
             wait_child(&child).map_err(|e| format!("failed to wait for the command: {e}"))?;
         if let Some(bytes) = limit_bytes {
-            let which = if written(&out_file) >= bytes {
-                Some("its stdout")
-            } else if written(&err_file) >= bytes {
-                Some("its stderr")
-            } else if exit.signal() == Some(libc::SIGXFSZ) {
-                Some("a file it wrote")
-            } else {
-                None
-            };
-            if let Some(which) = which {
+            if let Some(which) = over_limit(&out_file, &err_file, bytes, &exit) {
                 if let Some(path) = &timeline {
                     let _ = std::fs::remove_file(path);
                 }
@@ -228,6 +193,45 @@ impl Model for CommandModel {
 }
 
 impl CommandModel {
+    /// The command line for `job`: `{key}` placeholders filled from the job and its
+    /// parameters, then the workload's arguments when `pass_params` is set.
+    fn argv(&self, job: &Job) -> Result<Vec<String>, String> {
+        let mut values: BTreeMap<&str, String> = BTreeMap::new();
+        values.insert("workers", job.workers.to_string());
+        values.insert("tasks", job.tasks.to_string());
+        values.insert("kernel", job.kernel.to_string());
+        values.insert("workload", job.workload.to_string());
+        values.insert("model", job.model.to_string());
+        values.insert("repeat", job.repeat.to_string());
+        for (k, v) in job.params {
+            values.insert(k, v.to_string());
+        }
+        let mut argv = self
+            .argv
+            .iter()
+            .map(|a| substitute(a, &values))
+            .collect::<Result<Vec<_>, _>>()?;
+        if self.pass_params {
+            argv.extend(super::python::workload_args(job)?);
+        }
+        Ok(argv)
+    }
+
+    /// The process to start: `sh -c` with the joined line when `shell` is set, else the
+    /// program (resolved against the scenario's folder) and its arguments.
+    fn command(&self, argv: &[String]) -> Result<Command, String> {
+        Ok(if self.shell {
+            let mut c = Command::new("sh");
+            c.arg("-c").arg(argv.join(" "));
+            c
+        } else {
+            let program = argv.first().ok_or("the command is empty")?;
+            let mut c = Command::new(resolve_program(program, &self.dir)?);
+            c.args(&argv[1..]);
+            c
+        })
+    }
+
     /// Why the shipped harness failed a user's function: its last stderr line, which names
     /// the function, the task, the exception and the user's own `file:line` (the lines before
     /// it are whatever the function printed). `None` for anything else.
@@ -238,6 +242,25 @@ impl CommandModel {
         }
         let last = stderr.lines().rev().find(|l| !l.trim().is_empty())?;
         Some(crate::text::shorten(last.trim(), ERROR_LINE_CHARS))
+    }
+}
+
+/// What reached the output limit of `bytes`, if anything: the command's stdout, its stderr,
+/// or (killed by SIGXFSZ) a file it wrote.
+fn over_limit(
+    out_file: &std::fs::File,
+    err_file: &std::fs::File,
+    bytes: u64,
+    exit: &ChildExit,
+) -> Option<&'static str> {
+    if written(out_file) >= bytes {
+        Some("its stdout")
+    } else if written(err_file) >= bytes {
+        Some("its stderr")
+    } else if exit.signal() == Some(libc::SIGXFSZ) {
+        Some("a file it wrote")
+    } else {
+        None
     }
 }
 

@@ -59,35 +59,8 @@ fn run_on(
     job: &Job,
     task: &std::sync::Arc<dyn Task>,
 ) -> Result<u64, String> {
-    // The pool thread running the task, looked up only when recording.
-    let worker = || rayon::current_thread_index().unwrap_or(0);
     if task.returns_data() {
-        let (tx, rx) = crossbeam_channel::bounded::<Vec<u8>>(job.workers as usize);
-        std::thread::scope(|scope| {
-            let running = scope.spawn(move || {
-                let done = pool.install(|| {
-                    (0..job.tasks)
-                        .into_par_iter()
-                        .try_for_each_with(tx, |tx, i| {
-                            let w = if job.recorder.is_some() { worker() } else { 0 };
-                            let bytes = job.timed(w, i, || task.data(i))?;
-                            tx.send(bytes)
-                                .map_err(|_| "the coordinator stopped receiving".to_string())
-                        })
-                });
-                job.thread_done();
-                done
-            });
-            // Ends when the parallel loop is over (it holds every sender).
-            let mut received = 0u64;
-            for bytes in rx.iter() {
-                received = received.wrapping_add(data_checksum(&bytes));
-            }
-            running
-                .join()
-                .unwrap_or_else(|p| Err(format!("worker thread panicked: {}", panic_text(&*p))))
-                .map(|()| received)
-        })
+        run_data_on(pool, job, task)
     } else {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let tasks = (0..job.tasks).into_par_iter();
@@ -95,10 +68,54 @@ fn run_on(
             pool.install(|| match &job.recorder {
                 None => tasks.map(|i| task.run(i)).try_reduce(|| 0, sum),
                 Some(r) => tasks
-                    .map(|i| r.time(worker(), i, || task.run(i)))
+                    .map(|i| r.time(pool_thread(), i, || task.run(i)))
                     .try_reduce(|| 0, sum),
             })
         }))
         .map_err(|p| format!("worker thread panicked: {}", panic_text(&*p)))?
     }
+}
+
+/// The pool thread running the task, looked up only when recording.
+fn pool_thread() -> usize {
+    rayon::current_thread_index().unwrap_or(0)
+}
+
+/// Runs every task that returns data on `pool`: a scoped thread drives the parallel loop while
+/// this thread sums the buffers it sends; returns that sum.
+fn run_data_on(
+    pool: &rayon::ThreadPool,
+    job: &Job,
+    task: &std::sync::Arc<dyn Task>,
+) -> Result<u64, String> {
+    let (tx, rx) = crossbeam_channel::bounded::<Vec<u8>>(job.workers as usize);
+    std::thread::scope(|scope| {
+        let running = scope.spawn(move || {
+            let done = pool.install(|| {
+                (0..job.tasks)
+                    .into_par_iter()
+                    .try_for_each_with(tx, |tx, i| {
+                        let w = if job.recorder.is_some() {
+                            pool_thread()
+                        } else {
+                            0
+                        };
+                        let bytes = job.timed(w, i, || task.data(i))?;
+                        tx.send(bytes)
+                            .map_err(|_| "the coordinator stopped receiving".to_string())
+                    })
+            });
+            job.thread_done();
+            done
+        });
+        // Ends when the parallel loop is over (it holds every sender).
+        let mut received = 0u64;
+        for bytes in rx.iter() {
+            received = received.wrapping_add(data_checksum(&bytes));
+        }
+        running
+            .join()
+            .unwrap_or_else(|p| Err(format!("worker thread panicked: {}", panic_text(&*p))))
+            .map(|()| received)
+    })
 }

@@ -7,7 +7,7 @@
 //! Tasks that return data (`payload`) pass their buffer to the coordinating future over a
 //! bounded channel. Timeline rows are the slots.
 
-use super::recorder::{now_ns, timed};
+use super::recorder::{now_ns, timed, Recorder};
 use super::{Dispenser, Job};
 use crate::kernel::{data_checksum, Task};
 use std::sync::Arc;
@@ -26,34 +26,9 @@ pub async fn in_flight(job: &Job<'_>, task: &Arc<dyn Task>) -> Result<u64, Strin
         // Two kinds of slot: only tasks that return data hold a sender, and keeping the plain
         // slot's future small keeps 10,000 of them cheap to spawn.
         handles.push(if data {
-            let data_tx = data_tx.clone();
-            tokio::spawn(async move {
-                while let Some(i) = next.next() {
-                    // A buffer is made only once the coordinator has room for it.
-                    let Ok(permit) = data_tx.reserve().await else {
-                        break;
-                    };
-                    permit.send(timed(recorder.as_deref(), w, i, || task.data(i))?);
-                }
-                Ok::<u64, String>(0)
-            })
+            tokio::spawn(data_slot(w, next, task, recorder, data_tx.clone()))
         } else {
-            tokio::spawn(async move {
-                let mut sum = 0u64;
-                while let Some(i) = next.next() {
-                    let out = match &recorder {
-                        None => task.clone().run_async(i).await,
-                        Some(r) => {
-                            let t0 = now_ns();
-                            let out = task.clone().run_async(i).await;
-                            r.record(w, i, t0, now_ns());
-                            out
-                        }
-                    };
-                    sum = sum.wrapping_add(out?);
-                }
-                Ok::<u64, String>(sum)
-            })
+            tokio::spawn(plain_slot(w, next, task, recorder))
         });
     }
     drop(data_tx);
@@ -67,4 +42,45 @@ pub async fn in_flight(job: &Job<'_>, task: &Arc<dyn Task>) -> Result<u64, Strin
         checksum = checksum.wrapping_add(sum);
     }
     Ok(checksum)
+}
+
+/// A slot whose tasks return data: each buffer goes to the coordinator over `data_tx`, and is
+/// made only once the coordinator has room for it. Returns 0: the coordinator sums the data.
+async fn data_slot(
+    w: usize,
+    next: Arc<Dispenser>,
+    task: Arc<dyn Task>,
+    recorder: Option<Arc<Recorder>>,
+    data_tx: tokio::sync::mpsc::Sender<Vec<u8>>,
+) -> Result<u64, String> {
+    while let Some(i) = next.next() {
+        let Ok(permit) = data_tx.reserve().await else {
+            break;
+        };
+        permit.send(timed(recorder.as_deref(), w, i, || task.data(i))?);
+    }
+    Ok(0)
+}
+
+/// A slot whose tasks return a checksum; returns their sum.
+async fn plain_slot(
+    w: usize,
+    next: Arc<Dispenser>,
+    task: Arc<dyn Task>,
+    recorder: Option<Arc<Recorder>>,
+) -> Result<u64, String> {
+    let mut sum = 0u64;
+    while let Some(i) = next.next() {
+        let out = match &recorder {
+            None => task.clone().run_async(i).await,
+            Some(r) => {
+                let t0 = now_ns();
+                let out = task.clone().run_async(i).await;
+                r.record(w, i, t0, now_ns());
+                out
+            }
+        };
+        sum = sum.wrapping_add(out?);
+    }
+    Ok(sum)
 }

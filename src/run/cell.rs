@@ -61,88 +61,118 @@ fn cell_runs() -> Result<(), String> {
         recorder: None,
         waits: Arc::default(),
     };
-    // The host probe's threads start before the perf counters open, so the counters (which
-    // follow only threads started after them) never count a probe.
-    let disabled = std::env::var(DISABLE_ENV).unwrap_or_default();
-    let off = |what: &str| disabled.split(',').any(|d| d.trim() == what);
-    let by_env = || format!("switched off by {DISABLE_ENV}={disabled}");
-    let (host, host_unavailable) = match HostProbe::start() {
-        _ if off("host") => (None, Some(by_env())),
-        Ok(h) => (Some(h), None),
-        Err(why) => (None, Some(why)),
+    let (gauge, probe) = Gauge::open(req.settle_us);
+    let mut runs = CellRuns {
+        req: &req,
+        model,
+        gauge,
+        link: Link {
+            input,
+            line,
+            out: std::io::stdout().lock(),
+        },
     };
-    // Opened before any run, so the counters follow every thread and process a run starts.
-    let (counters, counters_unavailable) = match Counters::open() {
-        _ if off("perf") => (None, Some(by_env())),
-        Ok(c) => (Some(c), None),
-        Err(why) => (None, Some(why)),
-    };
-    let runq_unavailable = if off("runq") {
-        Some(by_env())
-    } else {
-        sched::runq_probe()
-    };
-    let mut gauge = Gauge {
-        counters,
-        runq: runq_unavailable.is_none(),
-        host,
-        settle: Duration::from_micros(req.settle_us),
-    };
-    let probe = Probe {
-        runq_unavailable,
-        counters_unavailable,
-        host_unavailable,
-    };
-    let mut out = std::io::stdout().lock();
-    send(&mut out, &Report::Ready(probe))?;
-    let mut wait_go = || -> Result<bool, String> {
-        line.clear();
-        let n = input
-            .read_line(&mut line)
+    runs.link.send(&Report::Ready(probe))?;
+    if !runs.warmups(&mut job)? || !runs.measured(&mut job)? {
+        return Ok(());
+    }
+    if req.timeline && runs.link.wait_go()? {
+        runs.timeline(&mut job)?;
+    }
+    Ok(())
+}
+
+/// Lets go of the task after the process's last run, before reporting it: a library's
+/// `_fini` hook runs here, outside every measurement and before the scheduler ends the process.
+fn release(job: &mut Job) {
+    job.task = None;
+}
+
+/// The cell process's line to the scheduler: `go`s in, reports out.
+struct Link<'a> {
+    input: std::io::StdinLock<'a>,
+    line: String,
+    out: std::io::StdoutLock<'a>,
+}
+
+impl Link<'_> {
+    /// Waits for the next `go`; false when the scheduler is gone (then the process stops
+    /// quietly).
+    fn wait_go(&mut self) -> Result<bool, String> {
+        self.line.clear();
+        let n = self
+            .input
+            .read_line(&mut self.line)
             .map_err(|e| format!("cannot read from the scheduler: {e}"))?;
-        match line.trim_end() {
-            _ if n == 0 => Ok(false), // the scheduler is gone: stop quietly
+        match self.line.trim_end() {
+            _ if n == 0 => Ok(false),
             GO => Ok(true),
             other => Err(format!("unexpected line from the scheduler: `{other}`")),
         }
-    };
-    for w in 0..req.warmup {
-        if !wait_go()? {
-            return Ok(());
-        }
-        job.repeat = w;
-        job.tasks = req.warmup_tasks.unwrap_or(cell.tasks);
-        let m = gauge.probed_run(model, &mut job);
-        job.tasks = cell.tasks;
-        send(
-            &mut out,
-            &Report::Warmup {
+    }
+
+    fn send(&mut self, report: &Report) -> Result<(), String> {
+        writeln!(self.out, "{}", report.to_line())
+            .and_then(|()| self.out.flush())
+            .map_err(|e| format!("cannot report to the scheduler: {e}"))
+    }
+}
+
+/// The runs one cell process does, each on the scheduler's `go`.
+struct CellRuns<'a> {
+    req: &'a CellRequest,
+    model: &'a dyn Model,
+    gauge: Gauge,
+    link: Link<'a>,
+}
+
+impl CellRuns<'_> {
+    /// The warmup runs (with `warmup_tasks` tasks each, if given); false when the scheduler
+    /// went away.
+    fn warmups(&mut self, job: &mut Job) -> Result<bool, String> {
+        let tasks = self.req.cell.tasks;
+        for w in 0..self.req.warmup {
+            if !self.link.wait_go()? {
+                return Ok(false);
+            }
+            job.repeat = w;
+            job.tasks = self.req.warmup_tasks.unwrap_or(tasks);
+            let m = self.gauge.probed_run(self.model, job);
+            job.tasks = tasks;
+            self.link.send(&Report::Warmup {
                 repeat: w,
                 error: m.error,
-            },
-        )?;
+            })?;
+        }
+        Ok(true)
     }
-    for r in req.first_repeat..req.end_repeat {
-        if !wait_go()? {
-            return Ok(());
+
+    /// The measured runs; the task is released after the last unless a timeline run follows.
+    /// False when the scheduler went away.
+    fn measured(&mut self, job: &mut Job) -> Result<bool, String> {
+        let req = self.req;
+        for r in req.first_repeat..req.end_repeat {
+            if !self.link.wait_go()? {
+                return Ok(false);
+            }
+            job.repeat = r;
+            let m = self.gauge.probed_run(self.model, job);
+            if r + 1 == req.end_repeat && !req.timeline {
+                release(job);
+            }
+            self.link.send(&Report::Run(m))?;
         }
-        job.repeat = r;
-        let m = gauge.probed_run(model, &mut job);
-        if r + 1 == req.end_repeat && !req.timeline {
-            release(&mut job);
-        }
-        send(&mut out, &Report::Run(m))?;
+        Ok(true)
     }
-    if req.timeline {
-        if !wait_go()? {
-            return Ok(());
-        }
-        // One more run, timed like the others but outside the statistics, records the
-        // timeline; its slots are allocated before its clock starts.
+
+    /// One more run, timed like the others but outside the statistics, records the timeline;
+    /// its slots are allocated before its clock starts.
+    fn timeline(&mut self, job: &mut Job) -> Result<(), String> {
+        let cell = &self.req.cell;
         job.repeat = cell.repeats;
         job.recorder = Some(Arc::new(Recorder::new(cell.tasks)));
-        let m = gauge.probed_run(model, &mut job);
-        release(&mut job);
+        let m = self.gauge.probed_run(self.model, job);
+        release(job);
         let spans = match (job.recorder.take(), &m.error) {
             (Some(rec), None) => rec.spans(),
             _ => Vec::new(),
@@ -155,21 +185,8 @@ fn cell_runs() -> Result<(), String> {
             spans,
             error: m.error,
         };
-        send(&mut out, &Report::Timeline(recorded))?;
+        self.link.send(&Report::Timeline(recorded))
     }
-    Ok(())
-}
-
-/// Lets go of the task after the process's last run, before reporting it: a library's
-/// `_fini` hook runs here, outside every measurement and before the scheduler ends the process.
-fn release(job: &mut Job) {
-    job.task = None;
-}
-
-fn send(out: &mut std::io::StdoutLock, report: &Report) -> Result<(), String> {
-    writeln!(out, "{}", report.to_line())
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot report to the scheduler: {e}"))
 }
 
 /// What the cell process can read around a run besides the clock.
@@ -183,6 +200,43 @@ pub struct Gauge {
 }
 
 impl Gauge {
+    /// Opens what can be read around a run, and says what cannot and why (`DISABLE_ENV`
+    /// switches parts off). The host probe's threads start before the perf counters open, so
+    /// the counters (which follow only threads started after them) never count a probe.
+    fn open(settle_us: u64) -> (Gauge, Probe) {
+        let disabled = std::env::var(DISABLE_ENV).unwrap_or_default();
+        let off = |what: &str| disabled.split(',').any(|d| d.trim() == what);
+        let by_env = || format!("switched off by {DISABLE_ENV}={disabled}");
+        let (host, host_unavailable) = match HostProbe::start() {
+            _ if off("host") => (None, Some(by_env())),
+            Ok(h) => (Some(h), None),
+            Err(why) => (None, Some(why)),
+        };
+        // Opened before any run, so the counters follow every thread and process a run starts.
+        let (counters, counters_unavailable) = match Counters::open() {
+            _ if off("perf") => (None, Some(by_env())),
+            Ok(c) => (Some(c), None),
+            Err(why) => (None, Some(why)),
+        };
+        let runq_unavailable = if off("runq") {
+            Some(by_env())
+        } else {
+            sched::runq_probe()
+        };
+        let gauge = Gauge {
+            counters,
+            runq: runq_unavailable.is_none(),
+            host,
+            settle: Duration::from_micros(settle_us),
+        };
+        let probe = Probe {
+            runq_unavailable,
+            counters_unavailable,
+            host_unavailable,
+        };
+        (gauge, probe)
+    }
+
     /// One run as the scheduler's `go` asks for it: the host probe, the settle pause (so the
     /// scheduler is asleep again before the run's threads are placed), the measured run, and
     /// the host probe again.

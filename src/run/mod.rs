@@ -12,9 +12,10 @@ pub mod protocol;
 pub mod signals;
 mod supervise;
 
+use crate::kernel::user_code::UserCode;
 use crate::kernel::{self, Service};
 use crate::plan::{Cell, Slot};
-use crate::record::{CpuScope, Ending, RunRow, Status, TaskRow};
+use crate::record::{CpuScope, Ending, RunRow, Status, TaskRow, Work};
 pub use event::{Event, Subscriber};
 use protocol::{Measured, Probe, RecordedTasks};
 use std::collections::HashMap;
@@ -44,7 +45,6 @@ pub fn execute(
     slots: &[Slot],
     subscribers: &mut [&mut dyn Subscriber],
 ) -> anyhow::Result<Executed> {
-    let scenario = session.scenario;
     let exe = std::env::current_exe()?;
     let settle_us = settle_us();
     let mut publish = |mut e: Event| -> anyhow::Result<()> {
@@ -62,22 +62,17 @@ pub fn execute(
     for slot in slots {
         slots_left[slot.cell] += 1;
     }
+    let one_per_workload = slots.len() == cells.len();
     for slot in slots {
-        let planned = &cells[slot.cell];
-        if !services.contains_key(&planned.workload) {
-            if slots.len() == cells.len() {
-                services.clear(); // stops the previous workload's service first
-            }
-            services.insert(planned.workload.clone(), start_service(planned)?);
-        }
-        let mut cell = planned.clone();
-        if let Some(Some(s)) = services.get(&cell.workload) {
-            cell.params.extend(s.params.clone());
-        }
-        let cell = &cell;
+        let cell = &with_service(&mut services, &cells[slot.cell], one_per_workload)?;
         // The process that does a cell's last measured run also does its timeline run.
         let timeline = cell.timeline && slot.repeats.end == cell.repeats;
         publish(Event::CellStarted { cell })?;
+        let to = Yielded {
+            session,
+            cell,
+            round: slot.round,
+        };
         let end = supervise::run_slot(
             &exe,
             cell,
@@ -85,44 +80,7 @@ pub fn execute(
             (slot.warmup, slot.warmup_tasks),
             timeline,
             settle_us,
-            &mut |got| match got {
-                Yield::Ready(p) => {
-                    probe.get_or_insert(p);
-                    Ok(())
-                }
-                Yield::Warmup { repeat, error } => match error {
-                    Some(error) => publish(Event::WarmupFailed {
-                        cell,
-                        repeat,
-                        error: &error,
-                    }),
-                    None => Ok(()),
-                },
-                Yield::Run(m) => publish(Event::RunFinished {
-                    cell,
-                    row: Box::new(run_row(session, cell, slot.round, m)),
-                }),
-                Yield::Failed {
-                    repeat,
-                    status,
-                    error,
-                    wall_s,
-                } => {
-                    let mut row = failed_row(session, cell, slot.round, repeat, status, error);
-                    row.wall_s = wall_s;
-                    publish(Event::RunFinished {
-                        cell,
-                        row: Box::new(row),
-                    })
-                }
-                Yield::Timeline(recorded) => match &recorded.error {
-                    Some(error) => publish(Event::TimelineFailed { cell, error }),
-                    None => publish(Event::TimelineRecorded {
-                        cell,
-                        tasks: task_rows(scenario, cell, recorded),
-                    }),
-                },
-            },
+            &mut |got| to.publish(got, &mut probe, &mut publish),
         )?;
         if end == SlotEnd::Interrupted {
             publish(Event::Interrupted)?;
@@ -140,6 +98,85 @@ pub fn execute(
         ending: Ending::Complete,
         probe,
     })
+}
+
+/// `planned` with the parameters of its workload's service (e.g. the http kernel's server's
+/// address), started if it is not running yet. With `one_per_workload` (cell order), starting
+/// one stops the previous workload's service first.
+fn with_service(
+    services: &mut HashMap<String, Option<Service>>,
+    planned: &Cell,
+    one_per_workload: bool,
+) -> anyhow::Result<Cell> {
+    if !services.contains_key(&planned.workload) {
+        if one_per_workload {
+            services.clear();
+        }
+        services.insert(planned.workload.clone(), start_service(planned)?);
+    }
+    let mut cell = planned.clone();
+    if let Some(Some(s)) = services.get(&cell.workload) {
+        cell.params.extend(s.params.clone());
+    }
+    Ok(cell)
+}
+
+/// Where a slot's results go: the session, the cell and the round they belong to.
+struct Yielded<'a> {
+    session: Session<'a>,
+    cell: &'a Cell,
+    round: u32,
+}
+
+impl Yielded<'_> {
+    /// Turns what a slot yielded into the event subscribers see (keeping the first `ready`'s
+    /// probe in `probe`).
+    fn publish(
+        &self,
+        got: Yield,
+        probe: &mut Option<Probe>,
+        publish: &mut dyn FnMut(Event<'_>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let (session, cell, round) = (self.session, self.cell, self.round);
+        match got {
+            Yield::Ready(p) => {
+                probe.get_or_insert(p);
+                Ok(())
+            }
+            Yield::Warmup { repeat, error } => match error {
+                Some(error) => publish(Event::WarmupFailed {
+                    cell,
+                    repeat,
+                    error: &error,
+                }),
+                None => Ok(()),
+            },
+            Yield::Run(m) => publish(Event::RunFinished {
+                cell,
+                row: Box::new(run_row(session, cell, round, m)),
+            }),
+            Yield::Failed {
+                repeat,
+                status,
+                error,
+                wall_s,
+            } => {
+                let mut row = failed_row(session, cell, round, repeat, status, error);
+                row.wall_s = wall_s;
+                publish(Event::RunFinished {
+                    cell,
+                    row: Box::new(row),
+                })
+            }
+            Yield::Timeline(recorded) => match &recorded.error {
+                Some(error) => publish(Event::TimelineFailed { cell, error }),
+                None => publish(Event::TimelineRecorded {
+                    cell,
+                    tasks: task_rows(session.scenario, cell, recorded),
+                }),
+            },
+        }
+    }
 }
 
 /// The settle pause between `go` and a run ([`protocol::SETTLE`], or the developer override
@@ -173,7 +210,10 @@ pub fn run_row(session: Session<'_>, cell: &Cell, round: u32, m: Measured) -> Ru
     RunRow {
         scenario: session.scenario.to_string(),
         workload: cell.workload.clone(),
-        kernel: cell.kernel.clone(),
+        kernel: cell
+            .code
+            .as_ref()
+            .map_or_else(|| Work::kernel(cell.kernel.clone()), UserCode::work),
         model: cell.model.clone(),
         variant: cell.variant.clone(),
         workers: cell.workers,

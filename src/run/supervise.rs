@@ -69,17 +69,20 @@ pub fn run_slot(
     settle_us: u64,
     emit: &mut dyn FnMut(Yield) -> anyhow::Result<()>,
 ) -> anyhow::Result<SlotEnd> {
-    let mut next = repeats.start;
-    let end = repeats.end;
-    let mut timeline_left = timeline;
-    let per_run = cell.timeout_s.map(Duration::from_secs_f64);
-    let settle = Duration::from_micros(settle_us);
-    while next < end || timeline_left {
+    let mut slot = SlotRun {
+        cell,
+        next: repeats.start,
+        end: repeats.end,
+        timeline_left: timeline,
+        per_run: cell.timeout_s.map(Duration::from_secs_f64),
+        settle: Duration::from_micros(settle_us),
+    };
+    while slot.next < slot.end || slot.timeline_left {
         let req = CellRequest {
             cell: cell.clone(),
-            first_repeat: next,
-            end_repeat: end,
-            timeline: timeline_left,
+            first_repeat: slot.next,
+            end_repeat: slot.end,
+            timeline: slot.timeline_left,
             settle_us,
             warmup,
             warmup_tasks,
@@ -87,128 +90,233 @@ pub fn run_slot(
         let mut process = match CellProcess::start(exe, &req) {
             Ok(p) => p,
             Err(e) => {
-                let error = format!("failed to start the cell process: {e}");
-                if next < end {
-                    emit(Yield::Failed {
-                        repeat: next,
-                        status: Status::Error,
-                        error,
-                        wall_s: 0.0,
-                    })?;
-                    next += 1;
+                let step = if slot.next < slot.end {
+                    Next::Measured(slot.next)
                 } else {
-                    timeline_left = false;
-                    emit(Yield::Timeline(RecordedTasks {
-                        repeat: cell.repeats,
-                        error: Some(error),
-                        ..RecordedTasks::default()
-                    }))?;
-                }
+                    Next::Timeline
+                };
+                let error = format!("failed to start the cell process: {e}");
+                slot.fail(Stopped::error(step, error, 0.0), emit)?;
                 continue;
             }
         };
-        // The runs this process does, in order.
-        let plan: Vec<Next> = (0..warmup)
-            .map(Next::Warmup)
-            .chain((next..end).map(Next::Measured))
-            .chain(timeline_left.then_some(Next::Timeline))
-            .collect();
-        let mut problem: Option<(Next, Status, String, f64)> = None;
-        let mut deadline = per_run.map(|t| Instant::now() + t + STARTUP_GRACE);
-        match process.wait_line(deadline)? {
-            Wait::Line(line) => match Report::from_line(&line) {
-                Ok(Report::Ready(probe)) => emit(Yield::Ready(probe))?,
-                Ok(other) => {
-                    let why = format!("the cell process sent {other:?} before `ready`");
-                    problem = Some((plan[0], Status::Error, why, 0.0));
-                }
-                Err(why) => problem = Some((plan[0], Status::Error, why, 0.0)),
-            },
-            Wait::Interrupted => return process.stop(SlotEnd::Interrupted),
-            Wait::Eof => problem = Some((plan[0], Status::Error, String::new(), 0.0)),
-            Wait::Timeout => {
-                let why = format!(
-                    "the cell process did not start within timeout_s = {} s (+{} s to start)",
-                    cell.timeout_s.unwrap_or_default(),
-                    STARTUP_GRACE.as_secs()
-                );
-                problem = Some((plan[0], Status::Timeout, why, 0.0));
-            }
+        let plan = slot.plan(warmup);
+        let mut driven = slot.await_ready(&mut process, plan[0], emit)?;
+        if let Drive::Finished = driven {
+            driven = slot.run_steps(&mut process, &plan, emit)?;
         }
-        let mut steps = plan.iter().copied();
-        while problem.is_none() {
-            let Some(step) = steps.next() else { break };
-            let started = Instant::now();
-            deadline = per_run.map(|t| started + settle + PROBE_GRACE + t);
-            if !process.go() {
-                problem = Some((step, Status::Error, String::new(), 0.0));
-                break;
-            }
-            let waited = process.wait_line(deadline)?;
-            let wall_s = started.elapsed().saturating_sub(settle).as_secs_f64();
-            match waited {
-                Wait::Line(line) => match Report::from_line(&line) {
-                    Ok(Report::Warmup { repeat, error }) => emit(Yield::Warmup { repeat, error })?,
-                    Ok(Report::Run(m)) => {
-                        next = m.repeat + 1;
-                        emit(Yield::Run(m))?;
-                    }
-                    Ok(Report::Timeline(t)) => {
-                        timeline_left = false;
-                        emit(Yield::Timeline(t))?;
-                    }
-                    Ok(Report::Ready(_)) => {
-                        let why = "the cell process said `ready` twice".to_string();
-                        problem = Some((step, Status::Error, why, wall_s));
-                    }
-                    Err(why) => problem = Some((step, Status::Error, why, wall_s)),
-                },
-                Wait::Eof => problem = Some((step, Status::Error, String::new(), wall_s)),
-                Wait::Timeout => {
-                    let why = format!(
-                        "run exceeded timeout_s = {} s; its processes were killed",
-                        cell.timeout_s.unwrap_or_default()
-                    );
-                    problem = Some((step, Status::Timeout, why, wall_s));
-                }
-                Wait::Interrupted => return process.stop(SlotEnd::Interrupted),
-            }
-        }
-        let (exit, stderr_tail) = process.finish();
-        let Some((step, status, mut error, wall_s)) = problem else {
-            continue;
+        let stopped = match driven {
+            Drive::Interrupted => return process.stop(SlotEnd::Interrupted),
+            Drive::Finished => None,
+            Drive::Stopped(stopped) => Some(stopped),
         };
-        if error.is_empty() {
-            error = format!(
+        let (exit, stderr_tail) = process.finish();
+        if let Some(mut stopped) = stopped {
+            stopped.explain(&exit, &stderr_tail);
+            slot.fail(stopped, emit)?;
+        }
+    }
+    Ok(SlotEnd::Done)
+}
+
+/// Where a slot stands: what is left to run, and the limits each run gets.
+struct SlotRun<'a> {
+    cell: &'a Cell,
+    /// The next measured repeat to run.
+    next: u32,
+    /// One past the slot's last measured repeat.
+    end: u32,
+    /// Whether the timeline run is still to do.
+    timeline_left: bool,
+    /// The cell's limit on one run.
+    per_run: Option<Duration>,
+    /// The pause before each run (not counted in its wall time).
+    settle: Duration,
+}
+
+/// A run that ended without a report: which run, how, why, and after how long.
+struct Stopped {
+    step: Next,
+    status: Status,
+    /// Why; empty when the process just ended, filled in by [`Stopped::explain`].
+    error: String,
+    wall_s: f64,
+}
+
+impl Stopped {
+    fn error(step: Next, error: String, wall_s: f64) -> Stopped {
+        Stopped {
+            step,
+            status: Status::Error,
+            error,
+            wall_s,
+        }
+    }
+
+    /// Adds what the ended process tells: its exit when there is no other reason, and the
+    /// tail of its stderr to an error.
+    fn explain(&mut self, exit: &ChildExit, stderr_tail: &str) {
+        if self.error.is_empty() {
+            self.error = format!(
                 "the cell process ended early ({}){stderr_tail}",
                 exit.describe()
             );
-        } else if !stderr_tail.is_empty() && status == Status::Error {
-            error.push_str(&stderr_tail);
+        } else if !stderr_tail.is_empty() && self.status == Status::Error {
+            self.error.push_str(stderr_tail);
         }
-        match step {
-            // A failure before or during the warmup costs the first measured run.
-            Next::Warmup(_) | Next::Measured(_) if next < end => {
-                emit(Yield::Failed {
-                    repeat: next,
-                    status,
-                    error,
+    }
+}
+
+/// How driving one cell process ended.
+enum Drive {
+    /// Every step got its report (or, from [`SlotRun::await_ready`], the process is ready).
+    Finished,
+    Stopped(Stopped),
+    Interrupted,
+}
+
+impl SlotRun<'_> {
+    /// The runs one process does, in order: the warmup, the measured runs left, then the
+    /// timeline run if it is still to do.
+    fn plan(&self, warmup: u32) -> Vec<Next> {
+        (0..warmup)
+            .map(Next::Warmup)
+            .chain((self.next..self.end).map(Next::Measured))
+            .chain(self.timeline_left.then_some(Next::Timeline))
+            .collect()
+    }
+
+    /// Waits for the process's `ready` (the start-up grace on top of the run limit); a
+    /// failure here costs `first`, the first step of its plan.
+    fn await_ready(
+        &self,
+        process: &mut CellProcess,
+        first: Next,
+        emit: &mut dyn FnMut(Yield) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Drive> {
+        let deadline = self.per_run.map(|t| Instant::now() + t + STARTUP_GRACE);
+        let stopped = match process.wait_line(deadline)? {
+            Wait::Line(line) => match Report::from_line(&line) {
+                Ok(Report::Ready(probe)) => {
+                    emit(Yield::Ready(probe))?;
+                    return Ok(Drive::Finished);
+                }
+                Ok(other) => {
+                    let why = format!("the cell process sent {other:?} before `ready`");
+                    Stopped::error(first, why, 0.0)
+                }
+                Err(why) => Stopped::error(first, why, 0.0),
+            },
+            Wait::Interrupted => return Ok(Drive::Interrupted),
+            Wait::Eof => Stopped::error(first, String::new(), 0.0),
+            Wait::Timeout => Stopped {
+                step: first,
+                status: Status::Timeout,
+                error: format!(
+                    "the cell process did not start within timeout_s = {} s (+{} s to start)",
+                    self.cell.timeout_s.unwrap_or_default(),
+                    STARTUP_GRACE.as_secs()
+                ),
+                wall_s: 0.0,
+            },
+        };
+        Ok(Drive::Stopped(stopped))
+    }
+
+    /// Sends one `go` per step of `plan` and hands each report to `emit`, until the plan is
+    /// done or a run ends without a report.
+    fn run_steps(
+        &mut self,
+        process: &mut CellProcess,
+        plan: &[Next],
+        emit: &mut dyn FnMut(Yield) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Drive> {
+        for &step in plan {
+            let started = Instant::now();
+            let deadline = self
+                .per_run
+                .map(|t| started + self.settle + PROBE_GRACE + t);
+            if !process.go() {
+                return Ok(Drive::Stopped(Stopped::error(step, String::new(), 0.0)));
+            }
+            let waited = process.wait_line(deadline)?;
+            let wall_s = started.elapsed().saturating_sub(self.settle).as_secs_f64();
+            let stopped = match waited {
+                Wait::Line(line) => match self.take_report(&line, emit)? {
+                    Ok(()) => continue,
+                    Err(why) => Stopped::error(step, why, wall_s),
+                },
+                Wait::Eof => Stopped::error(step, String::new(), wall_s),
+                Wait::Timeout => Stopped {
+                    step,
+                    status: Status::Timeout,
+                    error: format!(
+                        "run exceeded timeout_s = {} s; its processes were killed",
+                        self.cell.timeout_s.unwrap_or_default()
+                    ),
                     wall_s,
+                },
+                Wait::Interrupted => return Ok(Drive::Interrupted),
+            };
+            return Ok(Drive::Stopped(stopped));
+        }
+        Ok(Drive::Finished)
+    }
+
+    /// Hands the report in `line` to `emit` and notes what it leaves to run; `Err` says why
+    /// the line is not a report that may come now.
+    fn take_report(
+        &mut self,
+        line: &str,
+        emit: &mut dyn FnMut(Yield) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Result<(), String>> {
+        match Report::from_line(line) {
+            Ok(Report::Warmup { repeat, error }) => emit(Yield::Warmup { repeat, error })?,
+            Ok(Report::Run(m)) => {
+                self.next = m.repeat + 1;
+                emit(Yield::Run(m))?;
+            }
+            Ok(Report::Timeline(t)) => {
+                self.timeline_left = false;
+                emit(Yield::Timeline(t))?;
+            }
+            Ok(Report::Ready(_)) => {
+                return Ok(Err("the cell process said `ready` twice".to_string()))
+            }
+            Err(why) => return Ok(Err(why)),
+        }
+        Ok(Ok(()))
+    }
+
+    /// Records a run that ended without a report: a failure before or during the warmup, or
+    /// of a measured run, costs the next measured run; else the timeline run fails.
+    fn fail(
+        &mut self,
+        stopped: Stopped,
+        emit: &mut dyn FnMut(Yield) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        match stopped.step {
+            Next::Warmup(_) | Next::Measured(_) if self.next < self.end => {
+                emit(Yield::Failed {
+                    repeat: self.next,
+                    status: stopped.status,
+                    error: stopped.error,
+                    wall_s: stopped.wall_s,
                 })?;
-                next += 1;
+                self.next += 1;
             }
             _ => {
-                timeline_left = false;
+                self.timeline_left = false;
                 emit(Yield::Timeline(RecordedTasks {
-                    repeat: cell.repeats,
-                    wall_s,
-                    error: Some(error),
+                    repeat: self.cell.repeats,
+                    wall_s: stopped.wall_s,
+                    error: Some(stopped.error),
                     ..RecordedTasks::default()
                 }))?;
             }
         }
+        Ok(())
     }
-    Ok(SlotEnd::Done)
 }
 
 /// What waiting for a line gave.

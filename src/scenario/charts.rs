@@ -8,21 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The chart kinds, in report order, with what each shows (the report's chart registry,
-/// in the report, has the same suffixes in the same order: a test keeps them equal).
-pub const KINDS: &[(&str, &str)] = &[
-    ("speedup", "speedup vs workers"),
-    ("time", "time per run vs workers"),
-    ("efficiency", "parallel efficiency vs workers"),
-    ("memory", "peak RSS vs workers"),
-    ("cpu", "CPU utilisation vs workers"),
-    ("host", "the host's speed during each run"),
-    ("timeline", "which worker ran which task when"),
-    (
-        "variants",
-        "each variant's time over the base's, paired, with CIs",
-    ),
-];
+/// The chart kinds, in report order (one list, in a leaf the report's chart registry is
+/// checked against: a test keeps them equal).
+pub use crate::chart_kinds::KINDS;
 
 /// The file formats every chart is written in.
 pub const FORMATS: &[(&str, &str)] = &[("png", "PNG images"), ("svg", "SVG drawings")];

@@ -14,7 +14,7 @@ use super::order::Order;
 use super::scaling::Scaling;
 use super::workers::WorkersSpec;
 use std::collections::BTreeMap;
-use toml::de::{DeInteger, DeTable, DeValue};
+use toml::de::{DeArray, DeInteger, DeTable, DeValue};
 
 /// Keys that may stand at the top level and be overridden in each `[[workload]]`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -117,50 +117,15 @@ pub(super) fn read_table(table: &DeTable, place: Place) -> Result<RawTable, Prob
 
 /// Reads `value` as `key`'s kind and stores it in `out`.
 fn read_value(key: &Key, value: &DeValue, out: &mut RawTable) -> Result<(), Problem> {
-    let wrong_type = || {
-        Problem::new(
-            format!("invalid type: {}", describe(value)),
-            key.type_help(),
-        )
-    };
+    let wrong_type = || wrong_type(key, value);
     match key.kind {
         Kind::Whole {
             min,
             max,
             unit,
             set,
-        } => {
-            let DeValue::Integer(i) = value else {
-                return Err(wrong_type());
-            };
-            match u64::try_from(integer(i)) {
-                Ok(n) if (min..=max).contains(&n) => set(out, n),
-                _ => {
-                    return Err(Problem::new(
-                        format!("{} = {i} is out of range", key.name),
-                        format!("use {min} to {max} {unit}"),
-                    ))
-                }
-            }
-        }
-        Kind::Seconds { max, set } => {
-            let (shown, s) = match value {
-                DeValue::Integer(i) => (i.to_string(), integer(i) as f64),
-                // An unreadable float (none should reach here) fails the range check below.
-                DeValue::Float(f) => (f.to_string(), f.as_str().parse().unwrap_or(f64::NAN)),
-                _ => return Err(wrong_type()),
-            };
-            if !(s > 0.0 && s <= max) {
-                return Err(Problem::new(
-                    format!(
-                        "{} = {shown} must be a positive number of seconds up to {max}",
-                        key.name
-                    ),
-                    format!("e.g. {}, or leave it out for no limit", key.example),
-                ));
-            }
-            set(out, s);
-        }
+        } => set(out, read_whole(key, value, (min, max), unit)?),
+        Kind::Seconds { max, set } => set(out, read_seconds(key, value, max)?),
         Kind::Text { set } => match value {
             DeValue::String(s) => set(out, s.to_string()),
             _ => return Err(wrong_type()),
@@ -169,77 +134,19 @@ fn read_value(key: &Key, value: &DeValue, out: &mut RawTable) -> Result<(), Prob
             DeValue::Boolean(b) => set(out, *b),
             _ => return Err(wrong_type()),
         },
-        Kind::Texts { set, .. } => match value {
-            DeValue::Array(items) => {
-                let mut v = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    match item.get_ref() {
-                        DeValue::String(s) => v.push(s.to_string()),
-                        other => {
-                            return Err(Problem::new(
-                                format!("invalid type: {}", describe(other)),
-                                key.type_help(),
-                            )
-                            .under(Seg::Index(i)))
-                        }
-                    }
-                }
-                set(out, v);
-            }
-            // The common slip: one string where a list belongs. Its words are most likely the
-            // items ("threads rayon", "echo hi").
-            DeValue::String(s) => {
-                let items: Vec<String> = s
-                    .split(|c: char| c.is_whitespace() || c == ',')
-                    .filter(|w| !w.is_empty())
-                    .map(|w| format!("{w:?}"))
-                    .collect();
-                return Err(Problem::new(
-                    format!("invalid type: {}", describe(value)),
-                    format!(
-                        "{} is a list: write {} = [{}]",
-                        key.name,
-                        key.name,
-                        items.join(", ")
-                    ),
-                ));
-            }
-            _ => return Err(wrong_type()),
-        },
+        Kind::Texts { set, .. } => set(out, read_texts(key, value)?),
         Kind::Word { words, set } => {
             let DeValue::String(w) = value else {
                 return Err(wrong_type());
             };
             if !set(out, w) {
-                let mean = did_you_mean(w, words.iter().map(|(w, _)| *w))
-                    .map(|k| format!("did you mean `{k}`? "))
-                    .unwrap_or_default();
-                let choices = keys::one_of(words.iter().map(|(w, m)| format!("`{w}` ({m})")));
-                return Err(Problem::new(
-                    format!("unknown {} `{w}`", key.name),
-                    format!("{mean}{} is {choices}", key.name),
-                ));
+                return Err(unknown_word(key, w, words));
             }
         }
         Kind::Words { set, .. } => {
             let (items, listed) = match value {
                 DeValue::String(s) => (vec![s.to_string()], false),
-                DeValue::Array(items) => {
-                    let mut v = Vec::with_capacity(items.len());
-                    for (i, item) in items.iter().enumerate() {
-                        match item.get_ref() {
-                            DeValue::String(s) => v.push(s.to_string()),
-                            other => {
-                                return Err(Problem::new(
-                                    format!("invalid type: {}", describe(other)),
-                                    key.type_help(),
-                                )
-                                .under(Seg::Index(i)))
-                            }
-                        }
-                    }
-                    (v, true)
-                }
+                DeValue::Array(items) => (strings(key, items)?, true),
                 _ => return Err(wrong_type()),
             };
             if let Err(m) = set(out, &items) {
@@ -252,53 +159,153 @@ fn read_value(key: &Key, value: &DeValue, out: &mut RawTable) -> Result<(), Prob
             }
         }
         Kind::Workers { set } => set(out, WorkersSpec::read(value, key.example)?),
-        Kind::Env { set } => {
-            let DeValue::Table(t) = value else {
-                return Err(wrong_type());
-            };
-            let mut vars = Vec::new();
-            for (name, v) in t.iter() {
-                let name: &str = name.get_ref();
-                match v.get_ref() {
-                    DeValue::String(s) => vars.push((name.to_string(), s.to_string())),
-                    other => {
-                        return Err(Problem::new(
-                            format!("invalid type: {}", describe(other)),
-                            format!(
-                                "an environment variable's value is a string, e.g. {name} = \"1\""
-                            ),
-                        )
-                        .under(Seg::key(name)))
-                    }
-                }
-            }
-            set(out, vars);
-        }
-        Kind::Tables { of, set } => {
-            let DeValue::Array(items) = value else {
-                // `model = "threads"` most likely meant the list of names, `models`.
-                let plural = format!("{}s", key.name);
-                if matches!(value, DeValue::String(_)) && keys::find(&plural, Place::Top).is_some()
-                {
-                    let p = wrong_type();
-                    return Err(Problem {
-                        help: format!("did you mean `{plural}`? otherwise {}", p.help),
-                        ..p
-                    });
-                }
-                return Err(wrong_type());
-            };
-            let mut tables = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                let DeValue::Table(t) = item.get_ref() else {
-                    return Err(wrong_type().under(Seg::Index(i)));
-                };
-                tables.push(read_table(t, of).map_err(|p| p.under(Seg::Index(i)))?);
-            }
-            set(out, tables);
-        }
+        Kind::Env { set } => set(out, read_env(key, value)?),
+        Kind::Tables { of, set } => set(out, read_tables(key, value, of)?),
     }
     Ok(())
+}
+
+/// The error for a value of the wrong TOML type for `key`.
+fn wrong_type(key: &Key, value: &DeValue) -> Problem {
+    Problem::new(
+        format!("invalid type: {}", describe(value)),
+        key.type_help(),
+    )
+}
+
+/// A whole number within `min..=max` (`unit` names them in the help).
+fn read_whole(
+    key: &Key,
+    value: &DeValue,
+    (min, max): (u64, u64),
+    unit: &str,
+) -> Result<u64, Problem> {
+    let DeValue::Integer(i) = value else {
+        return Err(wrong_type(key, value));
+    };
+    match u64::try_from(integer(i)) {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(Problem::new(
+            format!("{} = {i} is out of range", key.name),
+            format!("use {min} to {max} {unit}"),
+        )),
+    }
+}
+
+/// A positive number of seconds up to `max`, whole or not.
+fn read_seconds(key: &Key, value: &DeValue, max: f64) -> Result<f64, Problem> {
+    let (shown, s) = match value {
+        DeValue::Integer(i) => (i.to_string(), integer(i) as f64),
+        // An unreadable float (none should reach here) fails the range check below.
+        DeValue::Float(f) => (f.to_string(), f.as_str().parse().unwrap_or(f64::NAN)),
+        _ => return Err(wrong_type(key, value)),
+    };
+    if !(s > 0.0 && s <= max) {
+        return Err(Problem::new(
+            format!(
+                "{} = {shown} must be a positive number of seconds up to {max}",
+                key.name
+            ),
+            format!("e.g. {}, or leave it out for no limit", key.example),
+        ));
+    }
+    Ok(s)
+}
+
+/// A list of strings; one string where the list belongs gets its own help.
+fn read_texts(key: &Key, value: &DeValue) -> Result<Vec<String>, Problem> {
+    match value {
+        DeValue::Array(items) => strings(key, items),
+        // The common slip: one string where a list belongs. Its words are most likely the
+        // items ("threads rayon", "echo hi").
+        DeValue::String(s) => {
+            let items: Vec<String> = s
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|w| !w.is_empty())
+                .map(|w| format!("{w:?}"))
+                .collect();
+            Err(Problem::new(
+                format!("invalid type: {}", describe(value)),
+                format!(
+                    "{} is a list: write {} = [{}]",
+                    key.name,
+                    key.name,
+                    items.join(", ")
+                ),
+            ))
+        }
+        _ => Err(wrong_type(key, value)),
+    }
+}
+
+/// The items of a TOML array, each of which must be a string (an error sits at its index).
+fn strings(key: &Key, items: &DeArray) -> Result<Vec<String>, Problem> {
+    let mut v = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        match item.get_ref() {
+            DeValue::String(s) => v.push(s.to_string()),
+            other => return Err(wrong_type(key, other).under(Seg::Index(i))),
+        }
+    }
+    Ok(v)
+}
+
+/// The error for a word `key` does not take: "did you mean", then every word and its meaning.
+fn unknown_word(key: &Key, w: &str, words: &[(&str, &str)]) -> Problem {
+    let mean = did_you_mean(w, words.iter().map(|(w, _)| *w))
+        .map(|k| format!("did you mean `{k}`? "))
+        .unwrap_or_default();
+    let choices = keys::one_of(words.iter().map(|(w, m)| format!("`{w}` ({m})")));
+    Problem::new(
+        format!("unknown {} `{w}`", key.name),
+        format!("{mean}{} is {choices}", key.name),
+    )
+}
+
+/// A table of environment variables, each value a string.
+fn read_env(key: &Key, value: &DeValue) -> Result<Vec<(String, String)>, Problem> {
+    let DeValue::Table(t) = value else {
+        return Err(wrong_type(key, value));
+    };
+    let mut vars = Vec::new();
+    for (name, v) in t.iter() {
+        let name: &str = name.get_ref();
+        match v.get_ref() {
+            DeValue::String(s) => vars.push((name.to_string(), s.to_string())),
+            other => {
+                return Err(Problem::new(
+                    format!("invalid type: {}", describe(other)),
+                    format!("an environment variable's value is a string, e.g. {name} = \"1\""),
+                )
+                .under(Seg::key(name)))
+            }
+        }
+    }
+    Ok(vars)
+}
+
+/// An array of tables, each read with the keys of `of` (an error sits at its index).
+fn read_tables(key: &Key, value: &DeValue, of: Place) -> Result<Vec<RawTable>, Problem> {
+    let DeValue::Array(items) = value else {
+        let p = wrong_type(key, value);
+        // `model = "threads"` most likely meant the list of names, `models`.
+        let plural = format!("{}s", key.name);
+        if matches!(value, DeValue::String(_)) && keys::find(&plural, Place::Top).is_some() {
+            return Err(Problem {
+                help: format!("did you mean `{plural}`? otherwise {}", p.help),
+                ..p
+            });
+        }
+        return Err(p);
+    };
+    let mut tables = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let DeValue::Table(t) = item.get_ref() else {
+            return Err(wrong_type(key, value).under(Seg::Index(i)));
+        };
+        tables.push(read_table(t, of).map_err(|p| p.under(Seg::Index(i)))?);
+    }
+    Ok(tables)
 }
 
 /// A TOML integer of any size, saturated to i128: callers only compare it with limits.

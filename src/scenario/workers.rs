@@ -318,17 +318,7 @@ fn read_range(table: &DeTable) -> Result<WorkersSpec, Problem> {
             }
             "step" => step = Some(whole("step = 1")?),
             "factor" => factor = Some(whole("factor = 2")?),
-            other => {
-                let mean = did_you_mean(other, RANGE_KEYS.iter().copied())
-                    .map(|k| format!("did you mean `{k}`? "))
-                    .unwrap_or_default();
-                return Err(Problem::new(
-                    format!("unknown key `{other}` in a worker range"),
-                    format!(
-                        "{mean}a range takes `from`, `to`, and `step` or `factor`, e.g. {example}"
-                    ),
-                ));
-            }
+            other => return Err(unknown_range_key(other, example)),
         }
     }
     let missing = |k: &str| {
@@ -339,7 +329,22 @@ fn read_range(table: &DeTable) -> Result<WorkersSpec, Problem> {
     };
     let from = from.ok_or_else(|| missing("from"))?;
     let to = to.ok_or_else(|| missing("to"))?;
-    let step = match (step, factor) {
+    let step = range_step(step, factor)?;
+    if let (WorkerExpr::Count(a), WorkerExpr::Count(b)) = (from, to) {
+        if a > b {
+            return Err(Problem::new(
+                format!("range goes down: from = {a} is above to = {b}"),
+                format!("swap them: from = {b}, to = {a}"),
+            ));
+        }
+    }
+    Ok(WorkersSpec::Range { from, to, step })
+}
+
+/// The step of a worker range from its `step` and `factor` keys (at most one; counting up by
+/// one when neither is given).
+fn range_step(step: Option<i128>, factor: Option<i128>) -> Result<Step, Problem> {
+    Ok(match (step, factor) {
         (Some(_), Some(_)) => {
             return Err(Problem::new(
                 "a worker range takes `step` or `factor`, not both",
@@ -368,16 +373,18 @@ fn read_range(table: &DeTable) -> Result<WorkersSpec, Problem> {
         // A step beyond any count just ends the range after `from`.
         (Some(s), None) => Step::Add(u64::try_from(s).unwrap_or(u64::MAX)),
         (None, None) => Step::Add(1),
-    };
-    if let (WorkerExpr::Count(a), WorkerExpr::Count(b)) = (from, to) {
-        if a > b {
-            return Err(Problem::new(
-                format!("range goes down: from = {a} is above to = {b}"),
-                format!("swap them: from = {b}, to = {a}"),
-            ));
-        }
-    }
-    Ok(WorkersSpec::Range { from, to, step })
+    })
+}
+
+/// The error for a key a worker range does not take.
+fn unknown_range_key(other: &str, example: &str) -> Problem {
+    let mean = did_you_mean(other, RANGE_KEYS.iter().copied())
+        .map(|k| format!("did you mean `{k}`? "))
+        .unwrap_or_default();
+    Problem::new(
+        format!("unknown key `{other}` in a worker range"),
+        format!("{mean}a range takes `from`, `to`, and `step` or `factor`, e.g. {example}"),
+    )
 }
 
 /// Parses a `--workers` command-line list such as `1,2,cores,2*cores`.
@@ -402,6 +409,25 @@ impl FromStr for WorkersSpec {
     /// The command line's form: `1,2,cores`.
     fn from_str(s: &str) -> Result<WorkersSpec, Problem> {
         parse_list(s)
+    }
+}
+
+/// `--workers` as given on the command line: the parsed list, and its text for the record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkersArg {
+    pub spec: WorkersSpec,
+    /// As written, e.g. `1,2,cores`.
+    pub text: String,
+}
+
+impl FromStr for WorkersArg {
+    type Err = Problem;
+
+    fn from_str(s: &str) -> Result<WorkersArg, Problem> {
+        Ok(WorkersArg {
+            spec: parse_list(s)?,
+            text: s.to_string(),
+        })
     }
 }
 
