@@ -385,8 +385,6 @@ const NOT_YET_SPLIT: &[(&str, &str)] = &[
     ("src/model/slots.rs", "in_flight"),
     ("src/model/rayon_pool.rs", "run_on"),
     ("src/model/async_blocking.rs", "run"),
-    ("src/report/warnings.rs", "for_workload"),
-    ("src/report/summary.rs", "compute"),
     ("src/report/markdown.rs", "render"),
     ("src/report/markdown.rs", "cell_table"),
     ("src/report/markdown.rs", "scaling_fits"),
