@@ -393,7 +393,6 @@ const NOT_YET_SPLIT: &[(&str, &str)] = &[
     ("src/run/mod.rs", "execute"),
     ("src/run/cell.rs", "cell_runs"),
     ("src/measure/fit.rs", "fit"),
-    ("crates/charts/src/layout.rs", "new"),
     ("crates/charts/src/axes.rs", "log_ticks"),
     ("crates/charts/src/lines.rs", "draw"),
     ("crates/charts/src/describe.rs", "describe"),
