@@ -393,8 +393,6 @@ const NOT_YET_SPLIT: &[(&str, &str)] = &[
     ("src/run/mod.rs", "execute"),
     ("src/run/cell.rs", "cell_runs"),
     ("src/measure/fit.rs", "fit"),
-    ("crates/charts/src/describe.rs", "describe"),
-    ("crates/charts/src/notes.rs", "legend"),
     ("crates/charts/src/lanes.rs", "new"),
 ];
 
