@@ -393,7 +393,6 @@ const NOT_YET_SPLIT: &[(&str, &str)] = &[
     ("src/run/mod.rs", "execute"),
     ("src/run/cell.rs", "cell_runs"),
     ("src/measure/fit.rs", "fit"),
-    ("crates/charts/src/lanes.rs", "new"),
 ];
 
 #[test]
