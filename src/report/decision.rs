@@ -223,91 +223,109 @@ fn kind(data: &RunData, w: &Workload) -> (Kind, Option<f64>) {
 
 /// The table from one set of summary rows (the whole session, or one half of it).
 fn table(m: &Meta, summary: &[SummaryRow], kinds: &[(Kind, Option<f64>)]) -> Vec<WorkloadDecision> {
-    let cores = m.machine.logical_cores.max(1);
     m.workloads
         .iter()
         .zip(kinds)
-        .map(|(w, &(kind, busy))| {
-            let rows: Vec<&SummaryRow> = summary
+        .map(|(w, &(kind, busy))| workload_decision(m, summary, w, kind, busy))
+        .collect()
+}
+
+/// One workload's row of the table.
+fn workload_decision(
+    m: &Meta,
+    summary: &[SummaryRow],
+    w: &Workload,
+    kind: Kind,
+    busy: Option<f64>,
+) -> WorkloadDecision {
+    let cores = m.machine.logical_cores.max(1);
+    let rows: Vec<&SummaryRow> = summary
+        .iter()
+        .filter(|r| r.workload == w.name && r.runs > 0 && r.median_s.is_some())
+        .collect();
+    // CPU-bound work is judged within the cores: beyond them workers share cores.
+    let usable = |r: &&SummaryRow| kind != Kind::CpuBound || r.workers <= cores;
+    let candidates: Vec<Entry> = w
+        .models
+        .iter()
+        .filter_map(|model| {
+            let mine = rows
                 .iter()
-                .filter(|r| r.workload == w.name && r.runs > 0 && r.median_s.is_some())
+                .copied()
+                .filter(|r| &r.model == model)
+                .filter(|r| usable(r));
+            let pick = match w.scaling {
+                Scaling::Strong => mine.min_by(|a, b| time(a).total_cmp(&time(b))),
+                Scaling::Weak => mine.max_by_key(|r| r.workers),
+            };
+            pick.map(Entry::of)
+        })
+        .collect();
+    let most_in_flight = w.workers.iter().copied().max().unwrap_or(1);
+    let rule = rule_of_thumb(kind, most_in_flight);
+    let families = family_picks(m, w, &candidates, rule_style(rule.picks));
+    let models = w
+        .models
+        .iter()
+        .map(|model| headline(model, family_of(m, model), &rows, &usable))
+        .collect();
+    WorkloadDecision {
+        workload: w.name.clone(),
+        kind,
+        busy_per_worker: busy,
+        ranked_by: match w.scaling {
+            Scaling::Strong => "time",
+            Scaling::Weak => "efficiency",
+        },
+        most_in_flight,
+        rule,
+        families,
+        models,
+    }
+}
+
+/// How a model spawns its workers, from the run's metadata.
+fn style(m: &Meta, model: &str) -> Option<Spawns> {
+    m.models
+        .iter()
+        .find(|x| x.name == model)
+        .and_then(|x| x.spawns)
+}
+
+/// A model's family, from the run's metadata (a command when the model is not described).
+fn family_of(m: &Meta, model: &str) -> Family {
+    m.models
+        .iter()
+        .find(|x| x.name == model)
+        .map_or(Family::Command, |x| x.family())
+}
+
+/// The best of each family among a workload's `candidates`, and whether the rule of thumb's
+/// style (`wanted`) is among them.
+fn family_picks(m: &Meta, w: &Workload, candidates: &[Entry], wanted: Spawns) -> Vec<FamilyPick> {
+    let mut families: Vec<Family> = w.models.iter().map(|x| family_of(m, x)).collect();
+    families.sort_unstable_by_key(|f| family_rank(*f));
+    families.dedup();
+    families
+        .into_iter()
+        .map(|family| {
+            let mine: Vec<&Entry> = candidates
+                .iter()
+                .filter(|e| family_of(m, &e.model) == family)
                 .collect();
-            // CPU-bound work is judged within the cores: beyond them workers share cores.
-            let usable = |r: &&SummaryRow| kind != Kind::CpuBound || r.workers <= cores;
-            let candidates: Vec<Entry> = w
+            let mut pick = pick_best(&mine, w.scaling);
+            let has_style = w
                 .models
                 .iter()
-                .filter_map(|model| {
-                    let mine = rows
-                        .iter()
-                        .copied()
-                        .filter(|r| &r.model == model)
-                        .filter(|r| usable(r));
-                    let pick = match w.scaling {
-                        Scaling::Strong => mine.min_by(|a, b| time(a).total_cmp(&time(b))),
-                        Scaling::Weak => mine.max_by_key(|r| r.workers),
-                    };
-                    pick.map(Entry::of)
-                })
-                .collect();
-            let most_in_flight = w.workers.iter().copied().max().unwrap_or(1);
-            let rule = rule_of_thumb(kind, most_in_flight);
-            let style = |model: &str| {
-                m.models
+                .any(|x| family_of(m, x) == family && style(m, x) == Some(wanted));
+            pick.rule_agrees = (has_style && pick.best.is_some()).then(|| {
+                pick.best
                     .iter()
-                    .find(|x| x.name == model)
-                    .and_then(|x| x.spawns)
-            };
-            let family_of = |model: &str| {
-                m.models
-                    .iter()
-                    .find(|x| x.name == model)
-                    .map_or(Family::Command, |x| x.family())
-            };
-            let mut families: Vec<Family> = w.models.iter().map(|x| family_of(x)).collect();
-            families.sort_unstable_by_key(|f| family_rank(*f));
-            families.dedup();
-            let families = families
-                .into_iter()
-                .map(|family| {
-                    let mine: Vec<&Entry> = candidates
-                        .iter()
-                        .filter(|e| family_of(&e.model) == family)
-                        .collect();
-                    let mut pick = pick_best(&mine, w.scaling);
-                    let wanted = rule_style(rule.picks);
-                    let has_style = w
-                        .models
-                        .iter()
-                        .any(|x| family_of(x) == family && style(x) == Some(wanted));
-                    pick.rule_agrees = (has_style && pick.best.is_some()).then(|| {
-                        pick.best
-                            .iter()
-                            .chain(&pick.tied)
-                            .any(|e| style(&e.model) == Some(wanted))
-                    });
-                    pick.family = family;
-                    pick
-                })
-                .collect();
-            let models = w
-                .models
-                .iter()
-                .map(|model| headline(model, family_of(model), &rows, &usable))
-                .collect();
-            WorkloadDecision {
-                workload: w.name.clone(),
-                kind,
-                busy_per_worker: busy,
-                ranked_by: match w.scaling {
-                    Scaling::Strong => "time",
-                    Scaling::Weak => "efficiency",
-                },
-                most_in_flight,
-                rule,
-                families,
-                models,
-            }
+                    .chain(&pick.tied)
+                    .any(|e| style(m, &e.model) == Some(wanted))
+            });
+            pick.family = family;
+            pick
         })
         .collect()
 }

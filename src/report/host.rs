@@ -242,6 +242,12 @@ pub fn warning(data: &RunData, w: &Workload) -> Option<String> {
         }
         hit.push(text);
     }
+    message(&w.name, &hit, &held)
+}
+
+/// The warning's text from the cells the host moved (`hit`) and those whose median held
+/// though their disturbed runs were slower (`held`).
+fn message(workload: &str, hit: &[String], held: &[String]) -> Option<String> {
     let held = (!held.is_empty()).then(|| {
         format!(
             "Disturbed runs that did not move their cell's median beyond its confidence \
@@ -254,7 +260,7 @@ pub fn warning(data: &RunData, w: &Workload) -> Option<String> {
         (true, Some(held)) => Some(format!(
             "> **The machine was disturbed during some runs**, but the answer held. {held} \
              `{}.host.png` shows when.",
-            w.name
+            workload
         )),
         (false, held) => Some(format!(
             "> **The machine slowed down under some cells**: {}. The host probes around each \
@@ -267,7 +273,7 @@ pub fn warning(data: &RunData, w: &Workload) -> Option<String> {
              (`--rounds 8`) so a spell lands on fewer runs of each cell, close other programs, \
              rerun and compare, or use a quieter machine.{}",
             hit.join("; "),
-            w.name,
+            workload,
             held.map_or(String::new(), |h| format!(" {h}"))
         )),
     }

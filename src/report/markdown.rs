@@ -2,9 +2,10 @@
 //! scaling fits, then any failed runs — ready to paste into a post or a PR comment.
 
 use super::chart::{InReport, CHARTS};
+use super::meta::Meta;
 use super::notices::linked;
 use super::{fits, Exporter, RunData};
-use crate::scenario::Charts;
+use crate::scenario::{Charts, Workload};
 use crate::text::count;
 /// Durations as the report prints them (kept here for the charts and `compare`).
 pub use crate::text::seconds;
@@ -38,6 +39,33 @@ pub(crate) fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     if !m.scenario.description.is_empty() {
         writeln!(s, "{}\n", m.scenario.description)?;
     }
+    machine_rows(&mut s, m)?;
+    interpreter_rows(&mut s, m)?;
+    run_rows(&mut s, m)?;
+    notices(&mut s, data)?;
+    let asked = m.charts.clone().unwrap_or_default();
+    if let Some(note) = charts_left_out(&asked, data.variants.is_some()) {
+        writeln!(s, "{}\n", linked(&note))?;
+    }
+    if let Some(v) = &data.variants {
+        variants(&mut s, m, v)?;
+    }
+    which_model(&mut s, data)?;
+    for w in &m.workloads {
+        workload_section(&mut s, data, w, &asked)?;
+    }
+    failed_runs(&mut s, data)?;
+    let tasks = if data.tasks.is_empty() {
+        ""
+    } else {
+        ", `tasks.csv` (start and end of every task of the timeline runs)"
+    };
+    writeln!(s, "Files: `report.html` (this report as one page, charts inline), `runs.csv` (one row per run), `summary.csv` (one row per cell), `fits.csv` (scaling fits per workload and model){tasks}, `meta.json` (machine and scenario), `results.json` (all of it, machine-readable).")?;
+    Ok(s)
+}
+
+/// The machine's rows of the facts table (with the table's head).
+fn machine_rows(s: &mut String, m: &Meta) -> std::fmt::Result {
     let mc = &m.machine;
     writeln!(s, "| | |\n|---|---|")?;
     writeln!(s, "| machine | {} |", mc.cpu_model)?;
@@ -64,6 +92,11 @@ pub(crate) fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     }
     writeln!(s, "| system | {} ({}, {}) |", mc.kernel, mc.os, mc.arch)?;
     writeln!(s, "| parabench | {} |", m.parabench_version)?;
+    Ok(())
+}
+
+/// The interpreters the models ran on, as rows of the facts table.
+fn interpreter_rows(s: &mut String, m: &Meta) -> std::fmt::Result {
     for i in &m.interpreters {
         let named = match i.named_by.as_str() {
             "default" => format!("`{}`, the default", i.program),
@@ -88,6 +121,11 @@ pub(crate) fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         let version = model.interpreter.as_deref().unwrap_or_default();
         writeln!(s, "| `{}` runs | {version} |", model.name)?;
     }
+    Ok(())
+}
+
+/// The scenario's and the run's rows of the facts table, and what the numbers are.
+fn run_rows(s: &mut String, m: &Meta) -> std::fmt::Result {
     let path = m.scenario.path.as_deref().unwrap_or("built-in demo");
     writeln!(
         s,
@@ -107,6 +145,12 @@ pub(crate) fn render(data: &RunData) -> Result<String, std::fmt::Error> {
          is the reference time divided by the cell's time; efficiency is speedup per unit of \
          added workers.\n"
     )?;
+    Ok(())
+}
+
+/// The run-wide notices.
+fn notices(s: &mut String, data: &RunData) -> std::fmt::Result {
+    let m = &data.meta;
     // Notices link to their section of the guide (`notices::NOTICES`).
     let notes = [
         super::warnings::unmeasured(data),
@@ -116,33 +160,37 @@ pub(crate) fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     for note in notes.into_iter().flatten() {
         writeln!(s, "{}\n", linked(&note))?;
     }
-    let asked = m.charts.clone().unwrap_or_default();
-    if let Some(note) = charts_left_out(&asked, data.variants.is_some()) {
-        writeln!(s, "{}\n", linked(&note))?;
-    }
-    let charts = Some(asked);
-    if let Some(v) = &data.variants {
-        s.push_str(&super::variants::markdown(&v.paired, "## Variants")?);
-        let changes: Vec<String> = m
-            .variants
-            .iter()
-            .map(|v| {
-                let what = if v.overrides.is_empty() {
-                    "changes nothing".to_string()
-                } else {
-                    v.overrides.join(", ")
-                };
-                format!("`{}` ({what})", v.name)
-            })
-            .collect();
-        writeln!(
-            s,
-            "\nVariants: {}. The sections below describe the base, `{}`; summary.csv, runs.csv \
-             and results.json hold every variant (`variant` column).\n",
-            changes.join("; "),
-            m.variants.first().map_or("", |v| v.name.as_str())
-        )?;
-    }
+    Ok(())
+}
+
+/// The paired comparison of the variants, and what each changes.
+fn variants(s: &mut String, m: &Meta, v: &super::VariantData) -> std::fmt::Result {
+    s.push_str(&super::variants::markdown(&v.paired, "## Variants")?);
+    let changes: Vec<String> = m
+        .variants
+        .iter()
+        .map(|v| {
+            let what = if v.overrides.is_empty() {
+                "changes nothing".to_string()
+            } else {
+                v.overrides.join(", ")
+            };
+            format!("`{}` ({what})", v.name)
+        })
+        .collect();
+    writeln!(
+        s,
+        "\nVariants: {}. The sections below describe the base, `{}`; summary.csv, runs.csv \
+         and results.json hold every variant (`variant` column).\n",
+        changes.join("; "),
+        m.variants.first().map_or("", |v| v.name.as_str())
+    )?;
+    Ok(())
+}
+
+/// The decision table.
+fn which_model(s: &mut String, data: &RunData) -> std::fmt::Result {
+    let m = &data.meta;
     writeln!(s, "## Which model?\n")?;
     writeln!(
         s,
@@ -156,87 +204,110 @@ pub(crate) fn render(data: &RunData) -> Result<String, std::fmt::Error> {
     )?;
     writeln!(s, "{}", super::decision::markdown_table(&data.decision))?;
 
-    for w in &m.workloads {
-        let rows: Vec<_> = data
-            .summary
-            .iter()
-            .filter(|r| r.workload == w.name)
-            .collect();
-        writeln!(s, "## {}\n", w.name)?;
-        let params: Vec<String> = w.params.iter().map(|(k, v)| format!("`{k}={v}`")).collect();
-        writeln!(
-            s,
-            "Kernel `{}`{}, {}{}, {} scaling, {} per cell after {} warmup, baseline: {}.\n",
-            w.kernel,
-            if params.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", params.join(", "))
-            },
-            count(w.tasks, "task"),
-            if w.scaling == crate::scenario::Scaling::Weak {
-                " per worker"
-            } else {
-                ""
-            },
-            w.scaling.as_str(),
-            count(w.repeats.into(), "measured run"),
-            w.warmup,
-            w.baseline
-                .as_deref()
-                .unwrap_or("each model at its fewest workers"),
-        )?;
-        if !w.description.is_empty() {
-            writeln!(s, "{}\n", w.description)?;
-        }
-        if let Some(d) = data.decision.iter().find(|d| d.workload == w.name) {
-            writeln!(s, "{}\n", super::decision::answer_line(d))?;
-            writeln!(s, "{}\n", super::decision::replication_line(d))?;
-        }
-        // Each chart where it says (an image or a link), so the report stays readable;
-        // charts left out or with nothing to show were not written.
-        let mut more = Vec::new();
-        for c in CHARTS {
-            let Some(ext) = charts.as_ref().and_then(|a| a.file_of(c.suffix())) else {
-                continue;
-            };
-            if c.figure(data, w).is_none() {
-                if let Some(why) = c.missing(data, w) {
-                    writeln!(s, "{}\n", linked(&why))?;
-                }
-                continue;
-            }
-            let (title, suffix) = (c.title(), c.suffix());
-            if c.in_report() == InReport::Image {
-                writeln!(s, "![{title} of {}]({}.{suffix}.{ext})\n", w.name, w.name)?;
-                if let Some(caption) = c.caption(data, w) {
-                    writeln!(s, "{caption}\n")?;
-                }
-            } else {
-                more.push(format!(
-                    "[{}]({}.{suffix}.{ext})",
-                    title.to_lowercase(),
-                    w.name
-                ));
-            }
-        }
-        if !more.is_empty() {
-            writeln!(s, "More charts: {}.\n", more.join(", "))?;
-        }
-        cell_table(&mut s, data, &rows)?;
-        for warning in super::warnings::for_workload(data, w) {
-            writeln!(s, "\n{}", linked(&warning))?;
-        }
-        if rows
-            .iter()
-            .any(|r| r.time_source != super::summary::TimeSource::Wall)
-        {
-            writeln!(s, "\nTimes of command models are the programs' own `elapsed_s` (interpreter start-up excluded); parabench's wall time is in runs.csv.")?;
-        }
-        writeln!(s)?;
-        scaling_fits(&mut s, data, w)?;
-    }
+    Ok(())
+}
 
+/// One workload's section: what it runs, the answer, charts, cells, warnings and fits.
+fn workload_section(
+    s: &mut String,
+    data: &RunData,
+    w: &Workload,
+    asked: &Charts,
+) -> std::fmt::Result {
+    let rows: Vec<_> = data
+        .summary
+        .iter()
+        .filter(|r| r.workload == w.name)
+        .collect();
+    writeln!(s, "## {}\n", w.name)?;
+    let params: Vec<String> = w.params.iter().map(|(k, v)| format!("`{k}={v}`")).collect();
+    writeln!(
+        s,
+        "Kernel `{}`{}, {}{}, {} scaling, {} per cell after {} warmup, baseline: {}.\n",
+        w.kernel,
+        if params.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", params.join(", "))
+        },
+        count(w.tasks, "task"),
+        if w.scaling == crate::scenario::Scaling::Weak {
+            " per worker"
+        } else {
+            ""
+        },
+        w.scaling.as_str(),
+        count(w.repeats.into(), "measured run"),
+        w.warmup,
+        w.baseline
+            .as_deref()
+            .unwrap_or("each model at its fewest workers"),
+    )?;
+    if !w.description.is_empty() {
+        writeln!(s, "{}\n", w.description)?;
+    }
+    if let Some(d) = data.decision.iter().find(|d| d.workload == w.name) {
+        writeln!(s, "{}\n", super::decision::answer_line(d))?;
+        writeln!(s, "{}\n", super::decision::replication_line(d))?;
+    }
+    workload_charts(s, data, w, asked)?;
+    cell_table(s, data, &rows)?;
+    for warning in super::warnings::for_workload(data, w) {
+        writeln!(s, "\n{}", linked(&warning))?;
+    }
+    if rows
+        .iter()
+        .any(|r| r.time_source != super::summary::TimeSource::Wall)
+    {
+        writeln!(s, "\nTimes of command models are the programs' own `elapsed_s` (interpreter start-up excluded); parabench's wall time is in runs.csv.")?;
+    }
+    writeln!(s)?;
+    scaling_fits(s, data, w)?;
+    Ok(())
+}
+
+/// Each chart of a workload where it says (an image or a link), so the report stays
+/// readable; charts left out or with nothing to show were not written.
+fn workload_charts(
+    s: &mut String,
+    data: &RunData,
+    w: &Workload,
+    asked: &Charts,
+) -> std::fmt::Result {
+    let mut more = Vec::new();
+    for c in CHARTS {
+        let Some(ext) = asked.file_of(c.suffix()) else {
+            continue;
+        };
+        if c.figure(data, w).is_none() {
+            if let Some(why) = c.missing(data, w) {
+                writeln!(s, "{}\n", linked(&why))?;
+            }
+            continue;
+        }
+        let (title, suffix) = (c.title(), c.suffix());
+        if c.in_report() == InReport::Image {
+            writeln!(s, "![{title} of {}]({}.{suffix}.{ext})\n", w.name, w.name)?;
+            if let Some(caption) = c.caption(data, w) {
+                writeln!(s, "{caption}\n")?;
+            }
+        } else {
+            more.push(format!(
+                "[{}]({}.{suffix}.{ext})",
+                title.to_lowercase(),
+                w.name
+            ));
+        }
+    }
+    if !more.is_empty() {
+        writeln!(s, "More charts: {}.\n", more.join(", "))?;
+    }
+    Ok(())
+}
+
+/// The runs that failed, measured or not.
+fn failed_runs(s: &mut String, data: &RunData) -> std::fmt::Result {
+    let m = &data.meta;
     let every = data.every_row();
     let failed: Vec<_> = every.iter().filter(|r| r.failed()).collect();
     if !failed.is_empty() || !m.failed_unmeasured.is_empty() {
@@ -286,13 +357,7 @@ pub(crate) fn render(data: &RunData) -> Result<String, std::fmt::Error> {
         }
         writeln!(s)?;
     }
-    let tasks = if data.tasks.is_empty() {
-        ""
-    } else {
-        ", `tasks.csv` (start and end of every task of the timeline runs)"
-    };
-    writeln!(s, "Files: `report.html` (this report as one page, charts inline), `runs.csv` (one row per run), `summary.csv` (one row per cell), `fits.csv` (scaling fits per workload and model){tasks}, `meta.json` (machine and scenario), `results.json` (all of it, machine-readable).")?;
-    Ok(s)
+    Ok(())
 }
 
 /// Why some of the scenario's cells may be missing from the tables (a shard, an interrupted
@@ -380,19 +445,17 @@ fn cell_table(
     data: &RunData,
     rows: &[&super::summary::SummaryRow],
 ) -> std::fmt::Result {
-    let is_command = |model: &str| {
-        data.meta
-            .models
-            .iter()
-            .any(|m| m.name == model && m.command.is_some())
-    };
     let mut models: Vec<&str> = Vec::new();
     for r in rows {
         if !models.contains(&r.model.as_str()) {
             models.push(&r.model);
         }
     }
-    let commands: Vec<&str> = models.iter().copied().filter(|m| is_command(m)).collect();
+    let commands: Vec<&str> = models
+        .iter()
+        .copied()
+        .filter(|m| is_command(data, m))
+        .collect();
     let interp = !commands.is_empty();
     write!(s, "| model | workers | runs | median | 95% CI | speedup (95% CI) | efficiency | setup | CPU util | peak RSS |")?;
     writeln!(
@@ -410,49 +473,101 @@ fn cell_table(
         if interp { "---:|" } else { "" }
     )?;
     for r in rows {
-        let runs = if r.failed > 0 {
-            format!("{} (+{} failed)", r.runs, r.failed)
-        } else {
-            r.runs.to_string()
-        };
-        let rss = r.workers_rss_kb.or(r.max_rss_kb);
-        // A cell without a successful run has no numbers at all ("-"), not "n/a".
-        let na = |v: Option<String>| {
-            if r.runs > 0 {
-                or_na(v)
-            } else {
-                "-".into()
-            }
-        };
-        let cpu = r.cpu_util.map(|u| match r.cpu_scope.as_str() {
-            "process" => format!("{u:.2}*"),
-            "mixed" => format!("{u:.2} (mixed)"),
-            _ => format!("{u:.2}"),
-        });
-        write!(
-            s,
-            "| {} | {} | {} | {} | {} to {} | {} ({} to {}) | {} | {} | {} | {} |",
-            r.model,
-            r.workers,
-            runs,
-            seconds(r.median_s),
-            seconds(r.ci_low_s),
-            seconds(r.ci_high_s),
-            num(r.speedup, 2),
-            num(r.speedup_ci_low, 2),
-            num(r.speedup_ci_high, 2),
-            num(r.efficiency, 2),
-            na(r.setup_s.map(|v| seconds(Some(v)))),
-            na(cpu),
-            na(rss.map(|kb| format!("{:.1} MiB", kb as f64 / 1024.0))),
-        )?;
-        if interp {
-            write!(s, " {} |", na(r.interp_start_s.map(|v| seconds(Some(v)))))?;
-        }
-        writeln!(s)?;
+        cell_row(s, r, interp)?;
     }
+    columns_note(s, data, rows, &models, &commands)
+}
+
+/// Whether `model` is a command model.
+fn is_command(data: &RunData, model: &str) -> bool {
+    data.meta
+        .models
+        .iter()
+        .any(|m| m.name == model && m.command.is_some())
+}
+
+/// One cell's row of the table (with the interpreter's column when `interp`).
+fn cell_row(s: &mut String, r: &super::summary::SummaryRow, interp: bool) -> std::fmt::Result {
+    let runs = if r.failed > 0 {
+        format!("{} (+{} failed)", r.runs, r.failed)
+    } else {
+        r.runs.to_string()
+    };
+    let rss = r.workers_rss_kb.or(r.max_rss_kb);
+    // A cell without a successful run has no numbers at all ("-"), not "n/a".
+    let na = |v: Option<String>| {
+        if r.runs > 0 {
+            or_na(v)
+        } else {
+            "-".into()
+        }
+    };
+    let cpu = r.cpu_util.map(|u| match r.cpu_scope.as_str() {
+        "process" => format!("{u:.2}*"),
+        "mixed" => format!("{u:.2} (mixed)"),
+        _ => format!("{u:.2}"),
+    });
+    write!(
+        s,
+        "| {} | {} | {} | {} | {} to {} | {} ({} to {}) | {} | {} | {} | {} |",
+        r.model,
+        r.workers,
+        runs,
+        seconds(r.median_s),
+        seconds(r.ci_low_s),
+        seconds(r.ci_high_s),
+        num(r.speedup, 2),
+        num(r.speedup_ci_low, 2),
+        num(r.speedup_ci_high, 2),
+        num(r.efficiency, 2),
+        na(r.setup_s.map(|v| seconds(Some(v)))),
+        na(cpu),
+        na(rss.map(|kb| format!("{:.1} MiB", kb as f64 / 1024.0))),
+    )?;
+    if interp {
+        write!(s, " {} |", na(r.interp_start_s.map(|v| seconds(Some(v)))))?;
+    }
+    writeln!(s)
+}
+
+/// What the table's columns cover for which models, and what "n/a" means there.
+fn columns_note(
+    s: &mut String,
+    data: &RunData,
+    rows: &[&super::summary::SummaryRow],
+    models: &[&str],
+    commands: &[&str],
+) -> std::fmt::Result {
+    let (setup, cpu) = setup_and_cpu_sources(data, rows, models, commands);
+    write!(
+        s,
+        "\nColumns: **setup**, start-up of the pool, threads, processes or runtime inside the measured time: {}. **CPU util**, CPU time (user + sys) over the measured time: {}.",
+        if setup.is_empty() { "none measured".to_string() } else { setup.join("; ") },
+        cpu.join("; "),
+    )?;
+    if !commands.is_empty() {
+        interpreter_note(s, rows, commands)?;
+    }
+    run_queue_note(s, data, rows, commands)?;
+    writeln!(
+        s,
+        " **n/a**: the number cannot be had for that model (a command that does not print it, or a model without an interpreter)."
+    )
+}
+
+/// Where the setup and the CPU-util columns come from, per kind of model.
+fn setup_and_cpu_sources(
+    data: &RunData,
+    rows: &[&super::summary::SummaryRow],
+    models: &[&str],
+    commands: &[&str],
+) -> (Vec<String>, Vec<String>) {
     // Which models each column covers, and what "n/a" means there.
-    let natives: Vec<&str> = models.iter().copied().filter(|m| !is_command(m)).collect();
+    let natives: Vec<&str> = models
+        .iter()
+        .copied()
+        .filter(|m| !is_command(data, m))
+        .collect();
     let of_scope = |scope: &str| -> Vec<&str> {
         models
             .iter()
@@ -489,33 +604,43 @@ fn cell_table(
             names(&process)
         ));
     }
+    (setup, cpu)
+}
+
+/// Which command models measured the interpreter's start.
+fn interpreter_note(
+    s: &mut String,
+    rows: &[&super::summary::SummaryRow],
+    commands: &[&str],
+) -> std::fmt::Result {
+    let with_interp: Vec<&str> = commands
+        .iter()
+        .copied()
+        .filter(|m| {
+            rows.iter()
+                .any(|r| r.model == *m && r.interp_start_s.is_some())
+        })
+        .collect();
     write!(
         s,
-        "\nColumns: **setup**, start-up of the pool, threads, processes or runtime inside the measured time: {}. **CPU util**, CPU time (user + sys) over the measured time: {}.",
-        if setup.is_empty() { "none measured".to_string() } else { setup.join("; ") },
-        cpu.join("; "),
+        " **interpreter start (excluded)**, from starting the program to the start of its own clock, not in its median: {}.",
+        if with_interp.is_empty() {
+            "none measured".to_string()
+        } else {
+            names(&with_interp)
+        }
     )?;
-    if interp {
-        let with_interp: Vec<&str> = commands
-            .iter()
-            .copied()
-            .filter(|m| {
-                rows.iter()
-                    .any(|r| r.model == *m && r.interp_start_s.is_some())
-            })
-            .collect();
-        write!(
-            s,
-            " **interpreter start (excluded)**, from starting the program to the start of its own clock, not in its median: {}.",
-            if with_interp.is_empty() {
-                "none measured".to_string()
-            } else {
-                names(&with_interp)
-            }
-        )?;
-    }
-    // Run-queue wait (runs.csv only): say whose is missing and why, unless this machine
-    // cannot measure it at all (the report's head says so then).
+    Ok(())
+}
+
+/// Run-queue wait (runs.csv only): say whose is missing and why, unless this machine
+/// cannot measure it at all (the report's head says so then).
+fn run_queue_note(
+    s: &mut String,
+    data: &RunData,
+    rows: &[&super::summary::SummaryRow],
+    commands: &[&str],
+) -> std::fmt::Result {
     let host_measures = data
         .meta
         .probe
@@ -536,10 +661,7 @@ fn cell_table(
             names(&no_wait)
         )?;
     }
-    writeln!(
-        s,
-        " **n/a**: the number cannot be had for that model (a command that does not print it, or a model without an interpreter)."
-    )
+    Ok(())
 }
 
 /// A fitted parameter: 3 decimals, or 2 significant digits when smaller than 0.01.
@@ -603,9 +725,27 @@ fn scaling_fits(s: &mut String, data: &RunData, w: &crate::scenario::Workload) -
         "**Scaling fits.** The Universal Scalability Law (USL) fitted to each model's measured speedups, from {} worker counts up (the full table, with Amdahl's law, is below and in `fits.csv`):\n",
         fits::MIN_COUNTS
     )?;
+    usl_table(s, &fits, h, at_h)?;
+    left_out_notes(s, &fits, cores)?;
+    writeln!(
+        s,
+        "\nUSL: S(N) = γN / (1 + σ(N−1) + κN(N−1)), which peaks at N* = √((1−σ)/κ) workers; Amdahl's law is the USL with κ = 0, so speedup approaches γ/s. γ is the one-worker speedup against the reference, σ and s the share of work that does not overlap, κ a cost paid for every pair of workers (coherency: shared caches, locks, memory bandwidth) that makes the curve turn down. With fewer than {} worker counts a law with 2 parameters passes through every point whatever the data, so nothing is fitted.",
+        fits::MIN_COUNTS
+    )?;
+    if let Some(m) = measured {
+        prediction_notes(s, &fits, w, m, cores)?;
+    }
+    if fits.iter().any(|f| f.amdahl.is_ok() || f.usl.is_ok()) {
+        full_fit_table(s, &fits, h, at_h)?;
+    }
+    writeln!(s)
+}
+
+/// The USL's line of each model, at the horizon `h`.
+fn usl_table(s: &mut String, fits: &[fits::ModelFit], h: u64, at_h: &str) -> std::fmt::Result {
     writeln!(s, "| model | worker counts | USL σ (contention) | USL κ (coherency) | peak | speedup at {h} ({at_h}) | fit error |")?;
     writeln!(s, "|---|---|---:|---:|---|---:|---:|")?;
-    for f in &fits {
+    for f in fits {
         match &f.usl {
             Ok(u) => writeln!(
                 s,
@@ -626,9 +766,13 @@ fn scaling_fits(s: &mut String, data: &RunData, w: &crate::scenario::Workload) -
             )?,
         }
     }
-    // What was left out, once for every model it applies to.
+    Ok(())
+}
+
+/// What was left out, once for every model it applies to.
+fn left_out_notes(s: &mut String, fits: &[fits::ModelFit], cores: u64) -> std::fmt::Result {
     let mut left_out: Vec<(String, Vec<&str>)> = Vec::new();
-    for f in &fits {
+    for f in fits {
         if let Some(text) = f.left_out(cores) {
             match left_out.iter_mut().find(|(t, _)| *t == text) {
                 Some((_, models)) => models.push(&f.model),
@@ -640,52 +784,55 @@ fn scaling_fits(s: &mut String, data: &RunData, w: &crate::scenario::Workload) -
         let names: Vec<String> = models.iter().map(|m| format!("`{m}`")).collect();
         writeln!(s, "\n{}: {text}.", names.join(", "))?;
     }
-    writeln!(
-        s,
-        "\nUSL: S(N) = γN / (1 + σ(N−1) + κN(N−1)), which peaks at N* = √((1−σ)/κ) workers; Amdahl's law is the USL with κ = 0, so speedup approaches γ/s. γ is the one-worker speedup against the reference, σ and s the share of work that does not overlap, κ a cost paid for every pair of workers (coherency: shared caches, locks, memory bandwidth) that makes the curve turn down. With fewer than {} worker counts a law with 2 parameters passes through every point whatever the data, so nothing is fitted.",
-        fits::MIN_COUNTS
-    )?;
-    if let Some(m) = measured {
-        let predicts = h as f64 > m;
-        if predicts {
-            write!(
-                s,
-                "\n> **Predictions, not measurements.** Beyond {m} workers (the most measured) these numbers and the dashed curves on the speedup chart extend the fitted law; they hold only if nothing else changes."
-            )?;
-        } else {
-            write!(
-                s,
-                "\n> **No predictions:** {m} workers were measured and, with {} tasks, more would idle.",
-                w.tasks
-            )?;
-        }
-        if m > cores as f64 {
-            write!(
-                s,
-                " The fits include counts above this machine's {cores} cores, where workers share cores: for CPU-bound work the laws read that as contention or coherency cost, so past {cores} workers they describe this machine, not one with more cores."
-            )?;
-        }
-        if predicts && w.scaling == crate::scenario::Scaling::Strong && h == w.tasks {
-            write!(
-                s,
-                " Predictions stop at {h} workers: with {h} tasks, more workers would idle."
-            )?;
-        }
-        if fits
-            .iter()
-            .any(|f| f.usl.as_ref().is_ok_and(|u| u.quality.exact()))
-        {
-            write!(
-                s,
-                " An exact fit (as many worker counts as parameters) passes through every point whatever the data; measure more counts to test it."
-            )?;
-        }
-        writeln!(s)?;
+    Ok(())
+}
+
+/// What the fits say beyond `m`, the most workers measured: predictions or none, counts
+/// above the cores, where predictions stop, exact fits.
+fn prediction_notes(
+    s: &mut String,
+    fits: &[fits::ModelFit],
+    w: &crate::scenario::Workload,
+    m: f64,
+    cores: u64,
+) -> std::fmt::Result {
+    let h = fits::horizon(w);
+    let predicts = h as f64 > m;
+    if predicts {
+        write!(
+            s,
+            "\n> **Predictions, not measurements.** Beyond {m} workers (the most measured) these numbers and the dashed curves on the speedup chart extend the fitted law; they hold only if nothing else changes."
+        )?;
+    } else {
+        write!(
+            s,
+            "\n> **No predictions:** {m} workers were measured and, with {} tasks, more would idle.",
+            w.tasks
+        )?;
     }
-    if fits.iter().any(|f| f.amdahl.is_ok() || f.usl.is_ok()) {
-        full_fit_table(s, &fits, h, at_h)?;
+    if m > cores as f64 {
+        write!(
+            s,
+            " The fits include counts above this machine's {cores} cores, where workers share cores: for CPU-bound work the laws read that as contention or coherency cost, so past {cores} workers they describe this machine, not one with more cores."
+        )?;
     }
-    writeln!(s)
+    if predicts && w.scaling == crate::scenario::Scaling::Strong && h == w.tasks {
+        write!(
+            s,
+            " Predictions stop at {h} workers: with {h} tasks, more workers would idle."
+        )?;
+    }
+    if fits
+        .iter()
+        .any(|f| f.usl.as_ref().is_ok_and(|u| u.quality.exact()))
+    {
+        write!(
+            s,
+            " An exact fit (as many worker counts as parameters) passes through every point whatever the data; measure more counts to test it."
+        )?;
+    }
+    writeln!(s)?;
+    Ok(())
 }
 
 /// "no peak (κ = 0)", "1 worker", "63 workers".

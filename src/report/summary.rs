@@ -6,7 +6,7 @@ use super::{Exporter, RunData};
 use crate::measure::stats::{self, median_of};
 use crate::record::{Baseline, CellKey, RunRow};
 use crate::report::meta::Meta;
-use crate::scenario::Scaling;
+use crate::scenario::{Scaling, Workload};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -108,137 +108,180 @@ pub struct SummaryRow {
 
 /// Computes the summary of every cell present in `rows`, in plan order.
 pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
-    // Rows by cell and worker counts by (workload, model), indexed in one pass: scanning every
-    // row for every cell made runs of 1,000 cells slow to summarise.
-    let mut by_cell: HashMap<CellKey<'_>, Vec<&RunRow>> = HashMap::new();
-    for r in rows {
-        by_cell.entry(r.key()).or_default().push(r);
-    }
-    let mut by_model: HashMap<(&str, &str), Vec<u64>> = HashMap::new();
-    for k in by_cell.keys() {
-        by_model
-            .entry((k.workload, k.model))
-            .or_default()
-            .push(k.workers);
-    }
-    by_model.values_mut().for_each(|v| v.sort_unstable());
+    let index = Index::new(rows);
     let mut out = Vec::new();
     for w in &meta.workloads {
-        let of = |model: &str, workers: u64| -> Vec<&RunRow> {
-            by_cell
-                .get(&CellKey {
-                    workload: &w.name,
-                    model,
-                    workers,
-                })
-                .cloned()
-                .unwrap_or_default()
-        };
-        let counts = |model: &str| -> Vec<u64> {
-            by_model
-                .get(&(w.name.as_str(), model))
-                .cloned()
-                .unwrap_or_default()
-        };
-        let ok_times = |cell: &[&RunRow]| -> Vec<f64> {
-            cell.iter().filter(|r| r.ok()).map(|r| r.time_s()).collect()
-        };
         for model in &w.models {
-            for workers in counts(model) {
-                let cell = of(model, workers);
-                let times = ok_times(&cell);
-                let ok: Vec<&RunRow> = cell.iter().copied().filter(|r| r.ok()).collect();
-                let seed = crate::hash::seed_of(&format!("{}/{}/{}", w.name, model, workers));
-                let s = stats::summarize(&times, seed);
-                let halves = super::replication::Halves::of(&ok, seed);
-                // The reference cell: the baseline model (or this model) at its fewest workers.
-                let ref_model = w.baseline.as_deref().unwrap_or(model);
-                let ref_workers = counts(ref_model).first().copied();
-                let (speedup, efficiency, baseline) = match ref_workers {
-                    Some(rw) => {
-                        let ref_times = ok_times(&of(ref_model, rw));
-                        let ratio = workers as f64 / rw as f64;
-                        let factor = match w.scaling {
-                            Scaling::Strong => 1.0,
-                            Scaling::Weak => ratio,
-                        };
-                        let sp = stats::speedup(&ref_times, &times, factor, seed ^ 0x5eed);
-                        let eff = sp.map(|(a, b, c)| (a / ratio, b / ratio, c / ratio));
-                        let baseline = Baseline::Cell {
-                            model: ref_model.to_string(),
-                            workers: rw,
-                        };
-                        (sp, eff, baseline)
-                    }
-                    None => (
-                        None,
-                        None,
-                        Baseline::NotMeasured {
-                            model: ref_model.to_string(),
-                        },
-                    ),
-                };
-                let reported = ok.iter().filter(|r| r.reported_s.is_some()).count();
-                let time_source = match reported {
-                    0 => TimeSource::Wall,
-                    n if n == ok.len() => TimeSource::Reported,
-                    _ => TimeSource::Mixed,
-                };
-                let med = |f: &dyn Fn(&RunRow) -> f64| -> Option<f64> {
-                    (!ok.is_empty())
-                        .then(|| median_of(&ok.iter().map(|r| f(r)).collect::<Vec<_>>()))
-                };
-                // Only when every run measured it: a median over some runs would mislead.
-                let med_some = |f: &dyn Fn(&RunRow) -> Option<f64>| -> Option<f64> {
-                    let v: Option<Vec<f64>> = ok.iter().map(|r| f(r)).collect();
-                    v.filter(|v| !v.is_empty()).map(|v| median_of(&v))
-                };
-                out.push(SummaryRow {
-                    scenario: meta.scenario.name.clone(),
-                    workload: w.name.clone(),
-                    kernel: w.kernel.clone(),
-                    model: model.clone(),
-                    variant: None,
-                    workers,
-                    tasks: cell.first().map_or(w.tasks, |r| r.tasks),
-                    runs: ok.len(),
-                    failed: cell.iter().filter(|r| r.failed()).count(),
-                    time_source,
-                    median_s: s.map(|s| s.median),
-                    mean_s: s.map(|s| s.mean),
-                    stddev_s: s.map(|s| s.stddev),
-                    min_s: s.map(|s| s.min),
-                    max_s: s.map(|s| s.max),
-                    ci_low_s: s.map(|s| s.ci_low),
-                    ci_high_s: s.map(|s| s.ci_high),
-                    outliers: s.map_or(0, |s| s.outliers),
-                    speedup: speedup.map(|t| t.0),
-                    speedup_ci_low: speedup.map(|t| t.1),
-                    speedup_ci_high: speedup.map(|t| t.2),
-                    efficiency: efficiency.map(|t| t.0),
-                    efficiency_ci_low: efficiency.map(|t| t.1),
-                    efficiency_ci_high: efficiency.map(|t| t.2),
-                    setup_s: med_some(&|r| r.setup_s),
-                    cpu_util: med(&|r| r.cpu_util),
-                    runq_wait_s: med_some(&|r| r.runq_wait_s),
-                    cpu_migrations: med_some(&|r| r.cpu_migrations.map(|c| c as f64)),
-                    ctx_switches: med_some(&|r| r.ctx_switches.map(|c| c as f64)),
-                    interp_start_s: med_some(&|r| r.interp_start_s),
-                    cpu_scope: cpu_scope(&ok),
-                    host_speed: med_some(&|r| r.host_speed),
-                    host_spread: med_some(&|r| r.host_spread),
-                    even_rounds_s: halves.as_ref().map(|h| h.even.median),
-                    odd_rounds_s: halves.as_ref().map(|h| h.odd.median),
-                    reproduced: halves.map(|h| h.agree(super::replication::TOLERANCE)),
-                    max_rss_kb: ok.iter().map(|r| r.max_rss_kb).max(),
-                    workers_rss_kb: ok.iter().filter_map(|r| r.workers_rss_kb).max(),
-                    baseline,
-                    scaling: w.scaling,
-                });
+            for workers in index.counts(&w.name, model) {
+                out.push(summarize_cell(meta, &index, w, model, workers));
             }
         }
     }
     out
+}
+
+/// Rows by cell and worker counts by (workload, model), indexed in one pass: scanning every
+/// row for every cell made runs of 1,000 cells slow to summarise.
+struct Index<'a> {
+    by_cell: HashMap<CellKey<'a>, Vec<&'a RunRow>>,
+    /// Sorted.
+    by_model: HashMap<(&'a str, &'a str), Vec<u64>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(rows: &'a [RunRow]) -> Self {
+        let mut by_cell: HashMap<CellKey<'_>, Vec<&RunRow>> = HashMap::new();
+        for r in rows {
+            by_cell.entry(r.key()).or_default().push(r);
+        }
+        let mut by_model: HashMap<(&str, &str), Vec<u64>> = HashMap::new();
+        for k in by_cell.keys() {
+            by_model
+                .entry((k.workload, k.model))
+                .or_default()
+                .push(k.workers);
+        }
+        by_model.values_mut().for_each(|v| v.sort_unstable());
+        Index { by_cell, by_model }
+    }
+
+    /// The runs of one cell, in the order of `rows`.
+    fn cell(&self, workload: &str, model: &str, workers: u64) -> Vec<&'a RunRow> {
+        self.by_cell
+            .get(&CellKey {
+                workload,
+                model,
+                workers,
+            })
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The worker counts of a model on a workload, fewest first.
+    fn counts(&self, workload: &str, model: &str) -> Vec<u64> {
+        self.by_model
+            .get(&(workload, model))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+fn ok_times(cell: &[&RunRow]) -> Vec<f64> {
+    cell.iter().filter(|r| r.ok()).map(|r| r.time_s()).collect()
+}
+
+/// A (value, CI low, CI high) triple.
+type WithCi = Option<(f64, f64, f64)>;
+
+/// The speedup and efficiency of a cell against its reference cell: the baseline model (or
+/// this model) at its fewest workers.
+fn against_baseline(
+    index: &Index<'_>,
+    w: &Workload,
+    model: &str,
+    workers: u64,
+    times: &[f64],
+    seed: u64,
+) -> (WithCi, WithCi, Baseline) {
+    let ref_model = w.baseline.as_deref().unwrap_or(model);
+    let ref_workers = index.counts(&w.name, ref_model).first().copied();
+    match ref_workers {
+        Some(rw) => {
+            let ref_times = ok_times(&index.cell(&w.name, ref_model, rw));
+            let ratio = workers as f64 / rw as f64;
+            let factor = match w.scaling {
+                Scaling::Strong => 1.0,
+                Scaling::Weak => ratio,
+            };
+            let sp = stats::speedup(&ref_times, times, factor, seed ^ 0x5eed);
+            let eff = sp.map(|(a, b, c)| (a / ratio, b / ratio, c / ratio));
+            let baseline = Baseline::Cell {
+                model: ref_model.to_string(),
+                workers: rw,
+            };
+            (sp, eff, baseline)
+        }
+        None => (
+            None,
+            None,
+            Baseline::NotMeasured {
+                model: ref_model.to_string(),
+            },
+        ),
+    }
+}
+
+/// The summary row of one cell.
+fn summarize_cell(
+    meta: &Meta,
+    index: &Index<'_>,
+    w: &Workload,
+    model: &str,
+    workers: u64,
+) -> SummaryRow {
+    let cell = index.cell(&w.name, model, workers);
+    let times = ok_times(&cell);
+    let ok: Vec<&RunRow> = cell.iter().copied().filter(|r| r.ok()).collect();
+    let seed = crate::hash::seed_of(&format!("{}/{}/{}", w.name, model, workers));
+    let s = stats::summarize(&times, seed);
+    let halves = super::replication::Halves::of(&ok, seed);
+    let (speedup, efficiency, baseline) = against_baseline(index, w, model, workers, &times, seed);
+    let reported = ok.iter().filter(|r| r.reported_s.is_some()).count();
+    let time_source = match reported {
+        0 => TimeSource::Wall,
+        n if n == ok.len() => TimeSource::Reported,
+        _ => TimeSource::Mixed,
+    };
+    let med = |f: &dyn Fn(&RunRow) -> f64| -> Option<f64> {
+        (!ok.is_empty()).then(|| median_of(&ok.iter().map(|r| f(r)).collect::<Vec<_>>()))
+    };
+    // Only when every run measured it: a median over some runs would mislead.
+    let med_some = |f: &dyn Fn(&RunRow) -> Option<f64>| -> Option<f64> {
+        let v: Option<Vec<f64>> = ok.iter().map(|r| f(r)).collect();
+        v.filter(|v| !v.is_empty()).map(|v| median_of(&v))
+    };
+    SummaryRow {
+        scenario: meta.scenario.name.clone(),
+        workload: w.name.clone(),
+        kernel: w.kernel.clone(),
+        model: model.to_string(),
+        variant: None,
+        workers,
+        tasks: cell.first().map_or(w.tasks, |r| r.tasks),
+        runs: ok.len(),
+        failed: cell.iter().filter(|r| r.failed()).count(),
+        time_source,
+        median_s: s.map(|s| s.median),
+        mean_s: s.map(|s| s.mean),
+        stddev_s: s.map(|s| s.stddev),
+        min_s: s.map(|s| s.min),
+        max_s: s.map(|s| s.max),
+        ci_low_s: s.map(|s| s.ci_low),
+        ci_high_s: s.map(|s| s.ci_high),
+        outliers: s.map_or(0, |s| s.outliers),
+        speedup: speedup.map(|t| t.0),
+        speedup_ci_low: speedup.map(|t| t.1),
+        speedup_ci_high: speedup.map(|t| t.2),
+        efficiency: efficiency.map(|t| t.0),
+        efficiency_ci_low: efficiency.map(|t| t.1),
+        efficiency_ci_high: efficiency.map(|t| t.2),
+        setup_s: med_some(&|r| r.setup_s),
+        cpu_util: med(&|r| r.cpu_util),
+        runq_wait_s: med_some(&|r| r.runq_wait_s),
+        cpu_migrations: med_some(&|r| r.cpu_migrations.map(|c| c as f64)),
+        ctx_switches: med_some(&|r| r.ctx_switches.map(|c| c as f64)),
+        interp_start_s: med_some(&|r| r.interp_start_s),
+        cpu_scope: cpu_scope(&ok),
+        host_speed: med_some(&|r| r.host_speed),
+        host_spread: med_some(&|r| r.host_spread),
+        even_rounds_s: halves.as_ref().map(|h| h.even.median),
+        odd_rounds_s: halves.as_ref().map(|h| h.odd.median),
+        reproduced: halves.map(|h| h.agree(super::replication::TOLERANCE)),
+        max_rss_kb: ok.iter().map(|r| r.max_rss_kb).max(),
+        workers_rss_kb: ok.iter().filter_map(|r| r.workers_rss_kb).max(),
+        baseline,
+        scaling: w.scaling,
+    }
 }
 
 /// The one CPU scope of a cell's runs, `mixed` when they differ, empty when unknown.

@@ -43,7 +43,18 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
     let cores = data.meta.machine.logical_cores;
     let runs = runs_by_cell(&data.rows, &w.name);
     let mut out = Vec::new();
+    out.extend(clusters_warning(&rows, &runs));
+    out.extend(waiting_warning(data, w, &rows, cores));
+    out.extend(noisy_warning(&rows, &runs));
+    out.extend(short_warning(&rows));
+    out.extend(startup_warning(&rows));
+    out.extend(super::host::warning(data, w));
+    out.extend(parity_warning(data, &rows));
+    out
+}
 
+/// Cells whose runs fall into a fast and a slow group.
+fn clusters_warning(rows: &[&SummaryRow], runs: &HashMap<(&str, u64), Vec<f64>>) -> Option<String> {
     let clusters: Vec<String> = rows
         .iter()
         .filter_map(|r| {
@@ -60,17 +71,25 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
             ))
         })
         .collect();
-    if !clusters.is_empty() {
-        out.push(format!(
+    (!clusters.is_empty()).then(|| {
+        format!(
             "> **Two clusters of runs**: {}. A cell's runs should agree; two groups mean two \
              different things were measured — for CPU-bound work usually runs in which two \
              workers shared one core (another program woke up, or the OS placed them badly). \
              Check `runq_wait_s` and `cpu_migrations` of the slow runs in runs.csv, close other \
              programs, and rerun with more repeats or `--order interleaved`.",
             clusters.join(", ")
-        ));
-    }
+        )
+    })
+}
 
+/// CPU-bound cells within the cores whose threads waited for a core.
+fn waiting_warning(
+    data: &RunData,
+    w: &Workload,
+    rows: &[&SummaryRow],
+    cores: u64,
+) -> Option<String> {
     let waited: Vec<String> = rows
         .iter()
         .filter(|r| r.workers <= cores && super::fits::cpu_bound(data, w, &r.model))
@@ -87,8 +106,8 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
             })
         })
         .collect();
-    if !waited.is_empty() {
-        out.push(format!(
+    (!waited.is_empty()).then(|| {
+        format!(
             "> **Waiting for a CPU**: {}. These CPU-bound cells use no more workers than the \
              {cores} cores, yet their threads waited in the run queue for a core: another \
              program was running, or threads of the model besides its workers (a coordinator \
@@ -96,9 +115,12 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
              the same count: if it waited too, close other programs and rerun; if not, the \
              wait is the model's own cost.",
             waited.join(", ")
-        ));
-    }
+        )
+    })
+}
 
+/// Cells (not already split into two clusters) whose runs vary more than [`NOISY_CV`].
+fn noisy_warning(rows: &[&SummaryRow], runs: &HashMap<(&str, u64), Vec<f64>>) -> Option<String> {
     let noisy: Vec<String> = rows
         .iter()
         .filter(|r| {
@@ -110,28 +132,35 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
             (r.runs > 1 && cv > NOISY_CV).then(|| format!("{} ({:.0}%)", cell(r), cv * 100.0))
         })
         .collect();
-    if !noisy.is_empty() {
-        out.push(format!(
+    (!noisy.is_empty()).then(|| {
+        format!(
             "> **Noisy cells** (coefficient of variation above {:.0}%): {}. Treat their medians \
              with care; more repeats or a quieter machine help.",
             NOISY_CV * 100.0,
             noisy.join(", ")
-        ));
-    }
+        )
+    })
+}
 
+/// Cells whose median is below [`SHORT_S`].
+fn short_warning(rows: &[&SummaryRow]) -> Option<String> {
     let short: Vec<String> = rows
         .iter()
         .filter(|r| r.median_s.is_some_and(|m| m < SHORT_S))
         .map(|r| cell(r))
         .collect();
-    if !short.is_empty() {
-        out.push(format!(
+    (!short.is_empty()).then(|| {
+        format!(
             "> **Short runs** (median below {:.0} ms, where start-up and timer resolution \
              weigh): {}. Give the workload more tasks or a larger size for firmer numbers.",
             SHORT_S * 1e3,
             short.join(", ")
-        ));
-    }
+        )
+    })
+}
+
+/// Cells whose start-up takes more than [`SETUP_SHARE`] of the run.
+fn startup_warning(rows: &[&SummaryRow]) -> Option<String> {
     // A command's setup_s is inside its own time, as a native model's is inside the run
     // (interpreter start-up is `interp_start_s`, outside both).
     let startup: Vec<String> = rows
@@ -142,21 +171,22 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
             (share > SETUP_SHARE).then(|| format!("{} ({:.0}%)", cell(r), share * 100.0))
         })
         .collect();
-    if !startup.is_empty() {
-        out.push(format!(
+    (!startup.is_empty()).then(|| {
+        format!(
             "> **Runs too short for their workers**: starting the pool, processes or runtime \
              takes more than {:.0}% of the run in {}. Those times measure start-up more than \
              the work; give each worker more to do (more tasks or a larger size).",
             SETUP_SHARE * 100.0,
             startup.join(", ")
-        ));
-    }
+        )
+    })
+}
 
-    out.extend(super::host::warning(data, w));
-
-    let parity = parity(data, &rows);
-    if !parity.is_empty() {
-        out.push(format!(
+/// 1-worker cells that differ from their sequential reference beyond start-up.
+fn parity_warning(data: &RunData, rows: &[&SummaryRow]) -> Option<String> {
+    let parity = parity(data, rows);
+    (!parity.is_empty()).then(|| {
+        format!(
             "> **One worker is not one worker**: {}. At 1 worker every model runs the same \
              tasks one after another, so it should take its sequential reference's time plus \
              its own start-up (`setup_s`). The difference is something the model does that \
@@ -165,9 +195,8 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
              1 ms tick), processes that start cold in every run, or not doing the same work \
              (compare the checksums in runs.csv).",
             parity.join("; ")
-        ));
-    }
-    out
+        )
+    })
 }
 
 /// What the cell processes could not measure on this machine, as one report line.

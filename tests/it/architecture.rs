@@ -381,19 +381,6 @@ fn the_function_scan_measures_length_and_nesting() {
 /// the repository root, function). The list only shrinks: a function that is split must
 /// leave it (the test says so), and no other function may join it.
 const NOT_YET_SPLIT: &[(&str, &str)] = &[
-    ("src/report/decision.rs", "table"),
-    ("src/report/host.rs", "warning"),
-    ("src/report/warnings.rs", "for_workload"),
-    ("src/report/summary.rs", "compute"),
-    ("src/report/markdown.rs", "render"),
-    ("src/report/markdown.rs", "cell_table"),
-    ("src/report/markdown.rs", "scaling_fits"),
-    ("crates/charts/src/layout.rs", "new"),
-    ("crates/charts/src/axes.rs", "log_ticks"),
-    ("crates/charts/src/lines.rs", "draw"),
-    ("crates/charts/src/describe.rs", "describe"),
-    ("crates/charts/src/notes.rs", "legend"),
-    ("crates/charts/src/lanes.rs", "new"),
 ];
 
 #[test]

@@ -195,43 +195,9 @@ pub(crate) fn log_ticks(
 ) -> (Vec<f64>, Vec<f64>) {
     let span = (hi / lo).ln();
     let min_gap = span * 48.0 / pixels;
-    let thin = |vals: Vec<f64>| -> Vec<f64> {
-        let mut out: Vec<f64> = vec![];
-        for v in vals {
-            if out.last().is_none_or(|&p| (v / p).ln() >= min_gap) {
-                out.push(v);
-            }
-        }
-        out
-    };
-
-    if let Some(data) = data {
-        let mut vals: Vec<f64> = data
-            .iter()
-            .copied()
-            .filter(|&v| v.is_finite() && v >= lo && v <= hi)
-            .collect();
-        vals.sort_by(f64::total_cmp);
-        vals.dedup_by(|a, b| (*a - *b).abs() <= 1e-9 * b.abs());
-        if (1..=16).contains(&vals.len()) {
-            let ticks = thin(vals.clone());
-            if ticks.len() >= 2 || span < 1.0 {
-                return (ticks, vec![]);
-            }
-        }
-        if all_integers(&vals) && hi / lo > 4.0 {
-            // Powers of two suit worker counts.
-            let mut pow2 = vec![];
-            let mut v = 2f64.powf(lo.log2().ceil());
-            while v <= hi && pow2.len() < 64 {
-                pow2.push(v);
-                v *= 2.0;
-            }
-            let ticks = thin(pow2);
-            if ticks.len() >= 3 {
-                return (ticks, vec![]);
-            }
-        }
+    let thin = |vals: Vec<f64>| thin_log(vals, min_gap);
+    if let Some(ticks) = data.and_then(|data| data_ticks(lo, hi, data, min_gap)) {
+        return (ticks, vec![]);
     }
 
     let e_lo = lo.log10().floor() as i32;
@@ -272,6 +238,51 @@ pub(crate) fn log_ticks(
         vec![]
     };
     (bold, light)
+}
+
+/// `vals` (sorted) without those closer than `min_gap` (in natural-log units) to the one
+/// kept before them.
+fn thin_log(vals: Vec<f64>, min_gap: f64) -> Vec<f64> {
+    let mut out: Vec<f64> = vec![];
+    for v in vals {
+        if out.last().is_none_or(|&p| (v / p).ln() >= min_gap) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Log ticks from the data: its distinct values when they are few enough, else powers of two
+/// for integer data spanning more than a factor of 4; `None` when neither gives enough ticks.
+fn data_ticks(lo: f64, hi: f64, data: &[f64], min_gap: f64) -> Option<Vec<f64>> {
+    let span = (hi / lo).ln();
+    let mut vals: Vec<f64> = data
+        .iter()
+        .copied()
+        .filter(|&v| v.is_finite() && v >= lo && v <= hi)
+        .collect();
+    vals.sort_by(f64::total_cmp);
+    vals.dedup_by(|a, b| (*a - *b).abs() <= 1e-9 * b.abs());
+    if (1..=16).contains(&vals.len()) {
+        let ticks = thin_log(vals.clone(), min_gap);
+        if ticks.len() >= 2 || span < 1.0 {
+            return Some(ticks);
+        }
+    }
+    if all_integers(&vals) && hi / lo > 4.0 {
+        // Powers of two suit worker counts.
+        let mut pow2 = vec![];
+        let mut v = 2f64.powf(lo.log2().ceil());
+        while v <= hi && pow2.len() < 64 {
+            pow2.push(v);
+            v *= 2.0;
+        }
+        let ticks = thin_log(pow2, min_gap);
+        if ticks.len() >= 3 {
+            return Some(ticks);
+        }
+    }
+    None
 }
 
 /// Smallest distance in pixels between the centres of two tick labels of the worker axis.

@@ -9,7 +9,7 @@ use crate::axes::Axis;
 use crate::format::format_number;
 use crate::geometry::Rect;
 use crate::lanes::Layout;
-use crate::layout::Plan;
+use crate::layout::{Plan, PlannedSeries};
 use crate::{Figure, Gantt, SeriesStyle};
 
 /// A number with 4 significant digits (stable across platforms).
@@ -49,48 +49,59 @@ fn placed(b: &Option<Rect>, plot: &Rect) -> &'static str {
     }
 }
 
+/// One series: its shape, style, bars and points.
+fn series_line(ser: &PlannedSeries) -> String {
+    let points: Vec<String> = ser
+        .points
+        .iter()
+        .map(|p| {
+            let mut t = format!("{}:{}", n(p.x), n(p.y));
+            if p.hollow {
+                t.push_str(" hollow");
+            }
+            if p.above {
+                t.push_str(" above");
+            }
+            if p.dodge != 0 {
+                t.push_str(" beside");
+            }
+            t
+        })
+        .collect();
+    let style = match ser.style {
+        SeriesStyle::Solid => "",
+        SeriesStyle::Dashed => ", dashed",
+        SeriesStyle::Scatter => ", marks only",
+    };
+    format!(
+        "series {} ({:?}{style}{}, {} bars): {}",
+        ser.label,
+        ser.shape,
+        if ser.single { ", single" } else { "" },
+        ser.bars.len(),
+        points.join(", ")
+    )
+}
+
 impl Plan {
     pub(crate) fn describe(&self) -> String {
         let mut s = String::new();
-        let plot = &self.frame.plot;
         let _ = writeln!(s, "{}", axis("x", &self.x));
         let _ = writeln!(s, "{}", axis("y", &self.y));
         if let Some(b) = self.y_break {
             let _ = writeln!(s, "y axis broken at {}", n(b));
         }
         for ser in &self.series {
-            let points: Vec<String> = ser
-                .points
-                .iter()
-                .map(|p| {
-                    let mut t = format!("{}:{}", n(p.x), n(p.y));
-                    if p.hollow {
-                        t.push_str(" hollow");
-                    }
-                    if p.above {
-                        t.push_str(" above");
-                    }
-                    if p.dodge != 0 {
-                        t.push_str(" beside");
-                    }
-                    t
-                })
-                .collect();
-            let style = match ser.style {
-                SeriesStyle::Solid => "",
-                SeriesStyle::Dashed => ", dashed",
-                SeriesStyle::Scatter => ", marks only",
-            };
-            let _ = writeln!(
-                s,
-                "series {} ({:?}{style}{}, {} bars): {}",
-                ser.label,
-                ser.shape,
-                if ser.single { ", single" } else { "" },
-                ser.bars.len(),
-                points.join(", ")
-            );
+            let _ = writeln!(s, "{}", series_line(ser));
         }
+        self.describe_lines(&mut s);
+        self.describe_legend(&mut s);
+        s
+    }
+
+    /// The reference line, the fits with their prediction region, and the marker.
+    fn describe_lines(&self, s: &mut String) {
+        let plot = &self.frame.plot;
         if let Some((label, pieces)) = &self.reference {
             let ends: Vec<String> = pieces
                 .iter()
@@ -129,6 +140,10 @@ impl Plan {
                 placed(&m.label_box, plot)
             );
         }
+    }
+
+    /// The legend's entries and notes.
+    fn describe_legend(&self, s: &mut String) {
         for (label, sample) in &self.legend.entries {
             let kind = match sample {
                 crate::legend::LegendSample::Series { line: false, .. } => "marker",
@@ -142,7 +157,6 @@ impl Plan {
         if !self.legend.notes.is_empty() {
             let _ = writeln!(s, "note: {}", self.legend.notes.join(" "));
         }
-        s
     }
 
     /// Labels in the plot touch no line, marker or bar, and not each other; the plot area

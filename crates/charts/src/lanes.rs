@@ -189,121 +189,32 @@ impl Layout {
         distinct.dedup();
         let shared = distinct.len() <= 1;
 
-        let mut top = 14.0;
-        if !g.title.is_empty() {
-            top += TITLE_SIZE + 12.0;
-        }
-        if !g.subtitle.is_empty() {
-            top += SUBTITLE_SIZE + 10.0;
-        }
-        top += 16.0;
-        let axis = 12.0 + TICK_SIZE + 14.0 + AXIS_DESC_SIZE + 10.0;
-        let axis = if shared {
-            axis
-        } else {
-            axis - TICK_SIZE - 12.0
-        };
-        let note = if g.note.is_empty() {
-            0.0
-        } else {
-            NOTE_SIZE + 12.0
-        };
-        let bottom = axis + note + 12.0;
+        let (top, bottom) = margins(g, shared);
         let gap = if shared {
             LANE_GAP
         } else {
             LANE_GAP + LANE_AXIS
         };
         let gaps = gap * g.lanes.len().saturating_sub(1) as f64;
-
-        // Each lane's rows with their bars in tracks.
-        let placed: Vec<Vec<Tracked>> = g
-            .lanes
-            .iter()
-            .map(|l| {
-                let mut by_row: Vec<Vec<Bar>> = vec![Vec::new(); l.rows.max(1) as usize];
-                for b in &l.bars {
-                    let drawable = b.start.is_finite() && b.end.is_finite();
-                    if let (true, Some(v)) = (drawable, by_row.get_mut(b.row as usize)) {
-                        v.push(*b);
-                    }
-                }
-                by_row.into_iter().map(tracks).collect()
-            })
-            .collect();
-        let units: f64 = placed
-            .iter()
-            .flat_map(|rows| rows.iter().map(|(_, t)| row_units(*t)))
-            .sum::<f64>()
-            .max(1.0);
+        let placed: Vec<Vec<Tracked>> = g.lanes.iter().map(lane_rows).collect();
         let fixed = top + bottom + gaps + if shared { 0.0 } else { LANE_AXIS };
-        let mut row = ((TARGET_HEIGHT - fixed) / units).min(MAX_ROW);
-        if row < MIN_ROW {
-            row = ((MAX_HEIGHT - fixed) / units).min(MIN_ROW);
-        }
+        let row = row_height(&placed, fixed);
         let mut lanes = Vec::with_capacity(g.lanes.len());
         let mut y = top;
         for (rows, group_end) in placed.into_iter().zip(&groups) {
-            // Overlapping tasks get tracks they can be counted in.
-            let height_of =
-                |tracks: usize| (row_units(tracks) * row).max(tracks as f64 * MIN_TRACK);
-            // A lane shorter than its labels gets taller rows rather than blank space.
-            let natural: f64 = rows.iter().map(|(_, t)| height_of(*t)).sum();
-            let stretch = (LANE_MIN / natural.max(f64::MIN_POSITIVE)).max(1.0);
-            let mut ry = y;
-            let rows: Vec<RowGeom> = rows
-                .into_iter()
-                .map(|(bars, tracks)| {
-                    let height = height_of(tracks) * stretch;
-                    let r = RowGeom {
-                        top: ry,
-                        height,
-                        tracks,
-                        overlap: max_overlap(&bars),
-                        bars,
-                    };
-                    ry += height;
-                    r
-                })
-                .collect();
-            let height = (ry - y).max(LANE_MIN);
             let end = if shared {
                 ends.iter().copied().fold(0.0, f64::max)
             } else {
                 *group_end
             };
-            let (axis, unit) = time_axis(end, if shared { 8 } else { 6 });
-            lanes.push(LaneGeom {
-                top: y,
-                height,
-                rows,
-                axis,
-                unit,
-            });
-            y += height + gap;
+            let time = time_axis(end, if shared { 8 } else { 6 });
+            let lane = lane_geom(rows, y, row, time);
+            y += lane.height + gap;
+            lanes.push(lane);
         }
         let height = (y - gap + bottom + if shared { 0.0 } else { LANE_AXIS })
             .clamp(MIN_HEIGHT, MAX_HEIGHT.max(y));
-
-        let label_w = g
-            .lanes
-            .iter()
-            .flat_map(|l| {
-                [
-                    text_width(&l.label, LANE_LABEL_SIZE, Weight::Bold),
-                    text_width(&l.detail, LANE_DETAIL_SIZE, Weight::Normal),
-                ]
-            })
-            .max()
-            .map_or(120.0, f64::from)
-            .clamp(120.0, 320.0);
-        let row_label_w = lanes
-            .iter()
-            .flat_map(|l| l.rows.iter().enumerate().map(|(i, r)| r.label(i)))
-            .map(|t| text_width(&t, ROW_LABEL_SIZE, Weight::Normal))
-            .max()
-            .map_or(10.0, f64::from)
-            + 10.0;
+        let (label_w, row_label_w) = label_widths(g, &lanes);
         let x_title = match (shared, lanes.first()) {
             (true, Some(l)) => g.x_label.replace("{unit}", l.unit),
             (true, None) => g.x_label.replace("{unit}", "s"),
@@ -318,6 +229,113 @@ impl Layout {
             x_title,
         }
     }
+}
+
+/// The space above the first lane (titles) and below the last (axis and note).
+fn margins(g: &Gantt, shared: bool) -> (f64, f64) {
+    let mut top = 14.0;
+    if !g.title.is_empty() {
+        top += TITLE_SIZE + 12.0;
+    }
+    if !g.subtitle.is_empty() {
+        top += SUBTITLE_SIZE + 10.0;
+    }
+    top += 16.0;
+    let axis = 12.0 + TICK_SIZE + 14.0 + AXIS_DESC_SIZE + 10.0;
+    let axis = if shared {
+        axis
+    } else {
+        axis - TICK_SIZE - 12.0
+    };
+    let note = if g.note.is_empty() {
+        0.0
+    } else {
+        NOTE_SIZE + 12.0
+    };
+    (top, axis + note + 12.0)
+}
+
+/// A lane's rows with their bars in tracks.
+fn lane_rows(l: &crate::Lane) -> Vec<Tracked> {
+    let mut by_row: Vec<Vec<Bar>> = vec![Vec::new(); l.rows.max(1) as usize];
+    for b in &l.bars {
+        let drawable = b.start.is_finite() && b.end.is_finite();
+        if let (true, Some(v)) = (drawable, by_row.get_mut(b.row as usize)) {
+            v.push(*b);
+        }
+    }
+    by_row.into_iter().map(tracks).collect()
+}
+
+/// The height of a plain row: what fits the target height beside the `fixed` parts, or,
+/// below [`MIN_ROW`], what fits the largest image.
+fn row_height(placed: &[Vec<Tracked>], fixed: f64) -> f64 {
+    let units: f64 = placed
+        .iter()
+        .flat_map(|rows| rows.iter().map(|(_, t)| row_units(*t)))
+        .sum::<f64>()
+        .max(1.0);
+    let mut row = ((TARGET_HEIGHT - fixed) / units).min(MAX_ROW);
+    if row < MIN_ROW {
+        row = ((MAX_HEIGHT - fixed) / units).min(MIN_ROW);
+    }
+    row
+}
+
+/// One lane from its rows, starting at `y`, with plain rows `row` pixels tall.
+fn lane_geom(rows: Vec<Tracked>, y: f64, row: f64, (axis, unit): (Axis, &'static str)) -> LaneGeom {
+    // Overlapping tasks get tracks they can be counted in.
+    let height_of = |tracks: usize| (row_units(tracks) * row).max(tracks as f64 * MIN_TRACK);
+    // A lane shorter than its labels gets taller rows rather than blank space.
+    let natural: f64 = rows.iter().map(|(_, t)| height_of(*t)).sum();
+    let stretch = (LANE_MIN / natural.max(f64::MIN_POSITIVE)).max(1.0);
+    let mut ry = y;
+    let rows: Vec<RowGeom> = rows
+        .into_iter()
+        .map(|(bars, tracks)| {
+            let height = height_of(tracks) * stretch;
+            let r = RowGeom {
+                top: ry,
+                height,
+                tracks,
+                overlap: max_overlap(&bars),
+                bars,
+            };
+            ry += height;
+            r
+        })
+        .collect();
+    LaneGeom {
+        top: y,
+        height: (ry - y).max(LANE_MIN),
+        rows,
+        axis,
+        unit,
+    }
+}
+
+/// The widths of the lane label column and of the row label column.
+fn label_widths(g: &Gantt, lanes: &[LaneGeom]) -> (f64, f64) {
+    let label_w = g
+        .lanes
+        .iter()
+        .flat_map(|l| {
+            [
+                text_width(&l.label, LANE_LABEL_SIZE, Weight::Bold),
+                text_width(&l.detail, LANE_DETAIL_SIZE, Weight::Normal),
+            ]
+        })
+        .max()
+        .map_or(120.0, f64::from)
+        .clamp(120.0, 320.0);
+    let row_label_w = lanes
+        .iter()
+        .flat_map(|l| l.rows.iter().enumerate().map(|(i, r)| r.label(i)))
+        .map(|t| text_width(&t, ROW_LABEL_SIZE, Weight::Normal))
+        .max()
+        .map_or(10.0, f64::from)
+        + 10.0;
+    (label_w, row_label_w)
 }
 
 #[cfg(test)]

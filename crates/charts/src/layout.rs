@@ -174,115 +174,17 @@ fn dodge(i: usize, n: usize, spread: f64) -> i32 {
 impl Plan {
     pub(crate) fn new(chart: &Chart) -> Plan {
         let x_log = chart.x_log;
-        let finite = |p: &&crate::Point| p.x.is_finite() && p.y.is_finite();
-
-        // The y scale: as asked, unless a few series far above the rest would flatten them.
-        let mut y_log = chart.y_log;
-        let mut broken: Vec<usize> = vec![];
-        let mut logged: Vec<usize> = vec![];
-        if !y_log {
-            let maxima: Vec<(usize, f64)> = chart
-                .series
-                .iter()
-                .enumerate()
-                .filter_map(|(i, s)| {
-                    let m = s
-                        .points
-                        .iter()
-                        .filter(finite)
-                        .filter(|p| usable(p.x, x_log))
-                        .map(|p| p.ci.map_or(p.y, |c| p.y.max(c.0).max(c.1)))
-                        .filter(|v| v.is_finite())
-                        .reduce(f64::max)?;
-                    Some((i, m))
-                })
-                .collect();
-            if let Some((top, _)) = outliers(&maxima) {
-                let positive = chart
-                    .series
-                    .iter()
-                    .flat_map(|s| s.points.iter().filter(finite))
-                    .all(|p| p.y > 0.0);
-                if chart.outliers == Outliers::LogScale && positive {
-                    y_log = true;
-                    logged = top;
-                } else {
-                    broken = top;
-                }
-            }
-        }
+        let (y_log, broken, logged) = y_scale(chart);
         let ok = |x: f64, y: f64| usable(x, x_log) && usable(y, y_log);
-
-        // Points, split into runs at unusable points.
-        let mut series: Vec<PlannedSeries> = Vec::with_capacity(chart.series.len());
-        for s in &chart.series {
-            let mut runs: Polyline = vec![];
-            let mut current = vec![];
-            let mut points = vec![];
-            let mut bars = vec![];
-            for p in &s.points {
-                if ok(p.x, p.y) {
-                    current.push((p.x, p.y));
-                    points.push(PlannedPoint {
-                        x: p.x,
-                        y: p.y,
-                        hollow: p.hollow || s.style == SeriesStyle::Dashed,
-                        above: false,
-                        dodge: 0,
-                    });
-                    if let Some((a, b)) = p.ci.filter(|c| c.0.is_finite() && c.1.is_finite()) {
-                        bars.push(PlannedBar {
-                            x: p.x,
-                            lo: a.min(b),
-                            hi: a.max(b),
-                            dodge: 0,
-                        });
-                    }
-                } else if !current.is_empty() {
-                    runs.push(std::mem::take(&mut current));
-                }
-            }
-            if !current.is_empty() {
-                runs.push(current);
-            }
-            series.push(PlannedSeries {
-                label: s.label.clone(),
-                color: color(s.color_index),
-                style: s.style,
-                shape: Shape::of(s.color_index),
-                single: points.len() == 1,
-                runs,
-                points,
-                bars,
-            });
-        }
+        let mut series: Vec<PlannedSeries> =
+            chart.series.iter().map(|s| plan_series(s, &ok)).collect();
         let has_data = series.iter().any(|s| !s.points.is_empty());
-
-        let marker_x = chart
-            .marker
-            .as_ref()
-            .map(|m| m.0)
-            .filter(|&x| usable(x, x_log));
-
-        // X: the measured range (the workload's worker counts, the points, the marker), then
-        // the prediction reaching at most PREDICTION_SHARE of that range further.
-        let mut measured: Vec<f64> = chart
-            .x_values
-            .iter()
-            .copied()
-            .filter(|&x| usable(x, x_log))
-            .collect();
-        measured.extend(series.iter().flat_map(|s| s.points.iter().map(|p| p.x)));
-        measured.extend(marker_x);
         let reference_points: Vec<(f64, f64)> = chart
             .reference
             .iter()
             .flat_map(|r| r.points.iter().copied())
             .filter(|&(x, y)| ok(x, y))
             .collect();
-        if measured.is_empty() {
-            measured.extend(reference_points.iter().map(|p| p.0));
-        }
         let fit_curves: Vec<(Rgb, Vec<(f64, f64)>)> = chart
             .fits
             .iter()
@@ -293,6 +195,219 @@ impl Plan {
             })
             .filter(|(_, pts)| !pts.is_empty())
             .collect();
+        let xe = XExtent::new(chart, &series, &reference_points, &fit_curves);
+        let xs = xe.scale;
+        let (y_lo, y_hi) = y_range_of(&series, &broken, y_log, &xe, &reference_points, &fit_curves);
+        // A broken axis ends where the range of what it keeps ends: the outliers go off the top.
+        let y_break = (!broken.is_empty()).then_some(y_hi);
+        let ys_scale = Scale {
+            lo: y_lo,
+            hi: y_hi,
+            log: y_log,
+        };
+        clip_series(&mut series, xs, ys_scale);
+        dodge_apart(&mut series, ys_scale);
+        let reference = chart
+            .reference
+            .as_ref()
+            .map(|r| (r.label.clone(), clip(&reference_points, xs, ys_scale)));
+        let fits = plan_fits(chart, &fit_curves, &xe, ys_scale);
+        let x_ticks = x_ticks(chart, &xe);
+        let y_ticks = y_ticks(y_log, chart.y_unit, (y_lo, y_hi));
+        let x = Axis::new((xs.lo, xs.hi), x_log, x_ticks, Unit::Plain, &chart.x_label);
+        let y = Axis::new((y_lo, y_hi), y_log, y_ticks, chart.y_unit, &chart.y_label);
+
+        let mut legend = legend(chart, &series, (&reference, &fits), (y_break, &logged), &y);
+        let frame = framed(chart, (&x, &y), &mut legend);
+        let marker_label = chart.marker.as_ref().map_or(String::new(), |m| m.1.clone());
+        let mut plan = Plan {
+            x,
+            y,
+            series,
+            reference,
+            marker: xe.marker_x.map(|x| PlannedMarker {
+                x,
+                label: marker_label.clone(),
+                label_box: None,
+            }),
+            fits,
+            y_break,
+            legend,
+            frame,
+            has_data,
+        };
+        plan.place_labels();
+        plan.marker_label_to_legend(chart);
+        plan
+    }
+
+    /// When the marker's label found no free spot above the plot, the legend names the line
+    /// instead, and the labels are placed again around the new legend.
+    fn marker_label_to_legend(&mut self, chart: &Chart) {
+        if !self
+            .marker
+            .as_ref()
+            .is_some_and(|m| !m.label.is_empty() && m.label_box.is_none())
+        {
+            return;
+        }
+        let marker_label = chart.marker.as_ref().map_or(String::new(), |m| m.1.clone());
+        let mut notes = self.legend.notes.clone();
+        notes.push(format!("Dotted line: {marker_label}."));
+        self.legend = Legend::new(self.legend.entries.clone(), &notes);
+        self.frame = framed(chart, (&self.x, &self.y), &mut self.legend);
+        if let Some(m) = &mut self.marker {
+            m.label.clear();
+        }
+        self.place_labels();
+    }
+
+    /// Pixel position of a data point.
+    pub(crate) fn pixel(&self, p: (f64, f64)) -> (f64, f64) {
+        self.frame.at(self.x.scale(), self.y.scale(), p)
+    }
+}
+
+/// The pixel frame around the axes and the legend, with the legend cut to fit under it.
+fn framed(chart: &Chart, (x, y): (&Axis, &Axis), legend: &mut Legend) -> Frame {
+    let frame = Frame::new(
+        &chart.title,
+        &chart.subtitle,
+        (&x.title, &y.title),
+        (&x.labels, &y.labels),
+        legend,
+        chart.marker.is_some(),
+    );
+    legend.truncate_to(HEIGHT as i32 - frame.top - 8);
+    frame
+}
+
+/// The y scale: as asked, unless a few series far above the rest would flatten them. Returns
+/// whether y is logarithmic, the series cut off by a broken axis, and those a log scale was
+/// chosen for.
+fn y_scale(chart: &Chart) -> (bool, Vec<usize>, Vec<usize>) {
+    let x_log = chart.x_log;
+    let finite = |p: &&crate::Point| p.x.is_finite() && p.y.is_finite();
+    if chart.y_log {
+        return (true, vec![], vec![]);
+    }
+    let maxima: Vec<(usize, f64)> = chart
+        .series
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let m = s
+                .points
+                .iter()
+                .filter(finite)
+                .filter(|p| usable(p.x, x_log))
+                .map(|p| p.ci.map_or(p.y, |c| p.y.max(c.0).max(c.1)))
+                .filter(|v| v.is_finite())
+                .reduce(f64::max)?;
+            Some((i, m))
+        })
+        .collect();
+    let Some((top, _)) = outliers(&maxima) else {
+        return (false, vec![], vec![]);
+    };
+    let positive = chart
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().filter(finite))
+        .all(|p| p.y > 0.0);
+    if chart.outliers == Outliers::LogScale && positive {
+        (true, vec![], top)
+    } else {
+        (false, top, vec![])
+    }
+}
+
+/// One series' points (those `ok` can draw), split into runs at the others, with their
+/// error bars.
+fn plan_series(s: &crate::Series, ok: &dyn Fn(f64, f64) -> bool) -> PlannedSeries {
+    let mut runs: Polyline = vec![];
+    let mut current = vec![];
+    let mut points = vec![];
+    let mut bars = vec![];
+    for p in &s.points {
+        if ok(p.x, p.y) {
+            current.push((p.x, p.y));
+            points.push(PlannedPoint {
+                x: p.x,
+                y: p.y,
+                hollow: p.hollow || s.style == SeriesStyle::Dashed,
+                above: false,
+                dodge: 0,
+            });
+            if let Some((a, b)) = p.ci.filter(|c| c.0.is_finite() && c.1.is_finite()) {
+                bars.push(PlannedBar {
+                    x: p.x,
+                    lo: a.min(b),
+                    hi: a.max(b),
+                    dodge: 0,
+                });
+            }
+        } else if !current.is_empty() {
+            runs.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+    PlannedSeries {
+        label: s.label.clone(),
+        color: color(s.color_index),
+        style: s.style,
+        shape: Shape::of(s.color_index),
+        single: points.len() == 1,
+        runs,
+        points,
+        bars,
+    }
+}
+
+/// The x axis's extent: the measured range (the workload's worker counts, the points, the
+/// marker), then the prediction reaching at most [`PREDICTION_SHARE`] of that range further.
+struct XExtent {
+    /// The x values measured (or the reference's, when nothing was).
+    measured: Vec<f64>,
+    /// `measured` and where predictions end.
+    range_xs: Vec<f64>,
+    /// The end of the measured range.
+    m_hi: f64,
+    /// Where predictions end (`m_hi` without them).
+    pred_hi: f64,
+    /// The right end of the fitted curves.
+    fit_hi: Option<f64>,
+    /// The marker's x, when it can be drawn.
+    marker_x: Option<f64>,
+    scale: Scale,
+}
+
+impl XExtent {
+    fn new(
+        chart: &Chart,
+        series: &[PlannedSeries],
+        reference_points: &[(f64, f64)],
+        fit_curves: &[(Rgb, Vec<(f64, f64)>)],
+    ) -> XExtent {
+        let x_log = chart.x_log;
+        let marker_x = chart
+            .marker
+            .as_ref()
+            .map(|m| m.0)
+            .filter(|&x| usable(x, x_log));
+        let mut measured: Vec<f64> = chart
+            .x_values
+            .iter()
+            .copied()
+            .filter(|&x| usable(x, x_log))
+            .collect();
+        measured.extend(series.iter().flat_map(|s| s.points.iter().map(|p| p.x)));
+        measured.extend(marker_x);
+        if measured.is_empty() {
+            measured.extend(reference_points.iter().map(|p| p.0));
+        }
         let fit_hi = fit_curves
             .iter()
             .flat_map(|c| c.1.iter().map(|p| p.0))
@@ -305,229 +420,193 @@ impl Plan {
         };
         let mut range_xs = measured.clone();
         range_xs.push(pred_hi);
-        let (x_lo, x_hi) = x_range(&range_xs, x_log);
-        let xs = Scale {
-            lo: x_lo,
-            hi: x_hi,
-            log: x_log,
-        };
+        let (lo, hi) = x_range(&range_xs, x_log);
+        XExtent {
+            measured,
+            range_xs,
+            m_hi,
+            pred_hi,
+            fit_hi,
+            marker_x,
+            scale: Scale { lo, hi, log: x_log },
+        }
+    }
+}
 
-        // Y: the data (without the outliers of a broken axis), the reference up to
-        // REFERENCE_HEADROOM x the data, and the fits up to the larger of those.
-        let mut ys: Vec<f64> = vec![];
-        let kept = series
+/// Y: the data (without the outliers of a broken axis), the reference up to
+/// [`REFERENCE_HEADROOM`] x the data, and the fits up to the larger of those.
+fn y_range_of(
+    series: &[PlannedSeries],
+    broken: &[usize],
+    y_log: bool,
+    xe: &XExtent,
+    reference_points: &[(f64, f64)],
+    fit_curves: &[(Rgb, Vec<(f64, f64)>)],
+) -> (f64, f64) {
+    let xs = xe.scale;
+    let mut ys: Vec<f64> = vec![];
+    let kept = series
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !broken.contains(i))
+        .map(|(_, s)| s);
+    for s in kept {
+        ys.extend(s.points.iter().map(|p| p.y));
+        ys.extend(s.bars.iter().flat_map(|b| [b.lo, b.hi]));
+    }
+    ys.retain(|&y| usable(y, y_log));
+    let data_max = ys.iter().copied().reduce(f64::max);
+    let in_x = |pts: &[(f64, f64)], hi: f64| -> Vec<f64> {
+        let wide = Scale {
+            lo: f64::NEG_INFINITY,
+            hi: f64::INFINITY,
+            log: false,
+        };
+        let to = Scale { hi, ..xs };
+        clip(pts, to, wide)
+            .into_iter()
+            .flatten()
+            .map(|p| p.1)
+            .collect()
+    };
+    let ref_ys = in_x(reference_points, xs.hi);
+    let ref_cap = match (data_max, ref_ys.iter().copied().reduce(f64::min)) {
+        (Some(d), Some(r_min)) => {
+            let headroom = if y_log {
+                REFERENCE_HEADROOM_LOG
+            } else {
+                REFERENCE_HEADROOM
+            };
+            (d * headroom).max(r_min)
+        }
+        _ => f64::INFINITY,
+    };
+    let ref_kept: Vec<f64> = ref_ys.into_iter().map(|y| y.min(ref_cap)).collect();
+    let fit_cap = ys.iter().chain(&ref_kept).copied().reduce(f64::max);
+    ys.extend(&ref_kept);
+    for (_, pts) in fit_curves {
+        let cap = fit_cap.unwrap_or(f64::INFINITY);
+        ys.extend(in_x(pts, xe.pred_hi).into_iter().map(|y| y.min(cap)));
+    }
+    ys.retain(|&y| usable(y, y_log));
+    y_range(&ys, y_log)
+}
+
+/// Everything clipped to the plot; points above a break drawn at it; error bars clamped into
+/// the range.
+fn clip_series(series: &mut [PlannedSeries], xs: Scale, ys: Scale) {
+    for s in series {
+        s.runs = s.runs.iter().flat_map(|r| clip(r, xs, ys)).collect();
+        for p in &mut s.points {
+            if p.y > ys.hi {
+                p.y = ys.hi;
+                p.above = true;
+            }
+        }
+        for b in &mut s.bars {
+            b.lo = b.lo.max(ys.lo);
+            b.hi = b.hi.min(ys.hi);
+        }
+        s.bars.retain(|b| b.lo < b.hi);
+    }
+}
+
+/// Error bars spread apart where several share an x, and single points at one spot drawn
+/// side by side.
+fn dodge_apart(series: &mut [PlannedSeries], ys: Scale) {
+    let mut bar_xs: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.bars.iter().map(|b| b.x))
+        .collect();
+    bar_xs.sort_by(f64::total_cmp);
+    bar_xs.dedup();
+    for x in bar_xs {
+        let at: Vec<(usize, usize)> = series
             .iter()
             .enumerate()
-            .filter(|(i, _)| !broken.contains(i))
-            .map(|(_, s)| s);
-        for s in kept {
-            ys.extend(s.points.iter().map(|p| p.y));
-            ys.extend(s.bars.iter().flat_map(|b| [b.lo, b.hi]));
-        }
-        ys.retain(|&y| usable(y, y_log));
-        let data_max = ys.iter().copied().reduce(f64::max);
-        let in_x = |pts: &[(f64, f64)], hi: f64| -> Vec<f64> {
-            let wide = Scale {
-                lo: f64::NEG_INFINITY,
-                hi: f64::INFINITY,
-                log: false,
-            };
-            let to = Scale { hi, ..xs };
-            clip(pts, to, wide)
-                .into_iter()
-                .flatten()
-                .map(|p| p.1)
-                .collect()
-        };
-        let ref_ys = in_x(&reference_points, x_hi);
-        let ref_cap = match (data_max, ref_ys.iter().copied().reduce(f64::min)) {
-            (Some(d), Some(r_min)) => {
-                let headroom = if y_log {
-                    REFERENCE_HEADROOM_LOG
-                } else {
-                    REFERENCE_HEADROOM
-                };
-                (d * headroom).max(r_min)
-            }
-            _ => f64::INFINITY,
-        };
-        let ref_kept: Vec<f64> = ref_ys.into_iter().map(|y| y.min(ref_cap)).collect();
-        let fit_cap = ys.iter().chain(&ref_kept).copied().reduce(f64::max);
-        ys.extend(&ref_kept);
-        for (_, pts) in &fit_curves {
-            let cap = fit_cap.unwrap_or(f64::INFINITY);
-            ys.extend(in_x(pts, pred_hi).into_iter().map(|y| y.min(cap)));
-        }
-        ys.retain(|&y| usable(y, y_log));
-        let (y_lo, y_hi) = y_range(&ys, y_log);
-        // A broken axis ends where the range of what it keeps ends: the outliers go off the top.
-        let y_break = (!broken.is_empty()).then_some(y_hi);
-        let ys_scale = Scale {
-            lo: y_lo,
-            hi: y_hi,
-            log: y_log,
-        };
-
-        // Everything clipped to the plot; points above a break drawn at it; error bars
-        // clamped into the range and spread apart where several share an x.
-        for s in &mut series {
-            s.runs = s.runs.iter().flat_map(|r| clip(r, xs, ys_scale)).collect();
-            for p in &mut s.points {
-                if p.y > y_hi {
-                    p.y = y_hi;
-                    p.above = true;
-                }
-            }
-            for b in &mut s.bars {
-                b.lo = b.lo.max(y_lo);
-                b.hi = b.hi.min(y_hi);
-            }
-            s.bars.retain(|b| b.lo < b.hi);
-        }
-        let mut bar_xs: Vec<f64> = series
-            .iter()
-            .flat_map(|s| s.bars.iter().map(|b| b.x))
+            .flat_map(|(i, s)| {
+                s.bars
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| b.x == x)
+                    .map(move |(j, _)| (i, j))
+            })
             .collect();
-        bar_xs.sort_by(f64::total_cmp);
-        bar_xs.dedup();
-        for x in bar_xs {
-            let at: Vec<(usize, usize)> = series
-                .iter()
-                .enumerate()
-                .flat_map(|(i, s)| {
-                    s.bars
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, b)| b.x == x)
-                        .map(move |(j, _)| (i, j))
-                })
-                .collect();
-            for (k, &(i, j)) in at.iter().enumerate() {
-                series[i].bars[j].dodge = dodge(k, at.len(), BAR_SPREAD);
+        for (k, &(i, j)) in at.iter().enumerate() {
+            series[i].bars[j].dodge = dodge(k, at.len(), BAR_SPREAD);
+        }
+    }
+    for group in single_spots(series, ys) {
+        for (k, &i) in group.iter().enumerate() {
+            if let Some(p) = series[i].points.first_mut() {
+                p.dodge = dodge(k, group.len(), 2.0 * BAR_SPREAD);
             }
         }
-        for group in single_spots(&series, ys_scale) {
-            for (k, &i) in group.iter().enumerate() {
-                if let Some(p) = series[i].points.first_mut() {
-                    p.dodge = dodge(k, group.len(), 2.0 * BAR_SPREAD);
-                }
-            }
-        }
-        let reference = chart
-            .reference
-            .as_ref()
-            .map(|r| (r.label.clone(), clip(&reference_points, xs, ys_scale)));
-        let fits = chart.fits.as_ref().map(|f| PlannedFits {
-            label: f.label.clone(),
-            curves: fit_curves
-                .iter()
-                .map(|(c, pts)| (*c, clip(pts, Scale { hi: pred_hi, ..xs }, ys_scale)))
-                .collect(),
-            region: (usable(f.measured_to, x_log)
-                && fit_hi.is_some()
-                && pred_hi > f.measured_to * (1.0 + 1e-9))
-                .then(|| Region {
-                    from: f.measured_to.max(x_lo),
-                    label: f.region_label.clone(),
-                    label_box: None,
-                }),
-        });
+    }
+}
 
-        // Ticks: the worker counts (and where a prediction ends) on a worker axis, round
-        // numbers otherwise; powers of two for plain numbers on a log y axis.
-        let x_ticks = if !chart.x_values.is_empty() {
-            let mut extra = vec![];
-            if pred_hi > m_hi {
-                extra.push(pred_hi);
-                if x_log {
-                    let mut v = 2f64.powf(m_hi.log2().floor() + 1.0);
-                    while v < pred_hi && extra.len() < 64 {
-                        extra.push(v);
-                        v *= 2.0;
-                    }
-                }
-            }
-            (
-                worker_ticks(&measured, &extra, (x_lo, x_hi), x_log, PLOT_WIDTH_GUESS),
-                vec![],
-            )
-        } else if x_log {
-            log_ticks(x_lo, x_hi, Some(&range_xs), PLOT_WIDTH_GUESS)
-        } else {
-            (
-                linear_ticks(x_lo, x_hi, 10, all_integers(&range_xs)),
-                vec![],
-            )
-        };
-        let y_ticks = match (y_log, chart.y_unit) {
-            (true, Unit::Plain) => match pow2_ticks(y_lo, y_hi, PLOT_HEIGHT_GUESS) {
-                Some(t) => (t, vec![]),
-                None => log_ticks(y_lo, y_hi, None, PLOT_HEIGHT_GUESS),
-            },
-            (true, Unit::Seconds) => log_ticks(y_lo, y_hi, None, PLOT_HEIGHT_GUESS),
-            (false, _) => (linear_ticks(y_lo, y_hi, 8, false), vec![]),
-        };
-        let x = Axis::new((x_lo, x_hi), x_log, x_ticks, Unit::Plain, &chart.x_label);
-        let y = Axis::new((y_lo, y_hi), y_log, y_ticks, chart.y_unit, &chart.y_label);
-
-        let legend = legend(chart, &series, (&reference, &fits), (y_break, &logged), &y);
-        let mut legend = legend;
-        let frame = Frame::new(
-            &chart.title,
-            &chart.subtitle,
-            (&x.title, &y.title),
-            (&x.labels, &y.labels),
-            &legend,
-            chart.marker.is_some(),
-        );
-        legend.truncate_to(HEIGHT as i32 - frame.top - 8);
-        let marker_label = chart.marker.as_ref().map_or(String::new(), |m| m.1.clone());
-        let mut plan = Plan {
-            x,
-            y,
-            series,
-            reference,
-            marker: marker_x.map(|x| PlannedMarker {
-                x,
-                label: marker_label.clone(),
+/// The fitted curves clipped to the plot up to where predictions end, and the prediction
+/// region beyond the measured range.
+fn plan_fits(
+    chart: &Chart,
+    fit_curves: &[(Rgb, Vec<(f64, f64)>)],
+    xe: &XExtent,
+    ys: Scale,
+) -> Option<PlannedFits> {
+    let (xs, pred_hi) = (xe.scale, xe.pred_hi);
+    chart.fits.as_ref().map(|f| PlannedFits {
+        label: f.label.clone(),
+        curves: fit_curves
+            .iter()
+            .map(|(c, pts)| (*c, clip(pts, Scale { hi: pred_hi, ..xs }, ys)))
+            .collect(),
+        region: (usable(f.measured_to, xs.log)
+            && xe.fit_hi.is_some()
+            && pred_hi > f.measured_to * (1.0 + 1e-9))
+            .then(|| Region {
+                from: f.measured_to.max(xs.lo),
+                label: f.region_label.clone(),
                 label_box: None,
             }),
-            fits,
-            y_break,
-            legend,
-            frame,
-            has_data,
-        };
-        plan.place_labels();
-        if plan
-            .marker
-            .as_ref()
-            .is_some_and(|m| !m.label.is_empty() && m.label_box.is_none())
-        {
-            // No free spot above the plot: the legend names the line instead.
-            let mut notes = plan.legend.notes.clone();
-            notes.push(format!("Dotted line: {marker_label}."));
-            plan.legend = Legend::new(plan.legend.entries.clone(), &notes);
-            plan.frame = Frame::new(
-                &chart.title,
-                &chart.subtitle,
-                (&plan.x.title, &plan.y.title),
-                (&plan.x.labels, &plan.y.labels),
-                &plan.legend,
-                chart.marker.is_some(),
-            );
-            plan.legend.truncate_to(HEIGHT as i32 - plan.frame.top - 8);
-            if let Some(m) = &mut plan.marker {
-                m.label.clear();
-            }
-            plan.place_labels();
-        }
-        plan
-    }
+    })
+}
 
-    /// Pixel position of a data point.
-    pub(crate) fn pixel(&self, p: (f64, f64)) -> (f64, f64) {
-        self.frame.at(self.x.scale(), self.y.scale(), p)
+/// X ticks: the worker counts (and where a prediction ends) on a worker axis, round numbers
+/// otherwise.
+fn x_ticks(chart: &Chart, xe: &XExtent) -> (Vec<f64>, Vec<f64>) {
+    let Scale { lo, hi, log } = xe.scale;
+    if !chart.x_values.is_empty() {
+        let mut extra = vec![];
+        if xe.pred_hi > xe.m_hi {
+            extra.push(xe.pred_hi);
+            if log {
+                let mut v = 2f64.powf(xe.m_hi.log2().floor() + 1.0);
+                while v < xe.pred_hi && extra.len() < 64 {
+                    extra.push(v);
+                    v *= 2.0;
+                }
+            }
+        }
+        (
+            worker_ticks(&xe.measured, &extra, (lo, hi), log, PLOT_WIDTH_GUESS),
+            vec![],
+        )
+    } else if log {
+        log_ticks(lo, hi, Some(&xe.range_xs), PLOT_WIDTH_GUESS)
+    } else {
+        (linear_ticks(lo, hi, 10, all_integers(&xe.range_xs)), vec![])
+    }
+}
+
+/// Y ticks: round numbers; powers of two for plain numbers on a log axis.
+fn y_ticks(log: bool, unit: Unit, (lo, hi): (f64, f64)) -> (Vec<f64>, Vec<f64>) {
+    match (log, unit) {
+        (true, Unit::Plain) => match pow2_ticks(lo, hi, PLOT_HEIGHT_GUESS) {
+            Some(t) => (t, vec![]),
+            None => log_ticks(lo, hi, None, PLOT_HEIGHT_GUESS),
+        },
+        (true, Unit::Seconds) => log_ticks(lo, hi, None, PLOT_HEIGHT_GUESS),
+        (false, _) => (linear_ticks(lo, hi, 8, false), vec![]),
     }
 }
 

@@ -3,7 +3,7 @@
 //! axis break, then the series (dodged error bars, lines, shaped markers, single points on
 //! top) and the legend. Nothing is decided here: positions come from the plan.
 
-use crate::layout::{Plan, PlannedSeries};
+use crate::layout::{Plan, PlannedSeries, Region};
 use crate::legend::draw_legend;
 use crate::place::TICK_GAP;
 use crate::plan::SeriesStyle;
@@ -23,6 +23,25 @@ const TICK_MARK: f64 = 6.0;
 /// The SVG document of a planned line chart.
 pub(crate) fn draw(plan: &Plan, text: TextAs) -> String {
     let mut svg = Svg::new(f64::from(WIDTH), f64::from(HEIGHT), text);
+    titles(&mut svg, plan);
+    grid(&mut svg, plan);
+    region_tint(&mut svg, plan);
+    axes(&mut svg, plan);
+    marker(&mut svg, plan);
+    curves(&mut svg, plan);
+    region_label(&mut svg, plan);
+    axis_break(&mut svg, plan);
+    series(&mut svg, plan);
+    if !plan.has_data {
+        no_data(&mut svg, plan);
+    }
+    let (lx, ly) = plan.frame.legend_at;
+    draw_legend(&mut svg, (f64::from(lx), f64::from(ly)), &plan.legend);
+    svg.finish()
+}
+
+/// The title and the subtitle, centred above the plot.
+fn titles(svg: &mut Svg, plan: &Plan) {
     let f = &plan.frame;
     let mid = f64::from(WIDTH) / 2.0;
     if let Some((title, size, top)) = &f.title {
@@ -35,10 +54,12 @@ pub(crate) fn draw(plan: &Plan, text: TextAs) -> String {
         let label = Label::new(subtitle, *size, SUBTITLE).anchor(HPos::Center, VPos::Top);
         svg.text(&label, (mid, f64::from(*top)));
     }
-    let p = f.plot;
-    let at = |x: f64, y: f64| plan.pixel((x, y));
+}
 
-    // Grid: light lines, then the labelled ticks' lines over them.
+/// Grid: light lines, then the labelled ticks' lines over them.
+fn grid(svg: &mut Svg, plan: &Plan) {
+    let p = plan.frame.plot;
+    let at = |x: f64, y: f64| plan.pixel((x, y));
     for (ticks, stroke) in [
         (&plan.x.light, Stroke::new(GRID_LIGHT, 1.0)),
         (&plan.x.ticks, Stroke::new(GRID, 1.0)),
@@ -57,12 +78,19 @@ pub(crate) fn draw(plan: &Plan, text: TextAs) -> String {
             svg.line(&[(p.x0, y), (p.x1, y)], stroke);
         }
     }
+}
 
-    // Prediction region: a tint over the grid (translucent, so grid lines show through) and
-    // its edge.
-    let region = plan.fits.as_ref().and_then(|f| f.region.as_ref());
-    if let Some(r) = region {
-        let (x, _) = at(r.from, plan.y.lo);
+/// The prediction region, if any.
+fn region(plan: &Plan) -> Option<&Region> {
+    plan.fits.as_ref().and_then(|f| f.region.as_ref())
+}
+
+/// Prediction region: a tint over the grid (translucent, so grid lines show through) and its
+/// edge.
+fn region_tint(svg: &mut Svg, plan: &Plan) {
+    let p = plan.frame.plot;
+    if let Some(r) = region(plan) {
+        let (x, _) = plan.pixel((r.from, plan.y.lo));
         svg.rect(
             (x, p.y0, p.x1, p.y1),
             Fill::new(PREDICTION_FILL).opacity(0.6),
@@ -72,12 +100,13 @@ pub(crate) fn draw(plan: &Plan, text: TextAs) -> String {
             Stroke::new(PREDICTION_TEXT, 1.0).opacity(0.5),
         );
     }
+}
 
-    axes(&mut svg, plan);
-
-    // Core-count marker: a light dashed line under everything else, its label above the plot.
+/// Core-count marker: a light dashed line under everything else, its label above the plot.
+fn marker(svg: &mut Svg, plan: &Plan) {
+    let p = plan.frame.plot;
     if let Some(m) = &plan.marker {
-        let (x, _) = at(m.x, plan.y.lo);
+        let (x, _) = plan.pixel((m.x, plan.y.lo));
         svg.line(
             &[(x, p.y1), (x, p.y0)],
             Stroke::new(MARKER, 2.0).dashed(5.0, 5.0),
@@ -88,8 +117,10 @@ pub(crate) fn draw(plan: &Plan, text: TextAs) -> String {
             svg.text(&label, (b.x0.round(), b.y0.round()));
         }
     }
+}
 
-    // Reference line and fitted curves, under the series.
+/// Reference line and fitted curves, under the series.
+fn curves(svg: &mut Svg, plan: &Plan) {
     let pixels = |piece: &[(f64, f64)]| -> Vec<(f64, f64)> {
         piece.iter().map(|&q| plan.pixel(q)).collect()
     };
@@ -109,8 +140,11 @@ pub(crate) fn draw(plan: &Plan, text: TextAs) -> String {
             }
         }
     }
-    if let Some((r, b)) = region.and_then(|r| r.label_box.as_ref().map(|b| (r, b))) {
-        // The prediction region's label on a patch of the region's tint.
+}
+
+/// The prediction region's label on a patch of the region's tint.
+fn region_label(svg: &mut Svg, plan: &Plan) {
+    if let Some((r, b)) = region(plan).and_then(|r| r.label_box.as_ref().map(|b| (r, b))) {
         let (x, y) = (b.x0.round(), b.y0.round());
         let (w, h) = ((b.x1 - b.x0).round(), (b.y1 - b.y0).round());
         svg.rect(
@@ -121,8 +155,11 @@ pub(crate) fn draw(plan: &Plan, text: TextAs) -> String {
             Label::new(&r.label, MARKER_LABEL_SIZE, PREDICTION_TEXT).anchor(HPos::Left, VPos::Top);
         svg.text(&label, (x, y));
     }
+}
 
-    // An axis break: two slanted strokes across the top of the y axis.
+/// An axis break: two slanted strokes across the top of the y axis.
+fn axis_break(svg: &mut Svg, plan: &Plan) {
+    let p = plan.frame.plot;
     if plan.y_break.is_some() {
         let (x, y) = (p.x0, p.y0 + 10.0);
         svg.rect((x - 7.0, y - 4.0, x + 8.0, y + 5.0), Fill::new(WHITE));
@@ -133,26 +170,22 @@ pub(crate) fn draw(plan: &Plan, text: TextAs) -> String {
             );
         }
     }
+}
 
-    series(&mut svg, plan);
-
-    if !plan.has_data {
-        let text = "no data";
-        let size = 22.0;
-        let (cx, cy) = ((p.x0 + p.x1) / 2.0, (p.y0 + p.y1) / 2.0);
-        let half_w = f64::from(text_width(text, size, Weight::Normal) / 2 + 12);
-        let half_h = size / 2.0 + 8.0;
-        svg.rect(
-            (cx - half_w, cy - half_h, cx + half_w, cy + half_h),
-            Fill::new(WHITE),
-        );
-        let note = Label::new(text, size, SUBTITLE).anchor(HPos::Center, VPos::Center);
-        svg.text(&note, (cx, cy));
-    }
-
-    let (lx, ly) = f.legend_at;
-    draw_legend(&mut svg, (f64::from(lx), f64::from(ly)), &plan.legend);
-    svg.finish()
+/// "no data" in the middle of an empty plot.
+fn no_data(svg: &mut Svg, plan: &Plan) {
+    let p = plan.frame.plot;
+    let text = "no data";
+    let size = 22.0;
+    let (cx, cy) = ((p.x0 + p.x1) / 2.0, (p.y0 + p.y1) / 2.0);
+    let half_w = f64::from(text_width(text, size, Weight::Normal) / 2 + 12);
+    let half_h = size / 2.0 + 8.0;
+    svg.rect(
+        (cx - half_w, cy - half_h, cx + half_w, cy + half_h),
+        Fill::new(WHITE),
+    );
+    let note = Label::new(text, size, SUBTITLE).anchor(HPos::Center, VPos::Center);
+    svg.text(&note, (cx, cy));
 }
 
 /// The axis lines, tick marks, tick labels and axis titles.

@@ -25,6 +25,22 @@ pub(crate) fn legend(
     (y_break, logged): (Option<f64>, &[usize]),
     y: &Axis,
 ) -> Legend {
+    let entries = entries(chart, series, reference, fits);
+    let mut notes = notes(chart, series, logged, y);
+    if let Some(at) = y_break {
+        notes.extend(off_the_chart(chart, series, at));
+    }
+    Legend::new(entries, &notes)
+}
+
+/// The legend's entries: every series (in chart order), the fitted curves, the reference line
+/// and hollow points.
+fn entries(
+    chart: &Chart,
+    series: &[PlannedSeries],
+    reference: &Option<(String, Polyline)>,
+    fits: &Option<PlannedFits>,
+) -> Vec<(String, LegendSample)> {
     let mut entries: Vec<(String, LegendSample)> = series
         .iter()
         .map(|s| {
@@ -59,7 +75,12 @@ pub(crate) fn legend(
     if let (true, Some(label)) = (hollow, &chart.hollow_label) {
         entries.push((label.clone(), LegendSample::Hollow));
     }
+    entries
+}
 
+/// The chart's notes, then why the scale is logarithmic and which series lie on top of each
+/// other.
+fn notes(chart: &Chart, series: &[PlannedSeries], logged: &[usize], y: &Axis) -> Vec<String> {
     let mut notes = chart.notes.clone();
     if !logged.is_empty() {
         // Why the axis is logarithmic when the chart did not ask for it.
@@ -93,24 +114,28 @@ pub(crate) fn legend(
             many.join("; ")
         )),
     }
-    if let Some(at) = y_break {
-        for (s, raw) in series.iter().zip(&chart.series) {
-            let top = raw
-                .points
-                .iter()
-                .map(|p| p.y)
-                .filter(|y| y.is_finite())
-                .reduce(f64::max);
-            if let Some(top) = top.filter(|&t| t > at) {
-                notes.push(format!(
-                    "▲ {} goes off the chart above the axis break, up to {}.",
-                    s.label,
-                    value_label(top, chart.y_unit)
-                ));
-            }
+    notes
+}
+
+/// A note for each series that goes off the chart above a break at `at`.
+fn off_the_chart(chart: &Chart, series: &[PlannedSeries], at: f64) -> Vec<String> {
+    let mut notes = vec![];
+    for (s, raw) in series.iter().zip(&chart.series) {
+        let top = raw
+            .points
+            .iter()
+            .map(|p| p.y)
+            .filter(|y| y.is_finite())
+            .reduce(f64::max);
+        if let Some(top) = top.filter(|&t| t > at) {
+            notes.push(format!(
+                "▲ {} goes off the chart above the axis break, up to {}.",
+                s.label,
+                value_label(top, chart.y_unit)
+            ));
         }
     }
-    Legend::new(entries, &notes)
+    notes
 }
 
 /// A value as a y tick would read, with its unit for durations.
