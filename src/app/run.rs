@@ -408,7 +408,7 @@ fn print_outcome(dir: &RunDir, data: &RunData, ending: Ending) -> Outcome {
     let every = data.every_row();
     let failed = every.iter().filter(|r| r.failed()).count();
     println!(
-        "{}: {} in {} -> {}/ (report.md, runs.csv, summary.csv, charts)",
+        "{}: {} in {} -> {}/ (report.html, report.md, runs.csv, summary.csv, charts)",
         data.meta.scenario.name,
         super::count(every.len() as u64, "run"),
         super::count(data.every_summary().len() as u64, "cell"),
