@@ -377,35 +377,14 @@ fn the_function_scan_measures_length_and_nesting() {
     assert_eq!((f[1].name.as_str(), f[1].lines, f[1].nesting), ("c", 1, 0));
 }
 
-/// Functions that were long or deep when this check came in, not yet split: (file under
-/// the repository root, function). The list only shrinks: a function that is split must
-/// leave it (the test says so), and no other function may join it.
-const NOT_YET_SPLIT: &[(&str, &str)] = &[];
-
 #[test]
 fn no_function_is_long_or_deep_without_saying_why() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut listed_and_fine: BTreeSet<(&str, &str)> = NOT_YET_SPLIT.iter().copied().collect();
     let mut bad = Vec::new();
     for (path, text) in sources().into_iter().chain(chart_sources()) {
         if path.file_name().is_some_and(|n| n == "tests.rs") {
             continue;
         }
-        let rel = path
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
         for f in functions(non_test(&text)) {
-            let listed = NOT_YET_SPLIT
-                .iter()
-                .find(|(p, n)| *p == rel && *n == f.name);
-            if let Some(entry) = listed {
-                if f.lines > MAX_FN_LINES || f.nesting > MAX_FN_NESTING {
-                    listed_and_fine.remove(entry);
-                }
-                continue;
-            }
             if f.lines > MAX_FN_LINES && !f.above.contains("// long because:") {
                 bad.push(format!(
                     "{}:{} `{}` has {} lines (at most {MAX_FN_LINES}: split it, or say \
@@ -429,10 +408,6 @@ fn no_function_is_long_or_deep_without_saying_why() {
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
-    assert!(
-        listed_and_fine.is_empty(),
-        "split now (or gone), so take them out of NOT_YET_SPLIT: {listed_and_fine:?}"
-    );
 }
 
 #[test]
