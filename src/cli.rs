@@ -160,20 +160,22 @@ pub struct CompareArgs {
     #[arg(value_name = "BASE_DIR")]
     pub base: PathBuf,
 
-    /// The run folder to judge against it.
+    /// The run folder to judge against it. Left out, BASE_DIR must be a run with variants:
+    /// its variants are judged against its base variant from their paired runs, printed the
+    /// same way (the same table, Markdown and JSON, for one PR-comment recipe).
     #[arg(value_name = "NEW_DIR")]
-    pub new: PathBuf,
+    pub new: Option<PathBuf>,
 
     /// Smallest change in median time that counts, in percent: `5%` or `5` (five percent),
-    /// `0.5%` (half a percent), `0` (any significant change).
+    /// `0.5%` (half a percent), `0` (any significant change). [default: 5%; a run with
+    /// variants compared alone: the run's own threshold]
     #[arg(
         long,
         value_name = "PCT",
-        default_value = "5%",
         allow_hyphen_values = true,
         value_parser = compare::parse_threshold
     )]
-    pub threshold: f64,
+    pub threshold: Option<f64>,
 
     /// Significance level of the rank test: a change counts only when p < ALPHA.
     #[arg(
@@ -392,6 +394,12 @@ pub struct RunArgs {
     #[arg(long)]
     pub aa: bool,
 
+    /// With variants: the folder of an earlier `--aa` run on this machine. Its detectable
+    /// change per worker count is stated in the report beside this run's own, and the
+    /// threshold is checked against it.
+    #[arg(long, value_name = "DIR")]
+    pub aa_run: Option<PathBuf>,
+
     /// With variants: exit 1 when a cell regressed by more than PCT percent (median paired
     /// ratio above 1 + PCT/100 and its 95% CI above 1); the verdict is in variants.md and
     /// variants.json. Default threshold without it: 2%.
@@ -436,6 +444,7 @@ impl From<RunArgs> for RunOptions {
             shard: a.shard,
             variants: a.variants,
             aa: a.aa,
+            aa_run: a.aa_run,
             fail_on_regression: a.fail_on_regression,
             timeline: match a.timeline {
                 Timeline::Off => TimelineCells::Off,

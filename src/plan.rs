@@ -151,9 +151,13 @@ pub fn with_variants(cells: Vec<Cell>, variants: &[crate::scenario::Variant]) ->
 /// busy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Alternation {
-    /// Each slot of a cell becomes one slot per variant, the variants' processes taking
-    /// turns A B, then B A at the next slot.
+    /// The variants' processes of a slot start together and take turns run by run, A B B A:
+    /// each runs its measured run while the others wait idle (blocked on their next `go`),
+    /// so the runs of a pair are adjacent in time without a fresh process per run.
     #[default]
+    Together,
+    /// Each slot of a cell becomes one slot per variant, the variants' processes taking
+    /// turns A B, then B A at the next slot (a pair's runs are a slot apart).
     Process,
     /// Each measured run is a slot of its own (a fresh process with its warmup, short after
     /// the first of the cell's round), the variants alternating A B B A run by run.
@@ -167,6 +171,7 @@ impl Alternation {
         match std::env::var(Self::ENV).as_deref() {
             Ok("run") => Alternation::Run,
             Ok("process") => Alternation::Process,
+            Ok("together") => Alternation::Together,
             _ => Alternation::default(),
         }
     }
@@ -190,9 +195,11 @@ pub fn expand_variants(
     let mut k = 0usize;
     for s in base {
         match alternation {
-            Alternation::Process => {
+            Alternation::Process | Alternation::Together => {
+                let group = (alternation == Alternation::Together).then_some(k as u32);
                 out.extend(turn(k, variants).map(|v| Slot {
                     cell: v * n + s.cell,
+                    group,
                     ..s.clone()
                 }));
                 k += 1;
@@ -338,6 +345,9 @@ pub struct Slot {
     pub warmup: u32,
     /// Tasks per warmup run when fewer than the cell's (a short warmup, see [`LaterWarmup`]).
     pub warmup_tasks: Option<u64>,
+    /// Slots of one group (consecutive: the variants of one cell's slot, see
+    /// [`expand_variants`]) run at the same time, their processes taking turns run by run.
+    pub group: Option<u32>,
 }
 
 /// How the slots of later rounds warm up their fresh process (round 0, and every other
@@ -410,6 +420,7 @@ pub fn schedule(
         round: r,
         warmup: cells[c].warmup,
         warmup_tasks: None,
+        group: None,
     };
     match order {
         Order::Cells => (0..cells.len())
@@ -419,6 +430,7 @@ pub fn schedule(
                 round: 0,
                 warmup: cells[c].warmup,
                 warmup_tasks: None,
+                group: None,
             })
             .collect(),
         Order::Rounds => round_slots(cells, rounds, seed, later),
@@ -462,6 +474,7 @@ fn round_slots(cells: &[Cell], rounds: u32, seed: u64, later: LaterWarmup) -> Ve
                     round: r,
                     warmup,
                     warmup_tasks,
+                    group: None,
                 }
             })
             .filter(|s| !s.repeats.is_empty())
@@ -786,7 +799,11 @@ mod tests {
         assert_eq!(cells.len(), 6);
         assert_eq!(cells[4].variant.as_deref(), Some("b"));
         assert_eq!(cells[4].env, [("X".to_string(), "b".to_string())]);
-        for alternation in [Alternation::Run, Alternation::Process] {
+        for alternation in [
+            Alternation::Run,
+            Alternation::Process,
+            Alternation::Together,
+        ] {
             let slots = schedule_variants(
                 &cells,
                 Order::Rounds,
@@ -823,7 +840,13 @@ mod tests {
             for p in slots.chunks(2) {
                 assert_eq!(p[0].cell % 3, p[1].cell % 3);
                 assert_ne!(p[0].cell, p[1].cell);
+                // Together, the two slots of a pair run as one group, and only they.
+                let together = alternation == Alternation::Together;
+                assert_eq!(p[0].group.is_some(), together);
+                assert_eq!(p[0].group, p[1].group);
             }
+            let groups: Vec<Option<u32>> = slots.chunks(2).map(|p| p[0].group).collect();
+            assert!(groups.windows(2).all(|w| w[0].is_none() || w[0] != w[1]));
             assert!(firsts.windows(2).all(|w| w[0] != w[1]), "{alternation:?}");
         }
         let per_run = schedule_variants(

@@ -8,6 +8,7 @@ use crate::plan::{self, Shard, TimelineCells};
 use crate::record::{CellId, ChecksumCheck, Ending, RunRow, TaskRow};
 use crate::report::meta::{load_average, now_utc, FailedRun, Meta};
 use crate::report::output::{read_runs, read_tasks, write_runs, RunDir, RunsCsv, TasksCsv};
+use crate::report::variants::Calibration;
 use crate::report::{self, RunData};
 use crate::run::progress::Progress;
 use crate::run::{self, Event, Subscriber};
@@ -41,6 +42,8 @@ pub struct RunOptions {
     pub aa: bool,
     /// `--fail-on-regression PCT`.
     pub fail_on_regression: Option<f64>,
+    /// `--aa-run DIR`: an earlier A/A calibration's folder.
+    pub aa_run: Option<std::path::PathBuf>,
 }
 
 /// How a `run` ended, for the exit code.
@@ -69,6 +72,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
         .map(|s| overrides::apply(s, &opts.overrides, opts.force))
         .map(|s| s.and_then(|s| variants_for(s, opts)))
         .collect::<Result<Vec<_>, _>>()?;
+    let calibration = opts.aa_run.as_deref().map(calibration).transpose()?;
     let shard = opts.shard;
     if opts.dry_run {
         for s in &scenarios {
@@ -79,7 +83,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     run::signals::install();
     let mut outcome = Outcome::AllOk;
     for s in &scenarios {
-        match run_scenario(s, opts, shard)? {
+        match run_scenario(s, opts, shard, calibration.as_ref())? {
             Outcome::Interrupted => return Ok(Outcome::Interrupted),
             Outcome::SomeFailed => outcome = Outcome::SomeFailed,
             Outcome::Regressed if outcome == Outcome::AllOk => outcome = Outcome::Regressed,
@@ -87,6 +91,28 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
         }
     }
     Ok(outcome)
+}
+
+/// `--aa-run DIR`: what the A/A calibration in `dir` found (refused unless it is one).
+fn calibration(dir: &std::path::Path) -> Result<Calibration, Error> {
+    let (read, data) = crate::report::folder::load_run_dir(dir)?;
+    data.variants
+        .as_ref()
+        .and_then(|v| {
+            Calibration::of(
+                &dir.display().to_string(),
+                &data.meta.started_utc,
+                &v.paired,
+            )
+        })
+        .ok_or_else(|| {
+            Error::Input(format!(
+                "--aa-run: {} is not an A/A calibration: give the folder of a run made with \
+                 --aa (e.g. parabench run s.toml --aa -o calibration, then --aa-run \
+                 calibration/<scenario>)",
+                read.display()
+            ))
+        })
 }
 
 /// `--aa` and `--fail-on-regression` applied to a loaded scenario: with `--aa` the base
@@ -107,9 +133,14 @@ fn variants_for(mut s: Scenario, opts: &RunOptions) -> Result<Scenario, Error> {
         };
         s.variants = vec![base, again];
     }
-    if opts.fail_on_regression.is_some() && s.variants.len() < 2 {
+    let asked = match (opts.fail_on_regression, &opts.aa_run) {
+        (Some(_), _) => Some("--fail-on-regression"),
+        (None, Some(_)) => Some("--aa-run"),
+        (None, None) => None,
+    };
+    if let Some(flag) = asked.filter(|_| s.variants.len() < 2) {
         return Err(Error::Input(format!(
-            "--fail-on-regression: scenario `{}` has no variants to compare: add [[variant]] \
+            "{flag}: scenario `{}` has no variants to compare: add [[variant]] \
              tables, or --variant base:library=main/libwork.so --variant new:library=pr/libwork.so",
             s.name
         )));
@@ -123,6 +154,7 @@ pub fn run_scenario(
     scenario: &Scenario,
     opts: &RunOptions,
     shard: Option<Shard>,
+    calibration: Option<&Calibration>,
 ) -> Result<Outcome, Error> {
     let (mut dir, earlier) = open_run_dir(scenario, opts, shard)?;
     let cells = planned_cells(scenario, shard, opts.timeline);
@@ -131,6 +163,7 @@ pub fn run_scenario(
     let mut meta = Meta::new(scenario, model_infos(scenario));
     meta.aa = opts.aa;
     meta.variant_threshold_pct = opts.fail_on_regression;
+    meta.calibration = calibration.cloned();
     if !opts.quiet {
         say_which_python_won(scenario);
     }
@@ -299,6 +332,7 @@ fn remeasure(
                 round: row.round,
                 warmup: cells[c].warmup,
                 warmup_tasks: None,
+                group: None,
             });
         }
         store.rewrite_runs(dir)?;

@@ -120,7 +120,7 @@ fn both_series(base: &RunData, new: &RunData, w: &Workload, all_models: &[&str])
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Settings, SideInfo};
+    use super::super::model::{Rule, Settings, SideInfo};
     use super::*;
     use std::path::Path;
 
@@ -135,6 +135,7 @@ mod tests {
                 threshold_pct: 5.0,
                 alpha: 0.05,
                 fail_on_noisy: false,
+                rule: Rule::TwoRuns,
             },
             cells: vec![],
             only_in_base: vec![],

@@ -2,7 +2,7 @@
 //! Markdown (PR comments, `$GITHUB_STEP_SUMMARY`, `compare.md`) and JSON (`schema_version` 1).
 //! Pure functions from the comparison to text; [`super::output`] prints and writes them.
 
-use super::model::{CellComparison, Comparison, Counts, LoneCell, SideInfo, Verdict};
+use super::model::{CellComparison, Comparison, Counts, LoneCell, Rule, SideInfo, Verdict};
 use super::verdict::{format_pct, p_value};
 use crate::report::markdown::seconds;
 use serde::Serialize;
@@ -215,6 +215,16 @@ fn counts_line(n: &Counts) -> String {
 
 /// The rule in one sentence.
 fn rule(c: &Comparison) -> String {
+    if c.settings.rule == Rule::Paired {
+        return format!(
+            "one run with variants, every cell measured under each in A B B A turns; a pair is \
+             run `r` of both and its ratio new/base; a cell regressed when its median ratio is \
+             above {:.3} and the ratio's 95% bootstrap CI lies above 1 (improved: the mirror); \
+             a cell is noisy when one half of the rounds does not show the change; p is the \
+             Wilcoxon signed-rank test on the pairs",
+            1.0 + c.settings.threshold_pct / 100.0
+        );
+    }
     format!(
         "a cell regressed when its median time per run is more than {}% slower and the change is \
          significant: Mann-Whitney U p < {} on the runs and 95% bootstrap CIs of the medians apart \
@@ -249,7 +259,11 @@ fn result_line(c: &Comparison) -> String {
 fn side_line(s: &SideInfo) -> String {
     format!(
         "{} (scenario {}, started {}, {}, {} cores)",
-        s.dir, s.scenario, s.started_utc, s.cpu_model, s.logical_cores
+        s.folder(),
+        s.scenario,
+        s.started_utc,
+        s.cpu_model,
+        s.logical_cores
     )
 }
 
@@ -270,14 +284,18 @@ pub fn table(c: &Comparison) -> Result<String, std::fmt::Error> {
     writeln!(s, "parabench compare")?;
     writeln!(s, "  base: {}", side_line(&c.base))?;
     writeln!(s, "  new:  {}", side_line(&c.new))?;
-    writeln!(
-        s,
-        "  rule: regressed = median time per run more than {}% slower, Mann-Whitney U p < {} \
-         and 95% CIs of the medians apart; improved = the same, faster; noisy = even and odd \
-         rounds of either run differ by more than the threshold (not judged)\n",
-        format_pct(c.settings.threshold_pct),
-        c.settings.alpha
-    )?;
+    if c.settings.rule == Rule::Paired {
+        writeln!(s, "  rule: {}\n", rule(c))?;
+    } else {
+        writeln!(
+            s,
+            "  rule: regressed = median time per run more than {}% slower, Mann-Whitney U p < {} \
+             and 95% CIs of the medians apart; improved = the same, faster; noisy = even and odd \
+             rounds of either run differ by more than the threshold (not judged)\n",
+            format_pct(c.settings.threshold_pct),
+            c.settings.alpha
+        )?;
+    }
     writeln!(s, "{}\n", counts_line(&c.counts()))?;
     for w in &c.warnings {
         writeln!(s, "warning: {w}\n")?;
@@ -318,7 +336,10 @@ pub fn markdown(c: &Comparison, charts: &[String]) -> Result<String, std::fmt::E
     let row = |what: &str, f: &dyn Fn(&SideInfo) -> String| {
         format!("| {what} | {} | {} |\n", f(&c.base), f(&c.new))
     };
-    s.push_str(&row("folder", &|x| format!("`{}`", x.dir)));
+    s.push_str(&row("folder", &|x| match &x.variant {
+        Some(v) => format!("`{}` (variant {v})", x.dir),
+        None => format!("`{}`", x.dir),
+    }));
     s.push_str(&row("scenario", &|x| {
         format!("{} (sha256 `{}`)", x.scenario, x.short_sha())
     }));
@@ -377,6 +398,9 @@ struct Json<'a> {
     /// 1 when any cell regressed (or, with `--fail-on-noisy`, was noisy), else 0 (as the
     /// process exits).
     exit_code: u8,
+    /// `paired` for one run with variants (absent for two runs: the rule of schema 1 and 2).
+    #[serde(skip_serializing_if = "is_two_runs")]
+    rule: Rule,
     threshold_pct: f64,
     alpha: f64,
     counts: Counts,
@@ -388,11 +412,16 @@ struct Json<'a> {
     only_in_new: &'a [LoneCell],
 }
 
+fn is_two_runs(r: &Rule) -> bool {
+    *r == Rule::TwoRuns
+}
+
 pub fn json(c: &Comparison) -> serde_json::Result<String> {
     let counts = c.counts();
     let doc = Json {
         schema_version: SCHEMA_VERSION,
         exit_code: u8::from(c.fails()),
+        rule: c.settings.rule,
         threshold_pct: c.settings.threshold_pct,
         alpha: c.settings.alpha,
         counts,
@@ -453,6 +482,7 @@ mod tests {
             smallest_p: Some(2.0 / 252.0),
             cis_overlap: Some(verdict == Verdict::Unchanged),
             notes: vec![],
+            paired: None,
         }
     }
 
@@ -467,6 +497,7 @@ mod tests {
             parabench_version: "0.1.0".into(),
             cpu_model: "AMD EPYC".into(),
             logical_cores: 2,
+            variant: None,
         }
     }
 
@@ -494,6 +525,7 @@ mod tests {
                 threshold_pct: 5.0,
                 alpha: 0.05,
                 fail_on_noisy: false,
+                rule: Rule::TwoRuns,
             },
             cells: vec![
                 cell(

@@ -15,12 +15,13 @@ pub mod chart;
 pub mod format;
 pub mod model;
 pub mod output;
+pub mod paired;
 pub mod rank;
 pub mod verdict;
 
 pub use format::{Format, SCHEMA_VERSION};
 pub use model::{
-    CellComparison, CellStats, Comparison, Counts, LoneCell, Settings, SideInfo, Verdict,
+    CellComparison, CellStats, Comparison, Counts, LoneCell, Rule, Settings, SideInfo, Verdict,
 };
 pub use verdict::{format_pct, judge, parse_alpha, parse_threshold};
 
@@ -34,10 +35,12 @@ use std::path::{Path, PathBuf};
 pub struct Options {
     /// The reference run folder.
     pub base: PathBuf,
-    /// The run folder to judge against it.
-    pub new: PathBuf,
-    /// Smallest change in median time that counts, in percent.
-    pub threshold_pct: f64,
+    /// The run folder to judge against it; `None` judges the variants of `base` (a run with
+    /// variants) against its base variant ([`paired`]).
+    pub new: Option<PathBuf>,
+    /// Smallest change in median time that counts, in percent (`None`: [`DEFAULT_THRESHOLD_PCT`],
+    /// or a run with variants' own threshold).
+    pub threshold_pct: Option<f64>,
     /// Significance level of the rank test.
     pub alpha: f64,
     /// Noisy cells (not reproduced within a run) fail the gate too.
@@ -59,16 +62,26 @@ pub enum Gate {
     Regressed,
 }
 
+/// The threshold of a comparison of two runs when `--threshold` is not given, in percent.
+pub const DEFAULT_THRESHOLD_PCT: f64 = 5.0;
+
 /// `parabench compare`: load both folders, match their cells, judge each, write the charts,
-/// print.
+/// print. With one folder, its variants against its base (see [`paired`]).
 pub fn compare(args: &Options) -> Result<Gate, Error> {
-    let ((base_dir, base), (new_dir, new)) = load_both(&args.base, &args.new)?;
+    let Some(new) = &args.new else {
+        let (dir, data) = load_run_dir(&args.base)?;
+        let result = paired::comparison(&dir, &data, args.threshold_pct, args.fail_on_noisy)?;
+        output::print(&result, args.format)?;
+        return Ok(gate(&result));
+    };
+    let ((base_dir, base), (new_dir, new)) = load_both(&args.base, new)?;
     let variants = match_variants(&base_dir, &base, &new_dir, &new)?;
     let sides = (SideInfo::of(&base_dir, &base), SideInfo::of(&new_dir, &new));
     let settings = Settings {
-        threshold_pct: args.threshold_pct,
+        threshold_pct: args.threshold_pct.unwrap_or(DEFAULT_THRESHOLD_PCT),
         alpha: args.alpha,
         fail_on_noisy: args.fail_on_noisy,
+        rule: Rule::TwoRuns,
     };
     let mut result = verdict::judge_all(sides, model::match_cells(&base, &new), &settings);
     result.warnings.extend(variants);
@@ -77,11 +90,15 @@ pub fn compare(args: &Options) -> Result<Gate, Error> {
         output::write_files(&out, &result, &base, &new)?;
     }
     output::print(&result, args.format)?;
-    Ok(if result.fails() {
+    Ok(gate(&result))
+}
+
+fn gate(result: &Comparison) -> Gate {
+    if result.fails() {
         Gate::Regressed
     } else {
         Gate::Pass
-    })
+    }
 }
 
 /// How cells of runs with variants are matched: a run with variants against one without is
@@ -112,8 +129,9 @@ fn match_variants(
             Err(Error::Input(format!(
                 "{} is a run with variants ({}) and {} is not: compare matches cells by \
                  workload, model and workers, and the run with variants holds each cell once \
-                 per variant, so there is no one cell to judge; its paired verdict is in {}, \
-                 or compare it with another run with variants (their base variants are matched)",
+                 per variant, so there is no one cell to judge; its paired verdict is in {} \
+                 (`parabench compare` with that folder alone prints it as a comparison), or \
+                 compare it with another run with variants (their base variants are matched)",
                 v_dir.display(),
                 list(v),
                 plain_dir.display(),

@@ -21,6 +21,20 @@ pub struct Settings {
     pub alpha: f64,
     /// Noisy cells fail the gate too (`--fail-on-noisy`).
     pub fail_on_noisy: bool,
+    /// Which rule judged the cells.
+    pub rule: Rule,
+}
+
+/// Which rule judged the cells (`rule` in the JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// Two run folders: the threshold, a Mann-Whitney U test on the runs and the medians'
+    /// CIs apart ([`super::verdict`]).
+    #[default]
+    TwoRuns,
+    /// One run with variants: each cell's paired ratios ([`super::paired`]).
+    Paired,
 }
 
 /// The outcome for one cell.
@@ -50,6 +64,9 @@ pub struct SideInfo {
     pub parabench_version: String,
     pub cpu_model: String,
     pub logical_cores: u64,
+    /// The variant(s) this side stands for (one run with variants compared alone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
 }
 
 impl SideInfo {
@@ -65,6 +82,15 @@ impl SideInfo {
             parabench_version: m.parabench_version.clone(),
             cpu_model: m.machine.cpu_model.clone(),
             logical_cores: m.machine.logical_cores,
+            variant: None,
+        }
+    }
+
+    /// The folder, and the variant when the side is one: "out/x (variant `base`)".
+    pub fn folder(&self) -> String {
+        match &self.variant {
+            Some(v) => format!("{} (variant {v})", self.dir),
+            None => self.dir.clone(),
         }
     }
 
@@ -139,6 +165,9 @@ pub struct CellComparison {
     pub cis_overlap: Option<bool>,
     /// Facts worth knowing that do not change the verdict (e.g. a changed speedup baseline).
     pub notes: Vec<String>,
+    /// A paired verdict's statistics (one run with variants, see [`super::paired`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paired: Option<crate::report::variants::PairedCell>,
 }
 
 /// A cell present on one side only.

@@ -206,6 +206,7 @@ fn judge_cell(m: &MatchedCell<'_>, settings: &Settings) -> CellComparison {
         smallest_p,
         cis_overlap,
         notes: notes(m),
+        paired: None,
     }
 }
 
@@ -376,12 +377,14 @@ pub fn p_value(p: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::model::Rule;
     use super::*;
 
     const S: Settings = Settings {
         threshold_pct: 5.0,
         alpha: 0.05,
         fail_on_noisy: false,
+        rule: Rule::TwoRuns,
     };
 
     #[test]

@@ -63,6 +63,9 @@ pub struct Meta {
     /// An A/A calibration (`--aa`): the base against itself.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub aa: bool,
+    /// An earlier `--aa` run's detectable change (`--aa-run DIR`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<super::variants::Calibration>,
 }
 
 impl Meta {
@@ -207,6 +210,7 @@ impl Meta {
             variants: scenario.variants.clone(),
             variant_threshold_pct: None,
             aa: false,
+            calibration: None,
             charts: Some(scenario.charts.clone()),
             probe: None,
         }

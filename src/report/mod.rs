@@ -62,7 +62,8 @@ impl RunData {
         let names = meta.variant_names();
         let mut variants = None;
         if let Some(base) = names.first() {
-            let paired = variants::pair(&rows, &names, meta.threshold_pct(), meta.aa);
+            let mut paired = variants::pair(&rows, &names, meta.threshold_pct(), meta.aa);
+            paired.calibration = meta.calibration.clone();
             let (mine, others): (Vec<RunRow>, Vec<RunRow>) = rows
                 .into_iter()
                 .partition(|r| r.variant.as_deref().is_none_or(|v| v == base));

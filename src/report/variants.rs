@@ -87,6 +87,36 @@ pub struct Paired {
     pub cells: Vec<PairedCell>,
     /// Workloads whose checksums differ between variants: `(workload, text)`.
     pub different_results: Vec<String>,
+    /// An earlier `--aa` run's detectable change (`--aa-run DIR`): stated beside this run's
+    /// own, and the one the threshold is checked against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<Calibration>,
+}
+
+/// What an A/A calibration (`--aa`) found, as a later run uses it (`--aa-run DIR`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    /// The `--aa` run's folder, as given.
+    pub dir: String,
+    pub started_utc: String,
+    /// Its false alarms at its threshold, and the cells it judged.
+    pub false_alarms: usize,
+    pub cells: usize,
+    /// Its largest detectable change per worker count, in percent.
+    pub detectable_pct: BTreeMap<u64, f64>,
+}
+
+impl Calibration {
+    /// The calibration an `--aa` run's paired verdicts give (`None` when it was not one).
+    pub fn of(dir: &str, started_utc: &str, aa: &Paired) -> Option<Calibration> {
+        aa.aa.then(|| Calibration {
+            dir: dir.to_string(),
+            started_utc: started_utc.to_string(),
+            false_alarms: aa.count(Verdict::Regressed) + aa.count(Verdict::Improved),
+            cells: aa.cells.len(),
+            detectable_pct: aa.detectable_by_workers(),
+        })
+    }
 }
 
 impl Paired {
@@ -110,6 +140,16 @@ impl Paired {
         }
         out
     }
+
+    /// The detectable change the threshold is checked against: the `--aa` run's when one is
+    /// given, else the largest of this run's own.
+    pub fn worst_detectable_pct(&self) -> Option<f64> {
+        let by = match &self.calibration {
+            Some(c) => &c.detectable_pct,
+            None => &self.detectable_by_workers(),
+        };
+        by.values().copied().reduce(f64::max)
+    }
 }
 
 /// Pairs the runs of every variant with the base's and judges each cell. `rows` are all the
@@ -122,6 +162,7 @@ pub fn pair(rows: &[RunRow], names: &[String], threshold_pct: f64, aa: bool) -> 
             aa,
             cells: Vec::new(),
             different_results: Vec::new(),
+            calibration: None,
         };
     };
     type Cell<'a> = (&'a str, &'a str, u64);
@@ -152,6 +193,7 @@ pub fn pair(rows: &[RunRow], names: &[String], threshold_pct: f64, aa: bool) -> 
         aa,
         cells,
         different_results: different_results(rows, base),
+        calibration: None,
     }
 }
 
@@ -431,29 +473,50 @@ fn detectable(s: &mut String, p: &Paired) -> std::fmt::Result {
     let thr = p.threshold_pct;
     let detectable = p.detectable_by_workers();
     if !detectable.is_empty() {
-        let parts: Vec<String> = detectable
-            .iter()
-            .map(|(w, d)| format!("{d:.1}% at {}", crate::report::markdown::workers(*w)))
-            .collect();
         writeln!(
             s,
             "Detectable change (the widest half of a cell's ratio CI): on this runner, changes \
              under {} cannot be told from noise.",
-            parts.join(", ")
+            by_workers(&detectable)
         )?;
-        let worst = detectable.values().copied().fold(0.0, f64::max);
-        if thr < worst {
-            writeln!(
-                s,
-                "\n**Threshold below the detectable change:** the threshold ({thr}%) is below the \
-                 detectable change ({worst:.1}%): \
-                 a verdict at this threshold is close to a coin toss in the noisiest cells. Use \
-                 more repeats or rounds, a quieter machine, or a threshold of at least {:.0}%.",
-                worst.ceil()
-            )?;
-        }
+    }
+    if let Some(c) = &p.calibration {
+        writeln!(
+            s,
+            "\nFrom the A/A calibration in `{}` (started {}, {} false alarm(s) in {} cells): \
+             changes under {} could not be told from noise.",
+            c.dir,
+            c.started_utc,
+            c.false_alarms,
+            c.cells,
+            by_workers(&c.detectable_pct)
+        )?;
+    }
+    if let Some(worst) = p.worst_detectable_pct().filter(|w| thr < *w) {
+        let whose = if p.calibration.is_some() {
+            "the A/A calibration's"
+        } else {
+            "the"
+        };
+        writeln!(
+            s,
+            "\n**Threshold below the detectable change:** the threshold ({thr}%) is below \
+             {whose} detectable change ({worst:.1}%): \
+             a verdict at this threshold is close to a coin toss in the noisiest cells. Use \
+             more repeats or rounds, a quieter machine, or a threshold of at least {:.0}%.",
+            worst.ceil()
+        )?;
     }
     Ok(())
+}
+
+/// "1.3% at 1 worker, 2.7% at 2 workers".
+fn by_workers(detectable: &BTreeMap<u64, f64>) -> String {
+    let parts: Vec<String> = detectable
+        .iter()
+        .map(|(w, d)| format!("{d:.1}% at {}", crate::report::markdown::workers(*w)))
+        .collect();
+    parts.join(", ")
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use crate::record::{CpuScope, Ending, RunRow, Status, TaskRow, Work};
 pub use event::{Event, Subscriber};
 use protocol::{Measured, Probe, RecordedTasks};
 use std::collections::HashMap;
-use supervise::{SlotEnd, Yield};
+use supervise::{SlotEnd, SlotSpec, Yield};
 
 /// What a run of a plan learned about the machine besides the rows.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,25 +63,37 @@ pub fn execute(
         slots_left[slot.cell] += 1;
     }
     let one_per_workload = slots.len() == cells.len();
-    for slot in slots {
-        let cell = &with_service(&mut services, &cells[slot.cell], one_per_workload)?;
-        // The process that does a cell's last measured run also does its timeline run.
-        let timeline = cell.timeline && slot.repeats.end == cell.repeats;
-        publish(Event::CellStarted { cell })?;
-        let to = Yielded {
-            session,
-            cell,
-            round: slot.round,
-        };
-        let end = supervise::run_slot(
-            &exe,
-            cell,
-            slot.repeats.clone(),
-            (slot.warmup, slot.warmup_tasks),
-            timeline,
-            settle_us,
-            &mut |got| to.publish(got, &mut probe, &mut publish),
-        )?;
+    for group in groups(slots) {
+        let mut planned = Vec::with_capacity(group.len());
+        for slot in group {
+            planned.push(with_service(
+                &mut services,
+                &cells[slot.cell],
+                one_per_workload,
+            )?);
+        }
+        for cell in &planned {
+            publish(Event::CellStarted { cell })?;
+        }
+        let specs: Vec<SlotSpec> = group
+            .iter()
+            .zip(&planned)
+            .map(|(slot, cell)| SlotSpec {
+                cell,
+                repeats: slot.repeats.clone(),
+                warmup: (slot.warmup, slot.warmup_tasks),
+                // The process that does a cell's last measured run also does its timeline run.
+                timeline: cell.timeline && slot.repeats.end == cell.repeats,
+            })
+            .collect();
+        let end = supervise::run_slots(&exe, &specs, settle_us, &mut |i, got| {
+            let to = Yielded {
+                session,
+                cell: &planned[i],
+                round: group[i].round,
+            };
+            to.publish(got, &mut probe, &mut publish)
+        })?;
         if end == SlotEnd::Interrupted {
             publish(Event::Interrupted)?;
             return Ok(Executed {
@@ -89,15 +101,23 @@ pub fn execute(
                 probe,
             });
         }
-        slots_left[slot.cell] -= 1;
-        if slots_left[slot.cell] == 0 {
-            publish(Event::CellFinished { cell })?;
+        for (slot, cell) in group.iter().zip(&planned) {
+            slots_left[slot.cell] -= 1;
+            if slots_left[slot.cell] == 0 {
+                publish(Event::CellFinished { cell })?;
+            }
         }
     }
     Ok(Executed {
         ending: Ending::Complete,
         probe,
     })
+}
+
+/// The slots in runs that go together: consecutive slots of one [`Slot::group`], every
+/// other slot alone.
+fn groups(slots: &[Slot]) -> impl Iterator<Item = &[Slot]> {
+    slots.chunk_by(|a, b| a.group.is_some() && a.group == b.group)
 }
 
 /// `planned` with the parameters of its workload's service (e.g. the http kernel's server's

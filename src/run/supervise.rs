@@ -57,66 +57,198 @@ enum Next {
     Timeline,
 }
 
-/// Runs measured repeats `repeats` of `cell` after `warmup` warmup runs (and its timeline run
-/// when `timeline`), handing each result to `emit` before the next run starts.
-#[allow(clippy::too_many_arguments)]
-pub fn run_slot(
+/// One slot of a group (see [`run_slots`]): the cell, its measured repeats, its warmup
+/// (runs, and tasks per run when short), and whether it also does the cell's timeline run.
+pub struct SlotSpec<'a> {
+    pub cell: &'a Cell,
+    pub repeats: std::ops::Range<u32>,
+    pub warmup: (u32, Option<u64>),
+    pub timeline: bool,
+}
+
+/// Runs the slots of one group, each in its own cell process, handing every result to
+/// `emit` (with the slot's index) before the next run starts. The processes are started and
+/// warmed up first; then the slots' measured runs take turns, A B, B A, A B ... (a single
+/// slot simply runs them in order), each while the other processes wait idle for their next
+/// `go`; then the timeline runs. A process that crashes or overruns costs its slot one run; a
+/// fresh process takes over the rest of that slot.
+pub fn run_slots(
     exe: &std::path::Path,
-    cell: &Cell,
-    repeats: std::ops::Range<u32>,
-    (warmup, warmup_tasks): (u32, Option<u64>),
-    timeline: bool,
+    specs: &[SlotSpec<'_>],
     settle_us: u64,
-    emit: &mut dyn FnMut(Yield) -> anyhow::Result<()>,
+    emit: &mut dyn FnMut(usize, Yield) -> anyhow::Result<()>,
 ) -> anyhow::Result<SlotEnd> {
-    let mut slot = SlotRun {
-        cell,
-        next: repeats.start,
-        end: repeats.end,
-        timeline_left: timeline,
-        per_run: cell.timeout_s.map(Duration::from_secs_f64),
-        settle: Duration::from_micros(settle_us),
-    };
-    while slot.next < slot.end || slot.timeline_left {
-        let req = CellRequest {
-            cell: cell.clone(),
-            first_repeat: slot.next,
-            end_repeat: slot.end,
-            timeline: slot.timeline_left,
+    let mut lanes: Vec<Lane> = specs.iter().map(|s| Lane::new(s, settle_us)).collect();
+    let ended = drive_lanes(exe, &mut lanes, emit);
+    for lane in &mut lanes {
+        if let Some(mut p) = lane.process.take() {
+            p.finish();
+        }
+    }
+    ended
+}
+
+/// [`run_slots`]' turns; the caller ends whatever processes are left.
+fn drive_lanes(
+    exe: &std::path::Path,
+    lanes: &mut [Lane<'_>],
+    emit: &mut dyn FnMut(usize, Yield) -> anyhow::Result<()>,
+) -> anyhow::Result<SlotEnd> {
+    for (i, lane) in lanes.iter_mut().enumerate() {
+        if lane.prepare(exe, &mut |y| emit(i, y))? == Step::Interrupted {
+            return Ok(SlotEnd::Interrupted);
+        }
+    }
+    let mut turn = 0usize;
+    while lanes.iter().any(|l| l.slot.next < l.slot.end) {
+        let order: Vec<usize> = match turn % 2 {
+            0 => (0..lanes.len()).collect(),
+            _ => (0..lanes.len()).rev().collect(),
+        };
+        for i in order {
+            let lane = &mut lanes[i];
+            if lane.slot.next < lane.slot.end {
+                let step = Next::Measured(lane.slot.next);
+                if lane.step(exe, step, &mut |y| emit(i, y))? == Step::Interrupted {
+                    return Ok(SlotEnd::Interrupted);
+                }
+            }
+        }
+        turn += 1;
+    }
+    for (i, lane) in lanes.iter_mut().enumerate() {
+        while lane.slot.timeline_left {
+            if lane.step(exe, Next::Timeline, &mut |y| emit(i, y))? == Step::Interrupted {
+                return Ok(SlotEnd::Interrupted);
+            }
+        }
+    }
+    Ok(SlotEnd::Done)
+}
+
+/// How one step of a lane went (its failures are already recorded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Done,
+    Interrupted,
+}
+
+/// One slot of a group and its cell process while it lives.
+struct Lane<'a> {
+    slot: SlotRun<'a>,
+    warmup: (u32, Option<u64>),
+    settle_us: u64,
+    process: Option<CellProcess>,
+}
+
+impl<'a> Lane<'a> {
+    fn new(spec: &SlotSpec<'a>, settle_us: u64) -> Lane<'a> {
+        Lane {
+            slot: SlotRun {
+                cell: spec.cell,
+                next: spec.repeats.start,
+                end: spec.repeats.end,
+                timeline_left: spec.timeline,
+                per_run: spec.cell.timeout_s.map(Duration::from_secs_f64),
+                settle: Duration::from_micros(settle_us),
+            },
+            warmup: spec.warmup,
             settle_us,
+            process: None,
+        }
+    }
+
+    /// The step the process does first: the next measured run, else the timeline run.
+    fn first_step(&self) -> Next {
+        if self.slot.next < self.slot.end {
+            Next::Measured(self.slot.next)
+        } else {
+            Next::Timeline
+        }
+    }
+
+    /// Starts the lane's process (for what is left of the slot), waits for its `ready` and
+    /// does its warmup runs. A failure costs the next run; the process is then gone.
+    fn prepare(
+        &mut self,
+        exe: &std::path::Path,
+        emit: &mut dyn FnMut(Yield) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Step> {
+        if self.slot.next >= self.slot.end && !self.slot.timeline_left {
+            return Ok(Step::Done);
+        }
+        let (warmup, warmup_tasks) = self.warmup;
+        let req = CellRequest {
+            cell: self.slot.cell.clone(),
+            first_repeat: self.slot.next,
+            end_repeat: self.slot.end,
+            timeline: self.slot.timeline_left,
+            settle_us: self.settle_us,
             warmup,
             warmup_tasks,
         };
         let mut process = match CellProcess::start(exe, &req) {
             Ok(p) => p,
             Err(e) => {
-                let step = if slot.next < slot.end {
-                    Next::Measured(slot.next)
-                } else {
-                    Next::Timeline
-                };
                 let error = format!("failed to start the cell process: {e}");
-                slot.fail(Stopped::error(step, error, 0.0), emit)?;
-                continue;
+                self.slot
+                    .fail(Stopped::error(self.first_step(), error, 0.0), emit)?;
+                return Ok(Step::Done);
             }
         };
-        let plan = slot.plan(warmup);
-        let mut driven = slot.await_ready(&mut process, plan[0], emit)?;
+        let mut driven = self
+            .slot
+            .await_ready(&mut process, self.first_step(), emit)?;
         if let Drive::Finished = driven {
-            driven = slot.run_steps(&mut process, &plan, emit)?;
+            let warmups: Vec<Next> = (0..warmup).map(Next::Warmup).collect();
+            driven = self.slot.run_steps(&mut process, &warmups, emit)?;
         }
-        let stopped = match driven {
-            Drive::Interrupted => return process.stop(SlotEnd::Interrupted),
-            Drive::Finished => None,
-            Drive::Stopped(stopped) => Some(stopped),
+        self.process = Some(process);
+        self.settle(driven, emit)
+    }
+
+    /// Does `step` in the lane's process (starting one first if there is none).
+    fn step(
+        &mut self,
+        exe: &std::path::Path,
+        step: Next,
+        emit: &mut dyn FnMut(Yield) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Step> {
+        if self.process.is_none() {
+            let before = (self.slot.next, self.slot.timeline_left);
+            if self.prepare(exe, emit)? == Step::Interrupted {
+                return Ok(Step::Interrupted);
+            }
+            if self.process.is_none() || before != (self.slot.next, self.slot.timeline_left) {
+                return Ok(Step::Done); // the failure took this step's place
+            }
+        }
+        let Some(process) = self.process.as_mut() else {
+            return Ok(Step::Done);
         };
-        let (exit, stderr_tail) = process.finish();
-        if let Some(mut stopped) = stopped {
-            stopped.explain(&exit, &stderr_tail);
-            slot.fail(stopped, emit)?;
+        let driven = self.slot.run_steps(process, &[step], emit)?;
+        self.settle(driven, emit)
+    }
+
+    /// After driving the process: on a stop, ends the process and records the failure.
+    fn settle(
+        &mut self,
+        driven: Drive,
+        emit: &mut dyn FnMut(Yield) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Step> {
+        match driven {
+            Drive::Finished => Ok(Step::Done),
+            Drive::Interrupted => Ok(Step::Interrupted),
+            Drive::Stopped(mut stopped) => {
+                if let Some(mut process) = self.process.take() {
+                    let (exit, stderr_tail) = process.finish();
+                    stopped.explain(&exit, &stderr_tail);
+                }
+                self.slot.fail(stopped, emit)?;
+                Ok(Step::Done)
+            }
         }
     }
-    Ok(SlotEnd::Done)
 }
 
 /// Where a slot stands: what is left to run, and the limits each run gets.
@@ -176,16 +308,6 @@ enum Drive {
 }
 
 impl SlotRun<'_> {
-    /// The runs one process does, in order: the warmup, the measured runs left, then the
-    /// timeline run if it is still to do.
-    fn plan(&self, warmup: u32) -> Vec<Next> {
-        (0..warmup)
-            .map(Next::Warmup)
-            .chain((self.next..self.end).map(Next::Measured))
-            .chain(self.timeline_left.then_some(Next::Timeline))
-            .collect()
-    }
-
     /// Waits for the process's `ready` (the start-up grace on top of the run limit); a
     /// failure here costs `first`, the first step of its plan.
     fn await_ready(
@@ -444,11 +566,6 @@ impl CellProcess {
         };
         let text = self.stderr.take().map(read_back).unwrap_or_default();
         (exit, tail(&text))
-    }
-
-    fn stop(mut self, end: SlotEnd) -> anyhow::Result<SlotEnd> {
-        self.finish();
-        Ok(end)
     }
 }
 

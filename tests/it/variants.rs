@@ -99,6 +99,25 @@ fn every_cell_runs_under_every_variant_and_the_files_gain_a_variant_column() {
         }
     }
     assert_eq!(runs.rows.len(), 60);
+    // The two runs of a pair follow each other: in the order the runs started, every run of a
+    // cell is next to its partner (the same cell and repeat under the other variant).
+    let mut started: Vec<&std::collections::HashMap<String, String>> = runs.rows.iter().collect();
+    started.sort_by(|a, b| {
+        let t =
+            |r: &std::collections::HashMap<String, String>| r["start_s"].parse::<f64>().unwrap();
+        t(a).total_cmp(&t(b))
+    });
+    let pair = |r: &std::collections::HashMap<String, String>| {
+        (
+            r["model"].clone(),
+            r["workers"].clone(),
+            r["repeat"].clone(),
+        )
+    };
+    for two in started.chunks(2) {
+        assert_eq!(pair(two[0]), pair(two[1]), "not adjacent: {two:?}");
+        assert_ne!(two[0]["variant"], two[1]["variant"]);
+    }
     // Each variant's checksums agree among its models; the variants' differ, and are not
     // called a mismatch of either.
     assert!(runs.rows.iter().all(|r| r["status"] != "mismatch"));
@@ -138,6 +157,64 @@ fn every_cell_runs_under_every_variant_and_the_files_gain_a_variant_column() {
     assert!(dir.join("xs.speedup.png").is_file());
     assert!(
         out.stdout.contains("variants: 3 regressed"),
+        "{}",
+        out.describe()
+    );
+
+    // The same run, compared alone: compare's table, Markdown and JSON with the paired verdicts,
+    // and compare's exit status (1 on a regression; 0 when judged again at a 500% threshold).
+    let alone = |extra: &[&str]| {
+        let mut cmd = common::parabench();
+        cmd.arg("compare").arg(&dir).args(extra);
+        run(cmd)
+    };
+    let json_out = alone(&["--format", "json"]);
+    json_out.expect_code(1);
+    let doc: serde_json::Value = serde_json::from_str(&json_out.stdout).unwrap();
+    assert_eq!(doc["rule"], "paired");
+    assert_eq!(doc["counts"]["regressed"], 3);
+    assert_eq!(doc["base"]["variant"], "`base`");
+    assert_eq!(doc["new"]["variant"], "`slow`");
+    for c in doc["cells"].as_array().unwrap() {
+        assert_eq!(c["verdict"], "regressed", "{c}");
+        assert_eq!(c["p_method"], "wilcoxon signed-rank, paired");
+        assert!(c["paired"]["ratio"].as_f64().unwrap() > 1.5, "{c}");
+    }
+    let md = alone(&["--format", "markdown"]);
+    md.expect_code(1);
+    assert!(
+        md.stdout.starts_with("## parabench compare"),
+        "{}",
+        md.stdout
+    );
+    assert!(md.stdout.contains("Rule: one run with variants"));
+    assert!(md.stdout.contains("### Regressions (3)"));
+    assert!(md.stdout.contains("(variant `slow`)"));
+    let lenient = alone(&["--threshold", "500%"]);
+    lenient.expect_code(0);
+    assert!(
+        lenient.stdout.contains("Unchanged (3)"),
+        "{}",
+        lenient.stdout
+    );
+}
+
+#[test]
+fn a_run_without_variants_cannot_be_compared_alone() {
+    let tmp = tempdir();
+    let s = common::scenario()
+        .models(&["sequential"])
+        .set("repeats", 2)
+        .kernel_workload("w", "noop", 2)
+        .write(tmp.path(), "plain.toml");
+    run_scenario(&s, &tmp.path().join("out"), &["--charts", "none"]).expect_code(0);
+    let mut cmd = common::parabench();
+    cmd.arg("compare").arg(tmp.path().join("out/plain"));
+    let out = run(cmd);
+    out.expect_code(2);
+    assert!(
+        out.stderr
+            .contains("is a run without variants: compare needs a second run folder"),
         "{}",
         out.describe()
     );
@@ -329,6 +406,30 @@ fn aa_measures_the_base_against_itself_and_dry_run_and_shards_count_variants() {
     assert!(md.contains("A/A calibration"), "{md}");
     assert!(md.contains("is a false alarm at the 2% threshold"));
 
+    // A later run states the calibration's detectable change and checks its threshold against
+    // it (a folder that is not an A/A run is refused: below).
+    let later = run_scenario(
+        &s,
+        &tmp.path().join("later"),
+        &[
+            "--charts",
+            "none",
+            "--aa",
+            "--aa-run",
+            dir.to_str().unwrap(),
+        ],
+    );
+    later.expect_code(0);
+    let later_dir = tmp.path().join("later/pair");
+    let md = std::fs::read_to_string(later_dir.join("variants.md")).unwrap();
+    assert!(
+        md.contains(&format!("From the A/A calibration in `{}`", dir.display())),
+        "{md}"
+    );
+    let calibration = &json(&later_dir.join("variants.json"))["calibration"];
+    assert_eq!(calibration["cells"], 3, "{calibration}");
+    assert!(calibration["detectable_pct"]["2"].as_f64().is_some());
+
     // Shards hold every variant of their cells; merge joins them.
     for k in ["1/2", "2/2"] {
         let o = run_scenario(
@@ -374,6 +475,22 @@ fn aa_measures_the_base_against_itself_and_dry_run_and_shards_count_variants() {
         "{}",
         refused.describe()
     );
+    let refused = run_scenario(
+        &s,
+        &tmp.path().join("never"),
+        &[
+            "--aa",
+            "--aa-run",
+            tmp.path().join("plain/pair").to_str().unwrap(),
+        ],
+    );
+    refused.expect_code(2);
+    assert!(
+        refused.stderr.contains("is not an A/A calibration"),
+        "{}",
+        refused.describe()
+    );
+    assert!(!tmp.path().join("never").exists());
 }
 
 #[test]
