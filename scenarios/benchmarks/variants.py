@@ -10,8 +10,10 @@ and libslow.so with 5% more work per task) and runs variants.toml:
                  (and one more of the base, for A/A), each without variants, then
                  `parabench compare` (base vs base: false alarms; base vs slow: misses)
   overhead N     N alternating pairs: one run without variants, one with the two variants
-  alternation N  --aa N times under each alternation (process, run): flagged cells, the
-                 detectable change and the run's time
+  alternation N [MODE ...]
+                 N rounds of one A/B and one --aa run under each alternation in turn
+                 (together, process, run: PARABENCH_VARIANT_ALTERNATION): cells regressed,
+                 false alarms, the detectable change and the run's time, per mode
   all N          all of the above (N defaults to 10)
 
 Usage: python3 scenarios/benchmarks/variants.py all 10 [--threshold 2]
@@ -171,20 +173,49 @@ def overhead(n, tmp):
         _, t2, _ = run(os.path.join(tmp, f"ov2-{i}"))
         two.append(t2)
         _, t3, _ = run(os.path.join(tmp, f"ov3-{i}"),
-                       env={"PARABENCH_VARIANT_ALTERNATION": "process"})
+                       env={"PARABENCH_VARIANT_ALTERNATION": "run"})
         per_process.append(t3)
         print(f"  overhead {i + 1}: without variants {one[-1]:.1f} s, two variants "
-              f"{two[-1]:.1f} s (per process: {t3:.1f} s)", flush=True)
+              f"{two[-1]:.1f} s (alternating per run: {t3:.1f} s)", flush=True)
     m1 = statistics.median(one)
     print(f"overhead: without variants median {m1:.1f} s, with two variants "
           f"{statistics.median(two):.1f} s: {statistics.median(two) / m1:.2f}x (alternating per "
-          f"process: {statistics.median(per_process):.1f} s, "
+          f"run: {statistics.median(per_process):.1f} s, "
           f"{statistics.median(per_process) / m1:.2f}x)")
 
 
-def alternation(n, tmp):
-    for mode in ("process", "run"):
-        aa(n, tmp, env={"PARABENCH_VARIANT_ALTERNATION": mode}, label=f"alternation-{mode}-")
+def alternation(n, tmp, modes=("together", "process", "run")):
+    """The alternations side by side: N rounds, each one A/B run and one --aa run under every
+    mode in turn, so the modes see the same stretch of the host."""
+    tally = {m: {"ab": {}, "aa": 0, "aa_cells": 0, "t": [], "detect": []} for m in modes}
+    for i in range(n):
+        for mode in modes:
+            env = {"PARABENCH_VARIANT_ALTERNATION": mode}
+            t = tally[mode]
+            folder, took, _ = run(os.path.join(tmp, f"alt-{mode}-ab{i}"), "--variant",
+                                  "base:library=" + BASE, "--variant", "slow:library=" + SLOW,
+                                  "--fail-on-regression", THRESHOLD, env=env)
+            t["t"].append(took)
+            for k, c in verdicts(folder).items():
+                t["ab"].setdefault(k, []).append(c["verdict"] == "regressed")
+            folder, _, _ = run(os.path.join(tmp, f"alt-{mode}-aa{i}"), "--aa", "--variant",
+                               "base:library=" + BASE, "--fail-on-regression", THRESHOLD,
+                               env=env)
+            cells = verdicts(folder)
+            t["aa"] += len(flagged(cells))
+            t["aa_cells"] += len(cells)
+            t["detect"] += [c["detectable_pct"] for c in cells.values()
+                            if c["detectable_pct"] is not None]
+        print(f"  round {i + 1}: " + "; ".join(
+            f"{m} A/B {sum(sum(v) for v in tally[m]['ab'].values())} regressed, "
+            f"A/A {tally[m]['aa']} flagged" for m in modes), flush=True)
+    for m in modes:
+        t = tally[m]
+        cells = ", ".join(f"{mm}@{w} {sum(v)}/{len(v)}" for (mm, w), v in sorted(t["ab"].items()))
+        print(f"{m}: A/B regressed {sum(sum(v) for v in t['ab'].values())} of "
+              f"{sum(len(v) for v in t['ab'].values())} ({cells}); A/A flagged {t['aa']} of "
+              f"{t['aa_cells']}; detectable median {statistics.median(t['detect']):.1f}%; "
+              f"A/B run time median {statistics.median(t['t']):.1f} s")
 
 
 def main():
@@ -211,7 +242,7 @@ def main():
         if what in ("overhead", "all"):
             overhead(n, tmp)
         if what == "alternation":
-            alternation(n, tmp)
+            alternation(n, tmp, *([tuple(args[2:])] if len(args) > 2 else []))
         print(f"load average at the end {os.getloadavg()}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
