@@ -12,6 +12,7 @@
 //! `CLOCK_MONOTONIC` nanoseconds (Python's `time.monotonic_ns()`, Rust's `Instant`: the same
 //! clock as parabench's on Linux). Workers become rows in order of their first task.
 
+use super::ModelError;
 use super::{Family, Job, Model, Outcome, ProgramWindow, Recorder, Spawns};
 use crate::measure::{
     fork_exec, limit_file_size, read_back, scratch_file, wait_child, written, ChildExit,
@@ -119,16 +120,17 @@ impl Model for CommandModel {
     fn tallies_threads(&self) -> bool {
         false
     }
-    fn run(&self, job: &Job) -> Result<Outcome, String> {
+    fn run(&self, job: &Job) -> Result<Outcome, ModelError> {
         let argv = self.argv(job)?;
         let mut cmd = self.command(&argv)?;
         // Output goes to unlinked files read after the program exits: no pipe, and so no
         // reader thread of parabench's, wakes while the run is measured.
-        let (out_file, err_file) = (scratch_file()?, scratch_file()?);
+        let scratch = || scratch_file().map_err(|e| ModelError::Setup(e.to_string()));
+        let (out_file, err_file) = (scratch()?, scratch()?);
         let to = |f: &std::fs::File| {
-            f.try_clone()
-                .map(Stdio::from)
-                .map_err(|e| format!("cannot pass an output file to the command: {e}"))
+            f.try_clone().map(Stdio::from).map_err(|e| {
+                ModelError::Command(format!("cannot pass an output file to the command: {e}"))
+            })
         };
         cmd.current_dir(&self.dir)
             .stdin(Stdio::null())
@@ -144,36 +146,36 @@ impl Model for CommandModel {
             let _ = std::fs::remove_file(path);
             cmd.env(TIMELINE_ENV, path);
         }
-        let child = fork_exec(&mut cmd)
-            .spawn()
-            .map_err(|e| format!("failed to start `{}`: {e}", argv.join(" ")))?;
+        let child = fork_exec(&mut cmd).spawn().map_err(|e| {
+            ModelError::Command(format!("failed to start `{}`: {e}", argv.join(" ")))
+        })?;
         drop(cmd); // closes parabench's copies of the output files' descriptors
-        let exit =
-            wait_child(&child).map_err(|e| format!("failed to wait for the command: {e}"))?;
+        let exit = wait_child(&child)
+            .map_err(|e| ModelError::Command(format!("failed to wait for the command: {e}")))?;
         if let Some(bytes) = limit_bytes {
             if let Some(which) = over_limit(&out_file, &err_file, bytes, &exit) {
                 if let Some(path) = &timeline {
                     let _ = std::fs::remove_file(path);
                 }
-                return Err(format!(
+                return Err(ModelError::Command(format!(
                     "the command hit the output limit: {which} reached {limit_mb} MiB ({}); \
                      raise {limit_from} (0: no limit) or send the output elsewhere, \
                      e.g. `> /dev/null` with shell = true",
                     exit.describe()
-                ));
+                )));
             }
         }
         let out = read_back(out_file);
         let err_text = read_back(err_file);
         if !exit.success() {
             if let Some(reason) = self.harness_failure(job, &exit, &err_text) {
-                return Err(reason);
+                return Err(ModelError::Command(reason));
             }
-            return Err(format!(
+            return Err(ModelError::Command(format!(
                 "command failed: {}{}",
                 exit.describe(),
                 tail(&err_text, " stderr: ")
-            ));
+            )));
         }
         if let (Some(path), Some(recorder)) = (&timeline, &job.recorder) {
             if let Ok(file) = std::fs::File::open(path) {
@@ -195,7 +197,7 @@ impl Model for CommandModel {
 impl CommandModel {
     /// The command line for `job`: `{key}` placeholders filled from the job and its
     /// parameters, then the workload's arguments when `pass_params` is set.
-    fn argv(&self, job: &Job) -> Result<Vec<String>, String> {
+    fn argv(&self, job: &Job) -> Result<Vec<String>, ModelError> {
         let mut values: BTreeMap<&str, String> = BTreeMap::new();
         values.insert("workers", job.workers.to_string());
         values.insert("tasks", job.tasks.to_string());
@@ -219,14 +221,18 @@ impl CommandModel {
 
     /// The process to start: `sh -c` with the joined line when `shell` is set, else the
     /// program (resolved against the scenario's folder) and its arguments.
-    fn command(&self, argv: &[String]) -> Result<Command, String> {
+    fn command(&self, argv: &[String]) -> Result<Command, ModelError> {
         Ok(if self.shell {
             let mut c = Command::new("sh");
             c.arg("-c").arg(argv.join(" "));
             c
         } else {
-            let program = argv.first().ok_or("the command is empty")?;
-            let mut c = Command::new(resolve_program(program, &self.dir)?);
+            let program = argv
+                .first()
+                .ok_or_else(|| ModelError::Command("the command is empty".into()))?;
+            let mut c = Command::new(
+                resolve_program(program, &self.dir).map_err(|e| ModelError::Command(e.into()))?,
+            );
             c.args(&argv[1..]);
             c
         })
@@ -422,7 +428,7 @@ impl LastLine {
 
 /// Reads the last non-empty stdout line (see [`LastLine`]). A line without any `key=value`
 /// pair is not an error (the program just reports nothing); a malformed value is.
-pub fn parse_last_line(out: &str) -> Result<LastLine, String> {
+pub fn parse_last_line(out: &str) -> Result<LastLine, ModelError> {
     let mut line = LastLine::default();
     let Some(last) = out.lines().rev().find(|l| !l.trim().is_empty()) else {
         return Ok(line);
@@ -440,14 +446,14 @@ pub fn parse_last_line(out: &str) -> Result<LastLine, String> {
             continue;
         };
         match k {
-            "elapsed_s" => line.elapsed_s = Some(seconds(k, v)?),
-            "setup_s" => line.setup_s = Some(seconds(k, v)?),
-            "user_s" => line.user_s = Some(seconds(k, v)?),
-            "sys_s" => line.sys_s = Some(seconds(k, v)?),
-            "runq_wait_s" => line.runq_wait_s = Some(seconds(k, v)?),
+            "elapsed_s" => line.elapsed_s = Some(seconds(k, v).map_err(ModelError::Command)?),
+            "setup_s" => line.setup_s = Some(seconds(k, v).map_err(ModelError::Command)?),
+            "user_s" => line.user_s = Some(seconds(k, v).map_err(ModelError::Command)?),
+            "sys_s" => line.sys_s = Some(seconds(k, v).map_err(ModelError::Command)?),
+            "runq_wait_s" => line.runq_wait_s = Some(seconds(k, v).map_err(ModelError::Command)?),
             "start_ns" => {
                 line.start_ns = Some(v.parse::<u64>().map_err(|_| {
-                    format!("the command printed `start_ns={v}`: expected CLOCK_MONOTONIC nanoseconds, an integer >= 0")
+                    ModelError::Command(format!("the command printed `start_ns={v}`: expected CLOCK_MONOTONIC nanoseconds, an integer >= 0"))
                 })?);
             }
             "checksum" => {
@@ -455,7 +461,9 @@ pub fn parse_last_line(out: &str) -> Result<LastLine, String> {
                     .parse::<u64>()
                     .or_else(|_| v.parse::<i64>().map(|i| i as u64));
                 line.checksum = Some(c.map_err(|_| {
-                    format!("the command printed `checksum={v}`: expected an integer")
+                    ModelError::Command(format!(
+                        "the command printed `checksum={v}`: expected an integer"
+                    ))
                 })?);
             }
             _ => {}
@@ -465,7 +473,7 @@ pub fn parse_last_line(out: &str) -> Result<LastLine, String> {
 }
 
 /// Placeholder names used in a template argument (`{{` and `}}` are literal braces).
-pub fn placeholders(arg: &str) -> Result<Vec<String>, String> {
+pub fn placeholders(arg: &str) -> Result<Vec<String>, ModelError> {
     let mut names = Vec::new();
     let mut rest = arg;
     while let Some(i) = rest.find(['{', '}']) {
@@ -475,13 +483,15 @@ pub fn placeholders(arg: &str) -> Result<Vec<String>, String> {
             continue;
         }
         if rest.as_bytes()[i] == b'}' {
-            return Err(format!(
+            return Err(ModelError::Command(format!(
                 "unmatched `}}` in `{arg}`: write `}}}}` for a literal brace"
-            ));
+            )));
         }
-        let end = after
-            .find('}')
-            .ok_or_else(|| format!("unclosed `{{` in `{arg}`: write `{{{{` for a literal brace"))?;
+        let end = after.find('}').ok_or_else(|| {
+            ModelError::Command(format!(
+                "unclosed `{{` in `{arg}`: write `{{{{` for a literal brace"
+            ))
+        })?;
         names.push(after[..end].to_string());
         rest = &after[end + 1..];
     }
@@ -489,7 +499,7 @@ pub fn placeholders(arg: &str) -> Result<Vec<String>, String> {
 }
 
 /// Replaces placeholders inside one argument; the result stays one argument.
-pub fn substitute(arg: &str, values: &BTreeMap<&str, String>) -> Result<String, String> {
+pub fn substitute(arg: &str, values: &BTreeMap<&str, String>) -> Result<String, ModelError> {
     let mut out = String::with_capacity(arg.len());
     let mut rest = arg;
     while let Some(i) = rest.find(['{', '}']) {
@@ -502,11 +512,11 @@ pub fn substitute(arg: &str, values: &BTreeMap<&str, String>) -> Result<String, 
         let after = &rest[i + 1..];
         let end = after
             .find('}')
-            .ok_or_else(|| format!("unclosed `{{` in `{arg}`"))?;
+            .ok_or_else(|| ModelError::Command(format!("unclosed `{{` in `{arg}`")))?;
         let name = &after[..end];
-        let value = values
-            .get(name)
-            .ok_or_else(|| format!("unknown placeholder `{{{name}}}` in `{arg}`"))?;
+        let value = values.get(name).ok_or_else(|| {
+            ModelError::Command(format!("unknown placeholder `{{{name}}}` in `{arg}`"))
+        })?;
         out.push_str(value);
         rest = &after[end + 1..];
     }
