@@ -11,8 +11,8 @@ use super::protocol::{CellRequest, Measured, Probe, RecordedTasks, Report, GO};
 use crate::kernel::{self, KernelError};
 use crate::measure::host::HostProbe;
 use crate::measure::sched::{self, Counters, RunQueueTally};
-use crate::measure::{MeasureError, Usage};
-use crate::model::{panic_text, Job, Model, ModelError, ProgramWindow, Recorder};
+use crate::measure::Usage;
+use crate::model::{panic_text, Job, Model, ProgramWindow, Recorder};
 use crate::record::CpuScope;
 use std::io::{BufRead, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -40,7 +40,7 @@ pub enum CellError {
     Kernel(#[from] KernelError),
     /// The cell's thread could not start, or panicked.
     #[error(transparent)]
-    Thread(#[from] MeasureError),
+    Thread(#[from] crate::measure::MeasureError),
 }
 
 /// Entry point of the `__cell` process.
@@ -287,8 +287,12 @@ pub fn measure(model: &dyn Model, job: &mut Job, gauge: &mut Gauge) -> Measured 
     let start_unix_s = super::unix_now_s();
     let start = Instant::now();
     let started_ns = crate::model::recorder::now_ns();
-    let result = catch_unwind(AssertUnwindSafe(|| model.run(job)))
-        .unwrap_or_else(|p| Err(ModelError::Worker(format!("panicked: {}", panic_text(&*p)))));
+    let result = catch_unwind(AssertUnwindSafe(|| model.run(job))).unwrap_or_else(|p| {
+        Err(crate::model::ModelError::Worker(format!(
+            "panicked: {}",
+            panic_text(&*p)
+        )))
+    });
     let wall_s = start.elapsed().as_secs_f64();
     let usage = Usage::now().since(&before);
     // This thread ran the run (or coordinated it): its own wait counts too.
