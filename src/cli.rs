@@ -9,7 +9,7 @@ use crate::compare;
 use crate::plan::{Shard, TimelineCells};
 use crate::scenario::diag::Problem;
 use crate::scenario::workers::WorkersArg;
-use crate::scenario::Order;
+use crate::scenario::{Order, ValueError};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -455,7 +455,7 @@ impl From<RunArgs> for RunOptions {
     }
 }
 
-fn parse_order(s: &str) -> Result<Order, String> {
+fn parse_order(s: &str) -> Result<Order, ValueError> {
     s.parse()
 }
 
@@ -463,6 +463,6 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
     s.parse()
 }
 
-fn parse_workers(s: &str) -> Result<WorkersArg, String> {
-    s.parse().map_err(|e: Problem| e.to_string())
+fn parse_workers(s: &str) -> Result<WorkersArg, Problem> {
+    s.parse()
 }

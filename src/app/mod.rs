@@ -51,8 +51,8 @@ pub fn worker(kernel: &str, params: &str, code: Option<&str>) -> Result<(), Erro
 }
 
 /// An internal command's failure: parabench itself failed (exit 1).
-fn internal(r: Result<(), String>) -> Result<(), Error> {
-    r.map_err(|e| Error::Failed(anyhow::anyhow!(e)))
+fn internal<E: std::error::Error + Send + Sync + 'static>(r: Result<(), E>) -> Result<(), Error> {
+    r.map_err(|e| Error::Failed(anyhow::Error::new(e)))
 }
 
 /// `parabench init`: writes the commented starter scenario to `path` (never over an existing
@@ -107,7 +107,9 @@ pub fn index_folder(dir: &Path) -> Result<(), Error> {
 /// as `--charts` writes them (every chart when `None`).
 pub fn plot(run_dir: &Path, charts: Option<&str>) -> Result<(), Error> {
     let charts = match charts {
-        Some(c) => crate::scenario::Charts::parse_flag(c).map_err(Error::Input)?,
+        Some(c) => {
+            crate::scenario::Charts::parse_flag(c).map_err(|e| Error::Input(e.to_string()))?
+        }
         None => crate::scenario::Charts::default(),
     };
     let (run_dir, mut data) = crate::report::folder::load_run_dir(run_dir)?;

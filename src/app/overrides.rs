@@ -35,7 +35,7 @@ pub fn apply(mut s: Scenario, args: &Overrides, force: bool) -> Result<Scenario,
         s.remeasure = r;
     }
     if let Some(c) = &args.charts {
-        s.charts = Charts::parse_flag(c).map_err(Error::Input)?;
+        s.charts = Charts::parse_flag(c).map_err(|e| Error::Input(e.to_string()))?;
     }
     let workers = match &args.workers {
         Some(arg) => Some(

@@ -7,7 +7,7 @@ use crate::hash;
 use crate::plan::{self, Shard, TimelineCells};
 use crate::record::{CellId, ChecksumCheck, Ending, RunRow, TaskRow};
 use crate::report::meta::{load_average, now_utc, FailedRun, Meta};
-use crate::report::output::{read_runs, read_tasks, write_runs, RunDir, RunsCsv, TasksCsv};
+use crate::report::output::{write_runs, RunDir, RunsCsv, TasksCsv};
 use crate::report::variants::Calibration;
 use crate::report::{self, RunData};
 use crate::run::progress::Progress;
@@ -15,6 +15,9 @@ use crate::run::{self, Event, Subscriber};
 use crate::scenario::{self, LoadOptions, Scenario};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+
+mod folder;
+use folder::{keep_or_drop_previous, open_run_dir, write_meta};
 
 /// What `parabench run` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -416,28 +419,6 @@ pub fn load_all(paths: &[PathBuf], opts: &LoadOptions) -> Result<Vec<Scenario>, 
     Ok(out)
 }
 
-fn write_meta(dir: &RunDir, meta: &Meta) -> Result<(), Error> {
-    let bytes = serde_json::to_vec_pretty(meta).map_err(anyhow::Error::from)?;
-    dir.write("meta.json", &bytes)
-        .map_err(write_failure("meta.json"))?;
-    Ok(())
-}
-
-/// An interrupted run keeps the earlier complete one beside it (`.<name>.previous`); a
-/// complete one replaces it.
-fn keep_or_drop_previous(dir: &mut RunDir, ending: Ending) -> Result<(), Error> {
-    if ending == Ending::Complete {
-        dir.commit()
-            .map_err(write_failure("the run folder (removing the earlier run)"))?;
-    } else if let Some(previous) = dir.previous() {
-        eprintln!(
-            "the earlier run in this folder is kept in {}",
-            previous.display()
-        );
-    }
-    Ok(())
-}
-
 fn print_outcome(dir: &RunDir, data: &RunData, ending: Ending) -> Outcome {
     let every = data.every_row();
     let failed = every.iter().filter(|r| r.failed()).count();
@@ -464,80 +445,6 @@ fn print_outcome(dir: &RunDir, data: &RunData, ending: Ending) -> Outcome {
         return Outcome::SomeFailed;
     }
     Outcome::AllOk
-}
-
-/// The rows a run folder held before this run (with `--resume`), to be kept or run again,
-/// and when its first session began.
-#[derive(Default)]
-struct Earlier {
-    runs: Vec<RunRow>,
-    tasks: Vec<TaskRow>,
-    origin_unix_s: Option<f64>,
-    /// Its failed warmup and timeline runs.
-    failed: Vec<FailedRun>,
-}
-
-/// The run folder: a fresh one, or with `--resume` the existing one with its runs and
-/// recorded tasks (which must come from the same scenario text and the same shard).
-fn open_run_dir(
-    scenario: &Scenario,
-    opts: &RunOptions,
-    shard: Option<Shard>,
-) -> Result<(RunDir, Earlier), Error> {
-    let path = opts.out.join(&scenario.name);
-    if !opts.resume || !path.join("runs.csv").is_file() {
-        if opts.resume {
-            eprintln!(
-                "nothing to resume in {}: starting a fresh run",
-                path.display()
-            );
-        }
-        let dir =
-            RunDir::create(&opts.out, &scenario.name).map_err(write_failure("the run folder"))?;
-        return Ok((dir, Earlier::default()));
-    }
-    let meta_path = path.join("meta.json");
-    let meta: Meta = std::fs::read_to_string(&meta_path)
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .ok_or_else(|| {
-            Error::Input(format!(
-                "--resume: {} is missing or unreadable; run without --resume to start over",
-                meta_path.display()
-            ))
-        })?;
-    if meta.scenario.sha256 != scenario.sha256 {
-        return Err(Error::Input(format!(
-            "--resume: the run in {} is of a different version of scenario `{}` (sha256 {} then, {} now); run without --resume to start over",
-            path.display(),
-            scenario.name,
-            &meta.scenario.sha256[..12.min(meta.scenario.sha256.len())],
-            &scenario.sha256[..12]
-        )));
-    }
-    let wanted = shard.map(|s| s.to_string());
-    if meta.shard != wanted {
-        let says = |s: &Option<String>| {
-            s.as_ref()
-                .map_or("the whole matrix".to_string(), |s| format!("shard {s}"))
-        };
-        return Err(Error::Input(format!(
-            "--resume: the run in {} holds {}, but this command asks for {}; give the same --shard as before",
-            path.display(),
-            says(&meta.shard),
-            says(&wanted)
-        )));
-    }
-    let resume_error = |e: anyhow::Error| Error::Input(format!("--resume: {e:#}"));
-    let runs = read_runs(&path.join("runs.csv")).map_err(resume_error)?;
-    let tasks = read_tasks(&path.join("tasks.csv")).map_err(resume_error)?;
-    let earlier = Earlier {
-        runs,
-        tasks,
-        origin_unix_s: meta.started_unix_s,
-        failed: meta.failed_unmeasured,
-    };
-    Ok((RunDir::open(&path), earlier))
 }
 
 /// The CSV store, as a subscriber: each run to `runs.csv` and each timeline to `tasks.csv`

@@ -2,7 +2,7 @@
 //! pure-Python workload where `multiprocessing.dummy` (threads under the GIL) loses to a plain
 //! loop. Here it measures allocator contention between threads instead.
 
-use super::{int, int_or, Kernel, Kind, ParamSpec, Params, Task};
+use super::{int, int_or, Kernel, KernelError, Kind, ParamSpec, Params, Task};
 use std::sync::Arc;
 
 pub struct Alloc;
@@ -33,7 +33,7 @@ impl Kernel for Alloc {
             max: 100_000,
         }]
     }
-    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, String> {
+    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, KernelError> {
         Ok(Arc::new(AllocTask {
             size: int(params, "size")? as u64,
         }))
@@ -44,7 +44,7 @@ impl Kernel for Alloc {
 }
 
 impl Task for AllocTask {
-    fn run(&self, index: u64) -> Result<u64, String> {
+    fn run(&self, index: u64) -> Result<u64, KernelError> {
         // Deliberately no `with_capacity`: the growth (realloc and copy) is the work.
         let mut v: Vec<u64> = Vec::new();
         for i in 0..self.size {

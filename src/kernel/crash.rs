@@ -3,7 +3,7 @@
 //! thread takes down the process that owns it, while an abort inside a worker process of the
 //! `processes` model leaves the coordinator standing to report it.
 
-use super::{int, Kernel, Kind, ParamSpec, Params, Task};
+use super::{int, Kernel, KernelError, Kind, ParamSpec, Params, Task};
 use std::sync::Arc;
 
 pub struct Crash;
@@ -41,7 +41,7 @@ impl Kernel for Crash {
             },
         ]
     }
-    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, String> {
+    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, KernelError> {
         Ok(Arc::new(CrashTask {
             at: int(params, "at")? as u64,
             abort: int(params, "abort")? == 1,
@@ -50,7 +50,7 @@ impl Kernel for Crash {
 }
 
 impl Task for CrashTask {
-    fn run(&self, index: u64) -> Result<u64, String> {
+    fn run(&self, index: u64) -> Result<u64, KernelError> {
         if index == self.at {
             if self.abort {
                 eprintln!("crash kernel: task {index} aborts its process on purpose");

@@ -3,6 +3,7 @@
 //! check, before anything runs, that a native workload's `symbol` is a function the library
 //! defines and that the file is a shared library for this machine.
 
+use super::KernelError;
 use object::{Object, ObjectKind, ObjectSymbol, SymbolKind};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -16,15 +17,18 @@ pub struct Exports {
 impl Exports {
     /// Reads the dynamic symbol table of `path`. Errors say what the file is instead and how
     /// to build a shared library.
-    pub fn read(path: &Path) -> Result<Exports, String> {
+    pub fn read(path: &Path) -> Result<Exports, KernelError> {
         let shown = path.display();
-        let data = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+        let data = std::fs::read(path)
+            .map_err(|e| KernelError::Code(format!("cannot read {shown}: {e}")))?;
         let build = "build one with `cc -shared -fPIC -O2 -o libwork.so work.c`, or a Rust crate with crate-type = [\"cdylib\"]";
         let file = object::File::parse(&*data).map_err(|e| {
-            format!("{shown} is not a shared library this machine can load ({e}); {build}")
+            KernelError::Code(format!(
+                "{shown} is not a shared library this machine can load ({e}); {build}"
+            ))
         })?;
         if file.kind() != ObjectKind::Dynamic {
-            return Err(format!(
+            return Err(KernelError::Code(format!(
                 "{shown} is not a shared library (it is {}); {build}",
                 match file.kind() {
                     ObjectKind::Executable => "an executable",
@@ -32,15 +36,15 @@ impl Exports {
                     ObjectKind::Core => "a core dump",
                     _ => "of an unknown kind",
                 }
-            ));
+            )));
         }
         if let Some(host) = host_architecture() {
             if file.architecture() != host {
-                return Err(format!(
+                return Err(KernelError::Code(format!(
                     "{shown} is built for {:?}, and this machine runs {:?}: build it here",
                     file.architecture(),
                     host
-                ));
+                )));
             }
         }
         // Functions, including GNU indirect functions (which `is_definition` leaves out).
@@ -83,7 +87,8 @@ mod tests {
         let p = dir.path().join("libwork.so");
         std::fs::write(&p, "not elf").unwrap();
         let e = Exports::read(&p).unwrap_err();
-        assert!(e.contains("cc -shared"), "{e}");
+        assert!(matches!(e, KernelError::Code(_)), "{e:?}");
+        assert!(e.to_string().contains("cc -shared"), "{e}");
     }
 
     #[test]

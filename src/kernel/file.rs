@@ -2,7 +2,7 @@
 //! back — disk IO with a real durability barrier. The folder is removed when the task is
 //! dropped (at the end of the run's process), so nothing is left behind.
 
-use super::{int, int_or, Kernel, Kind, ParamSpec, Params, Task};
+use super::{int, int_or, Kernel, KernelError, Kind, ParamSpec, Params, Task};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -37,15 +37,16 @@ impl Kernel for File {
             max: 1 << 30,
         }]
     }
-    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, String> {
+    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, KernelError> {
         static N: AtomicU64 = AtomicU64::new(0);
         let dir = std::env::temp_dir().join(format!(
             "parabench-file-{}-{}",
             std::process::id(),
             N.fetch_add(1, Ordering::Relaxed)
         ));
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create temp folder {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            KernelError::Setup(format!("cannot create temp folder {}: {e}", dir.display()))
+        })?;
         Ok(Arc::new(FileTask {
             bytes: int(params, "bytes")? as usize,
             dir,
@@ -58,12 +59,14 @@ impl Kernel for File {
 }
 
 impl Task for FileTask {
-    fn run(&self, index: u64) -> Result<u64, String> {
+    fn run(&self, index: u64) -> Result<u64, KernelError> {
         let path = self.dir.join(format!("task-{index}.bin"));
         let data: Vec<u8> = (0..self.bytes)
             .map(|k| ((index as usize + k) % 256) as u8)
             .collect();
-        let io = |what: &str, e: std::io::Error| format!("{what} {}: {e}", path.display());
+        let io = |what: &str, e: std::io::Error| {
+            KernelError::Task(format!("{what} {}: {e}", path.display()))
+        };
         let mut f = std::fs::File::create(&path).map_err(|e| io("cannot create", e))?;
         f.write_all(&data).map_err(|e| io("cannot write", e))?;
         f.sync_all().map_err(|e| io("cannot fsync", e))?;

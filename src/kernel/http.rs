@@ -4,7 +4,10 @@
 //! Every request opens its own connection, as `urllib.request.urlopen` does. The server's
 //! address reaches tasks and command templates as the `url` parameter.
 
-use super::{int, int_or, Kernel, Kind, ParamSpec, ParamValue, Params, Service, Task, TaskFuture};
+use super::{
+    int, int_or, Kernel, KernelError, Kind, ParamSpec, ParamValue, Params, Service, Task,
+    TaskFuture,
+};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty, Full};
 use hyper::body::Incoming;
@@ -59,7 +62,7 @@ impl Kernel for Http {
     fn service_params(&self) -> &'static [&'static str] {
         &[URL_PARAM]
     }
-    fn service(&self, params: &Params) -> Result<Option<Service>, String> {
+    fn service(&self, params: &Params) -> Result<Option<Service>, KernelError> {
         let delay = Duration::from_millis(int(params, "delay_ms")? as u64);
         let body = Bytes::from(vec![b'x'; int(params, "bytes")? as usize]);
         let server = Server::start(delay, body)?;
@@ -73,25 +76,25 @@ impl Kernel for Http {
             guard: Box::new(server),
         }))
     }
-    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, String> {
+    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, KernelError> {
         let url = match params.get(URL_PARAM) {
             Some(ParamValue::Str(u)) => u.clone(),
             _ => {
-                return Err(
+                return Err(KernelError::Setup(
                     "the http kernel runs against parabench's own server; no `url` was given"
                         .into(),
-                )
+                ))
             }
         };
         let addr = url
             .trim_start_matches("http://")
             .trim_end_matches('/')
             .parse::<SocketAddr>()
-            .map_err(|e| format!("bad server address in `{url}`: {e}"))?;
+            .map_err(|e| KernelError::Setup(format!("bad server address in `{url}`: {e}")))?;
         if !addr.ip().is_loopback() {
-            return Err(format!(
+            return Err(KernelError::Setup(format!(
                 "refusing to send requests to {addr}: the http kernel only talks to 127.0.0.1"
-            ));
+            )));
         }
         Ok(Arc::new(HttpTask { url, addr }))
     }
@@ -101,24 +104,27 @@ impl Kernel for Http {
 }
 
 impl Task for HttpTask {
-    fn run(&self, _index: u64) -> Result<u64, String> {
+    fn run(&self, _index: u64) -> Result<u64, KernelError> {
         let mut resp = ureq::get(&self.url)
             .header("Connection", "close")
             .call()
-            .map_err(|e| format!("GET {} failed: {e}", self.url))?;
+            .map_err(|e| KernelError::Task(format!("GET {} failed: {e}", self.url)))?;
         let body = resp
             .body_mut()
             .with_config()
             .limit(u64::MAX)
             .read_to_vec()
-            .map_err(|e| format!("reading the body of {} failed: {e}", self.url))?;
+            .map_err(|e| {
+                KernelError::Task(format!("reading the body of {} failed: {e}", self.url))
+            })?;
         Ok(body.len() as u64)
     }
 
     fn run_async(self: Arc<Self>, _index: u64) -> TaskFuture {
         Box::pin(async move {
-            let fail =
-                |what: &str, e: &dyn std::fmt::Display| format!("{what} {} failed: {e}", self.url);
+            let fail = |what: &str, e: &dyn std::fmt::Display| {
+                KernelError::Task(format!("{what} {} failed: {e}", self.url))
+            };
             let stream = tokio::net::TcpStream::connect(self.addr)
                 .await
                 .map_err(|e| fail("connecting to", &e))?;
@@ -137,7 +143,11 @@ impl Task for HttpTask {
                 .await
                 .map_err(|e| fail("GET", &e))?;
             if !resp.status().is_success() {
-                return Err(format!("GET {} answered {}", self.url, resp.status()));
+                return Err(KernelError::Task(format!(
+                    "GET {} answered {}",
+                    self.url,
+                    resp.status()
+                )));
             }
             let body = resp
                 .into_body()
@@ -164,21 +174,25 @@ struct Server {
 }
 
 impl Server {
-    fn start(delay: Duration, body: Bytes) -> Result<Server, String> {
+    fn start(delay: Duration, body: Bytes) -> Result<Server, KernelError> {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("parabench-http")
             .enable_all()
             .build()
-            .map_err(|e| format!("cannot start the http server's runtime: {e}"))?;
+            .map_err(|e| {
+                KernelError::Service(format!("cannot start the http server's runtime: {e}"))
+            })?;
         let listener = rt
             .block_on(async {
                 let socket = tokio::net::TcpSocket::new_v4()?;
                 socket.bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
                 socket.listen(BACKLOG)
             })
-            .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            .map_err(|e| KernelError::Service(format!("cannot listen on 127.0.0.1: {e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| KernelError::Service(e.to_string()))?;
         let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
             rt.block_on(async move {

@@ -19,7 +19,7 @@
 //! A crash inside the library (a segfault, an abort) takes down the process that called it;
 //! the cell isolation turns that into a failed run naming the signal, and the matrix goes on.
 
-use super::{ParamValue, Params, Task};
+use super::{KernelError, ParamValue, Params, Task};
 use std::ffi::{c_char, c_int, CString};
 use std::path::Path;
 
@@ -48,7 +48,7 @@ pub fn hook(symbol: &str, which: &str) -> String {
 impl LibraryTask {
     /// Loads `path`, finds `symbol` (and its `_init` / `_fini` hooks if present) and runs the
     /// init hook. Errors name the library and say what to do.
-    pub fn open(path: &Path, symbol: &str, params: &Params) -> Result<LibraryTask, String> {
+    pub fn open(path: &Path, symbol: &str, params: &Params) -> Result<LibraryTask, KernelError> {
         let text = params_text(params)?;
         let shown = path.display();
         let flags = libloading::os::unix::RTLD_NOW | libloading::os::unix::RTLD_LOCAL;
@@ -56,12 +56,16 @@ impl LibraryTask {
         // scenario asks parabench to run (as it runs a command). The process is a cell or
         // worker process of its own, so a crash there fails only this cell's runs.
         let library = unsafe { libloading::os::unix::Library::open(Some(path), flags) }
-            .map_err(|e| format!("cannot load the library {shown}: {e}"))?;
+            .map_err(|e| KernelError::Setup(format!("cannot load the library {shown}: {e}")))?;
         // SAFETY: the symbol is declared with the documented signature; a library that
         // exports it with another one is the user's bug, as in any C program.
         let func: TaskFn = unsafe { library.get::<TaskFn>(symbol.as_bytes()) }
             .map(|s| *s)
-            .map_err(|e| format!("the library {shown} has no function `{symbol}`: {e}"))?;
+            .map_err(|e| {
+                KernelError::Setup(format!(
+                    "the library {shown} has no function `{symbol}`: {e}"
+                ))
+            })?;
         // SAFETY: as above, for the optional hooks.
         let init = unsafe { library.get::<InitFn>(hook(symbol, "init").as_bytes()) }
             .ok()
@@ -74,10 +78,10 @@ impl LibraryTask {
             // SAFETY: the documented hook signature; `text` outlives the call.
             let code = unsafe { init(text.as_ptr()) };
             if code != 0 {
-                return Err(format!(
+                return Err(KernelError::Setup(format!(
                     "`{}` in {shown} returned {code}: a non-zero return means the library could not start, so no task ran",
                     hook(symbol, "init")
-                ));
+                )));
             }
         }
         Ok(LibraryTask {
@@ -91,7 +95,7 @@ impl LibraryTask {
 
 impl Task for LibraryTask {
     #[inline]
-    fn run(&self, index: u64) -> Result<u64, String> {
+    fn run(&self, index: u64) -> Result<u64, KernelError> {
         // SAFETY: `func` comes from the library this task keeps loaded; `params` is a valid
         // NUL-terminated string for the task's whole life.
         Ok(unsafe { (self.func)(index, self.params.as_ptr()) })
@@ -109,20 +113,20 @@ impl Drop for LibraryTask {
 }
 
 /// The parameters in the documented text form: one `key=value\n` per key, keys sorted.
-pub fn params_text(params: &Params) -> Result<CString, String> {
+pub fn params_text(params: &Params) -> Result<CString, KernelError> {
     let mut text = String::new();
     for (key, value) in params {
         if let Some(problem) = unpassable(value) {
-            return Err(format!(
+            return Err(KernelError::Setup(format!(
                 "parameter `{key}` cannot be passed to a library: {problem}"
-            ));
+            )));
         }
         text.push_str(key);
         text.push('=');
         text.push_str(&value.to_string());
         text.push('\n');
     }
-    CString::new(text).map_err(|_| "a parameter holds a NUL byte".to_string())
+    CString::new(text).map_err(|_| KernelError::Setup("a parameter holds a NUL byte".to_string()))
 }
 
 /// Why a value has no place in the `key=value` lines, if it has none.
@@ -179,6 +183,7 @@ mod tests {
         let e = LibraryTask::open(Path::new("/nonexistent/libnope.so"), "work", &Params::new())
             .err()
             .unwrap();
-        assert!(e.contains("/nonexistent/libnope.so"), "{e}");
+        assert!(matches!(e, KernelError::Setup(_)), "{e:?}");
+        assert!(e.to_string().contains("/nonexistent/libnope.so"), "{e}");
     }
 }

@@ -34,6 +34,29 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+/// What went wrong in a kernel, as the models, the cell and validation see it. The text is
+/// the kernel's own (it becomes a run's `error` column), so every variant displays only it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum KernelError {
+    /// The task could not be built for the workload's parameters: a parameter it cannot use,
+    /// a library that does not load or whose init hook refused.
+    #[error("{0}")]
+    Setup(String),
+    /// The kernel's service (the loopback HTTP server) could not start.
+    #[error("{0}")]
+    Service(String),
+    /// One task failed (an IO error, a refused request, the library's own failure).
+    #[error("{0}")]
+    Task(String),
+    /// The user's code cannot be used as written: a `function` that names no function, a
+    /// `library` that is not a shared library of this machine.
+    #[error("{0}")]
+    Code(String),
+    /// The workload names a kernel that is not built in.
+    #[error("unknown kernel `{0}`")]
+    Unknown(String),
+}
+
 /// Every built-in kernel, in the order `parabench list` shows them.
 pub static KERNELS: &[&dyn Kernel] = &[
     &primes::Primes,
@@ -59,14 +82,14 @@ pub fn prepare_task(
     builtin: bool,
     code: Option<&user_code::UserCode>,
     params: &Params,
-) -> Result<Option<Arc<dyn Task>>, String> {
+) -> Result<Option<Arc<dyn Task>>, KernelError> {
     if let Some(code) = code {
         return code.prepare(params);
     }
     if !builtin {
         return Ok(None);
     }
-    let k = find(kernel).ok_or_else(|| format!("unknown kernel `{kernel}`"))?;
+    let k = find(kernel).ok_or_else(|| KernelError::Unknown(kernel.to_string()))?;
     k.prepare(params).map(Some)
 }
 
@@ -116,11 +139,11 @@ pub trait Kernel: Sync {
     fn params(&self) -> &'static [ParamSpec];
     /// Builds the task from validated parameters (every declared parameter is present, plus
     /// those its [`Kernel::service`] provides).
-    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, String>;
+    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, KernelError>;
 
     /// Something that must run while the workload runs (e.g. a loopback server), started once
     /// per workload by the scheduler. Its parameters (e.g. `url`) are added to every task's.
-    fn service(&self, _params: &Params) -> Result<Option<Service>, String> {
+    fn service(&self, _params: &Params) -> Result<Option<Service>, KernelError> {
         Ok(None)
     }
 
@@ -145,7 +168,7 @@ pub struct Service {
 /// One task, ready to run any number of times from any thread.
 pub trait Task: Send + Sync + 'static {
     /// Runs task `index` on the calling thread (blocking) and returns its checksum.
-    fn run(&self, index: u64) -> Result<u64, String>;
+    fn run(&self, index: u64) -> Result<u64, KernelError>;
 
     /// Runs task `index` inside an async runtime. The default runs the blocking body inline,
     /// which is exactly what CPU work does to an event loop: it blocks it. IO kernels override
@@ -164,10 +187,10 @@ pub trait Task: Send + Sync + 'static {
     /// [`data_checksum`]. Only called when [`Task::returns_data`] is true; [`Task::run`] of
     /// such a task is `data_checksum` of this, for models whose coordinator is the task's own
     /// thread (sequential).
-    fn data(&self, index: u64) -> Result<Vec<u8>, String> {
-        Err(format!(
+    fn data(&self, index: u64) -> Result<Vec<u8>, KernelError> {
+        Err(KernelError::Task(format!(
             "task {index} returns no data: this kernel computes its checksum where it runs"
-        ))
+        )))
     }
 }
 
@@ -178,7 +201,7 @@ pub fn data_checksum(bytes: &[u8]) -> u64 {
     u64::from(crc32fast::hash(bytes))
 }
 
-pub type TaskFuture = Pin<Box<dyn Future<Output = Result<u64, String>> + Send>>;
+pub type TaskFuture = Pin<Box<dyn Future<Output = Result<u64, KernelError>> + Send>>;
 
 /// A kernel parameter: an integer with a default and an allowed range.
 #[derive(Debug, Clone, Copy)]
@@ -224,12 +247,12 @@ pub fn int_or(params: &Params, name: &str, default: i64) -> f64 {
 }
 
 /// Reads an integer parameter that validation guarantees is present.
-pub fn int(params: &Params, name: &str) -> Result<i64, String> {
+pub fn int(params: &Params, name: &str) -> Result<i64, KernelError> {
     match params.get(name) {
         Some(ParamValue::Int(v)) => Ok(*v),
-        other => Err(format!(
+        other => Err(KernelError::Setup(format!(
             "parameter `{name}` should be an integer, found {other:?}"
-        )),
+        ))),
     }
 }
 

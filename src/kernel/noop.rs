@@ -1,7 +1,7 @@
 //! `noop`: do nothing and return the task index — what remains is the model's own cost of
 //! handing out a task and collecting its result (dispatch overhead per task).
 
-use super::{Kernel, Kind, ParamSpec, Params, Task};
+use super::{Kernel, KernelError, Kind, ParamSpec, Params, Task};
 use std::sync::Arc;
 
 pub struct Noop;
@@ -24,13 +24,13 @@ impl Kernel for Noop {
     fn params(&self) -> &'static [ParamSpec] {
         &[]
     }
-    fn prepare(&self, _params: &Params) -> Result<Arc<dyn Task>, String> {
+    fn prepare(&self, _params: &Params) -> Result<Arc<dyn Task>, KernelError> {
         Ok(Arc::new(NoopTask))
     }
 }
 
 impl Task for NoopTask {
-    fn run(&self, index: u64) -> Result<u64, String> {
+    fn run(&self, index: u64) -> Result<u64, KernelError> {
         Ok(std::hint::black_box(index))
     }
 }

@@ -3,7 +3,7 @@
 //! models move the buffer (a pointer) to the coordinating thread; `processes` writes it into
 //! a pipe that the coordinator reads; CPython pools pickle it through theirs.
 
-use super::{data_checksum, int, Kernel, Kind, ParamSpec, Params, Task};
+use super::{data_checksum, int, Kernel, KernelError, Kind, ParamSpec, Params, Task};
 use std::sync::Arc;
 
 pub struct Payload;
@@ -35,7 +35,7 @@ impl Kernel for Payload {
             max: 1 << 28,
         }]
     }
-    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, String> {
+    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, KernelError> {
         Ok(Arc::new(PayloadTask {
             bytes: int(params, "bytes")? as usize,
         }))
@@ -56,7 +56,7 @@ pub fn pattern(index: u64, len: usize) -> Vec<u8> {
 }
 
 impl Task for PayloadTask {
-    fn run(&self, index: u64) -> Result<u64, String> {
+    fn run(&self, index: u64) -> Result<u64, KernelError> {
         Ok(data_checksum(&self.data(index)?))
     }
 
@@ -64,7 +64,7 @@ impl Task for PayloadTask {
         true
     }
 
-    fn data(&self, index: u64) -> Result<Vec<u8>, String> {
+    fn data(&self, index: u64) -> Result<Vec<u8>, KernelError> {
         Ok(pattern(index, self.bytes))
     }
 }

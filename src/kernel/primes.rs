@@ -1,7 +1,7 @@
 //! `primes`: count the primes below `limit` by trial division — pure CPU work with no memory
 //! traffic to speak of, the classic "threads don't help under the GIL" workload.
 
-use super::{int, int_or, Kernel, Kind, ParamSpec, Params, Task};
+use super::{int, int_or, Kernel, KernelError, Kind, ParamSpec, Params, Task};
 use std::sync::Arc;
 
 pub struct Primes;
@@ -32,7 +32,7 @@ impl Kernel for Primes {
             max: 1_000_000_000,
         }]
     }
-    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, String> {
+    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, KernelError> {
         Ok(Arc::new(PrimesTask {
             limit: int(params, "limit")? as u64,
         }))
@@ -45,7 +45,7 @@ impl Kernel for Primes {
 }
 
 impl Task for PrimesTask {
-    fn run(&self, _index: u64) -> Result<u64, String> {
+    fn run(&self, _index: u64) -> Result<u64, KernelError> {
         Ok((2..self.limit).filter(|&n| is_prime(n)).count() as u64)
     }
 }

@@ -1,7 +1,7 @@
 //! `sleep`: wait `ms` milliseconds — the stand-in for any slow IO. Thread models block in
 //! `thread::sleep`; async models await a timer, so one thread can wait on thousands at once.
 
-use super::{int, int_or, Kernel, Kind, ParamSpec, Params, Task, TaskFuture};
+use super::{int, int_or, Kernel, KernelError, Kind, ParamSpec, Params, Task, TaskFuture};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -33,7 +33,7 @@ impl Kernel for Sleep {
             max: 3_600_000,
         }]
     }
-    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, String> {
+    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, KernelError> {
         Ok(Arc::new(SleepTask {
             ms: int(params, "ms")? as u64,
         }))
@@ -44,7 +44,7 @@ impl Kernel for Sleep {
 }
 
 impl Task for SleepTask {
-    fn run(&self, _index: u64) -> Result<u64, String> {
+    fn run(&self, _index: u64) -> Result<u64, KernelError> {
         std::thread::sleep(Duration::from_millis(self.ms));
         Ok(self.ms)
     }

@@ -1,7 +1,7 @@
 //! `spin`: a fixed arithmetic loop (a 64-bit linear congruential generator) of `iters` steps,
 //! seeded with the task index. Pure register work, cheap to reproduce exactly in any language.
 
-use super::{int, int_or, Kernel, Kind, ParamSpec, Params, Task};
+use super::{int, int_or, Kernel, KernelError, Kind, ParamSpec, Params, Task};
 use std::sync::Arc;
 
 pub struct Spin;
@@ -36,7 +36,7 @@ impl Kernel for Spin {
             max: 1_000_000_000_000,
         }]
     }
-    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, String> {
+    fn prepare(&self, params: &Params) -> Result<Arc<dyn Task>, KernelError> {
         Ok(Arc::new(SpinTask {
             iters: int(params, "iters")? as u64,
         }))
@@ -47,7 +47,7 @@ impl Kernel for Spin {
 }
 
 impl Task for SpinTask {
-    fn run(&self, index: u64) -> Result<u64, String> {
+    fn run(&self, index: u64) -> Result<u64, KernelError> {
         let mut x = index;
         for _ in 0..self.iters {
             x = x.wrapping_mul(MUL).wrapping_add(INC);

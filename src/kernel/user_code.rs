@@ -9,7 +9,7 @@
 //! (`library:libwork.so:work`).
 
 use super::library::{self, LibraryTask};
-use super::{Params, Task};
+use super::{KernelError, Params, Task};
 use crate::record::{Work, WorkKind};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -59,7 +59,7 @@ impl UserCode {
 
     /// The task the native models run: the loaded library, or `None` for a Python function
     /// (only the CPython harness runs those).
-    pub fn prepare(&self, params: &Params) -> Result<Option<Arc<dyn Task>>, String> {
+    pub fn prepare(&self, params: &Params) -> Result<Option<Arc<dyn Task>>, KernelError> {
         match self {
             UserCode::Function { .. } => Ok(None),
             UserCode::Library { path, symbol, .. } => {
@@ -94,25 +94,25 @@ pub const FUNCTION_FORMS: &str =
 
 impl FunctionSpec {
     /// Parses `work.py:digest`, `lib/work.py:digest` or `package.module:digest`.
-    pub fn parse(written: &str) -> Result<FunctionSpec, String> {
+    pub fn parse(written: &str) -> Result<FunctionSpec, KernelError> {
         let Some((left, name)) = written.rsplit_once(':') else {
-            return Err(format!(
+            return Err(KernelError::Code(format!(
                 "`{written}` names no function: write {FUNCTION_FORMS}"
-            ));
+            )));
         };
         if !is_identifier(name) {
-            return Err(format!(
+            return Err(KernelError::Code(format!(
                 "`{name}` is not a Python function name: write {FUNCTION_FORMS}"
-            ));
+            )));
         }
         let source = if left.ends_with(".py") || left.contains('/') {
             FunctionSource::File(left.to_string())
         } else if !left.is_empty() && left.split('.').all(is_identifier) {
             FunctionSource::Module(left.to_string())
         } else {
-            return Err(format!(
+            return Err(KernelError::Code(format!(
                 "`{left}` is neither a .py file nor a module name: write {FUNCTION_FORMS}"
-            ));
+            )));
         };
         Ok(FunctionSpec {
             source,

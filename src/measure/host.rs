@@ -12,6 +12,7 @@
 //! parked on a barrier between probes: they allocate nothing and take no CPU while a run is
 //! measured.
 
+use super::MeasureError;
 use crate::record::HostProbes;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
@@ -51,8 +52,8 @@ struct Shared {
 
 impl HostProbe {
     /// Starts and pins one probe thread per sampled CPU, or says why it cannot.
-    pub fn start() -> Result<HostProbe, String> {
-        let cpus = sampled(&allowed_cpus()?);
+    pub fn start() -> Result<HostProbe, MeasureError> {
+        let cpus = sampled(&allowed_cpus().map_err(MeasureError::Unavailable)?);
         let n = cpus.len();
         let shared = Arc::new(Shared {
             start: Barrier::new(n + 1),
@@ -100,7 +101,7 @@ impl HostProbe {
         // Dropping a refused probe releases and joins its threads.
         match problem {
             None => Ok(probe),
-            Some(why) => Err(why),
+            Some(why) => Err(MeasureError::Unavailable(why)),
         }
     }
 

@@ -177,9 +177,25 @@ pub fn fork_exec_group(cmd: &mut Command) -> &mut Command {
     }
 }
 
+/// What the measuring machinery could not do. A probe that is missing is reported as a
+/// notice, and the run goes on; a scratch file or thread that cannot be made fails the run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MeasureError {
+    /// A probe or counter this machine or container does not offer (perf events refused,
+    /// an affinity that cannot be read or set).
+    #[error("{0}")]
+    Unavailable(String),
+    /// A scratch file or a thread could not be created.
+    #[error("{0}")]
+    Resource(String),
+    /// The thread the work ran on panicked.
+    #[error("the {thread} thread panicked: {message}")]
+    Panicked { thread: String, message: String },
+}
+
 /// An unnamed scratch file (created, then unlinked at once), for a child's output: unlike a
 /// pipe, nothing has to read it while the child runs.
-pub fn scratch_file() -> Result<std::fs::File, String> {
+pub fn scratch_file() -> Result<std::fs::File, MeasureError> {
     static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let path =
@@ -189,7 +205,7 @@ pub fn scratch_file() -> Result<std::fs::File, String> {
         .write(true)
         .create_new(true)
         .open(&path)
-        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        .map_err(|e| MeasureError::Resource(format!("cannot create {}: {e}", path.display())))?;
     let _ = std::fs::remove_file(&path);
     Ok(file)
 }
@@ -260,21 +276,27 @@ pub fn limit_file_size(cmd: &mut Command, max_bytes: u64) -> &mut Command {
 /// main thread and the other models on threads of their own, the same work would allocate
 /// differently at 1 worker (a file task's 256 KiB buffers took 15-20% longer in the main
 /// arena, measured with `scenarios/benchmarks/parity.toml`).
-pub fn off_main_thread<T: Send>(name: &str, f: impl FnOnce() -> T + Send) -> Result<T, String> {
+pub fn off_main_thread<T: Send>(
+    name: &str,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, MeasureError> {
     std::thread::scope(|s| {
         std::thread::Builder::new()
             .name(name.to_string())
             .stack_size(8 << 20)
             .spawn_scoped(s, f)
-            .map_err(|e| format!("cannot start the {name} thread: {e}"))?
+            .map_err(|e| MeasureError::Resource(format!("cannot start the {name} thread: {e}")))?
             .join()
             .map_err(|p| {
-                let text = p
+                let message = p
                     .downcast_ref::<&str>()
                     .map(|s| s.to_string())
                     .or_else(|| p.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "unknown panic".into());
-                format!("the {name} thread panicked: {text}")
+                MeasureError::Panicked {
+                    thread: name.to_string(),
+                    message,
+                }
             })
     })
 }

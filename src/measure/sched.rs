@@ -5,6 +5,7 @@
 //! `perf_event_paranoid` or a container's seccomp filter); then the probe says why and the
 //! columns stay empty, never an error.
 
+use super::MeasureError;
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -100,10 +101,12 @@ pub struct Counters {
 
 impl Counters {
     /// Opens both counters, or says why they cannot be.
-    pub fn open() -> Result<Counters, String> {
+    pub fn open() -> Result<Counters, MeasureError> {
         Ok(Counters {
-            migrations: open_counter(PERF_COUNT_SW_CPU_MIGRATIONS)?,
-            switches: open_counter(PERF_COUNT_SW_CONTEXT_SWITCHES)?,
+            migrations: open_counter(PERF_COUNT_SW_CPU_MIGRATIONS)
+                .map_err(MeasureError::Unavailable)?,
+            switches: open_counter(PERF_COUNT_SW_CONTEXT_SWITCHES)
+                .map_err(MeasureError::Unavailable)?,
         })
     }
 
@@ -172,7 +175,10 @@ mod tests {
         // Where perf is denied the reason must say so; where it works, a thread that sleeps
         // switches context at least once and its count joins ours when it exits.
         match Counters::open() {
-            Err(why) => assert!(why.contains("perf_event_open"), "{why}"),
+            Err(why) => {
+                assert!(matches!(why, MeasureError::Unavailable(_)), "{why:?}");
+                assert!(why.to_string().contains("perf_event_open"), "{why}");
+            }
             Ok(mut c) => {
                 let (_, before) = c.read().unwrap();
                 std::thread::spawn(|| std::thread::sleep(std::time::Duration::from_millis(2)))

@@ -6,6 +6,7 @@
 
 use super::recorder::{timed, Recorder};
 use super::Dispenser;
+use super::ModelError;
 use super::{start_runtime, sum_joined, Job, Model, Outcome};
 use crate::kernel::{data_checksum, Task};
 use std::sync::Arc;
@@ -23,7 +24,7 @@ impl Model for AsyncBlocking {
     fn timeline_worker(&self) -> &str {
         "in-flight slot"
     }
-    fn run(&self, job: &Job) -> Result<Outcome, String> {
+    fn run(&self, job: &Job) -> Result<Outcome, ModelError> {
         let task = job.task()?;
         let data = task.returns_data();
         let start = Instant::now();
@@ -59,11 +60,12 @@ async fn slot(
     task: Arc<dyn Task>,
     recorder: Option<Arc<Recorder>>,
     data: bool,
-) -> Result<u64, String> {
+) -> Result<u64, ModelError> {
     let mut sum = 0u64;
     while let Some(i) = next.next() {
         let (task, recorder) = (task.clone(), recorder.clone());
-        let failed = |e: tokio::task::JoinError| format!("blocking task failed: {e}");
+        let failed =
+            |e: tokio::task::JoinError| ModelError::Worker(format!("blocking task failed: {e}"));
         let r = if data {
             let made = tokio::task::spawn_blocking(move || {
                 timed(recorder.as_deref(), w, i, || task.data(i))

@@ -4,6 +4,7 @@
 //! one thread: overlapping bars are waits, not parallel work.
 
 use super::slots::in_flight;
+use super::ModelError;
 use super::{start_runtime, Job, Model, Outcome, Spawns};
 use std::time::Instant;
 
@@ -25,7 +26,7 @@ impl Model for Async {
     fn cpu_parallel(&self) -> bool {
         false
     }
-    fn run(&self, job: &Job) -> Result<Outcome, String> {
+    fn run(&self, job: &Job) -> Result<Outcome, ModelError> {
         let task = job.task()?;
         let start = Instant::now();
         let (rt, setup_s) =

@@ -4,6 +4,7 @@
 //! runtime threads than cores would only take turns on them. Timeline rows are the slots.
 
 use super::slots::in_flight;
+use super::ModelError;
 use super::{start_runtime, Job, Model, Outcome, Spawns};
 use std::time::Instant;
 
@@ -23,7 +24,7 @@ impl Model for AsyncMulti {
         // N slots, but never more OS threads than cores.
         Spawns::Coroutines
     }
-    fn run(&self, job: &Job) -> Result<Outcome, String> {
+    fn run(&self, job: &Job) -> Result<Outcome, ModelError> {
         let task = job.task()?;
         let start = Instant::now();
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

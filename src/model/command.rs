@@ -12,6 +12,7 @@
 //! `CLOCK_MONOTONIC` nanoseconds (Python's `time.monotonic_ns()`, Rust's `Instant`: the same
 //! clock as parabench's on Linux). Workers become rows in order of their first task.
 
+use super::ModelError;
 use super::{Family, Job, Model, Outcome, ProgramWindow, Recorder, Spawns};
 use crate::measure::{
     fork_exec, limit_file_size, read_back, scratch_file, wait_child, written, ChildExit,
@@ -119,16 +120,17 @@ impl Model for CommandModel {
     fn tallies_threads(&self) -> bool {
         false
     }
-    fn run(&self, job: &Job) -> Result<Outcome, String> {
+    fn run(&self, job: &Job) -> Result<Outcome, ModelError> {
         let argv = self.argv(job)?;
         let mut cmd = self.command(&argv)?;
         // Output goes to unlinked files read after the program exits: no pipe, and so no
         // reader thread of parabench's, wakes while the run is measured.
-        let (out_file, err_file) = (scratch_file()?, scratch_file()?);
+        let scratch = || scratch_file().map_err(|e| ModelError::Setup(e.to_string()));
+        let (out_file, err_file) = (scratch()?, scratch()?);
         let to = |f: &std::fs::File| {
-            f.try_clone()
-                .map(Stdio::from)
-                .map_err(|e| format!("cannot pass an output file to the command: {e}"))
+            f.try_clone().map(Stdio::from).map_err(|e| {
+                ModelError::Command(format!("cannot pass an output file to the command: {e}"))
+            })
         };
         cmd.current_dir(&self.dir)
             .stdin(Stdio::null())
@@ -144,36 +146,36 @@ impl Model for CommandModel {
             let _ = std::fs::remove_file(path);
             cmd.env(TIMELINE_ENV, path);
         }
-        let child = fork_exec(&mut cmd)
-            .spawn()
-            .map_err(|e| format!("failed to start `{}`: {e}", argv.join(" ")))?;
+        let child = fork_exec(&mut cmd).spawn().map_err(|e| {
+            ModelError::Command(format!("failed to start `{}`: {e}", argv.join(" ")))
+        })?;
         drop(cmd); // closes parabench's copies of the output files' descriptors
-        let exit =
-            wait_child(&child).map_err(|e| format!("failed to wait for the command: {e}"))?;
+        let exit = wait_child(&child)
+            .map_err(|e| ModelError::Command(format!("failed to wait for the command: {e}")))?;
         if let Some(bytes) = limit_bytes {
             if let Some(which) = over_limit(&out_file, &err_file, bytes, &exit) {
                 if let Some(path) = &timeline {
                     let _ = std::fs::remove_file(path);
                 }
-                return Err(format!(
+                return Err(ModelError::Command(format!(
                     "the command hit the output limit: {which} reached {limit_mb} MiB ({}); \
                      raise {limit_from} (0: no limit) or send the output elsewhere, \
                      e.g. `> /dev/null` with shell = true",
                     exit.describe()
-                ));
+                )));
             }
         }
         let out = read_back(out_file);
         let err_text = read_back(err_file);
         if !exit.success() {
             if let Some(reason) = self.harness_failure(job, &exit, &err_text) {
-                return Err(reason);
+                return Err(ModelError::Command(reason));
             }
-            return Err(format!(
+            return Err(ModelError::Command(format!(
                 "command failed: {}{}",
                 exit.describe(),
                 tail(&err_text, " stderr: ")
-            ));
+            )));
         }
         if let (Some(path), Some(recorder)) = (&timeline, &job.recorder) {
             if let Ok(file) = std::fs::File::open(path) {
@@ -195,7 +197,7 @@ impl Model for CommandModel {
 impl CommandModel {
     /// The command line for `job`: `{key}` placeholders filled from the job and its
     /// parameters, then the workload's arguments when `pass_params` is set.
-    fn argv(&self, job: &Job) -> Result<Vec<String>, String> {
+    fn argv(&self, job: &Job) -> Result<Vec<String>, ModelError> {
         let mut values: BTreeMap<&str, String> = BTreeMap::new();
         values.insert("workers", job.workers.to_string());
         values.insert("tasks", job.tasks.to_string());
@@ -219,14 +221,18 @@ impl CommandModel {
 
     /// The process to start: `sh -c` with the joined line when `shell` is set, else the
     /// program (resolved against the scenario's folder) and its arguments.
-    fn command(&self, argv: &[String]) -> Result<Command, String> {
+    fn command(&self, argv: &[String]) -> Result<Command, ModelError> {
         Ok(if self.shell {
             let mut c = Command::new("sh");
             c.arg("-c").arg(argv.join(" "));
             c
         } else {
-            let program = argv.first().ok_or("the command is empty")?;
-            let mut c = Command::new(resolve_program(program, &self.dir)?);
+            let program = argv
+                .first()
+                .ok_or_else(|| ModelError::Command("the command is empty".into()))?;
+            let mut c = Command::new(
+                resolve_program(program, &self.dir).map_err(|e| ModelError::Command(e.into()))?,
+            );
             c.args(&argv[1..]);
             c
         })
@@ -422,7 +428,7 @@ impl LastLine {
 
 /// Reads the last non-empty stdout line (see [`LastLine`]). A line without any `key=value`
 /// pair is not an error (the program just reports nothing); a malformed value is.
-pub fn parse_last_line(out: &str) -> Result<LastLine, String> {
+pub fn parse_last_line(out: &str) -> Result<LastLine, ModelError> {
     let mut line = LastLine::default();
     let Some(last) = out.lines().rev().find(|l| !l.trim().is_empty()) else {
         return Ok(line);
@@ -440,14 +446,14 @@ pub fn parse_last_line(out: &str) -> Result<LastLine, String> {
             continue;
         };
         match k {
-            "elapsed_s" => line.elapsed_s = Some(seconds(k, v)?),
-            "setup_s" => line.setup_s = Some(seconds(k, v)?),
-            "user_s" => line.user_s = Some(seconds(k, v)?),
-            "sys_s" => line.sys_s = Some(seconds(k, v)?),
-            "runq_wait_s" => line.runq_wait_s = Some(seconds(k, v)?),
+            "elapsed_s" => line.elapsed_s = Some(seconds(k, v).map_err(ModelError::Command)?),
+            "setup_s" => line.setup_s = Some(seconds(k, v).map_err(ModelError::Command)?),
+            "user_s" => line.user_s = Some(seconds(k, v).map_err(ModelError::Command)?),
+            "sys_s" => line.sys_s = Some(seconds(k, v).map_err(ModelError::Command)?),
+            "runq_wait_s" => line.runq_wait_s = Some(seconds(k, v).map_err(ModelError::Command)?),
             "start_ns" => {
                 line.start_ns = Some(v.parse::<u64>().map_err(|_| {
-                    format!("the command printed `start_ns={v}`: expected CLOCK_MONOTONIC nanoseconds, an integer >= 0")
+                    ModelError::Command(format!("the command printed `start_ns={v}`: expected CLOCK_MONOTONIC nanoseconds, an integer >= 0"))
                 })?);
             }
             "checksum" => {
@@ -455,7 +461,9 @@ pub fn parse_last_line(out: &str) -> Result<LastLine, String> {
                     .parse::<u64>()
                     .or_else(|_| v.parse::<i64>().map(|i| i as u64));
                 line.checksum = Some(c.map_err(|_| {
-                    format!("the command printed `checksum={v}`: expected an integer")
+                    ModelError::Command(format!(
+                        "the command printed `checksum={v}`: expected an integer"
+                    ))
                 })?);
             }
             _ => {}
@@ -465,7 +473,7 @@ pub fn parse_last_line(out: &str) -> Result<LastLine, String> {
 }
 
 /// Placeholder names used in a template argument (`{{` and `}}` are literal braces).
-pub fn placeholders(arg: &str) -> Result<Vec<String>, String> {
+pub fn placeholders(arg: &str) -> Result<Vec<String>, ModelError> {
     let mut names = Vec::new();
     let mut rest = arg;
     while let Some(i) = rest.find(['{', '}']) {
@@ -475,13 +483,15 @@ pub fn placeholders(arg: &str) -> Result<Vec<String>, String> {
             continue;
         }
         if rest.as_bytes()[i] == b'}' {
-            return Err(format!(
+            return Err(ModelError::Command(format!(
                 "unmatched `}}` in `{arg}`: write `}}}}` for a literal brace"
-            ));
+            )));
         }
-        let end = after
-            .find('}')
-            .ok_or_else(|| format!("unclosed `{{` in `{arg}`: write `{{{{` for a literal brace"))?;
+        let end = after.find('}').ok_or_else(|| {
+            ModelError::Command(format!(
+                "unclosed `{{` in `{arg}`: write `{{{{` for a literal brace"
+            ))
+        })?;
         names.push(after[..end].to_string());
         rest = &after[end + 1..];
     }
@@ -489,7 +499,7 @@ pub fn placeholders(arg: &str) -> Result<Vec<String>, String> {
 }
 
 /// Replaces placeholders inside one argument; the result stays one argument.
-pub fn substitute(arg: &str, values: &BTreeMap<&str, String>) -> Result<String, String> {
+pub fn substitute(arg: &str, values: &BTreeMap<&str, String>) -> Result<String, ModelError> {
     let mut out = String::with_capacity(arg.len());
     let mut rest = arg;
     while let Some(i) = rest.find(['{', '}']) {
@@ -502,11 +512,11 @@ pub fn substitute(arg: &str, values: &BTreeMap<&str, String>) -> Result<String, 
         let after = &rest[i + 1..];
         let end = after
             .find('}')
-            .ok_or_else(|| format!("unclosed `{{` in `{arg}`"))?;
+            .ok_or_else(|| ModelError::Command(format!("unclosed `{{` in `{arg}`")))?;
         let name = &after[..end];
-        let value = values
-            .get(name)
-            .ok_or_else(|| format!("unknown placeholder `{{{name}}}` in `{arg}`"))?;
+        let value = values.get(name).ok_or_else(|| {
+            ModelError::Command(format!("unknown placeholder `{{{name}}}` in `{arg}`"))
+        })?;
         out.push_str(value);
         rest = &after[end + 1..];
     }
@@ -571,107 +581,4 @@ fn is_executable(p: &Path) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_are_found_and_escaped() {
-        assert_eq!(
-            placeholders("--w={workers}x{tasks}").unwrap(),
-            vec!["workers", "tasks"]
-        );
-        assert_eq!(placeholders("{{literal}}").unwrap(), Vec::<String>::new());
-        assert!(placeholders("{open").is_err());
-        let mut v = BTreeMap::new();
-        v.insert("workers", "4".to_string());
-        assert_eq!(substitute("a {workers} {{b}}", &v).unwrap(), "a 4 {b}");
-        assert!(substitute("{nope}", &v).is_err());
-    }
-
-    #[test]
-    fn timeline_lines_become_rows_in_order_of_first_task() {
-        let r = Recorder::new(4);
-        r.start();
-        let t = crate::model::recorder::now_ns();
-        let text = format!(
-            "b {} {} {}\na 1 {} {}\nnonsense\nb 2 {} {}\na 3 x 5\n",
-            0,
-            t + 5,
-            t + 9,
-            t + 1,
-            t + 4,
-            t + 9,
-            t + 12
-        );
-        read_timeline(text.as_bytes(), &r);
-        let spans = r.spans();
-        let rows: Vec<(u64, u32)> = spans.iter().map(|s| (s.task, s.worker)).collect();
-        // `a` started first (t + 1): row 0; `b` row 1; the line with `x` is skipped.
-        assert_eq!(rows, vec![(0, 1), (1, 0), (2, 1)]);
-        assert_eq!(spans[0].end_ns - spans[0].start_ns, 4);
-    }
-
-    #[test]
-    fn timeline_reading_skips_long_lines_and_stops_at_the_slots() {
-        let r = Recorder::new(2);
-        r.start();
-        let t = crate::model::recorder::now_ns();
-        let long = "x".repeat(10_000);
-        let text = format!(
-            "{long} 0 {t} {t}\na 0 {} {}\nb 5 {t} {t}\na 1 {} {}\nc 1 {t} {t}\n",
-            t + 1,
-            t + 2,
-            t + 3,
-            t + 4
-        );
-        read_timeline(text.as_bytes(), &r);
-        let spans = r.spans();
-        // The long line and the task beyond the 2 slots are skipped; reading stops after two
-        // accepted lines, so `c` never overwrites task 1.
-        let rows: Vec<(u64, u32)> = spans.iter().map(|s| (s.task, s.worker)).collect();
-        assert_eq!(rows, vec![(0, 0), (1, 0)]);
-    }
-
-    #[test]
-    fn error_lines_are_quoted_short() {
-        let text = format!("{}\nboom\n", "y".repeat(100_000));
-        let t = tail(&text, ": ");
-        assert!(t.ends_with(" | boom"), "{t}");
-        assert_eq!(
-            t.chars().count(),
-            2 + ERROR_LINE_CHARS + " | boom".len(),
-            "{t}"
-        );
-    }
-
-    #[test]
-    fn last_line_values() {
-        let old = parse_last_line("x\nelapsed_s=0.5 checksum=42\n\n").unwrap();
-        assert_eq!((old.elapsed_s, old.checksum), (Some(0.5), Some(42)));
-        assert_eq!(old.window(), ProgramWindow::default());
-        assert_eq!(parse_last_line("hello\n").unwrap(), LastLine::default());
-        assert!(parse_last_line("elapsed_s=abc").is_err());
-        assert!(parse_last_line("checksum=1.5").is_err());
-        assert!(parse_last_line("start_ns=-3").is_err());
-        let err = parse_last_line("elapsed_s=1 user_s=x").unwrap_err();
-        assert!(err.contains("`user_s=x`"), "{err}");
-
-        let full = parse_last_line(
-            "elapsed_s=0.25 checksum=7 setup_s=0.01 start_ns=1150000000 user_s=0.2 sys_s=0.05 runq_wait_s=0.003 other=1",
-        )
-        .unwrap();
-        assert_eq!(full.start_ns, Some(1_150_000_000));
-        // A run started at 1.0 s on the monotonic clock: 150 ms of interpreter start-up.
-        let w = full.window();
-        assert!((w.interp_start_s(1_000_000_000, 0.5).unwrap() - 0.15).abs() < 1e-12);
-        assert_eq!(w.setup_s, Some(0.01));
-        assert_eq!(w.cpu_s, Some((0.2, 0.05)));
-        assert_eq!(w.runq_wait_s, Some(0.003));
-        // A window said to start before the run did, or after it ended: another clock.
-        assert_eq!(w.interp_start_s(2_000_000_000, 0.5), None);
-        assert_eq!(w.interp_start_s(0, 0.5), None);
-        // CPU time counts only as a pair.
-        let half = parse_last_line("elapsed_s=1 user_s=0.5").unwrap();
-        assert_eq!(half.window().cpu_s, None);
-    }
-}
+mod tests;

@@ -24,7 +24,7 @@ mod slots;
 mod threads;
 
 use crate::kernel::user_code::UserCode;
-use crate::kernel::{Params, Task};
+use crate::kernel::{KernelError, Params, Task};
 use crate::measure::sched::RunQueueTally;
 use command::CommandModel;
 pub use dispense::Dispenser;
@@ -63,6 +63,27 @@ pub fn names() -> Vec<&'static str> {
 
 pub use crate::record::{Family, Spawns, MAX_PROCESSES, MAX_THREADS};
 
+/// Why a run of a model failed. The text is what the run's `error` column shows, so every
+/// variant displays only its message (a kernel's error unchanged).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelError {
+    /// A task failed: its kernel's or library's error, as the kernel said it.
+    #[error(transparent)]
+    Task(#[from] KernelError),
+    /// A worker died or broke off: a thread or async task that panicked, a worker process
+    /// that crashed, closed its pipe or sent a bad frame.
+    #[error("{0}")]
+    Worker(String),
+    /// The model could not start: its runtime, its worker processes, or a built-in kernel it
+    /// needs and the workload does not have.
+    #[error("{0}")]
+    Setup(String),
+    /// An external program failed: it could not start, exited non-zero, timed out, wrote too
+    /// much, or its last line could not be read.
+    #[error("{0}")]
+    Command(String),
+}
+
 /// One run's worth of work, as a model sees it.
 pub struct Job<'a> {
     /// The prepared kernel or library; `None` for external kernels and Python functions,
@@ -87,12 +108,12 @@ pub struct Job<'a> {
 
 impl Job<'_> {
     /// The prepared task, or an error for models that need a built-in kernel.
-    pub fn task(&self) -> Result<&Arc<dyn Task>, String> {
+    pub fn task(&self) -> Result<&Arc<dyn Task>, ModelError> {
         self.task.as_ref().ok_or_else(|| {
-            format!(
+            ModelError::Setup(format!(
                 "model `{}` needs a built-in kernel, and `{}` is not one",
                 self.model, self.kernel
-            )
+            ))
         })
     }
 
@@ -183,7 +204,7 @@ pub trait Model: Sync {
     fn tallies_threads(&self) -> bool {
         true
     }
-    fn run(&self, job: &Job) -> Result<Outcome, String>;
+    fn run(&self, job: &Job) -> Result<Outcome, ModelError>;
 }
 
 /// Builds a tokio runtime inside the timed run; returns it with the seconds since `start`
@@ -193,22 +214,24 @@ fn start_runtime(
     mut builder: tokio::runtime::Builder,
     start: std::time::Instant,
     job: &Job,
-) -> Result<(tokio::runtime::Runtime, f64), String> {
+) -> Result<(tokio::runtime::Runtime, f64), ModelError> {
     let waits = job.waits.clone();
     let rt = builder
         .on_thread_stop(move || waits.thread_done())
         .enable_time()
         .enable_io()
         .build()
-        .map_err(|e| format!("failed to start a tokio runtime: {e}"))?;
+        .map_err(|e| ModelError::Setup(format!("failed to start a tokio runtime: {e}")))?;
     Ok((rt, start.elapsed().as_secs_f64()))
 }
 
 /// Awaits every task in `set` and sums their checksums (the first error wins).
-async fn sum_joined(mut set: tokio::task::JoinSet<Result<u64, String>>) -> Result<u64, String> {
+async fn sum_joined(
+    mut set: tokio::task::JoinSet<Result<u64, ModelError>>,
+) -> Result<u64, ModelError> {
     let mut checksum = 0u64;
     while let Some(r) = set.join_next().await {
-        let sum = r.map_err(|e| format!("async task failed: {e}"))??;
+        let sum = r.map_err(|e| ModelError::Worker(format!("async task failed: {e}")))??;
         checksum = checksum.wrapping_add(sum);
     }
     Ok(checksum)
@@ -222,5 +245,56 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
         s.clone()
     } else {
         "unknown panic".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A task that fails at index 3 with the kernel's own message.
+    struct FailsAt3;
+    impl Task for FailsAt3 {
+        fn run(&self, index: u64) -> Result<u64, KernelError> {
+            match index {
+                3 => Err(KernelError::Task("task 3 could not read its file".into())),
+                i => Ok(i),
+            }
+        }
+    }
+
+    #[test]
+    fn a_failed_task_reaches_the_run_as_the_kernels_own_error() {
+        let params = Params::new();
+        for name in [
+            "sequential",
+            "threads",
+            "rayon",
+            "async",
+            "async-multi",
+            "async-blocking",
+        ] {
+            let model = find(name).unwrap();
+            let job = Job {
+                task: Some(Arc::new(FailsAt3)),
+                kernel: "fails",
+                code: None,
+                params: &params,
+                workload: "w",
+                model: name,
+                tasks: 8,
+                workers: 2,
+                repeat: 0,
+                recorder: None,
+                waits: Arc::default(),
+            };
+            let e = model.run(&job).unwrap_err();
+            assert_eq!(
+                e,
+                ModelError::Task(KernelError::Task("task 3 could not read its file".into())),
+                "{name}"
+            );
+            assert_eq!(e.to_string(), "task 3 could not read its file", "{name}");
+        }
     }
 }

@@ -17,9 +17,10 @@
 //! a worker process.
 
 use super::recorder::now_ns;
+use super::ModelError;
 use super::{Dispenser, Job, Model, Outcome, Spawns};
 use crate::kernel::user_code::UserCode;
-use crate::kernel::{self, data_checksum, Params, Task};
+use crate::kernel::{self, data_checksum, KernelError, Params, Task};
 use crate::measure::{fork_exec, wait_child};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -50,7 +51,7 @@ impl Model for Processes {
     fn spawns(&self) -> Spawns {
         Spawns::Processes
     }
-    fn run(&self, job: &Job) -> Result<Outcome, String> {
+    fn run(&self, job: &Job) -> Result<Outcome, ModelError> {
         job.task()?;
         let start = Instant::now();
         let mut workers = Vec::new();
@@ -86,8 +87,9 @@ impl Model for Processes {
         }
         let checksum = match (result, exit_problem) {
             (Ok(sum), None) => sum,
-            (Err(e), Some(p)) => return Err(format!("{e}; {p}")),
-            (Err(e), None) | (Ok(_), Some(e)) => return Err(e),
+            (Err(e), Some(p)) => return Err(ModelError::Worker(format!("{e}; {p}"))),
+            (Err(e), None) => return Err(e),
+            (Ok(_), Some(p)) => return Err(ModelError::Worker(p)),
         };
         Ok(Outcome {
             checksum: Some(checksum),
@@ -98,16 +100,17 @@ impl Model for Processes {
     }
 }
 
-fn start_workers(job: &Job, workers: &mut Vec<Worker>) -> Result<(), String> {
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find parabench itself: {e}"))?;
-    let params = serde_json::to_string(job.params).map_err(|e| e.to_string())?;
+fn start_workers(job: &Job, workers: &mut Vec<Worker>) -> Result<(), ModelError> {
+    let exe = std::env::current_exe()
+        .map_err(|e| ModelError::Setup(format!("cannot find parabench itself: {e}")))?;
+    let params = serde_json::to_string(job.params).map_err(|e| ModelError::Setup(e.to_string()))?;
     // Each worker loads the user's library itself (and runs its init hook), as it prepares a
     // built-in kernel.
     let code = job
         .code
         .map(serde_json::to_string)
         .transpose()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| ModelError::Setup(e.to_string()))?;
     for n in 0..job.workers {
         let mut cmd = Command::new(&exe);
         cmd.arg(WORKER_COMMAND).arg(job.kernel).arg(&params);
@@ -121,9 +124,9 @@ fn start_workers(job: &Job, workers: &mut Vec<Worker>) -> Result<(), String> {
             .env("RUST_BACKTRACE", "0");
         let mut child = fork_exec(&mut cmd)
             .spawn()
-            .map_err(|e| format!("failed to start worker process {n}: {e}"))?;
+            .map_err(|e| ModelError::Setup(format!("failed to start worker process {n}: {e}")))?;
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-            return Err("worker pipes were not created".into());
+            return Err(ModelError::Setup("worker pipes were not created".into()));
         };
         workers.push(Worker {
             child,
@@ -135,16 +138,19 @@ fn start_workers(job: &Job, workers: &mut Vec<Worker>) -> Result<(), String> {
         let mut line = String::new();
         w.stdout
             .read_line(&mut line)
-            .map_err(|e| format!("worker {n} did not start: {e}"))?;
+            .map_err(|e| ModelError::Setup(format!("worker {n} did not start: {e}")))?;
         if line.trim() != "ready" {
-            return Err(format!("worker {n} did not start: {}", line.trim()));
+            return Err(ModelError::Setup(format!(
+                "worker {n} did not start: {}",
+                line.trim()
+            )));
         }
     }
     Ok(())
 }
 
 /// Hands out chunks from a shared counter, one coordinator thread per worker.
-fn feed(job: &Job, workers: &mut [Worker]) -> Result<u64, String> {
+fn feed(job: &Job, workers: &mut [Worker]) -> Result<u64, ModelError> {
     let chunk = job.tasks.div_ceil(4 * job.workers).max(1);
     let timed = if job.recorder.is_some() { " timed" } else { "" };
     let tasks = Dispenser::new(job.tasks);
@@ -165,8 +171,9 @@ fn feed(job: &Job, workers: &mut [Worker]) -> Result<u64, String> {
         handles
             .into_iter()
             .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("coordinator thread panicked".into()))
+                h.join().unwrap_or_else(|_| {
+                    Err(ModelError::Worker("coordinator thread panicked".into()))
+                })
             })
             .collect::<Vec<_>>()
     });
@@ -186,10 +193,13 @@ fn feed_one(
     timed: &str,
     tasks: &Dispenser,
     failed: &AtomicBool,
-) -> Result<u64, String> {
+) -> Result<u64, ModelError> {
     let mut sum = 0u64;
     let mut reply = Reply::default();
-    let stdin = w.stdin.as_mut().ok_or("worker stdin closed")?;
+    let stdin = w
+        .stdin
+        .as_mut()
+        .ok_or_else(|| ModelError::Worker("worker stdin closed".into()))?;
     while !failed.load(Ordering::Relaxed) {
         let Some(range) = tasks.next_chunk(chunk) else {
             break;
@@ -201,7 +211,11 @@ fn feed_one(
             Err(_) => Err(None),
         };
         let got = got.map_err(|e| {
-            e.unwrap_or_else(|| format!("worker process {n} died during tasks {start}..{end}"))
+            e.unwrap_or_else(|| {
+                ModelError::Worker(format!(
+                    "worker process {n} died during tasks {start}..{end}"
+                ))
+            })
         });
         match got {
             Ok(s) => {
@@ -232,8 +246,13 @@ struct Reply {
 
 impl Reply {
     /// Reads data frames and the closing line; returns the chunk's checksum (the worker's sum
-    /// plus the checksums of the bytes received). `Err(None)`: the worker is gone.
-    fn read(&mut self, from: &mut BufReader<ChildStdout>, n: usize) -> Result<u64, Option<String>> {
+    /// plus the checksums of the bytes received). `Err(None)`: the worker is gone; an `err`
+    /// line is the task's own failure, relayed.
+    fn read(
+        &mut self,
+        from: &mut BufReader<ChildStdout>,
+        n: usize,
+    ) -> Result<u64, Option<ModelError>> {
         let mut received = 0u64;
         self.times.clear();
         loop {
@@ -244,15 +263,21 @@ impl Reply {
             }
             let line = self.line.trim_end();
             if let Some(len) = line.strip_prefix("data ") {
-                let len: usize = len
-                    .parse()
-                    .map_err(|_| Some(format!("worker {n} sent a bad frame: {line}")))?;
+                let len: usize = len.parse().map_err(|_| {
+                    Some(ModelError::Worker(format!(
+                        "worker {n} sent a bad frame: {line}"
+                    )))
+                })?;
                 self.bytes.resize(len, 0);
                 from.read_exact(&mut self.bytes).map_err(|_| None)?;
                 received = received.wrapping_add(data_checksum(&self.bytes));
             } else if let Some(rest) = line.strip_prefix("ok ") {
                 let mut fields = rest.split(' ').map(str::parse::<u64>);
-                let bad = || Some(format!("worker {n} sent a bad reply: {line}"));
+                let bad = || {
+                    Some(ModelError::Worker(format!(
+                        "worker {n} sent a bad reply: {line}"
+                    )))
+                };
                 let sum = fields.next().and_then(Result::ok).ok_or_else(bad)?;
                 while let Some(t0) = fields.next() {
                     match (t0, fields.next()) {
@@ -262,9 +287,11 @@ impl Reply {
                 }
                 return Ok(sum.wrapping_add(received));
             } else if let Some(msg) = line.strip_prefix("err ") {
-                return Err(Some(msg.to_string()));
+                return Err(Some(ModelError::Task(KernelError::Task(msg.to_string()))));
             } else {
-                return Err(Some(format!("worker {n} sent an unexpected line: {line}")));
+                return Err(Some(ModelError::Worker(format!(
+                    "worker {n} sent an unexpected line: {line}"
+                ))));
             }
         }
     }
@@ -312,29 +339,30 @@ pub fn worker_main(
     kernel_name: &str,
     params_json: &str,
     code_json: Option<&str>,
-) -> Result<(), String> {
+) -> Result<(), ModelError> {
     // Tasks run off the main thread, as in every other model (see `off_main_thread`).
     crate::measure::off_main_thread("parabench-worker", || {
         worker_tasks(kernel_name, params_json, code_json)
-    })?
+    })
+    .map_err(|e| ModelError::Worker(e.to_string()))?
 }
 
 fn worker_tasks(
     kernel_name: &str,
     params_json: &str,
     code_json: Option<&str>,
-) -> Result<(), String> {
-    let params: Params =
-        serde_json::from_str(params_json).map_err(|e| format!("bad worker parameters: {e}"))?;
+) -> Result<(), ModelError> {
+    let params: Params = serde_json::from_str(params_json)
+        .map_err(|e| ModelError::Worker(format!("bad worker parameters: {e}")))?;
     let code: Option<UserCode> = code_json
         .map(serde_json::from_str)
         .transpose()
-        .map_err(|e| format!("bad worker code: {e}"))?;
+        .map_err(|e| ModelError::Worker(format!("bad worker code: {e}")))?;
     let task = kernel::prepare_task(kernel_name, code.is_none(), code.as_ref(), &params)?
-        .ok_or_else(|| format!("kernel `{kernel_name}` has no native task"))?;
+        .ok_or_else(|| ModelError::Worker(format!("kernel `{kernel_name}` has no native task")))?;
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
-    let io = |e: std::io::Error| e.to_string();
+    let io = |e: std::io::Error| ModelError::Worker(e.to_string());
     writeln!(out, "ready")
         .and_then(|()| out.flush())
         .map_err(io)?;
@@ -349,7 +377,7 @@ fn worker_tasks(
         let reply = match range {
             Some(range) => match run_chunk(task.as_ref(), range, timed, &mut out) {
                 Ok(tail) => format!("ok {tail}"),
-                Err(e) => format!("err {}", e.replace('\n', " ")),
+                Err(e) => format!("err {}", e.to_string().replace('\n', " ")),
             },
             None => format!("err bad request `{line}`"),
         };
@@ -373,7 +401,7 @@ fn run_chunk(
     range: std::ops::Range<u64>,
     timed: bool,
     out: &mut impl Write,
-) -> Result<String, String> {
+) -> Result<String, ModelError> {
     use std::fmt::Write as _;
     let data = task.returns_data();
     let mut sum = 0u64;
@@ -385,7 +413,7 @@ fn run_chunk(
             let t1 = if timed { now_ns() } else { 0 };
             writeln!(out, "data {}", bytes.len())
                 .and_then(|()| out.write_all(&bytes))
-                .map_err(|e| format!("cannot send task {i}'s data: {e}"))?;
+                .map_err(|e| ModelError::Worker(format!("cannot send task {i}'s data: {e}")))?;
             if timed {
                 let _ = write!(times, " {t0} {t1}");
             }

@@ -6,6 +6,7 @@
 //! another interpreter, e.g. a free-threaded build).
 
 use super::command::{resolve_program, CommandModel};
+use super::ModelError;
 use super::{Job, Spawns};
 use crate::kernel::user_code::UserCode;
 use crate::kernel::Params;
@@ -142,12 +143,13 @@ pub fn interpreter(scenario_python: Option<&str>) -> String {
 }
 
 /// Builds the command model for a `py-*` name. Errors say how to fix a missing interpreter.
-pub fn command_model(name: &str, python: &str, dir: &Path) -> Result<CommandModel, String> {
-    let py = find(name).ok_or_else(|| format!("`{name}` is not a CPython model"))?;
+pub fn command_model(name: &str, python: &str, dir: &Path) -> Result<CommandModel, ModelError> {
+    let py =
+        find(name).ok_or_else(|| ModelError::Setup(format!("`{name}` is not a CPython model")))?;
     let program = resolve_program(python, dir).map_err(|e| {
-        format!("`{name}` needs a Python interpreter, and {e}; or set python = \"...\" in the scenario or {PYTHON_ENV}")
+        ModelError::Setup(format!("`{name}` needs a Python interpreter, and {e}; or set python = \"...\" in the scenario or {PYTHON_ENV}"))
     })?;
-    let script = materialize()?;
+    let script = materialize().map_err(ModelError::Setup)?;
     let argv = vec![
         program.display().to_string(),
         script.display().to_string(),
@@ -177,9 +179,10 @@ pub fn command_model(name: &str, python: &str, dir: &Path) -> Result<CommandMode
 /// The harness's arguments for a run's workload: `--kernel <name>` and `--<param> <value>`
 /// per parameter, or for the user's function `--function <target> --params-json <object>`
 /// (typed values: the function gets ints as ints and strings as strings).
-pub fn workload_args(job: &Job) -> Result<Vec<String>, String> {
+pub fn workload_args(job: &Job) -> Result<Vec<String>, ModelError> {
     if let Some(UserCode::Function { target, .. }) = job.code {
-        let json = serde_json::to_string(job.params).map_err(|e| e.to_string())?;
+        let json =
+            serde_json::to_string(job.params).map_err(|e| ModelError::Setup(e.to_string()))?;
         return Ok(vec![
             "--function".into(),
             target.clone(),
@@ -235,8 +238,8 @@ pub fn check_function(
     let json = serde_json::to_string(params).map_err(|e| problem(e.to_string()))?;
     // Output goes to files, so whatever the module prints on import never fills a pipe.
     let (out_file, err_file) = (
-        scratch_file().map_err(problem)?,
-        scratch_file().map_err(problem)?,
+        scratch_file().map_err(|e| problem(e.to_string()))?,
+        scratch_file().map_err(|e| problem(e.to_string()))?,
     );
     let to = |f: &std::fs::File| {
         f.try_clone()

@@ -3,6 +3,7 @@
 //! data (`payload`) send their buffer (a move) over a bounded channel to the coordinating
 //! thread while the pool runs. Timeline rows are the pool's threads.
 
+use super::ModelError;
 use super::{panic_text, Job, Model, Outcome};
 use crate::kernel::{data_checksum, Task};
 use rayon::prelude::*;
@@ -20,7 +21,7 @@ impl Model for Rayon {
     fn timeline_worker(&self) -> &str {
         "pool thread"
     }
-    fn run(&self, job: &Job) -> Result<Outcome, String> {
+    fn run(&self, job: &Job) -> Result<Outcome, ModelError> {
         let task = job.task()?;
         let start = Instant::now();
         // Dropping a rayon pool does not wait for its threads; each says when it exits, so
@@ -36,7 +37,12 @@ impl Model for Rayon {
                 let _ = exited_tx.send(());
             })
             .build()
-            .map_err(|e| format!("failed to start a rayon pool of {}: {e}", job.workers))?;
+            .map_err(|e| {
+                ModelError::Setup(format!(
+                    "failed to start a rayon pool of {}: {e}",
+                    job.workers
+                ))
+            })?;
         let setup_s = start.elapsed().as_secs_f64();
         let checksum = run_on(&pool, job, task);
         drop(pool);
@@ -58,11 +64,11 @@ fn run_on(
     pool: &rayon::ThreadPool,
     job: &Job,
     task: &std::sync::Arc<dyn Task>,
-) -> Result<u64, String> {
+) -> Result<u64, ModelError> {
     if task.returns_data() {
         run_data_on(pool, job, task)
     } else {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Ok(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let tasks = (0..job.tasks).into_par_iter();
             let sum = |a: u64, b: u64| Ok(a.wrapping_add(b));
             pool.install(|| match &job.recorder {
@@ -72,7 +78,9 @@ fn run_on(
                     .try_reduce(|| 0, sum),
             })
         }))
-        .map_err(|p| format!("worker thread panicked: {}", panic_text(&*p)))?
+        .map_err(|p| {
+            ModelError::Worker(format!("worker thread panicked: {}", panic_text(&*p)))
+        })??)
     }
 }
 
@@ -87,7 +95,7 @@ fn run_data_on(
     pool: &rayon::ThreadPool,
     job: &Job,
     task: &std::sync::Arc<dyn Task>,
-) -> Result<u64, String> {
+) -> Result<u64, ModelError> {
     let (tx, rx) = crossbeam_channel::bounded::<Vec<u8>>(job.workers as usize);
     std::thread::scope(|scope| {
         let running = scope.spawn(move || {
@@ -101,8 +109,9 @@ fn run_data_on(
                             0
                         };
                         let bytes = job.timed(w, i, || task.data(i))?;
-                        tx.send(bytes)
-                            .map_err(|_| "the coordinator stopped receiving".to_string())
+                        tx.send(bytes).map_err(|_| {
+                            ModelError::Worker("the coordinator stopped receiving".into())
+                        })
                     })
             });
             job.thread_done();
@@ -115,7 +124,12 @@ fn run_data_on(
         }
         running
             .join()
-            .unwrap_or_else(|p| Err(format!("worker thread panicked: {}", panic_text(&*p))))
+            .unwrap_or_else(|p| {
+                Err(ModelError::Worker(format!(
+                    "worker thread panicked: {}",
+                    panic_text(&*p)
+                )))
+            })
             .map(|()| received)
     })
 }

@@ -2,6 +2,7 @@
 //! The loop is its own coordinator: a `payload` task's bytes are checksummed where they were
 //! made. Its timeline has one row, the thread.
 
+use super::ModelError;
 use super::{Job, Model, Outcome, Spawns};
 
 pub struct Sequential;
@@ -22,7 +23,7 @@ impl Model for Sequential {
     fn timeline_worker(&self) -> &str {
         "thread"
     }
-    fn run(&self, job: &Job) -> Result<Outcome, String> {
+    fn run(&self, job: &Job) -> Result<Outcome, ModelError> {
         let task = job.task()?;
         let mut checksum = 0u64;
         match &job.recorder {

@@ -8,13 +8,14 @@
 //! bounded channel. Timeline rows are the slots.
 
 use super::recorder::{now_ns, timed, Recorder};
+use super::ModelError;
 use super::{Dispenser, Job};
 use crate::kernel::{data_checksum, Task};
 use std::sync::Arc;
 
 /// Runs every task of `job` in `job.workers` slots (fewer if there are fewer tasks); returns
 /// the summed checksum. Must be awaited inside a tokio runtime.
-pub async fn in_flight(job: &Job<'_>, task: &Arc<dyn Task>) -> Result<u64, String> {
+pub async fn in_flight(job: &Job<'_>, task: &Arc<dyn Task>) -> Result<u64, ModelError> {
     let total = job.tasks;
     let data = task.returns_data();
     let next = Arc::new(Dispenser::new(total));
@@ -38,7 +39,9 @@ pub async fn in_flight(job: &Job<'_>, task: &Arc<dyn Task>) -> Result<u64, Strin
         checksum = checksum.wrapping_add(data_checksum(&bytes));
     }
     for h in handles {
-        let sum = h.await.map_err(|e| format!("async task failed: {e}"))??;
+        let sum = h
+            .await
+            .map_err(|e| ModelError::Worker(format!("async task failed: {e}")))??;
         checksum = checksum.wrapping_add(sum);
     }
     Ok(checksum)
@@ -52,7 +55,7 @@ async fn data_slot(
     task: Arc<dyn Task>,
     recorder: Option<Arc<Recorder>>,
     data_tx: tokio::sync::mpsc::Sender<Vec<u8>>,
-) -> Result<u64, String> {
+) -> Result<u64, ModelError> {
     while let Some(i) = next.next() {
         let Ok(permit) = data_tx.reserve().await else {
             break;
@@ -68,7 +71,7 @@ async fn plain_slot(
     next: Arc<Dispenser>,
     task: Arc<dyn Task>,
     recorder: Option<Arc<Recorder>>,
-) -> Result<u64, String> {
+) -> Result<u64, ModelError> {
     let mut sum = 0u64;
     while let Some(i) = next.next() {
         let out = match &recorder {

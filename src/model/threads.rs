@@ -3,6 +3,7 @@
 //! buffer (a move: no copy) over a bounded channel to the coordinating thread, which
 //! checksums it. Timeline rows are the threads.
 
+use super::ModelError;
 use super::{panic_text, Job, Model, Outcome};
 use crate::kernel::{data_checksum, Task};
 use crossbeam_channel::{Receiver, Sender};
@@ -20,7 +21,7 @@ impl Model for Threads {
     fn timeline_worker(&self) -> &str {
         "thread"
     }
-    fn run(&self, job: &Job) -> Result<Outcome, String> {
+    fn run(&self, job: &Job) -> Result<Outcome, ModelError> {
         let task = job.task()?;
         let data = task.returns_data();
         let start = Instant::now();
@@ -57,11 +58,14 @@ impl Model for Threads {
                     received = received.wrapping_add(data_checksum(&bytes));
                 }
             }
-            let sums: Vec<Result<u64, String>> = handles
+            let sums: Vec<Result<u64, ModelError>> = handles
                 .into_iter()
                 .map(|h| {
                     h.join().unwrap_or_else(|p| {
-                        Err(format!("worker thread panicked: {}", panic_text(&*p)))
+                        Err(ModelError::Worker(format!(
+                            "worker thread panicked: {}",
+                            panic_text(&*p)
+                        )))
                     })
                 })
                 .collect();
@@ -89,7 +93,7 @@ fn worker(
     rx: &Receiver<u64>,
     data_tx: &Sender<Vec<u8>>,
     data: bool,
-) -> Result<u64, String> {
+) -> Result<u64, ModelError> {
     let mut sum = 0u64;
     if !data && job.recorder.is_none() {
         // The plain path, kept as lean as can be: `noop` measures it.

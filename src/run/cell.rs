@@ -8,7 +8,7 @@
 //! tuning): at 1 worker every model runs the same work in the same conditions.
 
 use super::protocol::{CellRequest, Measured, Probe, RecordedTasks, Report, GO};
-use crate::kernel;
+use crate::kernel::{self, KernelError};
 use crate::measure::host::HostProbe;
 use crate::measure::sched::{self, Counters, RunQueueTally};
 use crate::measure::Usage;
@@ -24,26 +24,45 @@ use std::time::{Duration, Instant};
 /// a run reports what it could not measure, or to leave perf counters to another tool.
 pub const DISABLE_ENV: &str = "PARABENCH_DISABLE_PROBES";
 
+/// Why a cell process stopped before its runs were done (a run that fails is not one of
+/// these: its error goes to the scheduler in the run's report).
+#[derive(Debug, thiserror::Error)]
+pub enum CellError {
+    /// The line to the scheduler broke: a request or `go` that cannot be read, a report that
+    /// cannot be written.
+    #[error("{0}")]
+    Link(String),
+    /// The request names a model this build does not have.
+    #[error("unknown model `{0}`")]
+    UnknownModel(String),
+    /// The kernel or the user's library could not be prepared.
+    #[error(transparent)]
+    Kernel(#[from] KernelError),
+    /// The cell's thread could not start, or panicked.
+    #[error(transparent)]
+    Thread(#[from] crate::measure::MeasureError),
+}
+
 /// Entry point of the `__cell` process.
-pub fn cell_main() -> Result<(), String> {
+pub fn cell_main() -> Result<(), CellError> {
     crate::measure::kill_group_on_sigterm();
     crate::measure::off_main_thread("parabench-cell", cell_runs)?
 }
 
 /// The cell process's work, on a thread of its own (see [`crate::measure::off_main_thread`]).
-fn cell_runs() -> Result<(), String> {
+fn cell_runs() -> Result<(), CellError> {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut line = String::new();
     input
         .read_line(&mut line)
-        .map_err(|e| format!("cannot read the cell request: {e}"))?;
-    let req: CellRequest =
-        serde_json::from_str(&line).map_err(|e| format!("bad cell request: {e}"))?;
+        .map_err(|e| CellError::Link(format!("cannot read the cell request: {e}")))?;
+    let req: CellRequest = serde_json::from_str(&line)
+        .map_err(|e| CellError::Link(format!("bad cell request: {e}")))?;
     let cell = &req.cell;
     let model: &dyn Model = cell
         .model()
-        .ok_or_else(|| format!("unknown model `{}`", cell.model))?;
+        .ok_or_else(|| CellError::UnknownModel(cell.model.clone()))?;
     // A library is loaded (and its init hook run) only for the models that call it in this
     // process: command models run their own programs.
     let code = cell.code.as_ref().filter(|_| cell.command.is_none());
@@ -98,23 +117,25 @@ struct Link<'a> {
 impl Link<'_> {
     /// Waits for the next `go`; false when the scheduler is gone (then the process stops
     /// quietly).
-    fn wait_go(&mut self) -> Result<bool, String> {
+    fn wait_go(&mut self) -> Result<bool, CellError> {
         self.line.clear();
         let n = self
             .input
             .read_line(&mut self.line)
-            .map_err(|e| format!("cannot read from the scheduler: {e}"))?;
+            .map_err(|e| CellError::Link(format!("cannot read from the scheduler: {e}")))?;
         match self.line.trim_end() {
             _ if n == 0 => Ok(false),
             GO => Ok(true),
-            other => Err(format!("unexpected line from the scheduler: `{other}`")),
+            other => Err(CellError::Link(format!(
+                "unexpected line from the scheduler: `{other}`"
+            ))),
         }
     }
 
-    fn send(&mut self, report: &Report) -> Result<(), String> {
+    fn send(&mut self, report: &Report) -> Result<(), CellError> {
         writeln!(self.out, "{}", report.to_line())
             .and_then(|()| self.out.flush())
-            .map_err(|e| format!("cannot report to the scheduler: {e}"))
+            .map_err(|e| CellError::Link(format!("cannot report to the scheduler: {e}")))
     }
 }
 
@@ -129,7 +150,7 @@ struct CellRuns<'a> {
 impl CellRuns<'_> {
     /// The warmup runs (with `warmup_tasks` tasks each, if given); false when the scheduler
     /// went away.
-    fn warmups(&mut self, job: &mut Job) -> Result<bool, String> {
+    fn warmups(&mut self, job: &mut Job) -> Result<bool, CellError> {
         let tasks = self.req.cell.tasks;
         for w in 0..self.req.warmup {
             if !self.link.wait_go()? {
@@ -149,7 +170,7 @@ impl CellRuns<'_> {
 
     /// The measured runs; the task is released after the last unless a timeline run follows.
     /// False when the scheduler went away.
-    fn measured(&mut self, job: &mut Job) -> Result<bool, String> {
+    fn measured(&mut self, job: &mut Job) -> Result<bool, CellError> {
         let req = self.req;
         for r in req.first_repeat..req.end_repeat {
             if !self.link.wait_go()? {
@@ -167,7 +188,7 @@ impl CellRuns<'_> {
 
     /// One more run, timed like the others but outside the statistics, records the timeline;
     /// its slots are allocated before its clock starts.
-    fn timeline(&mut self, job: &mut Job) -> Result<(), String> {
+    fn timeline(&mut self, job: &mut Job) -> Result<(), CellError> {
         let cell = &self.req.cell;
         job.repeat = cell.repeats;
         job.recorder = Some(Arc::new(Recorder::new(cell.tasks)));
@@ -210,13 +231,13 @@ impl Gauge {
         let (host, host_unavailable) = match HostProbe::start() {
             _ if off("host") => (None, Some(by_env())),
             Ok(h) => (Some(h), None),
-            Err(why) => (None, Some(why)),
+            Err(why) => (None, Some(why.to_string())),
         };
         // Opened before any run, so the counters follow every thread and process a run starts.
         let (counters, counters_unavailable) = match Counters::open() {
             _ if off("perf") => (None, Some(by_env())),
             Ok(c) => (Some(c), None),
-            Err(why) => (None, Some(why)),
+            Err(why) => (None, Some(why.to_string())),
         };
         let runq_unavailable = if off("runq") {
             Some(by_env())
@@ -266,8 +287,12 @@ pub fn measure(model: &dyn Model, job: &mut Job, gauge: &mut Gauge) -> Measured 
     let start_unix_s = super::unix_now_s();
     let start = Instant::now();
     let started_ns = crate::model::recorder::now_ns();
-    let result = catch_unwind(AssertUnwindSafe(|| model.run(job)))
-        .unwrap_or_else(|p| Err(format!("panicked: {}", panic_text(&*p))));
+    let result = catch_unwind(AssertUnwindSafe(|| model.run(job))).unwrap_or_else(|p| {
+        Err(crate::model::ModelError::Worker(format!(
+            "panicked: {}",
+            panic_text(&*p)
+        )))
+    });
     let wall_s = start.elapsed().as_secs_f64();
     let usage = Usage::now().since(&before);
     // This thread ran the run (or coordinated it): its own wait counts too.
@@ -313,7 +338,7 @@ pub fn measure(model: &dyn Model, job: &mut Job, gauge: &mut Gauge) -> Measured 
                 }
             }
         }
-        Err(e) => m.error = Some(e),
+        Err(e) => m.error = Some(e.to_string()),
     }
     m
 }

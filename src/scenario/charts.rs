@@ -6,6 +6,7 @@
 //! list of formats alone keeps every kind, and a list of kinds alone keeps both formats. The
 //! selection, and what it left out, is recorded in `meta.json`, so a report can say so.
 
+use super::ValueError;
 use serde::{Deserialize, Serialize};
 
 /// The chart kinds, in report order (one list, in a leaf the report's chart registry is
@@ -134,13 +135,14 @@ impl Charts {
     }
 
     /// Reads `--charts`: words separated by commas.
-    pub fn parse_flag(text: &str) -> Result<Charts, String> {
+    pub fn parse_flag(text: &str) -> Result<Charts, ValueError> {
         let words: Vec<String> = text
             .split(',')
             .map(|w| w.trim().to_string())
             .filter(|w| !w.is_empty())
             .collect();
-        Charts::parse(&words).map_err(|m| format!("--charts: {}: {}", m.message, m.help))
+        Charts::parse(&words)
+            .map_err(|m| ValueError::Flag(format!("--charts: {}: {}", m.message, m.help)))
     }
 
     /// Whether charts of this kind (`speedup`, ...) are drawn.
@@ -252,8 +254,10 @@ mod tests {
             Charts::parse_flag("speedup,, svg").unwrap().asked,
             ["speedup", "svg"]
         );
-        assert!(Charts::parse_flag("pngs")
-            .unwrap_err()
+        let e = Charts::parse_flag("pngs").unwrap_err();
+        assert!(matches!(e, ValueError::Flag(_)), "{e:?}");
+        assert!(e
+            .to_string()
             .starts_with("--charts: unknown chart `pngs`: did you mean `png`?"));
     }
 }

@@ -1,5 +1,5 @@
 //! The scenario file as written (format v1): the TOML tree read into [`RawTable`]s, key by key
-//! through the key table (`keys.rs`). Unknown keys, wrong types and out-of-range numbers are
+//! through the key table (`keys/`). Unknown keys, wrong types and out-of-range numbers are
 //! refused here, each with its path below the table; meaning (kernel names, model names,
 //! parameters, limits) is added in `validate/`.
 //!

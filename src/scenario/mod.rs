@@ -23,6 +23,32 @@ pub use order::{Order, DEFAULT_ROUNDS};
 pub use scaling::Scaling;
 pub use validate::interpreter::Interpreter;
 
+/// A value given outside a scenario file (a command-line flag, a word read back from a
+/// results file) that is not one a setting takes. Errors inside a scenario file are
+/// [`ScenarioError`]s, which also point at the file, line and key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// A word that is not one of a setting's choices (`choices` empty: they go unlisted).
+    #[error("unknown {setting} `{word}`{}", expected(choices))]
+    UnknownWord {
+        setting: &'static str,
+        word: String,
+        choices: &'static [&'static str],
+    },
+    /// A flag's value that cannot be used; the text names the flag and the fix.
+    #[error("{0}")]
+    Flag(String),
+}
+
+/// `: expected one of a, b` for a word's choices, or nothing.
+fn expected(choices: &[&str]) -> String {
+    if choices.is_empty() {
+        String::new()
+    } else {
+        format!(": expected one of {}", choices.join(", "))
+    }
+}
+
 use crate::kernel::user_code::UserCode;
 use crate::kernel::Params;
 use crate::model::command::CommandModel;

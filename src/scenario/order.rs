@@ -5,6 +5,7 @@
 //! shuffled order, so a spell lands on a slice of many cells instead of on one cell whole, and
 //! the two halves of the rounds can be checked against each other.
 
+use super::ValueError;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
@@ -67,14 +68,13 @@ impl std::fmt::Display for Order {
 }
 
 impl FromStr for Order {
-    type Err = String;
+    type Err = ValueError;
 
-    fn from_str(s: &str) -> Result<Order, String> {
-        Order::parse(s).ok_or_else(|| {
-            format!(
-                "unknown order `{s}`: expected one of {}",
-                Order::NAMES.join(", ")
-            )
+    fn from_str(s: &str) -> Result<Order, ValueError> {
+        Order::parse(s).ok_or_else(|| ValueError::UnknownWord {
+            setting: "order",
+            word: s.to_string(),
+            choices: Order::NAMES,
         })
     }
 }
@@ -90,7 +90,10 @@ mod tests {
             let o: Order = word.parse().unwrap();
             assert_eq!(o.as_str(), *word);
         }
-        assert!("cell".parse::<Order>().is_err());
+        assert_eq!(
+            "cell".parse::<Order>().unwrap_err().to_string(),
+            "unknown order `cell`: expected one of rounds, cells, interleaved, random"
+        );
         assert_eq!(Order::default(), Order::Rounds);
     }
 }

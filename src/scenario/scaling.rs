@@ -2,6 +2,7 @@
 //! are added (the question "how much faster?"); weak scaling keeps the work per worker fixed
 //! ("how much more in the same time?").
 
+use super::ValueError;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
@@ -31,13 +32,17 @@ impl Scaling {
 }
 
 impl FromStr for Scaling {
-    type Err = String;
+    type Err = ValueError;
 
-    fn from_str(s: &str) -> Result<Scaling, String> {
+    fn from_str(s: &str) -> Result<Scaling, ValueError> {
         match s {
             "strong" => Ok(Scaling::Strong),
             "weak" => Ok(Scaling::Weak),
-            _ => Err(format!("unknown scaling `{s}`")),
+            _ => Err(ValueError::UnknownWord {
+                setting: "scaling",
+                word: s.to_string(),
+                choices: &[],
+            }),
         }
     }
 }
@@ -52,6 +57,9 @@ mod tests {
             let s: Scaling = word.parse().unwrap();
             assert_eq!(s.as_str(), *word);
         }
-        assert!("Strong".parse::<Scaling>().is_err());
+        assert_eq!(
+            "Strong".parse::<Scaling>().unwrap_err().to_string(),
+            "unknown scaling `Strong`"
+        );
     }
 }

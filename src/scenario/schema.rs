@@ -14,11 +14,11 @@ use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 
 /// The schema as pretty JSON.
-pub fn scenario_schema() -> Result<String, String> {
+pub fn scenario_schema() -> Result<String, serde_json::Error> {
     let schema = schemars::generate::SchemaSettings::draft2020_12()
         .into_generator()
         .into_root_schema_for::<ScenarioFile>();
-    serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())
+    serde_json::to_string_pretty(&schema)
 }
 
 /// The three kinds of table, as schema types (`$defs` entries).

@@ -8,10 +8,13 @@
 //! - no process-wide allocator tuning: a cell process must not change glibc's malloc
 //!   parameters or install a global allocator, because such changes reach one model's threads
 //!   and not another's (the main thread's arena is not a worker thread's), which once made
-//!   `sequential` up to 7x slower than every other model at 1 worker.
+//!   `sequential` up to 7x slower than every other model at 1 worker;
+//! - errors that cross a module boundary are types, not strings (`errors.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+mod errors;
 
 /// Every `.rs` file under `dir` (relative to the repository root) with its text.
 fn rust_files(dir: &str) -> Vec<(PathBuf, String)> {

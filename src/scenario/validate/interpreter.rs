@@ -252,7 +252,10 @@ fn start_python(program: &str, named_by: NamedBy, dir: &Path) -> Result<Interpre
 /// output in scratch files; its stdout, or why there is none ("failed to start: exit code
 /// 127", with the first and last lines of its stderr).
 fn run_probe(path: &Path) -> Result<String, Failure> {
-    let (out, err) = (scratch_file()?, scratch_file()?);
+    let (out, err) = (
+        scratch_file().map_err(|e| e.to_string())?,
+        scratch_file().map_err(|e| e.to_string())?,
+    );
     let to = |f: &std::fs::File| {
         f.try_clone()
             .map(Stdio::from)

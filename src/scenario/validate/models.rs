@@ -47,7 +47,7 @@ impl Checker<'_> {
                 let mut p = at("command");
                 p.push(Seg::Index(j));
                 command::placeholders(arg).map_err(|e| {
-                    self.err(&p, e).with_help(
+                    self.err(&p, e.to_string()).with_help(
                         "a placeholder is a name in braces, e.g. \"--workers={workers}\"; `{{` and `}}` are literal braces",
                     )
                 })?;
@@ -109,7 +109,7 @@ impl Checker<'_> {
                     path
                 };
                 let c = model::python::command_model(name, &python, self.dir).map_err(|e| {
-                    self.err(&path, e).with_help(format!(
+                    self.err(&path, e.to_string()).with_help(format!(
                         "install CPython 3.8 or newer, or name an interpreter with python = \"...\" at the top of the scenario or in {}",
                         model::python::PYTHON_ENV
                     ))

@@ -248,7 +248,8 @@ impl Checker<'_> {
     ) -> Result<UserCode, ScenarioError> {
         let at = p.at("function");
         let help = "a function is `file.py:name` (relative to the scenario's folder) or `package.module:name` (importable), called as name(index, **params)";
-        let spec = FunctionSpec::parse(written).map_err(|e| self.err(&at, e).with_help(help))?;
+        let spec = FunctionSpec::parse(written)
+            .map_err(|e| self.err(&at, e.to_string()).with_help(help))?;
         if let FunctionSource::File(file) = &spec.source {
             let path = self.dir.join(file);
             if !path.is_file() {
@@ -305,7 +306,7 @@ impl Checker<'_> {
                 .with_help("paths are relative to the scenario's folder; build the library first, e.g. cc -shared -fPIC -O2 -o libwork.so work.c, or cargo build --release for a cdylib crate"));
         }
         let exports = Exports::read(&path).map_err(|e| {
-            self.err(&at, e)
+            self.err(&at, e.to_string())
                 .with_help("`library` names a shared library (.so) built for this machine")
         })?;
         if !exports.has(symbol) {
