@@ -272,7 +272,7 @@ fn remeasure(
         let mut slowed: Vec<(usize, f64)> = probed
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.ok() && r.workers >= 2)
+            .filter(|(_, r)| r.ok() && r.cell.workers >= 2)
             .filter_map(|(i, r)| Some((i, r.host_speed?)))
             .filter(|(_, h)| *h < crate::report::host::SLOWED * typical)
             .collect();
@@ -284,7 +284,7 @@ fn remeasure(
         let mut slots = Vec::new();
         for &(i, speed) in &slowed {
             let row = &mut store.rows[i];
-            let same = |c: &plan::Cell| c.key() == row.key() && c.variant == row.variant;
+            let same = |c: &plan::Cell| c.id == row.cell;
             let Some(c) = cells.iter().position(same) else {
                 continue;
             };
@@ -532,13 +532,15 @@ impl Store {
             .into_iter()
             .filter(|f| {
                 kept.iter().any(|r| {
-                    r.workload == f.workload && r.model == f.model && r.workers == f.workers
+                    r.cell.workload == f.workload
+                        && r.cell.model == f.model
+                        && r.cell.workers == f.workers
                 })
             })
             .collect();
         let tasks: Vec<TaskRow> = earlier_tasks
             .into_iter()
-            .filter(|t| kept_timelines.contains(&t.key().owned()))
+            .filter(|t| kept_timelines.contains(&t.cell))
             .collect();
         let opened = (|| -> anyhow::Result<Store> {
             let mut runs_csv = RunsCsv::create(&dir.file("runs.csv"))?;
@@ -603,9 +605,9 @@ impl Subscriber for Store {
 /// A failed run outside the measurements, as meta.json records it.
 fn failed_run(cell: &plan::Cell, run: String, error: &str) -> FailedRun {
     FailedRun {
-        workload: cell.workload.clone(),
-        model: cell.model.clone(),
-        workers: cell.workers,
+        workload: cell.id.workload.clone(),
+        model: cell.id.model.clone(),
+        workers: cell.id.workers,
         run,
         error: error.to_string(),
     }

@@ -101,9 +101,9 @@ impl Table {
                 .iter()
                 .map(|c| {
                     vec![
-                        c.workload.clone(),
-                        c.model.clone(),
-                        c.workers.to_string(),
+                        c.cell.workload.clone(),
+                        c.cell.model.clone(),
+                        c.cell.workers.to_string(),
                         seconds(c.base.median_s),
                         seconds(c.new.median_s),
                         pct(c.time_change_pct),
@@ -130,9 +130,9 @@ impl Table {
                 .iter()
                 .map(|c| {
                     vec![
-                        c.workload.clone(),
-                        c.model.clone(),
-                        c.workers.to_string(),
+                        c.cell.workload.clone(),
+                        c.cell.model.clone(),
+                        c.cell.workers.to_string(),
                         c.stats.runs.to_string(),
                         seconds(c.stats.median_s),
                         c.stats
@@ -434,9 +434,7 @@ mod tests {
 
     fn cell(model: &str, verdict: Verdict, reason: &str, base: f64, new: f64) -> CellComparison {
         CellComparison {
-            workload: "primes".into(),
-            model: model.into(),
-            workers: 2,
+            cell: crate::record::CellId::new("primes", model, 2),
             verdict,
             reason: reason.into(),
             base: stats(base, 0.2 / base, 5),
@@ -514,9 +512,7 @@ mod tests {
                 tasks,
             ],
             only_in_base: vec![LoneCell {
-                workload: "primes".into(),
-                model: "async-multi".into(),
-                workers: 4,
+                cell: crate::record::CellId::new("primes", "async-multi", 4),
                 stats: stats(0.07, 1.7, 5),
             }],
             only_in_new: vec![],

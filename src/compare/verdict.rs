@@ -191,9 +191,7 @@ fn judge_cell(m: &MatchedCell<'_>, settings: &Settings) -> CellComparison {
         ),
     };
     CellComparison {
-        workload: n.workload.clone(),
-        model: n.model.clone(),
-        workers: n.workers,
+        cell: n.cell.base(),
         verdict,
         reason,
         base: CellStats::of(b),
@@ -306,9 +304,9 @@ fn warnings(c: &Comparison) -> Vec<String> {
             starved.len(),
             c.cells.len() - c.counts().not_comparable,
             c.settings.alpha,
-            first.workload,
-            first.model,
-            first.workers,
+            first.cell.workload,
+            first.cell.model,
+            first.cell.workers,
             first.base.runs,
             first.new.runs,
             p_value(first.smallest_p.unwrap_or(1.0)),

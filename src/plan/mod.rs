@@ -4,7 +4,7 @@
 use crate::kernel::user_code::UserCode;
 use crate::kernel::Params;
 use crate::model::{self, command::CommandModel, recorder::MAX_RECORDED_TASKS, Model, Spawns};
-use crate::record::{CellKey, RunRow};
+use crate::record::{CellId, RunRow};
 use crate::scenario::{Order, Scaling, Scenario};
 use serde::{Deserialize, Serialize};
 
@@ -17,17 +17,16 @@ pub use shard::{shard, Shard};
 /// One (workload, model, workers) point with everything its isolated child process needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
-    pub workload: String,
+    /// Workload, model, workers and variant.
+    pub id: CellId,
     pub kernel: String,
     pub builtin_kernel: bool,
     /// The user's own code (a Python function or a library) the workload runs, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<UserCode>,
     pub params: Params,
-    pub model: String,
     /// The command definition for external models; `None` for built-in models.
     pub command: Option<CommandModel>,
-    pub workers: u64,
     /// Tasks per run, after weak scaling (tasks per worker x workers) is applied.
     pub tasks: u64,
     pub warmup: u32,
@@ -36,9 +35,6 @@ pub struct Cell {
     /// Whether one more run after the measured ones records which worker runs which task when.
     #[serde(default)]
     pub timeline: bool,
-    /// The variant of the code under test this cell runs (see [`with_variants`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub variant: Option<String>,
     /// The variant's environment variables, set on the cell process (and so on everything it
     /// starts).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -46,19 +42,11 @@ pub struct Cell {
 }
 
 impl Cell {
-    pub fn key(&self) -> CellKey<'_> {
-        CellKey {
-            workload: &self.workload,
-            model: &self.model,
-            workers: self.workers,
-        }
-    }
-
     /// The model that runs this cell: its command, or the built-in model of its name.
     pub fn model(&self) -> Option<&dyn Model> {
         match &self.command {
             Some(c) => Some(c),
-            None => model::find(&self.model).map(|m| m as &dyn Model),
+            None => model::find(&self.id.model).map(|m| m as &dyn Model),
         }
     }
 }
@@ -92,20 +80,17 @@ pub fn cells(scenario: &Scenario) -> Vec<Cell> {
                     Scaling::Weak => w.tasks * workers,
                 };
                 out.push(Cell {
-                    workload: w.name.clone(),
+                    id: CellId::new(&w.name, m, workers),
                     kernel: w.kernel.clone(),
                     builtin_kernel: w.builtin,
                     code: w.code.clone(),
                     params: w.params.clone(),
-                    model: m.clone(),
                     command: command.clone(),
-                    workers,
                     tasks,
                     warmup: w.warmup,
                     repeats: w.repeats,
                     timeout_s: w.timeout_s,
                     timeline: false,
-                    variant: None,
                     env: Vec::new(),
                 });
             }
@@ -126,7 +111,7 @@ pub fn with_variants(cells: Vec<Cell>, variants: &[crate::scenario::Variant]) ->
     for v in variants {
         for c in &cells {
             let mut cell = c.clone();
-            if let Some((_, code)) = v.code.iter().find(|(w, _)| *w == c.workload) {
+            if let Some((_, code)) = v.code.iter().find(|(w, _)| *w == c.id.workload) {
                 cell.kernel = code.kernel_name();
                 cell.code = Some(code.clone());
             }
@@ -138,7 +123,7 @@ pub fn with_variants(cells: Vec<Cell>, variants: &[crate::scenario::Variant]) ->
                     *arg = arg.replace(&placeholder, &v.name);
                 }
             }
-            cell.variant = Some(v.name.clone());
+            cell.id.variant = Some(v.name.clone());
             cell.env = v.env.clone();
             out.push(cell);
         }
@@ -247,9 +232,11 @@ pub fn choose_timeline(cells: &mut [Cell], which: TimelineCells) {
     let recordable = |c: &Cell| c.tasks <= MAX_RECORDED_TASKS;
     for i in 0..cells.len() {
         let c = &cells[i];
-        let largest = !cells
-            .iter()
-            .any(|o| o.workload == c.workload && o.model == c.model && o.workers > c.workers);
+        let largest = !cells.iter().any(|o| {
+            o.id.workload == c.id.workload
+                && o.id.model == c.id.model
+                && o.id.workers > c.id.workers
+        });
         cells[i].timeline = recordable(&cells[i])
             && match which {
                 TimelineCells::Off => false,
@@ -266,12 +253,9 @@ pub fn choose_timeline(cells: &mut [Cell], which: TimelineCells) {
 /// records it) is complete.
 pub fn remaining(cells: &[Cell], slots: Vec<Slot>, earlier: Vec<RunRow>) -> Remaining {
     use std::collections::HashSet;
-    let done: HashSet<(Option<&str>, CellKey, u32)> = earlier
-        .iter()
-        .map(|r| (r.variant.as_deref(), r.key(), r.repeat))
-        .collect();
-    fn id(c: &Cell, r: u32) -> (Option<&str>, CellKey<'_>, u32) {
-        (c.variant.as_deref(), c.key(), r)
+    let done: HashSet<(&CellId, u32)> = earlier.iter().map(|r| (&r.cell, r.repeat)).collect();
+    fn id(c: &Cell, r: u32) -> (&CellId, u32) {
+        (&c.id, r)
     }
     let complete = |s: &Slot| {
         s.repeats
@@ -279,19 +263,19 @@ pub fn remaining(cells: &[Cell], slots: Vec<Slot>, earlier: Vec<RunRow>) -> Rema
             .all(|r| done.contains(&id(&cells[s.cell], r)))
     };
     let (kept_slots, todo): (Vec<Slot>, Vec<Slot>) = slots.into_iter().partition(complete);
-    let kept_runs: HashSet<(Option<&str>, CellKey, u32)> = kept_slots
+    let kept_runs: HashSet<(&CellId, u32)> = kept_slots
         .iter()
         .flat_map(|s| s.repeats.clone().map(move |r| id(&cells[s.cell], r)))
         .collect();
     let kept = earlier
         .iter()
-        .filter(|r| kept_runs.contains(&(r.variant.as_deref(), r.key(), r.repeat)))
+        .filter(|r| kept_runs.contains(&(&r.cell, r.repeat)))
         .cloned()
         .collect();
     let kept_timelines = kept_slots
         .iter()
         .filter(|s| s.repeats.end == cells[s.cell].repeats)
-        .map(|s| cells[s.cell].key().owned())
+        .map(|s| cells[s.cell].id.clone())
         .collect();
     Remaining {
         slots: todo,
@@ -306,7 +290,7 @@ pub struct Remaining {
     pub slots: Vec<Slot>,
     pub kept: Vec<RunRow>,
     /// Cells whose recorded timeline stays (their last slot is kept).
-    pub kept_timelines: std::collections::HashSet<crate::record::CellId>,
+    pub kept_timelines: std::collections::HashSet<CellId>,
 }
 
 /// How many cells a list of slots visits.
@@ -383,7 +367,7 @@ impl LaterWarmup {
 /// The tasks of a short warmup: two per worker (every worker starts and takes work), at most
 /// the cell's own.
 pub fn short_warmup_tasks(cell: &Cell) -> u64 {
-    (2 * cell.workers.max(1)).min(cell.tasks)
+    (2 * cell.id.workers.max(1)).min(cell.tasks)
 }
 
 /// The repeats of round `r` when `repeats` are split over `rounds` rounds (at most one round
@@ -525,7 +509,7 @@ pub fn estimate_run_s(cell: &Cell, cores: u64) -> f64 {
     let kernel = crate::kernel::find(&cell.kernel).filter(|_| cell.builtin_kernel);
     let per_task = kernel.map_or(1e-3, |k| k.task_cost_s(&cell.params));
     let cpu = kernel.is_none_or(|k| k.kind() != crate::kernel::Kind::Io);
-    let w = cell.workers.max(1) as f64;
+    let w = cell.id.workers.max(1) as f64;
     let model = cell.model();
     let spawns = model.map_or(Spawns::Unknown, |m| m.spawns());
     let cpu_parallel = model.is_none_or(|m| m.cpu_parallel());

@@ -2,20 +2,22 @@ use super::*;
 
 fn cell(workload: &str, model: &str, workers: u64, tasks: u64) -> Cell {
     Cell {
-        workload: workload.into(),
+        id: CellId {
+            workload: workload.into(),
+            model: model.into(),
+            workers,
+            variant: None,
+        },
         kernel: "noop".into(),
         builtin_kernel: true,
         code: None,
         params: Params::new(),
-        model: model.into(),
         command: None,
-        workers,
         tasks,
         warmup: 0,
         repeats: 1,
         timeout_s: None,
         timeline: false,
-        variant: None,
         env: Vec::new(),
     }
 }
@@ -101,9 +103,7 @@ fn resume_keeps_complete_slots_and_reruns_a_partial_one_whole() {
     }
     let slots = schedule(&cells, Order::Rounds, 2, 1, LaterWarmup::Full);
     let row = |workers: u64, repeat: u32| RunRow {
-        workload: "a".into(),
-        model: "threads".into(),
-        workers,
+        cell: CellId::new("a", "threads", workers),
         repeat,
         ..RunRow::default()
     };
@@ -158,7 +158,7 @@ fn variants_take_turns_a_b_b_a_and_pair_runs_of_one_round() {
         .collect();
     let cells = with_variants(base, &variants);
     assert_eq!(cells.len(), 6);
-    assert_eq!(cells[4].variant.as_deref(), Some("b"));
+    assert_eq!(cells[4].id.variant.as_deref(), Some("b"));
     assert_eq!(cells[4].env, [("X".to_string(), "b".to_string())]);
     for alternation in [Alternation::Run, Alternation::Process] {
         let slots = schedule_variants(

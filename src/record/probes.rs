@@ -76,7 +76,13 @@ impl HostSpeeds {
     pub fn learn(rows: &[RunRow]) -> HostSpeeds {
         let mut best_us: HashMap<u32, f64> = HashMap::new();
         for r in rows {
-            for &(cpu, us) in r.probe_before_us.0.iter().chain(&r.probe_after_us.0) {
+            for &(cpu, us) in r
+                .measured
+                .probe_before_us
+                .0
+                .iter()
+                .chain(&r.measured.probe_after_us.0)
+            {
                 let b = best_us.entry(cpu).or_insert(us);
                 *b = b.min(us);
             }
@@ -96,8 +102,8 @@ impl HostSpeeds {
     /// Fills the derived host columns of every row.
     pub fn fill(&self, rows: &mut [RunRow]) {
         for r in rows {
-            let before = self.relative(&r.probe_before_us);
-            let after = self.relative(&r.probe_after_us);
+            let before = self.relative(&r.measured.probe_before_us);
+            let after = self.relative(&r.measured.probe_after_us);
             let slowest = |v: &[f64]| v.iter().copied().reduce(f64::min);
             let spread = |v: &[f64]| {
                 let lo = slowest(v)?;

@@ -21,10 +21,16 @@ fn a_baseline_prints_and_parses_back() {
 
 fn row(model: &str, sum: u64) -> RunRow {
     RunRow {
-        workload: "w".into(),
-        model: model.into(),
+        cell: CellId {
+            workload: "w".into(),
+            model: model.into(),
+            ..CellId::default()
+        },
+        measured: Measurement {
+            checksum: Some(sum),
+            ..Measurement::default()
+        },
         tasks: 4,
-        checksum: Some(sum),
         ..RunRow::default()
     }
 }
@@ -57,12 +63,12 @@ fn rows_of_older_folders_read_with_todays_meaning() {
         .unwrap();
     rows.iter_mut().for_each(RunRow::upgrade);
     // The command's setup_s was interpreter start-up: not a pool's, so unknown now.
-    assert_eq!(rows[0].setup_s, None);
-    assert_eq!(rows[0].cpu_scope, Some(CpuScope::Process));
-    assert_eq!(rows[0].interp_start_s, None);
+    assert_eq!(rows[0].measured.setup_s, None);
+    assert_eq!(rows[0].measured.cpu_scope, Some(CpuScope::Process));
+    assert_eq!(rows[0].measured.interp_start_s, None);
     // A native row keeps its numbers; what its CPU time covers was not recorded.
-    assert_eq!(rows[1].setup_s, Some(0.00003));
-    assert_eq!(rows[1].cpu_scope, None);
+    assert_eq!(rows[1].measured.setup_s, Some(0.00003));
+    assert_eq!(rows[1].measured.cpu_scope, None);
 }
 
 #[test]

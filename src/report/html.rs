@@ -365,7 +365,11 @@ fn raw_runs(s: &mut String, data: &RunData) -> std::fmt::Result {
     )?;
     let mut cells: Vec<(&str, &str, u64)> = Vec::new();
     for r in &data.rows {
-        let key = (r.workload.as_str(), r.model.as_str(), r.workers);
+        let key = (
+            r.cell.workload.as_str(),
+            r.cell.model.as_str(),
+            r.cell.workers,
+        );
         if !cells.contains(&key) {
             cells.push(key);
         }
@@ -379,7 +383,7 @@ fn raw_runs(s: &mut String, data: &RunData) -> std::fmt::Result {
         let runs: Vec<_> = data
             .rows
             .iter()
-            .filter(|r| r.workload == w && r.model == m && r.workers == n)
+            .filter(|r| r.cell.workload == w && r.cell.model == m && r.cell.workers == n)
             .collect();
         let failed = runs.iter().filter(|r| r.failed()).count();
         let failed_note = if failed > 0 {
@@ -402,12 +406,12 @@ fn raw_runs(s: &mut String, data: &RunData) -> std::fmt::Result {
                 r.repeat,
                 r.round,
                 escape(r.status.as_str()),
-                r.wall_s,
-                opt(r.reported_s, 6),
-                opt(r.setup_s, 6),
+                r.measured.wall_s,
+                opt(r.measured.reported_s, 6),
+                opt(r.measured.setup_s, 6),
                 r.cpu_util,
-                r.max_rss_kb,
-                opt(r.runq_wait_s, 6),
+                r.measured.max_rss_kb,
+                opt(r.measured.runq_wait_s, 6),
                 opt(r.host_speed, 3),
                 escape(&r.error),
             )?;

@@ -14,7 +14,7 @@
 //! Also here: checksums compared across variants ("variants compute different results").
 
 use crate::measure::stats;
-use crate::record::RunRow;
+use crate::record::{CellId, RunRow};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -50,9 +50,9 @@ impl Verdict {
 /// One cell under one variant against the base.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairedCell {
-    pub workload: String,
-    pub model: String,
-    pub workers: u64,
+    /// Workload, model and workers: the cell without its variant ([`CellId::base`]).
+    #[serde(flatten)]
+    pub cell: CellId,
     pub base: String,
     pub variant: String,
     /// Pairs of successful runs (same repeat, so same round).
@@ -104,7 +104,7 @@ impl Paired {
         let mut out: BTreeMap<u64, f64> = BTreeMap::new();
         for c in &self.cells {
             if let Some(d) = c.detectable_pct {
-                let e = out.entry(c.workers).or_insert(d);
+                let e = out.entry(c.cell.workers).or_insert(d);
                 *e = e.max(d);
             }
         }
@@ -124,26 +124,25 @@ pub fn pair(rows: &[RunRow], names: &[String], threshold_pct: f64, aa: bool) -> 
             different_results: Vec::new(),
         };
     };
-    type Cell<'a> = (&'a str, &'a str, u64);
-    let mut by: BTreeMap<(Cell<'_>, &str), Vec<&RunRow>> = BTreeMap::new();
-    let mut order: Vec<Cell<'_>> = Vec::new();
+    let mut by: BTreeMap<(CellId, &str), Vec<&RunRow>> = BTreeMap::new();
+    let mut order: Vec<CellId> = Vec::new();
     for r in rows {
-        let Some(v) = r.variant.as_deref() else {
+        let Some(v) = r.cell.variant.as_deref() else {
             continue;
         };
-        let cell = (r.workload.as_str(), r.model.as_str(), r.workers);
+        let cell = r.cell.base();
         if !order.contains(&cell) {
-            order.push(cell);
+            order.push(cell.clone());
         }
         by.entry((cell, v)).or_default().push(r);
     }
     let mut cells = Vec::new();
-    for &cell in &order {
+    for cell in order {
         let empty = Vec::new();
-        let base_rows = by.get(&(cell, base.as_str())).unwrap_or(&empty);
+        let base_rows = by.get(&(cell.clone(), base.as_str())).unwrap_or(&empty);
         for other in &names[1..] {
-            let mine = by.get(&(cell, other.as_str())).unwrap_or(&empty);
-            cells.push(judge(cell, base, other, base_rows, mine, threshold_pct));
+            let mine = by.get(&(cell.clone(), other.as_str())).unwrap_or(&empty);
+            cells.push(judge(&cell, base, other, base_rows, mine, threshold_pct));
         }
     }
     Paired {
@@ -156,7 +155,7 @@ pub fn pair(rows: &[RunRow], names: &[String], threshold_pct: f64, aa: bool) -> 
 }
 
 fn judge(
-    (workload, model, workers): (&str, &str, u64),
+    cell: &CellId,
     base: &str,
     variant: &str,
     base_rows: &[&RunRow],
@@ -190,7 +189,7 @@ fn judge(
         (!xs.is_empty()).then(|| stats::median_of(&xs))
     };
     let ratios: Vec<f64> = pairs.iter().map(|p| p.1).collect();
-    let seed = crate::hash::seed_of(&format!("{workload}/{model}/{workers}/{variant}"));
+    let seed = crate::hash::seed_of(&format!("{}/{variant}", cell.seed_text()));
     let summary = (ratios.len() >= 2)
         .then(|| stats::summarize(&ratios, seed))
         .flatten();
@@ -205,9 +204,7 @@ fn judge(
     let (even, odd) = (half(true), half(false));
     let verdict = verdict(summary.as_ref(), (even, odd), threshold_pct);
     PairedCell {
-        workload: workload.into(),
-        model: model.into(),
-        workers,
+        cell: cell.clone(),
         base: base.into(),
         variant: variant.into(),
         pairs: ratios.len(),
@@ -316,8 +313,8 @@ fn normal_cdf(z: f64) -> f64 {
 fn different_results(rows: &[RunRow], base: &str) -> Vec<String> {
     let mut sums: BTreeMap<(&str, u64), BTreeMap<&str, u64>> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.ok()) {
-        if let (Some(v), Some(sum)) = (r.variant.as_deref(), r.checksum) {
-            sums.entry((&r.workload, r.tasks))
+        if let (Some(v), Some(sum)) = (r.cell.variant.as_deref(), r.measured.checksum) {
+            sums.entry((&r.cell.workload, r.tasks))
                 .or_default()
                 .entry(v)
                 .or_insert(sum);
@@ -371,9 +368,9 @@ pub fn markdown(p: &Paired, heading: &str) -> Result<String, std::fmt::Error> {
         writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} | {ci} | {} / {} | {} | {}{} |",
-            c.workload,
-            c.model,
-            c.workers,
+            c.cell.workload,
+            c.cell.model,
+            c.cell.workers,
             c.variant,
             crate::text::seconds(c.base_median_s),
             crate::text::seconds(c.variant_median_s),
@@ -462,14 +459,19 @@ mod tests {
 
     fn row(variant: &str, workers: u64, repeat: u32, t: f64) -> RunRow {
         RunRow {
-            workload: "w".into(),
-            model: "threads".into(),
-            variant: Some(variant.into()),
-            workers,
+            cell: crate::record::CellId {
+                workload: "w".into(),
+                model: "threads".into(),
+                workers,
+                variant: Some(variant.into()),
+            },
+            measured: crate::record::Measurement {
+                wall_s: t,
+                checksum: Some(7),
+                ..crate::record::Measurement::default()
+            },
             repeat,
             round: repeat % 4,
-            wall_s: t,
-            checksum: Some(7),
             ..RunRow::default()
         }
     }
@@ -537,7 +539,7 @@ mod tests {
     #[test]
     fn checksums_that_differ_between_variants_are_different_results() {
         let mut rows = vec![row("base", 1, 0, 0.1), row("new", 1, 0, 0.1)];
-        rows[1].checksum = Some(8);
+        rows[1].measured.checksum = Some(8);
         let p = pair(&rows, &names(), 2.0, false);
         assert_eq!(p.different_results.len(), 1);
         assert!(p.different_results[0].contains("variants compute different results"));

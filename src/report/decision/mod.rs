@@ -85,8 +85,8 @@ pub struct Entry {
 impl Entry {
     fn of(r: &SummaryRow) -> Entry {
         Entry {
-            model: r.model.clone(),
-            workers: r.workers,
+            model: r.cell.model.clone(),
+            workers: r.cell.workers,
             median_s: r.median_s,
             ci_low_s: r.ci_low_s,
             ci_high_s: r.ci_high_s,
@@ -247,10 +247,10 @@ fn workload_decision(
     let cores = m.machine.logical_cores.max(1);
     let rows: Vec<&SummaryRow> = summary
         .iter()
-        .filter(|r| r.workload == w.name && r.runs > 0 && r.median_s.is_some())
+        .filter(|r| r.cell.workload == w.name && r.runs > 0 && r.median_s.is_some())
         .collect();
     // CPU-bound work is judged within the cores: beyond them workers share cores.
-    let usable = |r: &&SummaryRow| kind != Kind::CpuBound || r.workers <= cores;
+    let usable = |r: &&SummaryRow| kind != Kind::CpuBound || r.cell.workers <= cores;
     let candidates: Vec<Entry> = w
         .models
         .iter()
@@ -258,11 +258,11 @@ fn workload_decision(
             let mine = rows
                 .iter()
                 .copied()
-                .filter(|r| &r.model == model)
+                .filter(|r| &r.cell.model == model)
                 .filter(|r| usable(r));
             let pick = match w.scaling {
                 Scaling::Strong => mine.min_by(|a, b| time(a).total_cmp(&time(b))),
-                Scaling::Weak => mine.max_by_key(|r| r.workers),
+                Scaling::Weak => mine.max_by_key(|r| r.cell.workers),
             };
             pick.map(Entry::of)
         })
@@ -437,16 +437,20 @@ fn headline(
     rows: &[&SummaryRow],
     usable: &dyn Fn(&&SummaryRow) -> bool,
 ) -> ModelHeadline {
-    let mine: Vec<&SummaryRow> = rows.iter().copied().filter(|r| r.model == model).collect();
+    let mine: Vec<&SummaryRow> = rows
+        .iter()
+        .copied()
+        .filter(|r| r.cell.model == model)
+        .collect();
     let at_most = mine
         .iter()
         .filter(|r| usable(r))
-        .max_by_key(|r| r.workers)
+        .max_by_key(|r| r.cell.workers)
         .map(|r| Entry::of(r));
     let cost = mine
         .iter()
         .filter(|r| r.speedup_ci_low.is_some_and(|lo| lo > 1.0))
-        .map(|r| r.workers)
+        .map(|r| r.cell.workers)
         .min();
     let unchecked = || Verdict::NotChecked { why: String::new() };
     ModelHeadline {

@@ -33,15 +33,16 @@ fn data(models: &[(&str, Family, Spawns)], runs: &[(&str, u64, &[f64])]) -> RunD
         .iter()
         .flat_map(|(model, workers, times)| {
             times.iter().enumerate().map(move |(i, &t)| RunRow {
-                workload: "primes".into(),
-                model: model.to_string(),
-                workers: *workers,
+                cell: crate::record::CellId::new("primes", *model, *workers),
+                measured: crate::record::Measurement {
+                    wall_s: t,
+                    user_s: t * *workers as f64,
+                    ..crate::record::Measurement::default()
+                },
                 tasks: 16,
                 repeat: i as u32,
                 round: i as u32 % 4,
-                wall_s: t,
                 // Busy on every worker: CPU-bound.
-                user_s: t * *workers as f64,
                 status: Status::Ok,
                 ..RunRow::default()
             })

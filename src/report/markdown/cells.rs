@@ -10,8 +10,8 @@ pub(super) fn cell_table(
 ) -> std::fmt::Result {
     let mut models: Vec<&str> = Vec::new();
     for r in rows {
-        if !models.contains(&r.model.as_str()) {
-            models.push(&r.model);
+        if !models.contains(&r.cell.model.as_str()) {
+            models.push(&r.cell.model);
         }
     }
     let commands: Vec<&str> = models
@@ -50,7 +50,11 @@ fn is_command(data: &RunData, model: &str) -> bool {
 }
 
 /// One cell's row of the table (with the interpreter's column when `interp`).
-fn cell_row(s: &mut String, r: &crate::report::summary::SummaryRow, interp: bool) -> std::fmt::Result {
+fn cell_row(
+    s: &mut String,
+    r: &crate::report::summary::SummaryRow,
+    interp: bool,
+) -> std::fmt::Result {
     let runs = if r.failed > 0 {
         format!("{} (+{} failed)", r.runs, r.failed)
     } else {
@@ -73,8 +77,8 @@ fn cell_row(s: &mut String, r: &crate::report::summary::SummaryRow, interp: bool
     write!(
         s,
         "| {} | {} | {} | {} | {} to {} | {} ({} to {}) | {} | {} | {} | {} |",
-        r.model,
-        r.workers,
+        r.cell.model,
+        r.cell.workers,
         runs,
         seconds(r.median_s),
         seconds(r.ci_low_s),
@@ -135,14 +139,20 @@ fn setup_and_cpu_sources(
         models
             .iter()
             .copied()
-            .filter(|m| rows.iter().any(|r| r.model == *m && r.cpu_scope == scope))
+            .filter(|m| {
+                rows.iter()
+                    .any(|r| r.cell.model == *m && r.cpu_scope == scope)
+            })
             .collect()
     };
     let (window, process) = (of_scope("window"), of_scope("process"));
     let with_setup: Vec<&str> = commands
         .iter()
         .copied()
-        .filter(|m| rows.iter().any(|r| r.model == *m && r.setup_s.is_some()))
+        .filter(|m| {
+            rows.iter()
+                .any(|r| r.cell.model == *m && r.setup_s.is_some())
+        })
         .collect();
     let mut setup = Vec::new();
     if !natives.is_empty() {
@@ -181,7 +191,7 @@ fn interpreter_note(
         .copied()
         .filter(|m| {
             rows.iter()
-                .any(|r| r.model == *m && r.interp_start_s.is_some())
+                .any(|r| r.cell.model == *m && r.interp_start_s.is_some())
         })
         .collect();
     write!(
@@ -214,7 +224,7 @@ fn run_queue_note(
         .copied()
         .filter(|m| {
             rows.iter()
-                .any(|r| r.model == *m && r.runs > 0 && r.runq_wait_s.is_none())
+                .any(|r| r.cell.model == *m && r.runs > 0 && r.runq_wait_s.is_none())
         })
         .collect();
     if host_measures && !no_wait.is_empty() {

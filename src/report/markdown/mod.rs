@@ -220,7 +220,7 @@ fn workload_section(
     let rows: Vec<_> = data
         .summary
         .iter()
-        .filter(|r| r.workload == w.name)
+        .filter(|r| r.cell.workload == w.name)
         .collect();
     writeln!(s, "## {}\n", w.name)?;
     let params: Vec<String> = w.params.iter().map(|(k, v)| format!("`{k}={v}`")).collect();
@@ -325,12 +325,12 @@ fn failed_runs(s: &mut String, data: &RunData) -> std::fmt::Result {
             writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} |",
-                r.workload,
-                match &r.variant {
-                    Some(v) => format!("{} (variant `{v}`)", r.model),
-                    None => r.model.clone(),
+                r.cell.workload,
+                match &r.cell.variant {
+                    Some(v) => format!("{} (variant `{v}`)", r.cell.model),
+                    None => r.cell.model.clone(),
                 },
-                r.workers,
+                r.cell.workers,
                 r.repeat,
                 r.status,
                 r.error.replace('|', "\\|")
