@@ -52,7 +52,7 @@ pub fn dry_run(scenario: &Scenario, shard: Option<Shard>) {
             model,
             c.id.workers,
             c.tasks,
-            format!("{warmup}+{}", c.repeats),
+            format!("{warmup}+{}", c.workload.repeats),
             rough_duration(est)
         );
     }

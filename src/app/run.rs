@@ -297,7 +297,7 @@ fn remeasure(
                 cell: c,
                 repeats: row.repeat..row.repeat + 1,
                 round: row.round,
-                warmup: cells[c].warmup,
+                warmup: cells[c].workload.warmup,
                 warmup_tasks: None,
             });
         }

@@ -22,13 +22,22 @@ pub enum Format {
 /// Version of the JSON output's shape (`--format json`); raised on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 2;
 
+/// Why the comparison could not be written out.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Text(#[from] std::fmt::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
 /// The comparison in the chosen format, ending with a newline.
-pub fn render(c: &Comparison, format: Format) -> Result<String, String> {
-    match format {
-        Format::Table => table(c).map_err(|e| e.to_string()),
-        Format::Markdown => markdown(c, &[]).map_err(|e| e.to_string()),
-        Format::Json => json(c).map_err(|e| e.to_string()),
-    }
+pub fn render(c: &Comparison, format: Format) -> Result<String, RenderError> {
+    Ok(match format {
+        Format::Table => table(c)?,
+        Format::Markdown => markdown(c, &[])?,
+        Format::Json => json(c)?,
+    })
 }
 
 fn pct(v: Option<f64>) -> String {

@@ -1,37 +1,32 @@
 //! Planning: a scenario becomes the ordered list of cells to measure. One cell is one
 //! (workload, model, workers) point; models that ignore the worker count get one cell.
 
-use crate::kernel::user_code::UserCode;
-use crate::kernel::Params;
 use crate::model::{self, command::CommandModel, recorder::MAX_RECORDED_TASKS, Model, Spawns};
 use crate::record::{CellId, RunRow};
-use crate::scenario::{Order, Scaling, Scenario};
+use crate::scenario::{Order, Scaling, Scenario, Workload};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 mod shard;
 #[cfg(test)]
 mod tests;
 
-pub use shard::{shard, Shard};
+pub use shard::{shard, BadShard, Shard, ShardError};
 
 /// One (workload, model, workers) point with everything its isolated child process needs.
+/// What runs (kernel or code, parameters, repeats, warmup, timeout) is the workload's own,
+/// shared by its cells: a new workload key is read from `cell.workload`, never copied here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     /// Workload, model, workers and variant.
     pub id: CellId,
-    pub kernel: String,
-    pub builtin_kernel: bool,
-    /// The user's own code (a Python function or a library) the workload runs, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<UserCode>,
-    pub params: Params,
+    /// The workload, as resolved; a variant that changes the code has its own copy (see
+    /// [`with_variants`]).
+    pub workload: Arc<Workload>,
     /// The command definition for external models; `None` for built-in models.
     pub command: Option<CommandModel>,
     /// Tasks per run, after weak scaling (tasks per worker x workers) is applied.
     pub tasks: u64,
-    pub warmup: u32,
-    pub repeats: u32,
-    pub timeout_s: Option<f64>,
     /// Whether one more run after the measured ones records which worker runs which task when.
     #[serde(default)]
     pub timeline: bool,
@@ -67,6 +62,7 @@ pub enum TimelineCells {
 pub fn cells(scenario: &Scenario) -> Vec<Cell> {
     let mut out = Vec::new();
     for w in &scenario.workloads {
+        let workload = Arc::new(w.clone());
         for m in &w.models {
             let command = scenario.commands.iter().find(|c| &c.name == m).cloned();
             let fixed = model::lookup(m, &scenario.commands).and_then(|b| b.fixed_workers());
@@ -81,15 +77,9 @@ pub fn cells(scenario: &Scenario) -> Vec<Cell> {
                 };
                 out.push(Cell {
                     id: CellId::new(&w.name, m, workers),
-                    kernel: w.kernel.clone(),
-                    builtin_kernel: w.builtin,
-                    code: w.code.clone(),
-                    params: w.params.clone(),
+                    workload: Arc::clone(&workload),
                     command: command.clone(),
                     tasks,
-                    warmup: w.warmup,
-                    repeats: w.repeats,
-                    timeout_s: w.timeout_s,
                     timeline: false,
                     env: Vec::new(),
                 });
@@ -112,8 +102,9 @@ pub fn with_variants(cells: Vec<Cell>, variants: &[crate::scenario::Variant]) ->
         for c in &cells {
             let mut cell = c.clone();
             if let Some((_, code)) = v.code.iter().find(|(w, _)| *w == c.id.workload) {
-                cell.kernel = code.kernel_name();
-                cell.code = Some(code.clone());
+                let w = Arc::make_mut(&mut cell.workload);
+                w.kernel = code.kernel_name();
+                w.code = Some(code.clone());
             }
             if let Some(command) = &mut cell.command {
                 if let Some(mine) = v.commands.iter().find(|m| m.name == command.name) {
@@ -274,7 +265,7 @@ pub fn remaining(cells: &[Cell], slots: Vec<Slot>, earlier: Vec<RunRow>) -> Rema
         .collect();
     let kept_timelines = kept_slots
         .iter()
-        .filter(|s| s.repeats.end == cells[s.cell].repeats)
+        .filter(|s| s.repeats.end == cells[s.cell].workload.repeats)
         .map(|s| cells[s.cell].id.clone())
         .collect();
     Remaining {
@@ -311,7 +302,7 @@ pub fn runs_in(slots: &[Slot]) -> u64 {
 
 /// Measured runs of a list of cells.
 pub fn total_runs(cells: &[Cell]) -> u64 {
-    cells.iter().map(|c| u64::from(c.repeats)).sum()
+    cells.iter().map(|c| u64::from(c.workload.repeats)).sum()
 }
 
 /// A stretch of one cell's measured runs that one cell process does (after its warmup).
@@ -398,33 +389,33 @@ pub fn schedule(
         cell: c,
         repeats: r..r + 1,
         round: r,
-        warmup: cells[c].warmup,
+        warmup: cells[c].workload.warmup,
         warmup_tasks: None,
     };
     match order {
         Order::Cells => (0..cells.len())
             .map(|c| Slot {
                 cell: c,
-                repeats: 0..cells[c].repeats,
+                repeats: 0..cells[c].workload.repeats,
                 round: 0,
-                warmup: cells[c].warmup,
+                warmup: cells[c].workload.warmup,
                 warmup_tasks: None,
             })
             .collect(),
         Order::Rounds => round_slots(cells, rounds, seed, later),
         Order::Interleaved => {
-            let rounds = cells.iter().map(|c| c.repeats).max().unwrap_or(0);
+            let rounds = cells.iter().map(|c| c.workload.repeats).max().unwrap_or(0);
             (0..rounds)
                 .flat_map(|r| {
                     (0..cells.len())
-                        .filter(move |&c| r < cells[c].repeats)
+                        .filter(move |&c| r < cells[c].workload.repeats)
                         .map(move |c| one(c, r))
                 })
                 .collect()
         }
         Order::Random => {
             let mut slots: Vec<Slot> = (0..cells.len())
-                .flat_map(|c| (0..cells[c].repeats).map(move |r| one(c, r)))
+                .flat_map(|c| (0..cells[c].workload.repeats).map(move |r| one(c, r)))
                 .collect();
             shuffle(&mut slots, seed);
             slots
@@ -438,7 +429,7 @@ pub fn schedule(
 fn round_slots(cells: &[Cell], rounds: u32, seed: u64, later: LaterWarmup) -> Vec<Slot> {
     let most = cells
         .iter()
-        .map(|c| rounds.clamp(1, c.repeats.max(1)))
+        .map(|c| rounds.clamp(1, c.workload.repeats.max(1)))
         .max()
         .unwrap_or(0);
     let mut slots = Vec::new();
@@ -448,7 +439,7 @@ fn round_slots(cells: &[Cell], rounds: u32, seed: u64, later: LaterWarmup) -> Ve
                 let (warmup, warmup_tasks) = round_warmup(&cells[c], r, later);
                 Slot {
                     cell: c,
-                    repeats: round_repeats(cells[c].repeats, rounds, r),
+                    repeats: round_repeats(cells[c].workload.repeats, rounds, r),
                     round: r,
                     warmup,
                     warmup_tasks,
@@ -469,9 +460,9 @@ fn round_slots(cells: &[Cell], rounds: u32, seed: u64, later: LaterWarmup) -> Ve
 /// full warmup in the first round, then as `later` says.
 fn round_warmup(cell: &Cell, r: u32, later: LaterWarmup) -> (u32, Option<u64>) {
     match later {
-        _ if r == 0 => (cell.warmup, None),
-        LaterWarmup::Full => (cell.warmup, None),
-        LaterWarmup::Short => (cell.warmup, Some(short_warmup_tasks(cell))),
+        _ if r == 0 => (cell.workload.warmup, None),
+        LaterWarmup::Full => (cell.workload.warmup, None),
+        LaterWarmup::Short => (cell.workload.warmup, Some(short_warmup_tasks(cell))),
         LaterWarmup::None => (0, None),
     }
 }
@@ -506,8 +497,8 @@ fn shuffle<T>(items: &mut [T], seed: u64) {
 /// cost and how the model spreads tasks over `cores` cores. Used for `--dry-run` and to
 /// balance `--shard` slices; only its order of magnitude matters.
 pub fn estimate_run_s(cell: &Cell, cores: u64) -> f64 {
-    let kernel = crate::kernel::find(&cell.kernel).filter(|_| cell.builtin_kernel);
-    let per_task = kernel.map_or(1e-3, |k| k.task_cost_s(&cell.params));
+    let kernel = crate::kernel::find(&cell.workload.kernel).filter(|_| cell.workload.builtin);
+    let per_task = kernel.map_or(1e-3, |k| k.task_cost_s(&cell.workload.params));
     let cpu = kernel.is_none_or(|k| k.kind() != crate::kernel::Kind::Io);
     let w = cell.id.workers.max(1) as f64;
     let model = cell.model();
@@ -535,7 +526,7 @@ pub fn estimate_run_s(cell: &Cell, cores: u64) -> f64 {
 
 /// The estimated seconds of a whole cell: its process, warmup and measured runs.
 pub fn estimate_cell_s(cell: &Cell, cores: u64) -> f64 {
-    0.01 + (cell.warmup + cell.repeats) as f64 * estimate_run_s(cell, cores)
+    0.01 + (cell.workload.warmup + cell.workload.repeats) as f64 * estimate_run_s(cell, cores)
 }
 
 /// The estimated seconds of one slot: its fresh process, its warmup and its measured runs.

@@ -10,27 +10,39 @@ pub struct Shard {
     pub count: u32,
 }
 
+/// Text that is not `K/N` with 1 <= K <= N.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected K/N with 1 <= K <= N, e.g. --shard 1/2 and --shard 2/2 on two machines")]
+pub struct BadShard;
+
+/// A shard that does not parse, with the text as written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--shard `{text}`: {why}")]
+pub struct ShardError {
+    pub text: String,
+    pub why: BadShard,
+}
+
 impl Shard {
     /// Parses `K/N` with 1 <= K <= N; the error names `--shard` and the text.
-    pub fn parse(s: &str) -> Result<Shard, String> {
-        s.parse().map_err(|why| format!("--shard `{s}`: {why}"))
+    pub fn parse(s: &str) -> Result<Shard, ShardError> {
+        s.parse().map_err(|why| ShardError {
+            text: s.to_string(),
+            why,
+        })
     }
 }
 
 impl std::str::FromStr for Shard {
-    type Err = String;
+    type Err = BadShard;
 
     /// `K/N` with 1 <= K <= N (the command line's `--shard`, parsed there).
-    fn from_str(s: &str) -> Result<Shard, String> {
-        let bad = || {
-            "expected K/N with 1 <= K <= N, e.g. --shard 1/2 and --shard 2/2 on two machines"
-                .to_string()
-        };
-        let (k, n) = s.split_once('/').ok_or_else(bad)?;
-        let index: u32 = k.trim().parse().map_err(|_| bad())?;
-        let count: u32 = n.trim().parse().map_err(|_| bad())?;
+    fn from_str(s: &str) -> Result<Shard, BadShard> {
+        let (k, n) = s.split_once('/').ok_or(BadShard)?;
+        let index: u32 = k.trim().parse().map_err(|_| BadShard)?;
+        let count: u32 = n.trim().parse().map_err(|_| BadShard)?;
         if index == 0 || count == 0 || index > count {
-            return Err(bad());
+            return Err(BadShard);
         }
         Ok(Shard { index, count })
     }

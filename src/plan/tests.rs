@@ -2,24 +2,37 @@ use super::*;
 
 fn cell(workload: &str, model: &str, workers: u64, tasks: u64) -> Cell {
     Cell {
-        id: CellId {
-            workload: workload.into(),
-            model: model.into(),
-            workers,
-            variant: None,
-        },
-        kernel: "noop".into(),
-        builtin_kernel: true,
-        code: None,
-        params: Params::new(),
+        id: CellId::new(workload, model, workers),
+        workload: Arc::new(Workload {
+            name: workload.into(),
+            description: String::new(),
+            kernel: "noop".into(),
+            builtin: true,
+            code: None,
+            tasks,
+            params: Default::default(),
+            repeats: 1,
+            warmup: 0,
+            workers: vec![workers],
+            workers_spec: String::new(),
+            models: vec![model.into()],
+            baseline: None,
+            scaling: Scaling::Strong,
+            timeout_s: None,
+        }),
         command: None,
         tasks,
-        warmup: 0,
-        repeats: 1,
-        timeout_s: None,
         timeline: false,
         env: Vec::new(),
     }
+}
+
+/// The cell with `repeats` measured runs after `warmup` warmup runs.
+fn runs(mut c: Cell, repeats: u32, warmup: u32) -> Cell {
+    let w = Arc::make_mut(&mut c.workload);
+    w.repeats = repeats;
+    w.warmup = warmup;
+    c
 }
 
 #[test]
@@ -59,8 +72,8 @@ fn rounds_split_repeats_evenly_and_halves_hold_about_half() {
 fn rounds_order_visits_every_cell_once_per_round_in_a_seeded_shuffle() {
     let mut cells: Vec<Cell> = (1..=6).map(|w| cell("a", "threads", w, 8)).collect();
     for c in &mut cells {
-        c.repeats = 10;
-        c.warmup = 1;
+        Arc::make_mut(&mut c.workload).repeats = 10;
+        Arc::make_mut(&mut c.workload).warmup = 1;
     }
     let slots = schedule(&cells, Order::Rounds, 4, 7, LaterWarmup::Full);
     assert_eq!(slots.len(), 24);
@@ -98,7 +111,7 @@ fn rounds_order_visits_every_cell_once_per_round_in_a_seeded_shuffle() {
 fn resume_keeps_complete_slots_and_reruns_a_partial_one_whole() {
     let mut cells = vec![cell("a", "threads", 1, 8), cell("a", "threads", 2, 8)];
     for c in &mut cells {
-        c.repeats = 4;
+        Arc::make_mut(&mut c.workload).repeats = 4;
         c.timeline = true;
     }
     let slots = schedule(&cells, Order::Rounds, 2, 1, LaterWarmup::Full);
@@ -139,11 +152,7 @@ fn resume_keeps_complete_slots_and_reruns_a_partial_one_whole() {
 #[test]
 fn variants_take_turns_a_b_b_a_and_pair_runs_of_one_round() {
     let base: Vec<Cell> = (1..=3)
-        .map(|w| Cell {
-            repeats: 8,
-            warmup: 1,
-            ..cell("a", "threads", w, 8)
-        })
+        .map(|w| runs(cell("a", "threads", w, 8), 8, 1))
         .collect();
     let variants: Vec<crate::scenario::Variant> = ["a", "b"]
         .iter()

@@ -46,13 +46,22 @@ fn cell_runs() -> Result<(), String> {
         .ok_or_else(|| format!("unknown model `{}`", cell.id.model))?;
     // A library is loaded (and its init hook run) only for the models that call it in this
     // process: command models run their own programs.
-    let code = cell.code.as_ref().filter(|_| cell.command.is_none());
-    let task = kernel::prepare_task(&cell.kernel, cell.builtin_kernel, code, &cell.params)?;
+    let code = cell
+        .workload
+        .code
+        .as_ref()
+        .filter(|_| cell.command.is_none());
+    let task = kernel::prepare_task(
+        &cell.workload.kernel,
+        cell.workload.builtin,
+        code,
+        &cell.workload.params,
+    )?;
     let mut job = Job {
         task,
-        kernel: &cell.kernel,
-        code: cell.code.as_ref(),
-        params: &cell.params,
+        kernel: &cell.workload.kernel,
+        code: cell.workload.code.as_ref(),
+        params: &cell.workload.params,
         workload: &cell.id.workload,
         model: &cell.id.model,
         tasks: cell.tasks,
@@ -169,7 +178,7 @@ impl CellRuns<'_> {
     /// its slots are allocated before its clock starts.
     fn timeline(&mut self, job: &mut Job) -> Result<(), String> {
         let cell = &self.req.cell;
-        job.repeat = cell.repeats;
+        job.repeat = cell.workload.repeats;
         job.recorder = Some(Arc::new(Recorder::new(cell.tasks)));
         let m = self.gauge.probed_run(self.model, job);
         release(job);

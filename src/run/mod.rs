@@ -19,6 +19,7 @@ use crate::record::{CpuScope, Ending, RunRow, Status, TaskRow, Work};
 pub use event::{Event, Subscriber};
 use protocol::{Measured, Probe, RecordedTasks};
 use std::collections::HashMap;
+use std::sync::Arc;
 use supervise::{SlotEnd, Yield};
 
 /// What a run of a plan learned about the machine besides the rows.
@@ -66,7 +67,7 @@ pub fn execute(
     for slot in slots {
         let cell = &with_service(&mut services, &cells[slot.cell], one_per_workload)?;
         // The process that does a cell's last measured run also does its timeline run.
-        let timeline = cell.timeline && slot.repeats.end == cell.repeats;
+        let timeline = cell.timeline && slot.repeats.end == cell.workload.repeats;
         publish(Event::CellStarted { cell })?;
         let to = Yielded {
             session,
@@ -116,7 +117,9 @@ fn with_service(
     }
     let mut cell = planned.clone();
     if let Some(Some(s)) = services.get(&cell.id.workload) {
-        cell.params.extend(s.params.clone());
+        Arc::make_mut(&mut cell.workload)
+            .params
+            .extend(s.params.clone());
     }
     Ok(cell)
 }
@@ -190,8 +193,8 @@ fn settle_us() -> u64 {
 
 /// Starts the workload's service (e.g. the http kernel's server), if its kernel has one.
 fn start_service(cell: &Cell) -> anyhow::Result<Option<Service>> {
-    match kernel::find(&cell.kernel).filter(|_| cell.builtin_kernel) {
-        Some(k) => k.service(&cell.params).map_err(|e| {
+    match kernel::find(&cell.workload.kernel).filter(|_| cell.workload.builtin) {
+        Some(k) => k.service(&cell.workload.params).map_err(|e| {
             anyhow::anyhow!("failed to start the `{}` kernel's service: {e}", k.name())
         }),
         None => Ok(None),
@@ -211,10 +214,10 @@ pub fn run_row(session: Session<'_>, cell: &Cell, round: u32, m: Measured) -> Ru
     RunRow {
         scenario: session.scenario.to_string(),
         cell: cell.id.clone(),
-        kernel: cell
-            .code
-            .as_ref()
-            .map_or_else(|| Work::kernel(cell.kernel.clone()), UserCode::work),
+        kernel: cell.workload.code.as_ref().map_or_else(
+            || Work::kernel(cell.workload.kernel.clone()),
+            UserCode::work,
+        ),
         tasks: cell.tasks,
         repeat: m.repeat,
         round,

@@ -79,12 +79,20 @@ impl Report {
     }
 
     /// Reads one line; the error quotes it.
-    pub fn from_line(line: &str) -> Result<Report, String> {
-        serde_json::from_str(line).map_err(|e| {
-            let shown: String = line.chars().take(200).collect();
-            format!("the cell process sent a line parabench cannot read ({e}): `{shown}`")
+    pub fn from_line(line: &str) -> Result<Report, BadLine> {
+        serde_json::from_str(line).map_err(|source| BadLine {
+            source,
+            shown: line.chars().take(200).collect(),
         })
     }
+}
+
+/// A line from the cell process that is not a [`Report`] (its first 200 characters shown).
+#[derive(Debug, thiserror::Error)]
+#[error("the cell process sent a line parabench cannot read ({source}): `{shown}`")]
+pub struct BadLine {
+    pub source: serde_json::Error,
+    pub shown: String,
 }
 
 /// One measured run, as the cell process reports it.
@@ -95,7 +103,9 @@ pub struct Measured {
     /// since the session began.
     #[serde(default)]
     pub start_unix_s: Option<f64>,
-    /// What was measured (the same record the run's row keeps).
+    /// What was measured (the same record the run's row keeps), its fields inline on the
+    /// wire.
+    #[serde(flatten)]
     pub measurement: Measurement,
     pub error: Option<String>,
 }

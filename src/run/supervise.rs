@@ -74,7 +74,7 @@ pub fn run_slot(
         next: repeats.start,
         end: repeats.end,
         timeline_left: timeline,
-        per_run: cell.timeout_s.map(Duration::from_secs_f64),
+        per_run: cell.workload.timeout_s.map(Duration::from_secs_f64),
         settle: Duration::from_micros(settle_us),
     };
     while slot.next < slot.end || slot.timeline_left {
@@ -205,7 +205,7 @@ impl SlotRun<'_> {
                     let why = format!("the cell process sent {other:?} before `ready`");
                     Stopped::error(first, why, 0.0)
                 }
-                Err(why) => Stopped::error(first, why, 0.0),
+                Err(why) => Stopped::error(first, why.to_string(), 0.0),
             },
             Wait::Interrupted => return Ok(Drive::Interrupted),
             Wait::Eof => Stopped::error(first, String::new(), 0.0),
@@ -214,7 +214,7 @@ impl SlotRun<'_> {
                 status: Status::Timeout,
                 error: format!(
                     "the cell process did not start within timeout_s = {} s (+{} s to start)",
-                    self.cell.timeout_s.unwrap_or_default(),
+                    self.cell.workload.timeout_s.unwrap_or_default(),
                     STARTUP_GRACE.as_secs()
                 ),
                 wall_s: 0.0,
@@ -252,7 +252,7 @@ impl SlotRun<'_> {
                     status: Status::Timeout,
                     error: format!(
                         "run exceeded timeout_s = {} s; its processes were killed",
-                        self.cell.timeout_s.unwrap_or_default()
+                        self.cell.workload.timeout_s.unwrap_or_default()
                     ),
                     wall_s,
                 },
@@ -283,7 +283,7 @@ impl SlotRun<'_> {
             Ok(Report::Ready(_)) => {
                 return Ok(Err("the cell process said `ready` twice".to_string()))
             }
-            Err(why) => return Ok(Err(why)),
+            Err(why) => return Ok(Err(why.to_string())),
         }
         Ok(Ok(()))
     }
@@ -308,7 +308,7 @@ impl SlotRun<'_> {
             _ => {
                 self.timeline_left = false;
                 emit(Yield::Timeline(RecordedTasks {
-                    repeat: self.cell.repeats,
+                    repeat: self.cell.workload.repeats,
                     wall_s: stopped.wall_s,
                     error: Some(stopped.error),
                     ..RecordedTasks::default()
