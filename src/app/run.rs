@@ -530,13 +530,7 @@ impl Store {
         // An earlier failure stays on record while the rows of its cell are kept.
         let failed: Vec<FailedRun> = earlier_failed
             .into_iter()
-            .filter(|f| {
-                kept.iter().any(|r| {
-                    r.cell.workload == f.workload
-                        && r.cell.model == f.model
-                        && r.cell.workers == f.workers
-                })
-            })
+            .filter(|f| kept.iter().any(|r| r.cell.base() == f.cell))
             .collect();
         let tasks: Vec<TaskRow> = earlier_tasks
             .into_iter()
@@ -605,9 +599,7 @@ impl Subscriber for Store {
 /// A failed run outside the measurements, as meta.json records it.
 fn failed_run(cell: &plan::Cell, run: String, error: &str) -> FailedRun {
     FailedRun {
-        workload: cell.id.workload.clone(),
-        model: cell.id.model.clone(),
-        workers: cell.id.workers,
+        cell: cell.id.base(),
         run,
         error: error.to_string(),
     }

@@ -14,7 +14,7 @@ mod rows;
 mod tests;
 mod work;
 
-pub use probes::{HostProbes, HostSpeeds};
+pub use probes::{BadProbe, HostProbes, HostSpeeds};
 pub use work::{Work, WorkKind};
 
 /// How one measured run went (the `status` column).

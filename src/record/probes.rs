@@ -28,10 +28,15 @@ impl std::fmt::Display for HostProbes {
     }
 }
 
+/// Text that is not a host probe column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a host probe (expected cpu=microseconds;...)")]
+pub struct BadProbe(pub String);
+
 impl std::str::FromStr for HostProbes {
-    type Err = String;
-    fn from_str(s: &str) -> Result<HostProbes, String> {
-        let bad = || format!("`{s}` is not a host probe (expected cpu=microseconds;...)");
+    type Err = BadProbe;
+    fn from_str(s: &str) -> Result<HostProbes, BadProbe> {
+        let bad = || BadProbe(s.to_string());
         let s = s.trim();
         if s.is_empty() {
             return Ok(HostProbes::default());
@@ -45,7 +50,7 @@ impl std::str::FromStr for HostProbes {
                     .then_some((cpu, us))
                     .ok_or_else(bad)
             })
-            .collect::<Result<Vec<_>, String>>()
+            .collect::<Result<Vec<_>, BadProbe>>()
             .map(HostProbes)
     }
 }

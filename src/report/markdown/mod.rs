@@ -351,9 +351,9 @@ fn failed_runs(s: &mut String, data: &RunData) -> std::fmt::Result {
             writeln!(
                 s,
                 "| {} | {} | {} | {} | {} |",
-                f.workload,
-                f.model,
-                f.workers,
+                f.cell.workload,
+                f.cell.model,
+                f.cell.workers,
                 f.run,
                 f.error.replace('|', "\\|")
             )?;
