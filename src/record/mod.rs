@@ -1,9 +1,9 @@
 //! Records: the rows a run produces and every later stage reads — `runs.csv` ([`RunRow`]),
-//! `tasks.csv` ([`TaskRow`]), a run's [`Status`], a cell's identity ([`CellId`]), what a run measured
-//! ([`Measurement`]), how a run
-//! ended ([`Ending`]) — and the one rule that judges rows against each other, the checksum
-//! agreement across models ([`ChecksumCheck`]). This module imports nothing from the crate:
-//! `plan`, `run`, `report`, `merge` and `compare` all build on it.
+//! `tasks.csv` ([`TaskRow`]), a run's [`Status`], a cell's identity ([`CellId`]), what a run
+//! measured ([`Measurement`]), how a run ended ([`Ending`]) — and the one rule that judges
+//! rows against each other, the checksum agreement across models ([`ChecksumCheck`]). The
+//! files' flat columns are in `rows`. This module imports nothing from the crate: `plan`,
+//! `run`, `report`, `merge` and `compare` all build on it.
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -54,7 +54,7 @@ impl std::fmt::Display for Status {
 
 /// One measured run (a row of `runs.csv`): which cell and run, what was measured, and how
 /// it went. `runs.csv` and `results.json` write it as one flat row (field order and names in
-/// [`rows`]), with the [`CellId`] and the [`Measurement`] spread into their columns.
+/// `rows`), with the [`CellId`] and the [`Measurement`] spread into their columns.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(from = "rows::RunRecord", into = "rows::RunRecord")]
 pub struct RunRow {
@@ -182,7 +182,7 @@ impl RunRow {
 
 /// One task of a cell's timeline run (a row of `tasks.csv`; an extra run after the measured
 /// ones): which worker ran it, from when to when (seconds since the run's start). Written
-/// flat, field order and names in [`rows`].
+/// flat, field order and names in `rows`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(from = "rows::TaskRecord", into = "rows::TaskRecord")]
 pub struct TaskRow {

@@ -36,7 +36,7 @@ impl std::fmt::Display for TimeSource {
 }
 
 /// One cell's statistics (a row of `summary.csv`, an entry of `results.json`'s `cells`),
-/// written flat: field order and names in [`rows`].
+/// written flat: field order and names in `rows`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(from = "rows::SummaryRecord", into = "rows::SummaryRecord")]
 pub struct SummaryRow {
