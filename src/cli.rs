@@ -459,7 +459,7 @@ fn parse_order(s: &str) -> Result<Order, ValueError> {
     s.parse()
 }
 
-fn parse_shard(s: &str) -> Result<Shard, String> {
+fn parse_shard(s: &str) -> Result<Shard, crate::plan::BadShard> {
     s.parse()
 }
 

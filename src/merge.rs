@@ -5,7 +5,7 @@
 
 use crate::error::{write_failure, Error};
 use crate::plan::Shard;
-use crate::record::{CellKey, ChecksumCheck, Ending, RunRow};
+use crate::record::{CellId, ChecksumCheck, Ending, RunRow};
 use crate::report::folder::load_run_dir;
 use crate::report::meta::Meta;
 use crate::report::output::{RunDir, RunsCsv, TasksCsv};
@@ -213,10 +213,10 @@ fn merged_meta(parts: &[(PathBuf, RunData)], shards: &BTreeSet<u32>) -> Meta {
 /// Every slice's rows in plan order (workload, model, workers, repeat), with checksums
 /// checked across slices as the runner checks them within one.
 fn merged_rows(parts: &[(PathBuf, RunData)], meta: &Meta) -> Result<Vec<RunRow>, Error> {
-    let mut owner: HashMap<CellKey, &Path> = HashMap::new();
+    let mut owner: HashMap<&CellId, &Path> = HashMap::new();
     let mut rows: Vec<RunRow> = Vec::new();
     for (d, p) in parts {
-        let cells: BTreeSet<CellKey> = p.rows.iter().map(RunRow::key).collect();
+        let cells: BTreeSet<&CellId> = p.rows.iter().map(|r| &r.cell).collect();
         for cell in cells {
             if let Some(other) = owner.insert(cell, d) {
                 return Err(Error::Input(format!(
@@ -232,10 +232,20 @@ fn merged_rows(parts: &[(PathBuf, RunData)], meta: &Meta) -> Result<Vec<RunRow>,
     }
     let names = meta.variant_names();
     let order = |r: &RunRow| {
-        let w = meta.workloads.iter().position(|w| w.name == r.workload);
-        let m = w.and_then(|i| meta.workloads[i].models.iter().position(|m| *m == r.model));
-        let v = names.iter().position(|v| Some(v) == r.variant.as_ref());
-        (w, m, r.workers, v, r.repeat)
+        let w = meta
+            .workloads
+            .iter()
+            .position(|w| w.name == r.cell.workload);
+        let m = w.and_then(|i| {
+            meta.workloads[i]
+                .models
+                .iter()
+                .position(|m| *m == r.cell.model)
+        });
+        let v = names
+            .iter()
+            .position(|v| Some(v) == r.cell.variant.as_ref());
+        (w, m, r.cell.workers, v, r.repeat)
     };
     rows.sort_by_key(order);
     let mut check = ChecksumCheck::across_shards();

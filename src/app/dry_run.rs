@@ -36,9 +36,9 @@ pub fn dry_run(scenario: &Scenario, shard: Option<Shard>) {
         );
     }
     for (i, c) in cells.iter().enumerate() {
-        let model = match &c.variant {
-            Some(v) => format!("{} [{v}]", c.model),
-            None => c.model.clone(),
+        let model = match &c.id.variant {
+            Some(v) => format!("{} [{v}]", c.id.model),
+            None => c.id.model.clone(),
         };
         let mine: Vec<&plan::Slot> = slots.iter().filter(|s| s.cell == i).collect();
         let warmup: u32 = mine.iter().map(|s| s.warmup).sum();
@@ -48,11 +48,11 @@ pub fn dry_run(scenario: &Scenario, shard: Option<Shard>) {
             .sum();
         println!(
             "  {:<20} {:<20} {:>7} {:>7} {:>13} {:>10}",
-            c.workload,
+            c.id.workload,
             model,
-            c.workers,
+            c.id.workers,
             c.tasks,
-            format!("{warmup}+{}", c.repeats),
+            format!("{warmup}+{}", c.workload.repeats),
             rough_duration(est)
         );
     }

@@ -308,7 +308,7 @@ fn remeasure(
         let mut slowed: Vec<(usize, f64)> = probed
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.ok() && r.workers >= 2)
+            .filter(|(_, r)| r.ok() && r.cell.workers >= 2)
             .filter_map(|(i, r)| Some((i, r.host_speed?)))
             .filter(|(_, h)| *h < crate::report::host::SLOWED * typical)
             .collect();
@@ -320,7 +320,7 @@ fn remeasure(
         let mut slots = Vec::new();
         for &(i, speed) in &slowed {
             let row = &mut store.rows[i];
-            let same = |c: &plan::Cell| c.key() == row.key() && c.variant == row.variant;
+            let same = |c: &plan::Cell| c.id == row.cell;
             let Some(c) = cells.iter().position(same) else {
                 continue;
             };
@@ -333,7 +333,7 @@ fn remeasure(
                 cell: c,
                 repeats: row.repeat..row.repeat + 1,
                 round: row.round,
-                warmup: cells[c].warmup,
+                warmup: cells[c].workload.warmup,
                 warmup_tasks: None,
                 group: None,
             });
@@ -471,15 +471,11 @@ impl Store {
         // An earlier failure stays on record while the rows of its cell are kept.
         let failed: Vec<FailedRun> = earlier_failed
             .into_iter()
-            .filter(|f| {
-                kept.iter().any(|r| {
-                    r.workload == f.workload && r.model == f.model && r.workers == f.workers
-                })
-            })
+            .filter(|f| kept.iter().any(|r| r.cell.base() == f.cell))
             .collect();
         let tasks: Vec<TaskRow> = earlier_tasks
             .into_iter()
-            .filter(|t| kept_timelines.contains(&t.key().owned()))
+            .filter(|t| kept_timelines.contains(&t.cell))
             .collect();
         let opened = (|| -> anyhow::Result<Store> {
             let mut runs_csv = RunsCsv::create(&dir.file("runs.csv"))?;
@@ -544,9 +540,7 @@ impl Subscriber for Store {
 /// A failed run outside the measurements, as meta.json records it.
 fn failed_run(cell: &plan::Cell, run: String, error: &str) -> FailedRun {
     FailedRun {
-        workload: cell.workload.clone(),
-        model: cell.model.clone(),
-        workers: cell.workers,
+        cell: cell.id.base(),
         run,
         error: error.to_string(),
     }

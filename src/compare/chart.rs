@@ -48,7 +48,7 @@ fn workload_chart(
         .summary
         .iter()
         .chain(&base.summary)
-        .find(|r| r.workload == w.name && r.speedup.is_some())
+        .find(|r| r.cell.workload == w.name && r.speedup.is_some())
         .and_then(|r| r.baseline.workers())
         .map(|n| n as f64)
         .unwrap_or(1.0);
@@ -88,10 +88,10 @@ fn both_series(base: &RunData, new: &RunData, w: &Workload, all_models: &[&str])
     let points = |data: &RunData, model: &str| -> Vec<Point> {
         data.summary
             .iter()
-            .filter(|r| r.workload == w.name && r.model == model)
+            .filter(|r| r.cell.workload == w.name && r.cell.model == model)
             .filter_map(|r| {
                 Some(Point::new(
-                    r.workers as f64,
+                    r.cell.workers as f64,
                     r.speedup?,
                     r.speedup_ci_low.zip(r.speedup_ci_high),
                 ))

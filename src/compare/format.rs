@@ -22,13 +22,22 @@ pub enum Format {
 /// Version of the JSON output's shape (`--format json`); raised on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 2;
 
+/// Why the comparison could not be written out.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Text(#[from] std::fmt::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
 /// The comparison in the chosen format, ending with a newline.
-pub fn render(c: &Comparison, format: Format) -> Result<String, String> {
-    match format {
-        Format::Table => table(c).map_err(|e| e.to_string()),
-        Format::Markdown => markdown(c, &[]).map_err(|e| e.to_string()),
-        Format::Json => json(c).map_err(|e| e.to_string()),
-    }
+pub fn render(c: &Comparison, format: Format) -> Result<String, RenderError> {
+    Ok(match format {
+        Format::Table => table(c)?,
+        Format::Markdown => markdown(c, &[])?,
+        Format::Json => json(c)?,
+    })
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -101,9 +110,9 @@ impl Table {
                 .iter()
                 .map(|c| {
                     vec![
-                        c.workload.clone(),
-                        c.model.clone(),
-                        c.workers.to_string(),
+                        c.cell.workload.clone(),
+                        c.cell.model.clone(),
+                        c.cell.workers.to_string(),
                         seconds(c.base.median_s),
                         seconds(c.new.median_s),
                         pct(c.time_change_pct),
@@ -130,9 +139,9 @@ impl Table {
                 .iter()
                 .map(|c| {
                     vec![
-                        c.workload.clone(),
-                        c.model.clone(),
-                        c.workers.to_string(),
+                        c.cell.workload.clone(),
+                        c.cell.model.clone(),
+                        c.cell.workers.to_string(),
                         c.stats.runs.to_string(),
                         seconds(c.stats.median_s),
                         c.stats
@@ -463,9 +472,7 @@ mod tests {
 
     fn cell(model: &str, verdict: Verdict, reason: &str, base: f64, new: f64) -> CellComparison {
         CellComparison {
-            workload: "primes".into(),
-            model: model.into(),
-            workers: 2,
+            cell: crate::record::CellId::new("primes", model, 2),
             verdict,
             reason: reason.into(),
             base: stats(base, 0.2 / base, 5),
@@ -546,9 +553,7 @@ mod tests {
                 tasks,
             ],
             only_in_base: vec![LoneCell {
-                workload: "primes".into(),
-                model: "async-multi".into(),
-                workers: 4,
+                cell: crate::record::CellId::new("primes", "async-multi", 4),
                 stats: stats(0.07, 1.7, 5),
             }],
             only_in_new: vec![],

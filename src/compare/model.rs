@@ -4,7 +4,7 @@
 //! matching only; the rule that judges a matched cell is in [`super::verdict`].
 
 use crate::kernel::Params;
-use crate::record::{Baseline, CellKey, Ending, RunRow};
+use crate::record::{Baseline, CellId, Ending, RunRow};
 use crate::report::replication::Halves;
 use crate::report::summary::SummaryRow;
 use crate::report::RunData;
@@ -142,9 +142,9 @@ impl CellStats {
 /// A cell present on both sides, compared.
 #[derive(Debug, Clone, Serialize)]
 pub struct CellComparison {
-    pub workload: String,
-    pub model: String,
-    pub workers: u64,
+    /// Workload, model and workers (cells are matched across runs without their variant).
+    #[serde(flatten)]
+    pub cell: CellId,
     pub verdict: Verdict,
     /// Why: e.g. "50.0% slower, p = 0.008, CIs apart", "not significant (p = 0.310)".
     pub reason: String,
@@ -173,9 +173,9 @@ pub struct CellComparison {
 /// A cell present on one side only.
 #[derive(Debug, Clone, Serialize)]
 pub struct LoneCell {
-    pub workload: String,
-    pub model: String,
-    pub workers: u64,
+    /// Workload, model and workers (cells are matched across runs without their variant).
+    #[serde(flatten)]
+    pub cell: CellId,
     #[serde(flatten)]
     pub stats: CellStats,
 }
@@ -183,9 +183,7 @@ pub struct LoneCell {
 impl LoneCell {
     pub fn of(r: &SummaryRow) -> LoneCell {
         LoneCell {
-            workload: r.workload.clone(),
-            model: r.model.clone(),
-            workers: r.workers,
+            cell: r.cell.base(),
             stats: CellStats::of(r),
         }
     }
@@ -282,19 +280,16 @@ pub struct Matched<'a> {
     pub only_in_new: Vec<LoneCell>,
 }
 
-fn key(r: &SummaryRow) -> CellKey<'_> {
-    CellKey {
-        workload: &r.workload,
-        model: &r.model,
-        workers: r.workers,
-    }
+/// What matches a cell across the two runs: its identity without the variant.
+fn key(r: &SummaryRow) -> CellId {
+    r.cell.base()
 }
 
 /// The successful runs of every cell, in one pass over the rows.
-fn runs_by_cell(data: &RunData) -> HashMap<CellKey<'_>, Vec<&RunRow>> {
-    let mut m: HashMap<CellKey<'_>, Vec<&RunRow>> = HashMap::new();
+fn runs_by_cell(data: &RunData) -> HashMap<CellId, Vec<&RunRow>> {
+    let mut m: HashMap<CellId, Vec<&RunRow>> = HashMap::new();
     for r in data.rows.iter().filter(|r| r.ok()) {
-        m.entry(r.key()).or_default().push(r);
+        m.entry(r.cell.base()).or_default().push(r);
     }
     m
 }
@@ -307,14 +302,13 @@ fn params<'a>(data: &'a RunData, workload: &str) -> Option<&'a Params> {
 /// Matches the cells of `base` and `new` (their summary rows).
 pub fn match_cells<'a>(base: &'a RunData, new: &'a RunData) -> Matched<'a> {
     let (base_runs, new_runs) = (runs_by_cell(base), runs_by_cell(new));
-    let base_rows: HashMap<CellKey<'_>, &SummaryRow> =
+    let base_rows: HashMap<CellId, &SummaryRow> =
         base.summary.iter().map(|r| (key(r), r)).collect();
-    let new_keys: HashSet<CellKey<'_>> = new.summary.iter().map(key).collect();
-    let runs =
-        |m: &HashMap<CellKey<'_>, Vec<&'a RunRow>>, k| m.get(&k).cloned().unwrap_or_default();
+    let new_keys: HashSet<CellId> = new.summary.iter().map(key).collect();
+    let runs = |m: &HashMap<CellId, Vec<&'a RunRow>>, k| m.get(&k).cloned().unwrap_or_default();
     let times = |runs: &[&RunRow]| runs.iter().map(|r| r.time_s()).collect();
     let halves = |runs: &[&RunRow], r: &SummaryRow| {
-        let seed = crate::hash::seed_of(&format!("{}/{}/{}", r.workload, r.model, r.workers));
+        let seed = crate::hash::seed_of(&r.cell.seed_text());
         Halves::of(runs, seed)
     };
     let mut cells = Vec::new();
@@ -332,8 +326,8 @@ pub fn match_cells<'a>(base: &'a RunData, new: &'a RunData) -> Matched<'a> {
             new_times: times(&nr),
             base_halves: halves(&br, b),
             new_halves: halves(&nr, n),
-            base_params: params(base, &b.workload),
-            new_params: params(new, &n.workload),
+            base_params: params(base, &b.cell.workload),
+            new_params: params(new, &n.cell.workload),
         });
     }
     let only_in_base = base

@@ -69,12 +69,10 @@ pub fn comparison(
 /// runs).
 fn cell(c: &PairedCell, summaries: &[&SummaryRow]) -> Option<CellComparison> {
     let find = |variant: &str| {
-        summaries.iter().copied().find(|s| {
-            s.workload == c.workload
-                && s.model == c.model
-                && s.workers == c.workers
-                && s.variant.as_deref() == Some(variant)
-        })
+        summaries
+            .iter()
+            .copied()
+            .find(|s| s.cell.base() == c.cell && s.cell.variant.as_deref() == Some(variant))
     };
     let (base, new) = (find(&c.base)?, find(&c.variant)?);
     let change = |b: Option<f64>, n: Option<f64>| match (b, n) {
@@ -82,9 +80,7 @@ fn cell(c: &PairedCell, summaries: &[&SummaryRow]) -> Option<CellComparison> {
         _ => None,
     };
     Some(CellComparison {
-        workload: c.workload.clone(),
-        model: c.model.clone(),
-        workers: c.workers,
+        cell: c.cell.clone(),
         verdict: verdict(c.verdict),
         reason: reason(c),
         base: CellStats::of(base),

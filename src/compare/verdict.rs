@@ -191,9 +191,7 @@ fn judge_cell(m: &MatchedCell<'_>, settings: &Settings) -> CellComparison {
         ),
     };
     CellComparison {
-        workload: n.workload.clone(),
-        model: n.model.clone(),
-        workers: n.workers,
+        cell: n.cell.base(),
         verdict,
         reason,
         base: CellStats::of(b),
@@ -307,9 +305,9 @@ fn warnings(c: &Comparison) -> Vec<String> {
             starved.len(),
             c.cells.len() - c.counts().not_comparable,
             c.settings.alpha,
-            first.workload,
-            first.model,
-            first.workers,
+            first.cell.workload,
+            first.cell.model,
+            first.cell.workers,
             first.base.runs,
             first.new.runs,
             p_value(first.smallest_p.unwrap_or(1.0)),
@@ -330,33 +328,50 @@ fn warnings(c: &Comparison) -> Vec<String> {
 
 /// `--threshold`: a percentage, with or without `%`. A bare number below 1 is refused, since
 /// `0.05` may mean 5% (a fraction) or 0.05%.
-pub fn parse_threshold(text: &str) -> Result<f64, String> {
+pub fn parse_threshold(text: &str) -> Result<f64, ThresholdError> {
     let t = text.trim();
     let (number, has_pct) = match t.strip_suffix('%') {
         Some(n) => (n.trim(), true),
         None => (t, false),
     };
-    let example = "e.g. --threshold 5% (or 5) for five percent, 0.5% for half a percent";
-    let v: f64 = number
-        .parse()
-        .map_err(|_| format!("expected a percentage, {example}"))?;
+    let v: f64 = number.parse().map_err(|_| ThresholdError::NotANumber)?;
     if !v.is_finite() || !(0.0..=1000.0).contains(&v) {
-        return Err(format!("expected a percentage from 0% to 1000%, {example}"));
+        return Err(ThresholdError::OutOfRange);
     }
     if !has_pct && v > 0.0 && v < 1.0 {
-        return Err(format!(
-            "{t} is ambiguous (a fraction, or {t}%?): write {}% or {t}% explicitly",
-            format_pct(v * 100.0)
-        ));
+        return Err(ThresholdError::Ambiguous {
+            text: t.to_string(),
+            pct: format_pct(v * 100.0),
+        });
     }
     Ok(v)
 }
 
+const THRESHOLD_EXAMPLE: &str =
+    "e.g. --threshold 5% (or 5) for five percent, 0.5% for half a percent";
+
+/// A `--threshold` that is not a percentage parabench can read unambiguously.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ThresholdError {
+    #[error("expected a percentage, {}", THRESHOLD_EXAMPLE)]
+    NotANumber,
+    #[error("expected a percentage from 0% to 1000%, {}", THRESHOLD_EXAMPLE)]
+    OutOfRange,
+    /// A bare number below 1: a fraction, or a percentage?
+    #[error("{text} is ambiguous (a fraction, or {text}%?): write {pct}% or {text}% explicitly")]
+    Ambiguous { text: String, pct: String },
+}
+
+/// An `--alpha` that is not a significance level.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected a significance level above 0 and at most 0.5, e.g. --alpha 0.05 or --alpha 0.01")]
+pub struct AlphaError;
+
 /// `--alpha`: a probability strictly between 0 and 0.5.
-pub fn parse_alpha(text: &str) -> Result<f64, String> {
+pub fn parse_alpha(text: &str) -> Result<f64, AlphaError> {
     match text.trim().parse::<f64>() {
         Ok(v) if v > 0.0 && v <= 0.5 => Ok(v),
-        _ => Err("expected a significance level above 0 and at most 0.5, e.g. --alpha 0.05 or --alpha 0.01".into()),
+        _ => Err(AlphaError),
     }
 }
 
@@ -440,10 +455,10 @@ mod tests {
         assert_eq!(parse_threshold("0.5%"), Ok(0.5));
         assert_eq!(parse_threshold("0"), Ok(0.0));
         let e = parse_threshold("0.05").unwrap_err();
-        assert!(e.contains("write 5% or 0.05%"), "{e}");
+        assert!(e.to_string().contains("write 5% or 0.05%"), "{e}");
         for bad in ["", "five", "-5%", "NaN", "inf", "2000%", "5%%"] {
             let e = parse_threshold(bad).unwrap_err();
-            assert!(e.contains("e.g. --threshold 5%"), "{bad}: {e}");
+            assert!(e.to_string().contains("e.g. --threshold 5%"), "{bad}: {e}");
         }
     }
 
@@ -452,7 +467,10 @@ mod tests {
         assert_eq!(parse_alpha("0.01"), Ok(0.01));
         for bad in ["0", "0.6", "1", "-0.05", "5%", "x"] {
             assert!(
-                parse_alpha(bad).unwrap_err().contains("--alpha 0.05"),
+                parse_alpha(bad)
+                    .unwrap_err()
+                    .to_string()
+                    .contains("--alpha 0.05"),
                 "{bad}"
             );
         }

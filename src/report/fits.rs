@@ -111,15 +111,18 @@ pub fn busy_cores(data: &RunData, w: &Workload, model: &str) -> Option<(u64, f64
     let runs: Vec<_> = data
         .rows
         .iter()
-        .filter(|r| r.workload == w.name && r.model == model && r.ok())
+        .filter(|r| r.cell.workload == w.name && r.cell.model == model && r.ok())
         .collect();
-    if let Some(fewest) = runs.iter().map(|r| r.workers).min() {
+    if let Some(fewest) = runs.iter().map(|r| r.cell.workers).min() {
         let busy: Vec<f64> = runs
             .iter()
-            .filter(|r| r.workers == fewest)
-            .map(|r| match r.cpu_scope {
+            .filter(|r| r.cell.workers == fewest)
+            .map(|r| match r.measured.cpu_scope {
                 Some(CpuScope::Window) => r.cpu_util,
-                _ => (r.user_s + r.sys_s) / r.wall_s.max(r.reported_s.unwrap_or(0.0)),
+                _ => {
+                    (r.measured.user_s + r.measured.sys_s)
+                        / r.measured.wall_s.max(r.measured.reported_s.unwrap_or(0.0))
+                }
             })
             .filter(|u| u.is_finite())
             .collect();
@@ -129,9 +132,9 @@ pub fn busy_cores(data: &RunData, w: &Workload, model: &str) -> Option<(u64, f64
     }
     data.summary
         .iter()
-        .filter(|r| r.workload == w.name && r.model == model && r.cpu_util.is_some())
-        .min_by_key(|r| r.workers)
-        .and_then(|r| Some((r.workers, r.cpu_util?)))
+        .filter(|r| r.cell.workload == w.name && r.cell.model == model && r.cpu_util.is_some())
+        .min_by_key(|r| r.cell.workers)
+        .and_then(|r| Some((r.cell.workers, r.cpu_util?)))
 }
 
 /// Fits every model of workload `w`, in the workload's model order.
@@ -143,21 +146,21 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<ModelFit> {
             let cells: Vec<_> = data
                 .summary
                 .iter()
-                .filter(|r| r.workload == w.name && &r.model == m)
+                .filter(|r| r.cell.workload == w.name && &r.cell.model == m)
                 .collect();
             let excluded = cells.iter().filter(|r| r.failed > 0).count();
             let cpu_bound = cpu_bound(data, w, m);
             let mut oversubscribed: Vec<u64> = cells
                 .iter()
-                .filter(|r| cpu_bound && r.workers > cores)
-                .map(|r| r.workers)
+                .filter(|r| cpu_bound && r.cell.workers > cores)
+                .map(|r| r.cell.workers)
                 .collect();
             oversubscribed.sort_unstable();
             oversubscribed.dedup();
             let points: Vec<(f64, f64)> = cells
                 .iter()
-                .filter(|r| r.failed == 0 && !oversubscribed.contains(&r.workers))
-                .filter_map(|r| Some((r.workers as f64, r.speedup.filter(|s| *s > 0.0)?)))
+                .filter(|r| r.failed == 0 && !oversubscribed.contains(&r.cell.workers))
+                .filter_map(|r| Some((r.cell.workers as f64, r.speedup.filter(|s| *s > 0.0)?)))
                 .collect();
             let mut counts: Vec<u64> = points.iter().map(|p| p.0 as u64).collect();
             counts.sort_unstable();
@@ -458,7 +461,7 @@ mod tests {
             summary.push(row(&w, "rayon", n, Some(s)));
         }
         for r in &mut summary {
-            r.cpu_util = Some(cpu_util * r.workers.min(2) as f64);
+            r.cpu_util = Some(cpu_util * r.cell.workers.min(2) as f64);
         }
         data.summary = summary;
         data
@@ -526,14 +529,15 @@ mod tests {
         let w = data.meta.workloads[0].clone();
         data.rows = (0..3)
             .map(|repeat| crate::record::RunRow {
-                workload: w.name.clone(),
-                model: "threads".into(),
-                workers: 1,
+                cell: crate::record::CellId::new(&w.name, "threads", 1),
+                measured: crate::record::Measurement {
+                    wall_s,
+                    reported_s,
+                    user_s: cpu_s * 0.9,
+                    sys_s: cpu_s * 0.1,
+                    ..crate::record::Measurement::default()
+                },
                 repeat,
-                wall_s,
-                reported_s,
-                user_s: cpu_s * 0.9,
-                sys_s: cpu_s * 0.1,
                 ..Default::default()
             })
             .collect();

@@ -115,17 +115,18 @@ impl Moved<'_> {
 /// the CPUs a run could use.
 fn moved<'a>(r: &'a SummaryRow, runs: &[&RunRow], typical: f64, cores: u64) -> Option<Moved<'a>> {
     let median = r.median_s?;
-    let usable = r.workers.clamp(1, cores.max(1)) as f64;
+    let usable = r.cell.workers.clamp(1, cores.max(1)) as f64;
     let cell: Vec<&&RunRow> = runs
         .iter()
-        .filter(|x| x.model == r.model && x.workers == r.workers)
+        .filter(|x| x.cell.model == r.cell.model && x.cell.workers == r.cell.workers)
         .collect();
     // Run-queue wait as a share of the CPU time a run could have had; a model's own threads
     // may always wait a little (a coordinator, an event loop), so a run is crowded only when
     // it waited that much more than the cell's usual.
     let share = |x: &RunRow| {
-        x.runq_wait_s
-            .map(|q| q / (x.wall_s * usable).max(f64::MIN_POSITIVE))
+        x.measured
+            .runq_wait_s
+            .map(|q| q / (x.measured.wall_s * usable).max(f64::MIN_POSITIVE))
     };
     let shares: Vec<f64> = cell.iter().filter_map(|x| share(x)).collect();
     let usual = if shares.is_empty() {
@@ -139,7 +140,7 @@ fn moved<'a>(r: &'a SummaryRow, runs: &[&RunRow], typical: f64, cores: u64) -> O
         .map(|x| {
             let slowed = x
                 .host_speed
-                .filter(|h| r.workers >= 2 && *h < SLOWED * typical);
+                .filter(|h| r.cell.workers >= 2 && *h < SLOWED * typical);
             let crowded = share(x).is_some_and(|q| q > usual + CROWDED);
             (slowed, crowded, x.time_s())
         })
@@ -182,19 +183,19 @@ pub fn warning(data: &RunData, w: &Workload) -> Option<String> {
     let runs: Vec<&RunRow> = data
         .rows
         .iter()
-        .filter(|r| r.workload == w.name && r.ok())
+        .filter(|r| r.cell.workload == w.name && r.ok())
         .collect();
     let rows: Vec<&SummaryRow> = data
         .summary
         .iter()
-        .filter(|r| r.workload == w.name)
+        .filter(|r| r.cell.workload == w.name)
         .collect();
     let cores = data.meta.machine.logical_cores;
     let base_of = |r: &SummaryRow| -> Option<&SummaryRow> {
         let (m, n) = r.baseline.cell()?;
         rows.iter()
             .copied()
-            .find(|x| x.model == m && x.workers == n)
+            .find(|x| x.cell.model == m && x.cell.workers == n)
     };
     let mut hit = Vec::new();
     // Cells whose disturbed runs were themselves slower, though the median held.
@@ -204,7 +205,7 @@ pub fn warning(data: &RunData, w: &Workload) -> Option<String> {
             continue;
         };
         let base_off = base_of(r)
-            .filter(|b| b.model != r.model || b.workers != r.workers)
+            .filter(|b| b.cell.model != r.cell.model || b.cell.workers != r.cell.workers)
             .and_then(|b| moved(b, &runs, typical, cores))
             .map_or(1.0, |b| b.off());
         let time_ci = relative_half_width(r.median_s, r.ci_low_s, r.ci_high_s);
@@ -216,8 +217,8 @@ pub fn warning(data: &RunData, w: &Workload) -> Option<String> {
             if m.disturbed_s > HELD_SLOWER * m.clean_s {
                 held.push(format!(
                     "`{}`@{} ({}: {} against {} for the others)",
-                    r.model,
-                    r.workers,
+                    r.cell.model,
+                    r.cell.workers,
                     m.what(typical),
                     crate::text::seconds(Some(m.disturbed_s)),
                     crate::text::seconds(Some(m.clean_s)),
@@ -227,8 +228,8 @@ pub fn warning(data: &RunData, w: &Workload) -> Option<String> {
         }
         let mut text = format!(
             "`{}`@{}: {}; without them its median is {}, not {}",
-            r.model,
-            r.workers,
+            r.cell.model,
+            r.cell.workers,
             m.what(typical),
             crate::text::seconds(Some(m.clean_s)),
             crate::text::seconds(r.median_s),

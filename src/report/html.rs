@@ -363,24 +363,20 @@ fn raw_runs(s: &mut String, data: &RunData) -> std::fmt::Result {
         s,
         "<p>Every measured run of each cell, as runs.csv holds it (times in seconds). Open a cell to see them.</p>"
     )?;
-    let mut cells: Vec<(&str, &str, u64)> = Vec::new();
+    let mut cells: Vec<&crate::record::CellId> = Vec::new();
     for r in &data.rows {
-        let key = (r.workload.as_str(), r.model.as_str(), r.workers);
-        if !cells.contains(&key) {
-            cells.push(key);
+        if !cells.contains(&&r.cell) {
+            cells.push(&r.cell);
         }
     }
     let mut workload = "";
-    for (w, m, n) in cells {
+    for id in cells {
+        let (w, m, n) = (id.workload.as_str(), id.model.as_str(), id.workers);
         if w != workload {
             writeln!(s, "<h3>{}</h3>", escape(w))?;
             workload = w;
         }
-        let runs: Vec<_> = data
-            .rows
-            .iter()
-            .filter(|r| r.workload == w && r.model == m && r.workers == n)
-            .collect();
+        let runs: Vec<_> = data.rows.iter().filter(|r| &r.cell == id).collect();
         let failed = runs.iter().filter(|r| r.failed()).count();
         let failed_note = if failed > 0 {
             format!(", {failed} failed")
@@ -402,12 +398,12 @@ fn raw_runs(s: &mut String, data: &RunData) -> std::fmt::Result {
                 r.repeat,
                 r.round,
                 escape(r.status.as_str()),
-                r.wall_s,
-                opt(r.reported_s, 6),
-                opt(r.setup_s, 6),
+                r.measured.wall_s,
+                opt(r.measured.reported_s, 6),
+                opt(r.measured.setup_s, 6),
                 r.cpu_util,
-                r.max_rss_kb,
-                opt(r.runq_wait_s, 6),
+                r.measured.max_rss_kb,
+                opt(r.measured.runq_wait_s, 6),
                 opt(r.host_speed, 3),
                 escape(&r.error),
             )?;

@@ -84,9 +84,9 @@ impl Meta {
 /// A run outside the measurements (a warmup run, or the timeline run) that failed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FailedRun {
-    pub workload: String,
-    pub model: String,
-    pub workers: u64,
+    /// Workload, model and workers, inline in meta.json.
+    #[serde(flatten)]
+    pub cell: crate::record::CellId,
     /// `warmup 0`, `warmup 1`, ... or `timeline`.
     pub run: String,
     pub error: String,
@@ -95,7 +95,7 @@ pub struct FailedRun {
 impl FailedRun {
     /// Whether this is the timeline run of `model` in `workload`.
     pub fn is_timeline_of(&self, workload: &str, model: &str) -> bool {
-        self.run == "timeline" && self.workload == workload && self.model == model
+        self.run == "timeline" && self.cell.workload == workload && self.cell.model == model
     }
 }
 

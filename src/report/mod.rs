@@ -66,16 +66,16 @@ impl RunData {
             paired.calibration = meta.calibration.clone();
             let (mine, others): (Vec<RunRow>, Vec<RunRow>) = rows
                 .into_iter()
-                .partition(|r| r.variant.as_deref().is_none_or(|v| v == base));
+                .partition(|r| r.cell.variant.as_deref().is_none_or(|v| v == base));
             let mut summary = Vec::new();
             for v in &names[1..] {
                 let of: Vec<RunRow> = others
                     .iter()
-                    .filter(|r| r.variant.as_deref() == Some(v))
+                    .filter(|r| r.cell.variant.as_deref() == Some(v))
                     .cloned()
                     .collect();
                 summary.extend(summary::compute(&meta, &of).into_iter().map(|mut s| {
-                    s.variant = Some(v.clone());
+                    s.cell.variant = Some(v.clone());
                     s
                 }));
             }
@@ -91,7 +91,7 @@ impl RunData {
         if let Some(base) = names.first() {
             summary
                 .iter_mut()
-                .for_each(|s| s.variant = Some(base.clone()));
+                .for_each(|s| s.cell.variant = Some(base.clone()));
         }
         let mut data = RunData {
             meta,
@@ -111,7 +111,7 @@ impl RunData {
             (Some(v), Some(base)) => {
                 let (mine, others) = tasks
                     .into_iter()
-                    .partition(|t| t.variant.as_deref().is_none_or(|v| v == base));
+                    .partition(|t| t.cell.variant.as_deref().is_none_or(|v| v == base));
                 self.tasks = mine;
                 v.tasks = others;
             }

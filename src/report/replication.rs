@@ -130,7 +130,10 @@ mod tests {
     fn row(round: u32, wall_s: f64) -> RunRow {
         RunRow {
             round,
-            wall_s,
+            measured: crate::record::Measurement {
+                wall_s,
+                ..crate::record::Measurement::default()
+            },
             ..RunRow::default()
         }
     }

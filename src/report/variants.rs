@@ -14,7 +14,7 @@
 //! Also here: checksums compared across variants ("variants compute different results").
 
 use crate::measure::stats;
-use crate::record::RunRow;
+use crate::record::{CellId, RunRow};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -50,9 +50,9 @@ impl Verdict {
 /// One cell under one variant against the base.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairedCell {
-    pub workload: String,
-    pub model: String,
-    pub workers: u64,
+    /// Workload, model and workers: the cell without its variant ([`CellId::base`]).
+    #[serde(flatten)]
+    pub cell: CellId,
     pub base: String,
     pub variant: String,
     /// Pairs of successful runs (same repeat, so same round).
@@ -134,7 +134,7 @@ impl Paired {
         let mut out: BTreeMap<u64, f64> = BTreeMap::new();
         for c in &self.cells {
             if let Some(d) = c.detectable_pct {
-                let e = out.entry(c.workers).or_insert(d);
+                let e = out.entry(c.cell.workers).or_insert(d);
                 *e = e.max(d);
             }
         }
@@ -165,26 +165,25 @@ pub fn pair(rows: &[RunRow], names: &[String], threshold_pct: f64, aa: bool) -> 
             calibration: None,
         };
     };
-    type Cell<'a> = (&'a str, &'a str, u64);
-    let mut by: BTreeMap<(Cell<'_>, &str), Vec<&RunRow>> = BTreeMap::new();
-    let mut order: Vec<Cell<'_>> = Vec::new();
+    let mut by: BTreeMap<(CellId, &str), Vec<&RunRow>> = BTreeMap::new();
+    let mut order: Vec<CellId> = Vec::new();
     for r in rows {
-        let Some(v) = r.variant.as_deref() else {
+        let Some(v) = r.cell.variant.as_deref() else {
             continue;
         };
-        let cell = (r.workload.as_str(), r.model.as_str(), r.workers);
+        let cell = r.cell.base();
         if !order.contains(&cell) {
-            order.push(cell);
+            order.push(cell.clone());
         }
         by.entry((cell, v)).or_default().push(r);
     }
     let mut cells = Vec::new();
-    for &cell in &order {
+    for cell in order {
         let empty = Vec::new();
-        let base_rows = by.get(&(cell, base.as_str())).unwrap_or(&empty);
+        let base_rows = by.get(&(cell.clone(), base.as_str())).unwrap_or(&empty);
         for other in &names[1..] {
-            let mine = by.get(&(cell, other.as_str())).unwrap_or(&empty);
-            cells.push(judge(cell, base, other, base_rows, mine, threshold_pct));
+            let mine = by.get(&(cell.clone(), other.as_str())).unwrap_or(&empty);
+            cells.push(judge(&cell, base, other, base_rows, mine, threshold_pct));
         }
     }
     Paired {
@@ -198,7 +197,7 @@ pub fn pair(rows: &[RunRow], names: &[String], threshold_pct: f64, aa: bool) -> 
 }
 
 fn judge(
-    (workload, model, workers): (&str, &str, u64),
+    cell: &CellId,
     base: &str,
     variant: &str,
     base_rows: &[&RunRow],
@@ -232,7 +231,7 @@ fn judge(
         (!xs.is_empty()).then(|| stats::median_of(&xs))
     };
     let ratios: Vec<f64> = pairs.iter().map(|p| p.1).collect();
-    let seed = crate::hash::seed_of(&format!("{workload}/{model}/{workers}/{variant}"));
+    let seed = crate::hash::seed_of(&format!("{}/{variant}", cell.seed_text()));
     let summary = (ratios.len() >= 2)
         .then(|| stats::summarize(&ratios, seed))
         .flatten();
@@ -247,9 +246,7 @@ fn judge(
     let (even, odd) = (half(true), half(false));
     let verdict = verdict(summary.as_ref(), (even, odd), threshold_pct);
     PairedCell {
-        workload: workload.into(),
-        model: model.into(),
-        workers,
+        cell: cell.clone(),
         base: base.into(),
         variant: variant.into(),
         pairs: ratios.len(),
@@ -358,8 +355,8 @@ fn normal_cdf(z: f64) -> f64 {
 fn different_results(rows: &[RunRow], base: &str) -> Vec<String> {
     let mut sums: BTreeMap<(&str, u64), BTreeMap<&str, u64>> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.ok()) {
-        if let (Some(v), Some(sum)) = (r.variant.as_deref(), r.checksum) {
-            sums.entry((&r.workload, r.tasks))
+        if let (Some(v), Some(sum)) = (r.cell.variant.as_deref(), r.measured.checksum) {
+            sums.entry((&r.cell.workload, r.tasks))
                 .or_default()
                 .entry(v)
                 .or_insert(sum);
@@ -413,9 +410,9 @@ pub fn markdown(p: &Paired, heading: &str) -> Result<String, std::fmt::Error> {
         writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} | {ci} | {} / {} | {} | {}{} |",
-            c.workload,
-            c.model,
-            c.workers,
+            c.cell.workload,
+            c.cell.model,
+            c.cell.workers,
             c.variant,
             crate::text::seconds(c.base_median_s),
             crate::text::seconds(c.variant_median_s),
@@ -520,98 +517,4 @@ fn by_workers(detectable: &BTreeMap<u64, f64>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(variant: &str, workers: u64, repeat: u32, t: f64) -> RunRow {
-        RunRow {
-            workload: "w".into(),
-            model: "threads".into(),
-            variant: Some(variant.into()),
-            workers,
-            repeat,
-            round: repeat % 4,
-            wall_s: t,
-            checksum: Some(7),
-            ..RunRow::default()
-        }
-    }
-
-    fn names() -> Vec<String> {
-        vec!["base".into(), "new".into()]
-    }
-
-    #[test]
-    fn a_clear_slowdown_in_every_pair_is_regressed_and_a_speedup_improved() {
-        let mut rows = Vec::new();
-        for r in 0..12 {
-            // The host drifts; the pair keeps the 10% difference.
-            let host = 1.0 + 0.3 * ((r % 3) as f64);
-            rows.push(row("base", 1, r, 0.1 * host));
-            rows.push(row("new", 1, r, 0.11 * host * (1.0 + 0.001 * r as f64)));
-            rows.push(row("base", 2, r, 0.1 * host));
-            rows.push(row("new", 2, r, 0.09 * host));
-        }
-        let p = pair(&rows, &names(), 2.0, false);
-        assert_eq!(p.cells.len(), 2);
-        assert_eq!(p.cells[0].verdict, Verdict::Regressed);
-        assert!(p.cells[0].ratio.unwrap() > 1.09);
-        assert!(p.cells[0].wilcoxon_p.unwrap() < 0.01);
-        assert_eq!(p.cells[1].verdict, Verdict::Improved);
-        assert_eq!(p.regressed(), 1);
-    }
-
-    #[test]
-    fn no_change_is_unchanged_and_a_change_of_one_half_alone_is_noisy() {
-        let mut rows = Vec::new();
-        for r in 0..12 {
-            let jitter = if r % 2 == 0 { 1.001 } else { 0.999 };
-            rows.push(row("base", 1, r, 0.1));
-            rows.push(row("new", 1, r, 0.1 * jitter));
-            // Cell 2: only the even rounds (0 and 2) are slower.
-            rows.push(row("base", 2, r, 0.1));
-            let slow = if (r % 4) % 2 == 0 { 1.2 } else { 0.999 };
-            rows.push(row("new", 2, r, 0.1 * slow));
-        }
-        let p = pair(&rows, &names(), 2.0, false);
-        assert_eq!(p.cells[0].verdict, Verdict::Unchanged);
-        assert!(p.cells[0].detectable_pct.unwrap() < 1.0);
-        assert_ne!(p.cells[1].verdict, Verdict::Regressed);
-    }
-
-    #[test]
-    fn a_failed_variant_is_not_comparable_and_named() {
-        let mut rows = vec![row("base", 1, 0, 0.1), row("base", 1, 1, 0.1)];
-        for r in 0..2 {
-            let mut x = row("new", 1, r, 0.0);
-            x.status = crate::record::Status::Error;
-            x.error = "library crashed".into();
-            rows.push(x);
-        }
-        let p = pair(&rows, &names(), 2.0, false);
-        assert_eq!(p.cells[0].verdict, Verdict::NotComparable);
-        assert!(p.cells[0]
-            .failure
-            .as_deref()
-            .unwrap()
-            .contains("2 run(s) of variant `new` failed: library crashed"));
-    }
-
-    #[test]
-    fn checksums_that_differ_between_variants_are_different_results() {
-        let mut rows = vec![row("base", 1, 0, 0.1), row("new", 1, 0, 0.1)];
-        rows[1].checksum = Some(8);
-        let p = pair(&rows, &names(), 2.0, false);
-        assert_eq!(p.different_results.len(), 1);
-        assert!(p.different_results[0].contains("variants compute different results"));
-    }
-
-    #[test]
-    fn wilcoxon_matches_a_known_value() {
-        // 10 pairs all above 1: W+ = 55, n = 10: z = (55 - 27.5 - 0.5) / 9.81 = 2.75, p = 0.006.
-        let r: Vec<f64> = (1..=10).map(|i| 1.0 + i as f64 / 100.0).collect();
-        let p = wilcoxon(&r).unwrap();
-        assert!((p - 0.0059).abs() < 0.001, "{p}");
-        assert_eq!(wilcoxon(&[1.1, 1.2]), None);
-    }
-}
+mod tests;

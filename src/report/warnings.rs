@@ -38,7 +38,7 @@ pub fn for_workload(data: &RunData, w: &Workload) -> Vec<String> {
     let rows: Vec<&SummaryRow> = data
         .summary
         .iter()
-        .filter(|r| r.workload == w.name)
+        .filter(|r| r.cell.workload == w.name)
         .collect();
     let cores = data.meta.machine.logical_cores;
     let runs = runs_by_cell(&data.rows, &w.name);
@@ -58,7 +58,7 @@ fn clusters_warning(rows: &[&SummaryRow], runs: &HashMap<(&str, u64), Vec<f64>>)
     let clusters: Vec<String> = rows
         .iter()
         .filter_map(|r| {
-            let times = runs.get(&(r.model.as_str(), r.workers))?;
+            let times = runs.get(&(r.cell.model.as_str(), r.cell.workers))?;
             let c = two_clusters(times)?;
             Some(format!(
                 "{} ({} of {} runs {:.1}x slower: {} vs {})",
@@ -92,7 +92,7 @@ fn waiting_warning(
 ) -> Option<String> {
     let waited: Vec<String> = rows
         .iter()
-        .filter(|r| r.workers <= cores && super::fits::cpu_bound(data, w, &r.model))
+        .filter(|r| r.cell.workers <= cores && super::fits::cpu_bound(data, w, &r.cell.model))
         .filter_map(|r| {
             let cpu_s = r.cpu_util? * r.median_s?;
             let share = r.runq_wait_s? / cpu_s;
@@ -124,7 +124,7 @@ fn noisy_warning(rows: &[&SummaryRow], runs: &HashMap<(&str, u64), Vec<f64>>) ->
     let noisy: Vec<String> = rows
         .iter()
         .filter(|r| {
-            runs.get(&(r.model.as_str(), r.workers))
+            runs.get(&(r.cell.model.as_str(), r.cell.workers))
                 .is_none_or(|t| two_clusters(t).is_none())
         })
         .filter_map(|r| {
@@ -228,14 +228,17 @@ pub fn unmeasured(data: &RunData) -> Option<String> {
 
 /// "`threads`@2".
 fn cell(r: &SummaryRow) -> String {
-    format!("`{}`@{}", r.model, r.workers)
+    format!("`{}`@{}", r.cell.model, r.cell.workers)
 }
 
 /// Successful run times per (model, workers) of one workload.
 fn runs_by_cell<'a>(rows: &'a [RunRow], workload: &str) -> HashMap<(&'a str, u64), Vec<f64>> {
     let mut by: HashMap<(&str, u64), Vec<f64>> = HashMap::new();
-    for r in rows.iter().filter(|r| r.ok() && r.workload == workload) {
-        by.entry((r.model.as_str(), r.workers))
+    for r in rows
+        .iter()
+        .filter(|r| r.ok() && r.cell.workload == workload)
+    {
+        by.entry((r.cell.model.as_str(), r.cell.workers))
             .or_default()
             .push(r.time_s());
     }
@@ -282,12 +285,12 @@ pub fn two_clusters(times: &[f64]) -> Option<Clusters> {
 fn parity(data: &RunData, rows: &[&SummaryRow]) -> Vec<String> {
     let reference = |name: &str| {
         rows.iter()
-            .find(|r| r.model == name && r.workers == 1 && r.median_s.is_some())
+            .find(|r| r.cell.model == name && r.cell.workers == 1 && r.median_s.is_some())
     };
     rows.iter()
-        .filter(|r| r.workers == 1 && r.median_s.is_some_and(|m| m >= SHORT_S))
+        .filter(|r| r.cell.workers == 1 && r.median_s.is_some_and(|m| m >= SHORT_S))
         .filter_map(|r| {
-            let ref_name = counterpart(data, &r.model)?;
+            let ref_name = counterpart(data, &r.cell.model)?;
             let rf = reference(ref_name)?;
             let (t, lo, hi) = (r.median_s?, r.ci_low_s?, r.ci_high_s?);
             let (rt, rlo, rhi) = (rf.median_s?, rf.ci_low_s?, rf.ci_high_s?);

@@ -13,7 +13,7 @@ use crate::measure::host::HostProbe;
 use crate::measure::sched::{self, Counters, RunQueueTally};
 use crate::measure::Usage;
 use crate::model::{panic_text, Job, Model, ProgramWindow, Recorder};
-use crate::record::CpuScope;
+use crate::record::{CpuScope, Measurement};
 use std::io::{BufRead, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -62,20 +62,29 @@ fn cell_runs() -> Result<(), CellError> {
     let cell = &req.cell;
     let model: &dyn Model = cell
         .model()
-        .ok_or_else(|| CellError::UnknownModel(cell.model.clone()))?;
+        .ok_or_else(|| CellError::UnknownModel(cell.id.model.clone()))?;
     // A library is loaded (and its init hook run) only for the models that call it in this
     // process: command models run their own programs.
-    let code = cell.code.as_ref().filter(|_| cell.command.is_none());
-    let task = kernel::prepare_task(&cell.kernel, cell.builtin_kernel, code, &cell.params)?;
+    let code = cell
+        .workload
+        .code
+        .as_ref()
+        .filter(|_| cell.command.is_none());
+    let task = kernel::prepare_task(
+        &cell.workload.kernel,
+        cell.workload.builtin,
+        code,
+        &cell.workload.params,
+    )?;
     let mut job = Job {
         task,
-        kernel: &cell.kernel,
-        code: cell.code.as_ref(),
-        params: &cell.params,
-        workload: &cell.workload,
-        model: &cell.model,
+        kernel: &cell.workload.kernel,
+        code: cell.workload.code.as_ref(),
+        params: &cell.workload.params,
+        workload: &cell.id.workload,
+        model: &cell.id.model,
         tasks: cell.tasks,
-        workers: cell.workers,
+        workers: cell.id.workers,
         repeat: 0,
         recorder: None,
         waits: Arc::default(),
@@ -190,7 +199,7 @@ impl CellRuns<'_> {
     /// its slots are allocated before its clock starts.
     fn timeline(&mut self, job: &mut Job) -> Result<(), CellError> {
         let cell = &self.req.cell;
-        job.repeat = cell.repeats;
+        job.repeat = cell.workload.repeats;
         job.recorder = Some(Arc::new(Recorder::new(cell.tasks)));
         let m = self.gauge.probed_run(self.model, job);
         release(job);
@@ -200,9 +209,9 @@ impl CellRuns<'_> {
         };
         let recorded = RecordedTasks {
             repeat: job.repeat,
-            wall_s: m.wall_s,
-            interp_start_s: m.interp_start_s,
-            reported_s: m.reported_s,
+            wall_s: m.measurement.wall_s,
+            interp_start_s: m.measurement.interp_start_s,
+            reported_s: m.measurement.reported_s,
             spans,
             error: m.error,
         };
@@ -265,12 +274,12 @@ impl Gauge {
         let before = self.host.as_ref().map(HostProbe::sample);
         std::thread::sleep(self.settle);
         let mut m = measure(model, job, self);
-        m.probe_after_us = self
+        m.measurement.probe_after_us = self
             .host
             .as_ref()
             .map(HostProbe::sample)
             .unwrap_or_default();
-        m.probe_before_us = before.unwrap_or_default();
+        m.measurement.probe_before_us = before.unwrap_or_default();
         m
     }
 }
@@ -307,33 +316,36 @@ pub fn measure(model: &dyn Model, job: &mut Job, gauge: &mut Gauge) -> Measured 
     let mut m = Measured {
         repeat: job.repeat,
         start_unix_s,
-        wall_s,
-        user_s: usage.user_s,
-        sys_s: usage.sys_s,
-        max_rss_kb: usage.max_rss_kb,
-        vol_ctx: usage.vol_ctx,
-        invol_ctx: usage.invol_ctx,
-        runq_wait_s: if gauge.runq && model.tallies_threads() {
-            job.waits.total_s()
-        } else {
-            None
+        measurement: Measurement {
+            wall_s,
+            user_s: usage.user_s,
+            sys_s: usage.sys_s,
+            max_rss_kb: usage.max_rss_kb,
+            vol_ctx: usage.vol_ctx,
+            invol_ctx: usage.invol_ctx,
+            runq_wait_s: if gauge.runq && model.tallies_threads() {
+                job.waits.total_s()
+            } else {
+                None
+            },
+            cpu_migrations: counted.map(|c| c.0),
+            ctx_switches: counted.map(|c| c.1),
+            ..Measurement::default()
         },
-        cpu_migrations: counted.map(|c| c.0),
-        ctx_switches: counted.map(|c| c.1),
-        ..Measured::default()
+        error: None,
     };
     match result {
         Ok(o) => {
-            m.reported_s = o.reported_s;
-            m.workers_rss_kb = o.workers_rss_kb;
-            m.checksum = o.checksum;
+            m.measurement.reported_s = o.reported_s;
+            m.measurement.workers_rss_kb = o.workers_rss_kb;
+            m.measurement.checksum = o.checksum;
             match o.program {
                 None => {
-                    m.setup_s = Some(o.setup_s);
-                    m.cpu_scope = Some(CpuScope::Run);
+                    m.measurement.setup_s = Some(o.setup_s);
+                    m.measurement.cpu_scope = Some(CpuScope::Run);
                 }
                 Some(p) => {
-                    m.interp_start_s = p.interp_start_s(started_ns, wall_s);
+                    m.measurement.interp_start_s = p.interp_start_s(started_ns, wall_s);
                     own_window(&mut m, &p, gauge.runq);
                 }
             }
@@ -347,17 +359,17 @@ pub fn measure(model: &dyn Model, job: &mut Job, gauge: &mut Gauge) -> Measured 
 /// whole process's, as rusage took it), its own start-up and run-queue wait (unless switched
 /// off).
 fn own_window(m: &mut Measured, p: &ProgramWindow, runq: bool) {
-    m.setup_s = p.setup_s;
-    m.cpu_scope = Some(match p.cpu_s {
+    m.measurement.setup_s = p.setup_s;
+    m.measurement.cpu_scope = Some(match p.cpu_s {
         Some((user_s, sys_s)) => {
-            m.user_s = user_s;
-            m.sys_s = sys_s;
+            m.measurement.user_s = user_s;
+            m.measurement.sys_s = sys_s;
             CpuScope::Window
         }
         None => CpuScope::Process,
     });
     if runq {
-        m.runq_wait_s = p.runq_wait_s;
+        m.measurement.runq_wait_s = p.runq_wait_s;
     }
 }
 
@@ -391,7 +403,7 @@ mod tests {
         };
         let m = measure(model::find("threads").unwrap(), &mut job, &mut gauge);
         assert_eq!(m.error, None);
-        assert!(m.checksum.is_some());
-        assert_eq!(m.runq_wait_s.is_some(), gauge.runq);
+        assert!(m.measurement.checksum.is_some());
+        assert_eq!(m.measurement.runq_wait_s.is_some(), gauge.runq);
     }
 }

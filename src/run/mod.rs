@@ -19,6 +19,7 @@ use crate::record::{CpuScope, Ending, RunRow, Status, TaskRow, Work};
 pub use event::{Event, Subscriber};
 use protocol::{Measured, Probe, RecordedTasks};
 use std::collections::HashMap;
+use std::sync::Arc;
 use supervise::{SlotEnd, SlotSpec, Yield};
 
 /// What a run of a plan learned about the machine besides the rows.
@@ -83,7 +84,7 @@ pub fn execute(
                 repeats: slot.repeats.clone(),
                 warmup: (slot.warmup, slot.warmup_tasks),
                 // The process that does a cell's last measured run also does its timeline run.
-                timeline: cell.timeline && slot.repeats.end == cell.repeats,
+                timeline: cell.timeline && slot.repeats.end == cell.workload.repeats,
             })
             .collect();
         let end = supervise::run_slots(&exe, &specs, settle_us, &mut |i, got| {
@@ -128,15 +129,17 @@ fn with_service(
     planned: &Cell,
     one_per_workload: bool,
 ) -> anyhow::Result<Cell> {
-    if !services.contains_key(&planned.workload) {
+    if !services.contains_key(&planned.id.workload) {
         if one_per_workload {
             services.clear();
         }
-        services.insert(planned.workload.clone(), start_service(planned)?);
+        services.insert(planned.id.workload.clone(), start_service(planned)?);
     }
     let mut cell = planned.clone();
-    if let Some(Some(s)) = services.get(&cell.workload) {
-        cell.params.extend(s.params.clone());
+    if let Some(Some(s)) = services.get(&cell.id.workload) {
+        Arc::make_mut(&mut cell.workload)
+            .params
+            .extend(s.params.clone());
     }
     Ok(cell)
 }
@@ -182,7 +185,7 @@ impl Yielded<'_> {
                 wall_s,
             } => {
                 let mut row = failed_row(session, cell, round, repeat, status, error);
-                row.wall_s = wall_s;
+                row.measured.wall_s = wall_s;
                 publish(Event::RunFinished {
                     cell,
                     row: Box::new(row),
@@ -210,8 +213,8 @@ fn settle_us() -> u64 {
 
 /// Starts the workload's service (e.g. the http kernel's server), if its kernel has one.
 fn start_service(cell: &Cell) -> anyhow::Result<Option<Service>> {
-    match kernel::find(&cell.kernel).filter(|_| cell.builtin_kernel) {
-        Some(k) => k.service(&cell.params).map_err(|e| {
+    match kernel::find(&cell.workload.kernel).filter(|_| cell.workload.builtin) {
+        Some(k) => k.service(&cell.workload.params).map_err(|e| {
             anyhow::anyhow!("failed to start the `{}` kernel's service: {e}", k.name())
         }),
         None => Ok(None),
@@ -221,48 +224,30 @@ fn start_service(cell: &Cell) -> anyhow::Result<Option<Service>> {
 /// The `runs.csv` row of a measured run in round `round` (the host columns derived from the
 /// probes are filled in when the report is made: they need the whole session's probes).
 pub fn run_row(session: Session<'_>, cell: &Cell, round: u32, m: Measured) -> RunRow {
-    let busy = m.user_s + m.sys_s;
+    let measured = m.measurement;
+    let busy = measured.user_s + measured.sys_s;
     // CPU time a program measured over its own window is divided by its own time.
-    let over = match m.cpu_scope {
-        Some(CpuScope::Window) => m.reported_s.unwrap_or(m.wall_s),
-        _ => m.wall_s,
+    let over = match measured.cpu_scope {
+        Some(CpuScope::Window) => measured.reported_s.unwrap_or(measured.wall_s),
+        _ => measured.wall_s,
     };
     RunRow {
         scenario: session.scenario.to_string(),
-        workload: cell.workload.clone(),
-        kernel: cell
-            .code
-            .as_ref()
-            .map_or_else(|| Work::kernel(cell.kernel.clone()), UserCode::work),
-        model: cell.model.clone(),
-        variant: cell.variant.clone(),
-        workers: cell.workers,
+        cell: cell.id.clone(),
+        kernel: cell.workload.code.as_ref().map_or_else(
+            || Work::kernel(cell.workload.kernel.clone()),
+            UserCode::work,
+        ),
         tasks: cell.tasks,
         repeat: m.repeat,
         round,
         start_s: m.start_unix_s.map(|t| (t - session.origin_unix_s).max(0.0)),
-        wall_s: m.wall_s,
-        setup_s: m.setup_s,
-        reported_s: m.reported_s,
-        user_s: m.user_s,
-        sys_s: m.sys_s,
         cpu_util: if over > 0.0 { busy / over } else { 0.0 },
-        max_rss_kb: m.max_rss_kb,
-        workers_rss_kb: m.workers_rss_kb,
-        vol_ctx: m.vol_ctx,
-        invol_ctx: m.invol_ctx,
-        runq_wait_s: m.runq_wait_s,
-        cpu_migrations: m.cpu_migrations,
-        ctx_switches: m.ctx_switches,
-        interp_start_s: m.interp_start_s,
-        cpu_scope: m.cpu_scope,
-        probe_before_us: m.probe_before_us,
-        probe_after_us: m.probe_after_us,
+        measured,
         host_speed: None,
         host_speed_before: None,
         host_speed_after: None,
         host_spread: None,
-        checksum: m.checksum,
         status: if m.error.is_some() {
             Status::Error
         } else {
@@ -309,10 +294,7 @@ fn task_rows(scenario: &str, cell: &Cell, recorded: RecordedTasks) -> Vec<TaskRo
         .into_iter()
         .map(|s| TaskRow {
             scenario: scenario.to_string(),
-            workload: cell.workload.clone(),
-            model: cell.model.clone(),
-            variant: cell.variant.clone(),
-            workers: cell.workers,
+            cell: cell.id.clone(),
             repeat: recorded.repeat,
             worker: s.worker,
             task: s.task,

@@ -20,7 +20,7 @@ pub struct Progress {
     cells_total: usize,
     cells_done: usize,
     /// Rows of the cells not finished yet (interleaved orders spread a cell over many slots).
-    rows: HashMap<(CellId, Option<String>), Vec<RunRow>>,
+    rows: HashMap<CellId, Vec<RunRow>>,
 }
 
 impl Progress {
@@ -47,11 +47,6 @@ impl Progress {
         }
     }
 
-    /// The cell and its variant: a variant run finishes each cell once per variant.
-    fn key(cell: &Cell) -> (CellId, Option<String>) {
-        (cell.key().owned(), cell.variant.clone())
-    }
-
     /// A line that must be seen (a warning), above the bar if there is one.
     fn say(&self, text: String) {
         match &self.bar {
@@ -63,7 +58,7 @@ impl Progress {
 
     fn end_cell(&mut self, cell: &Cell) {
         self.cells_done += 1;
-        let rows = self.rows.remove(&Self::key(cell)).unwrap_or_default();
+        let rows = self.rows.remove(&cell.id).unwrap_or_default();
         let ok: Vec<f64> = rows.iter().filter(|r| r.ok()).map(RunRow::time_s).collect();
         let failed = rows.len() - ok.len();
         let result = if ok.is_empty() {
@@ -82,14 +77,13 @@ impl Progress {
             format!("median {:.4} s ({})", median_of(&ok), runs(rows.len()))
         };
         let variant = cell
+            .id
             .variant
             .as_deref()
             .map_or(String::new(), |v| format!(" [variant {v}]"));
         let text = format!(
             "[{}/{}] {}{variant}: {result}",
-            self.cells_done,
-            self.cells_total,
-            cell.key()
+            self.cells_done, self.cells_total, cell.id
         );
         match &self.bar {
             Some(pb) if failed > 0 => pb.println(text),
@@ -120,7 +114,7 @@ impl Subscriber for Progress {
         match event {
             Event::CellStarted { cell } => {
                 if let Some(pb) = &self.bar {
-                    pb.set_message(cell.key().to_string());
+                    pb.set_message(cell.id.to_string());
                 }
             }
             Event::WarmupFailed {
@@ -129,20 +123,20 @@ impl Subscriber for Progress {
                 error,
             } => self.say(format!(
                 "warning: {}: warmup run {repeat} failed ({error}); the measured runs may fail too",
-                cell.key()
+                cell.id
             )),
             Event::RunFinished { cell, row } => {
                 if let Some(pb) = &self.bar {
                     pb.inc(1);
                 }
                 self.rows
-                    .entry(Self::key(cell))
+                    .entry(cell.id.clone())
                     .or_default()
                     .push((**row).clone());
             }
             Event::TimelineFailed { cell, error } => self.say(format!(
                 "warning: {}: the timeline run failed ({error}); no timeline is drawn for it",
-                cell.key()
+                cell.id
             )),
             Event::CellFinished { cell } => self.end_cell(cell),
             Event::TimelineRecorded { .. } | Event::Interrupted => {}

@@ -18,8 +18,8 @@
 
 use crate::model::recorder::Span;
 use crate::plan::Cell;
+use crate::record::Measurement;
 pub use crate::record::Probe;
-use crate::record::{CpuScope, HostProbes};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -79,12 +79,20 @@ impl Report {
     }
 
     /// Reads one line; the error quotes it.
-    pub fn from_line(line: &str) -> Result<Report, String> {
-        serde_json::from_str(line).map_err(|e| {
-            let shown: String = line.chars().take(200).collect();
-            format!("the cell process sent a line parabench cannot read ({e}): `{shown}`")
+    pub fn from_line(line: &str) -> Result<Report, BadLine> {
+        serde_json::from_str(line).map_err(|source| BadLine {
+            source,
+            shown: line.chars().take(200).collect(),
         })
     }
+}
+
+/// A line from the cell process that is not a [`Report`] (its first 200 characters shown).
+#[derive(Debug, thiserror::Error)]
+#[error("the cell process sent a line parabench cannot read ({source}): `{shown}`")]
+pub struct BadLine {
+    pub source: serde_json::Error,
+    pub shown: String,
 }
 
 /// One measured run, as the cell process reports it.
@@ -95,31 +103,10 @@ pub struct Measured {
     /// since the session began.
     #[serde(default)]
     pub start_unix_s: Option<f64>,
-    pub wall_s: f64,
-    pub setup_s: Option<f64>,
-    pub reported_s: Option<f64>,
-    pub user_s: f64,
-    pub sys_s: f64,
-    pub max_rss_kb: u64,
-    pub workers_rss_kb: Option<u64>,
-    pub vol_ctx: u64,
-    pub invol_ctx: u64,
-    /// Seconds the run's threads spent ready to run but waiting for a CPU.
-    pub runq_wait_s: Option<f64>,
-    /// CPU migrations of the run's threads and processes (perf software counter).
-    pub cpu_migrations: Option<u64>,
-    /// Context switches of the run's threads and processes (perf software counter).
-    pub ctx_switches: Option<u64>,
-    /// A command's interpreter start-up, before its own measured window.
-    pub interp_start_s: Option<f64>,
-    /// What `user_s` and `sys_s` cover.
-    pub cpu_scope: Option<CpuScope>,
-    /// The host probe just before the run's settle pause and right after the run.
-    #[serde(default)]
-    pub probe_before_us: HostProbes,
-    #[serde(default)]
-    pub probe_after_us: HostProbes,
-    pub checksum: Option<u64>,
+    /// What was measured (the same record the run's row keeps), its fields inline on the
+    /// wire.
+    #[serde(flatten)]
+    pub measurement: Measurement,
     pub error: Option<String>,
 }
 

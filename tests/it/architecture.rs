@@ -413,6 +413,27 @@ fn no_function_is_long_or_deep_without_saying_why() {
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
+/// The most lines a source file of either crate may have (tests included: a big `mod tests`
+/// moves to a `tests.rs` of its own).
+const MAX_FILE_LINES: usize = 600;
+
+#[test]
+fn no_source_file_is_over_600_lines() {
+    let mut bad = Vec::new();
+    for (path, text) in sources().into_iter().chain(chart_sources()) {
+        let lines = text.lines().count();
+        if lines > MAX_FILE_LINES {
+            bad.push(format!("{}: {lines} lines", path.display()));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "files over {MAX_FILE_LINES} lines: split them by responsibility (a module folder, its \
+         tests in a file of their own):\n{}",
+        bad.join("\n")
+    );
+}
+
 #[test]
 fn the_integration_tests_are_one_binary() {
     let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");

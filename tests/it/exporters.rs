@@ -149,28 +149,29 @@ impl Cell {
             .enumerate()
             .map(|(i, &wall_s)| RunRow {
                 scenario: SCENARIO.into(),
-                workload: self.workload.into(),
+                cell: parabench::record::CellId::new(self.workload, self.model, self.workers),
+                measured: parabench::record::Measurement {
+                    wall_s,
+                    setup_s: Some(0.00025 * w),
+                    reported_s: None,
+                    user_s: wall_s * w,
+                    sys_s: wall_s / 8.0,
+                    max_rss_kb: 8192 + 1024 * self.workers,
+                    workers_rss_kb: None,
+                    vol_ctx: 4 * self.workers,
+                    invol_ctx: i as u64,
+                    cpu_scope: Some(CpuScope::Run),
+                    probe_before_us: HostProbes(vec![(0, 100.0), (1, 100.0)]),
+                    probe_after_us: HostProbes(vec![(0, 100.0), (1, 100.0)]),
+                    checksum: Some(checksum),
+                    ..parabench::record::Measurement::default()
+                },
                 kernel: self.kernel.into(),
-                model: self.model.into(),
-                workers: self.workers,
                 tasks: self.tasks,
                 repeat: i as u32,
                 round: i as u32 % 2,
                 start_s: Some(i as f64 + wall_s),
-                wall_s,
-                setup_s: Some(0.00025 * w),
-                reported_s: None,
-                user_s: wall_s * w,
-                sys_s: wall_s / 8.0,
                 cpu_util: w + 0.125,
-                max_rss_kb: 8192 + 1024 * self.workers,
-                workers_rss_kb: None,
-                vol_ctx: 4 * self.workers,
-                invol_ctx: i as u64,
-                cpu_scope: Some(CpuScope::Run),
-                probe_before_us: HostProbes(vec![(0, 100.0), (1, 100.0)]),
-                probe_after_us: HostProbes(vec![(0, 100.0), (1, 100.0)]),
-                checksum: Some(checksum),
                 status: Status::Ok,
                 error: String::new(),
                 ..RunRow::default()
@@ -210,7 +211,7 @@ fn rows() -> Vec<RunRow> {
     // variation near 18%), a failed run at 4; rayon: clean, so both laws fit it.
     let mut threads_1 = primes("threads", 1).runs(&[0.41, 0.412, 0.408], PRIMES_SUM);
     threads_1[1].status = Status::Mismatch;
-    threads_1[1].checksum = Some(PRIMES_SUM - 1);
+    threads_1[1].measured.checksum = Some(PRIMES_SUM - 1);
     threads_1[1].error = format!(
         "checksum {} differs from {PRIMES_SUM} (first measured by model `sequential`): \
          the model did not run every task exactly once",
@@ -220,7 +221,7 @@ fn rows() -> Vec<RunRow> {
     rows.extend(primes("threads", 2).runs(&[0.18, 0.214, 0.26], PRIMES_SUM));
     let mut threads_4 = primes("threads", 4).runs(&[0.12, 0.118, 0.125], PRIMES_SUM);
     threads_4[2].status = Status::Error;
-    threads_4[2].checksum = None;
+    threads_4[2].measured.checksum = None;
     threads_4[2].error =
         "cell process ended early: killed by signal 9 (SIGKILL); stderr: out of memory".into();
     rows.extend(threads_4);
@@ -229,8 +230,8 @@ fn rows() -> Vec<RunRow> {
     // warning names it.
     let mut rayon_2 = primes("rayon", 2).runs(&[0.205, 0.209, 0.207], PRIMES_SUM);
     for r in &mut rayon_2 {
-        r.probe_before_us = HostProbes(vec![(0, 180.0), (1, 182.0)]);
-        r.probe_after_us = HostProbes(vec![(0, 181.0), (1, 180.0)]);
+        r.measured.probe_before_us = HostProbes(vec![(0, 180.0), (1, 182.0)]);
+        r.measured.probe_after_us = HostProbes(vec![(0, 181.0), (1, 180.0)]);
     }
     rows.extend(rayon_2);
     rows.extend(primes("rayon", 4).runs(&[0.11, 0.112, 0.111], PRIMES_SUM));
@@ -244,14 +245,14 @@ fn rows() -> Vec<RunRow> {
     for (workers, reported) in [(1, [0.004, 0.0042]), (2, [0.008, 0.0078])] {
         let mut runs = noop("py-threading", workers).runs(&[0.0625, 0.0675], sum(1000 * workers));
         for (r, elapsed) in runs.iter_mut().zip(reported) {
-            r.reported_s = Some(elapsed);
-            r.setup_s = Some(0.000125 * workers as f64);
-            r.interp_start_s = Some(r.wall_s - elapsed - 0.0025);
-            r.user_s = elapsed * 0.75;
-            r.sys_s = elapsed * 0.25;
+            r.measured.reported_s = Some(elapsed);
+            r.measured.setup_s = Some(0.000125 * workers as f64);
+            r.measured.interp_start_s = Some(r.measured.wall_s - elapsed - 0.0025);
+            r.measured.user_s = elapsed * 0.75;
+            r.measured.sys_s = elapsed * 0.25;
             r.cpu_util = 1.0;
-            r.cpu_scope = Some(CpuScope::Window);
-            r.workers_rss_kb = Some(10240 * workers);
+            r.measured.cpu_scope = Some(CpuScope::Window);
+            r.measured.workers_rss_kb = Some(10240 * workers);
         }
         rows.extend(runs);
     }
@@ -268,10 +269,12 @@ fn tasks() -> Vec<TaskRow> {
             let start_s = round * 0.0625 + f64::from(worker) * 0.001;
             tasks.push(TaskRow {
                 scenario: SCENARIO.into(),
-                workload: "primes".into(),
-                model: model.into(),
-                variant: None,
-                workers: 4,
+                cell: parabench::record::CellId {
+                    workload: "primes".into(),
+                    model: model.into(),
+                    workers: 4,
+                    variant: None,
+                },
                 repeat: 3,
                 worker,
                 task: u64::from(task),
@@ -382,13 +385,16 @@ fn variant_data() -> RunData {
     let mut rows = Vec::new();
     for r in self::rows() {
         let mut new = r.clone();
-        new.variant = Some("new".into());
-        if new.workload == "primes" {
-            new.wall_s *= 1.1;
-            new.reported_s = new.reported_s.map(|t| t * 1.1);
+        new.cell.variant = Some("new".into());
+        if new.cell.workload == "primes" {
+            new.measured.wall_s *= 1.1;
+            new.measured.reported_s = new.measured.reported_s.map(|t| t * 1.1);
         }
         rows.push(RunRow {
-            variant: Some("base".into()),
+            cell: parabench::record::CellId {
+                variant: Some("base".into()),
+                ..r.cell
+            },
             ..r
         });
         rows.push(new);
@@ -396,7 +402,10 @@ fn variant_data() -> RunData {
     let tasks = self::tasks()
         .into_iter()
         .map(|t| TaskRow {
-            variant: Some("base".into()),
+            cell: parabench::record::CellId {
+                variant: Some("base".into()),
+                ..t.cell
+            },
             ..t
         })
         .collect();

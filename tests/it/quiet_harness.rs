@@ -95,9 +95,14 @@ fn line_within(rx: &std::sync::mpsc::Receiver<String>, limit: Duration) -> Strin
 fn a_cell_process_runs_only_on_go_and_reports_only_when_a_run_has_ended() {
     let request = serde_json::json!({
         "cell": {
-            "workload": "w", "kernel": "noop", "builtin_kernel": true, "params": {},
-            "model": "threads", "command": null, "workers": 2, "tasks": 100,
-            "warmup": 1, "repeats": 2, "timeout_s": null, "timeline": false
+            "id": { "workload": "w", "model": "threads", "workers": 2 },
+            "workload": {
+                "name": "w", "description": "", "kernel": "noop", "builtin": true,
+                "tasks": 100, "params": {}, "repeats": 2, "warmup": 1, "workers": [2],
+                "workers_spec": "[2]", "models": ["threads"], "baseline": null,
+                "scaling": "strong", "timeout_s": null
+            },
+            "command": null, "tasks": 100, "timeline": false
         },
         "first_repeat": 0, "end_repeat": 2, "timeline": false, "settle_us": 0, "warmup": 1, "warmup_tasks": null
     });

@@ -135,7 +135,7 @@ fn defaults_and_overrides_are_resolved() {
     let cells = parabench::plan::cells(&weak);
     let tasks: Vec<(String, u64, u64)> = cells
         .iter()
-        .map(|c| (c.model.clone(), c.workers, c.tasks))
+        .map(|c| (c.id.model.clone(), c.id.workers, c.tasks))
         .collect();
     assert!(tasks.contains(&("threads".into(), 4, 12)), "{tasks:?}");
     assert!(tasks.contains(&("constant".into(), 2, 10)), "{tasks:?}");

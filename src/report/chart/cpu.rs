@@ -11,7 +11,7 @@ pub static CPU: LineChart = LineChart {
     quantity: "CPU utilisation",
     subtitle: |_| "(user + sys) / wall, median of runs".into(),
     y_label: |_, _| "busy cores ((user + sys) / wall)".into(),
-    point: |r| Some(Point::new(r.workers as f64, r.cpu_util?, None)),
+    point: |r| Some(Point::new(r.cell.workers as f64, r.cpu_util?, None)),
     y_unit: Unit::Plain,
     y_scale: YScale::Linear,
     outliers: Outliers::LogScale,

@@ -13,7 +13,7 @@ pub static EFFICIENCY: LineChart = LineChart {
     y_label: |_, _| "parallel efficiency".into(),
     point: |r| {
         Some(Point::new(
-            r.workers as f64,
+            r.cell.workers as f64,
             r.efficiency?,
             r.efficiency_ci_low.zip(r.efficiency_ci_high),
         ))

@@ -26,7 +26,7 @@ impl ChartKind for Host {
         let marks = |model: &str| -> Vec<Point> {
             data.rows
                 .iter()
-                .filter(|r| r.workload == w.name && r.model == model && !r.failed())
+                .filter(|r| r.cell.workload == w.name && r.cell.model == model && !r.failed())
                 .filter_map(|r| Some(Point::new(r.start_s?, r.host_speed?, None)))
                 .collect()
         };
@@ -93,7 +93,7 @@ impl ChartKind for Host {
         let probed = data
             .rows
             .iter()
-            .any(|r| r.workload == w.name && r.host_speed.is_some());
+            .any(|r| r.cell.workload == w.name && r.host_speed.is_some());
         (!probed).then(|| format!("**No host-speed chart:** {why}."))
     }
 }

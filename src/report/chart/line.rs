@@ -159,8 +159,8 @@ fn variant_lines(
             let points: Vec<Point> = v
                 .summary
                 .iter()
-                .filter(|r| r.workload == w.name && &r.model == m)
-                .filter(|r| r.variant.as_deref() == Some(name.as_str()))
+                .filter(|r| r.cell.workload == w.name && &r.cell.model == m)
+                .filter(|r| r.cell.variant.as_deref() == Some(name.as_str()))
                 .filter_map(point)
                 .collect();
             if !points.is_empty() {
@@ -188,7 +188,7 @@ pub(crate) fn by_model(
             let points: Vec<Point> = data
                 .summary
                 .iter()
-                .filter(|r| r.workload == w.name && &r.model == m)
+                .filter(|r| r.cell.workload == w.name && &r.cell.model == m)
                 .filter_map(&point)
                 .collect();
             (!points.is_empty()).then(|| {
@@ -222,7 +222,7 @@ fn not_shown(
             let cells: Vec<&SummaryRow> = data
                 .summary
                 .iter()
-                .filter(|r| r.workload == w.name && &r.model == m)
+                .filter(|r| r.cell.workload == w.name && &r.cell.model == m)
                 .collect();
             let why = if cells.is_empty() {
                 "not run".to_string()
@@ -243,8 +243,8 @@ pub(crate) fn worker_counts(data: &RunData, w: &Workload) -> Vec<f64> {
     let mut xs: Vec<f64> = data
         .summary
         .iter()
-        .filter(|r| r.workload == w.name)
-        .map(|r| r.workers as f64)
+        .filter(|r| r.cell.workload == w.name)
+        .map(|r| r.cell.workers as f64)
         .chain(std::iter::once(data.meta.machine.logical_cores as f64))
         .collect();
     xs.sort_by(f64::total_cmp);

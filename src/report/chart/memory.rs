@@ -14,7 +14,7 @@ pub static MEMORY: LineChart = LineChart {
     y_label: |_, _| "peak RSS (MiB)".into(),
     point: |r| {
         let kb = r.max_rss_kb.max(r.workers_rss_kb)?;
-        Some(Point::new(r.workers as f64, kb as f64 / 1024.0, None))
+        Some(Point::new(r.cell.workers as f64, kb as f64 / 1024.0, None))
     },
     y_unit: Unit::Plain,
     y_scale: YScale::Linear,

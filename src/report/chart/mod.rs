@@ -122,7 +122,7 @@ pub(crate) fn baseline_line(w: &Workload) -> String {
 pub(crate) fn reference_workers(data: &RunData, w: &Workload) -> f64 {
     data.summary
         .iter()
-        .filter(|r| r.workload == w.name)
+        .filter(|r| r.cell.workload == w.name)
         .find(|r| r.speedup.is_some())
         .and_then(|r| r.baseline.workers())
         .map(|n| n as f64)

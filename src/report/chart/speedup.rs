@@ -19,7 +19,7 @@ pub static SPEEDUP: LineChart = LineChart {
     y_unit: Unit::Plain,
     point: |r| {
         Some(Point::new(
-            r.workers as f64,
+            r.cell.workers as f64,
             r.speedup?,
             r.speedup_ci_low.zip(r.speedup_ci_high),
         ))

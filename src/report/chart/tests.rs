@@ -43,10 +43,12 @@ fn row(w: &Workload, model: &str, workers: u64, time_s: f64, base_s: f64) -> Sum
 fn task(w: &Workload, model: &str, workers: u64, worker: u32, span: (f64, f64)) -> TaskRow {
     TaskRow {
         scenario: "demo".into(),
-        workload: w.name.clone(),
-        model: model.into(),
-        variant: None,
-        workers,
+        cell: crate::record::CellId {
+            workload: w.name.clone(),
+            model: model.into(),
+            workers,
+            variant: None,
+        },
         repeat: 5,
         worker,
         task: 0,
@@ -146,7 +148,7 @@ pub(crate) fn synthetic_run() -> RunData {
             if model == "processes" {
                 r.workers_rss_kb = Some(4800 * n);
             }
-            r.max_rss_kb = Some(5000 + 100 * n + 40 * r.model.len() as u64);
+            r.max_rss_kb = Some(5000 + 100 * n + 40 * r.cell.model.len() as u64);
             summary.push(r);
         }
     }
@@ -208,12 +210,12 @@ pub(crate) fn synthetic_run() -> RunData {
     // Each run ends a little after its last task.
     let ends: Vec<((String, String), f64)> = tasks
         .iter()
-        .map(|t| ((t.workload.clone(), t.model.clone()), t.end_s))
+        .map(|t| ((t.cell.workload.clone(), t.cell.model.clone()), t.end_s))
         .collect();
     for t in &mut tasks {
         let last = ends
             .iter()
-            .filter(|(k, _)| k.0 == t.workload && k.1 == t.model)
+            .filter(|(k, _)| k.0 == t.cell.workload && k.1 == t.cell.model)
             .map(|e| e.1)
             .fold(0.0, f64::max);
         t.run_wall_s = last + 0.0004;
@@ -327,16 +329,16 @@ fn models_without_a_line_are_named() {
     let w = data.meta.workloads[0].clone();
     // `rayon` ran but every run failed; `processes` has no cell at all.
     for r in &mut data.summary {
-        if r.workload == w.name && r.model == "rayon" {
+        if r.cell.workload == w.name && r.cell.model == "rayon" {
             *r = SummaryRow {
                 runs: 0,
                 failed: 3,
-                ..SummaryRow::blank(&w, "rayon", r.workers)
+                ..SummaryRow::blank(&w, "rayon", r.cell.workers)
             };
         }
     }
     data.summary
-        .retain(|r| !(r.workload == w.name && r.model == "processes"));
+        .retain(|r| !(r.cell.workload == w.name && r.cell.model == "processes"));
     let Some(Figure::Lines(c)) = CHARTS[0].figure(&data, &w) else {
         panic!("the speedup chart is a line chart");
     };
@@ -354,7 +356,7 @@ fn models_without_a_line_are_named() {
 fn a_missing_timeline_is_explained() {
     let mut data = synthetic_run();
     let w = data.meta.workloads[0].clone();
-    data.tasks.retain(|t| t.workload != w.name);
+    data.tasks.retain(|t| t.cell.workload != w.name);
     let timeline = CHARTS.iter().find(|c| c.suffix() == "timeline").unwrap();
     assert!(timeline.figure(&data, &w).is_none());
 
@@ -368,7 +370,7 @@ fn a_missing_timeline_is_explained() {
     // Too many tasks for the recorder.
     data.meta.timeline = Some("default".into());
     for r in &mut data.summary {
-        if r.workload == w.name {
+        if r.cell.workload == w.name {
             r.tasks = 5_000_000;
         }
     }
@@ -385,11 +387,12 @@ fn the_host_chart_marks_every_probed_run_over_the_session() {
     use crate::record::RunRow;
     let mut data = synthetic_run();
     let run = |model: &str, workers: u64, start_s: f64, speed: f64| RunRow {
-        workload: "primes".into(),
-        model: model.into(),
-        workers,
+        cell: crate::record::CellId::new("primes", model, workers),
+        measured: crate::record::Measurement {
+            wall_s: 0.05,
+            ..crate::record::Measurement::default()
+        },
         start_s: Some(start_s),
-        wall_s: 0.05,
         host_speed: Some(speed),
         ..RunRow::default()
     };

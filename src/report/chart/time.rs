@@ -16,7 +16,7 @@ pub static TIME: LineChart = LineChart {
     y_unit: Unit::Seconds,
     point: |r| {
         Some(Point::new(
-            r.workers as f64,
+            r.cell.workers as f64,
             r.median_s?,
             r.ci_low_s.zip(r.ci_high_s),
         ))
@@ -30,10 +30,9 @@ pub static TIME: LineChart = LineChart {
 
 /// Command models may report their own `elapsed_s`: then the label says which time it is.
 fn y_label(data: &RunData, w: &Workload) -> String {
-    let reported = data
-        .summary
-        .iter()
-        .any(|r| r.workload == w.name && r.time_source != crate::report::summary::TimeSource::Wall);
+    let reported = data.summary.iter().any(|r| {
+        r.cell.workload == w.name && r.time_source != crate::report::summary::TimeSource::Wall
+    });
     if reported {
         "median time per run ({unit}; programs' own elapsed_s where reported)".into()
     } else {

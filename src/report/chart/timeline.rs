@@ -78,18 +78,18 @@ fn chosen<'a>(data: &'a RunData, w: &'a Workload) -> Vec<Recorded<'a>> {
             let of_model = || {
                 data.tasks
                     .iter()
-                    .filter(move |t| t.workload == w.name && &t.model == m)
+                    .filter(move |t| t.cell.workload == w.name && &t.cell.model == m)
             };
-            let workers = of_model().map(|t| t.workers).max()?;
+            let workers = of_model().map(|t| t.cell.workers).max()?;
             let repeat = of_model()
-                .filter(|t| t.workers == workers)
+                .filter(|t| t.cell.workers == workers)
                 .map(|t| t.repeat)
                 .max()?;
             Some(Recorded {
                 model: m,
                 workers,
                 tasks: of_model()
-                    .filter(|t| t.workers == workers && t.repeat == repeat)
+                    .filter(|t| t.cell.workers == workers && t.repeat == repeat)
                     .collect(),
             })
         })
@@ -152,9 +152,9 @@ fn reasons(data: &RunData, w: &Workload, runs: &[Recorded]) -> Vec<(String, Why)
             let cells: Vec<_> = data
                 .summary
                 .iter()
-                .filter(|r| r.workload == w.name && &r.model == m)
+                .filter(|r| r.cell.workload == w.name && &r.cell.model == m)
                 .collect();
-            let largest = cells.iter().max_by_key(|r| r.workers);
+            let largest = cells.iter().max_by_key(|r| r.cell.workers);
             let command = data
                 .meta
                 .models
@@ -242,7 +242,11 @@ fn partial(data: &RunData, w: &Workload, runs: &[Recorded]) -> Vec<String> {
             let tasks = data
                 .summary
                 .iter()
-                .find(|s| s.workload == w.name && s.model == r.model && s.workers == r.workers)?
+                .find(|s| {
+                    s.cell.workload == w.name
+                        && s.cell.model == r.model
+                        && s.cell.workers == r.workers
+                })?
                 .tasks
                 .min(MAX_RECORDED_TASKS);
             let got = r.tasks.len() as u64;
@@ -389,10 +393,12 @@ mod tests {
     fn task(window_start_s: Option<f64>, window_s: Option<f64>) -> TaskRow {
         TaskRow {
             scenario: "s".into(),
-            workload: "w".into(),
-            model: "py-threading".into(),
-            variant: None,
-            workers: 2,
+            cell: crate::record::CellId {
+                workload: "w".into(),
+                model: "py-threading".into(),
+                workers: 2,
+                variant: None,
+            },
             repeat: 3,
             worker: 0,
             task: 0,

@@ -32,10 +32,12 @@ impl ChartKind for Variants {
                     .paired
                     .cells
                     .iter()
-                    .filter(|c| c.workload == w.name && &c.model == m && &c.variant == name)
+                    .filter(|c| {
+                        c.cell.workload == w.name && &c.cell.model == m && &c.variant == name
+                    })
                     .filter_map(|c| {
                         let ci = c.ratio_ci_low.zip(c.ratio_ci_high);
-                        Some(Point::new(c.workers as f64, c.ratio?, ci))
+                        Some(Point::new(c.cell.workers as f64, c.ratio?, ci))
                     })
                     .collect();
                 if !points.is_empty() {

@@ -4,17 +4,6 @@
 use super::{code_of, non_test, sources};
 use std::path::Path;
 
-/// Files whose `String` errors the `cellid` branch reworks; the lead removes this list after
-/// merging that branch.
-const STRING_ERRORS_STILL_IN: &[&str] = &[
-    "src/record.rs",
-    "src/plan.rs",
-    "src/report/",
-    "src/compare/",
-    "src/run/protocol.rs",
-    "src/run/supervise.rs",
-];
-
 /// Whether a return type holds a `Result<_, String>` (`String` as the error type itself, not
 /// inside another type).
 fn returns_string_error(ret: &str) -> bool {
@@ -150,9 +139,7 @@ fn errors_at_module_boundaries_are_types_not_strings() {
             .unwrap_or(&path)
             .display()
             .to_string();
-        if STRING_ERRORS_STILL_IN.iter().any(|p| rel.starts_with(p))
-            || path.file_name().is_some_and(|n| n == "tests.rs")
-        {
+        if path.file_name().is_some_and(|n| n == "tests.rs") {
             continue;
         }
         for hit in string_errors_at_boundaries(non_test(&text)) {

@@ -1,38 +1,35 @@
 //! Planning: a scenario becomes the ordered list of cells to measure. One cell is one
 //! (workload, model, workers) point; models that ignore the worker count get one cell.
 
-use crate::kernel::user_code::UserCode;
-use crate::kernel::Params;
 use crate::model::{self, command::CommandModel, recorder::MAX_RECORDED_TASKS, Model, Spawns};
-use crate::record::{CellKey, RunRow};
-use crate::scenario::{Order, Scaling, Scenario};
+use crate::record::{CellId, RunRow};
+use crate::scenario::{Order, Scaling, Scenario, Workload};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+mod shard;
+#[cfg(test)]
+mod tests;
+
+pub use shard::{shard, BadShard, Shard, ShardError};
 
 /// One (workload, model, workers) point with everything its isolated child process needs.
+/// What runs (kernel or code, parameters, repeats, warmup, timeout) is the workload's own,
+/// shared by its cells: a new workload key is read from `cell.workload`, never copied here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
-    pub workload: String,
-    pub kernel: String,
-    pub builtin_kernel: bool,
-    /// The user's own code (a Python function or a library) the workload runs, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<UserCode>,
-    pub params: Params,
-    pub model: String,
+    /// Workload, model, workers and variant.
+    pub id: CellId,
+    /// The workload, as resolved; a variant that changes the code has its own copy (see
+    /// [`with_variants`]).
+    pub workload: Arc<Workload>,
     /// The command definition for external models; `None` for built-in models.
     pub command: Option<CommandModel>,
-    pub workers: u64,
     /// Tasks per run, after weak scaling (tasks per worker x workers) is applied.
     pub tasks: u64,
-    pub warmup: u32,
-    pub repeats: u32,
-    pub timeout_s: Option<f64>,
     /// Whether one more run after the measured ones records which worker runs which task when.
     #[serde(default)]
     pub timeline: bool,
-    /// The variant of the code under test this cell runs (see [`with_variants`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub variant: Option<String>,
     /// The variant's environment variables, set on the cell process (and so on everything it
     /// starts).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -40,19 +37,11 @@ pub struct Cell {
 }
 
 impl Cell {
-    pub fn key(&self) -> CellKey<'_> {
-        CellKey {
-            workload: &self.workload,
-            model: &self.model,
-            workers: self.workers,
-        }
-    }
-
     /// The model that runs this cell: its command, or the built-in model of its name.
     pub fn model(&self) -> Option<&dyn Model> {
         match &self.command {
             Some(c) => Some(c),
-            None => model::find(&self.model).map(|m| m as &dyn Model),
+            None => model::find(&self.id.model).map(|m| m as &dyn Model),
         }
     }
 }
@@ -73,6 +62,7 @@ pub enum TimelineCells {
 pub fn cells(scenario: &Scenario) -> Vec<Cell> {
     let mut out = Vec::new();
     for w in &scenario.workloads {
+        let workload = Arc::new(w.clone());
         for m in &w.models {
             let command = scenario.commands.iter().find(|c| &c.name == m).cloned();
             let fixed = model::lookup(m, &scenario.commands).and_then(|b| b.fixed_workers());
@@ -86,20 +76,11 @@ pub fn cells(scenario: &Scenario) -> Vec<Cell> {
                     Scaling::Weak => w.tasks * workers,
                 };
                 out.push(Cell {
-                    workload: w.name.clone(),
-                    kernel: w.kernel.clone(),
-                    builtin_kernel: w.builtin,
-                    code: w.code.clone(),
-                    params: w.params.clone(),
-                    model: m.clone(),
+                    id: CellId::new(&w.name, m, workers),
+                    workload: Arc::clone(&workload),
                     command: command.clone(),
-                    workers,
                     tasks,
-                    warmup: w.warmup,
-                    repeats: w.repeats,
-                    timeout_s: w.timeout_s,
                     timeline: false,
-                    variant: None,
                     env: Vec::new(),
                 });
             }
@@ -120,9 +101,10 @@ pub fn with_variants(cells: Vec<Cell>, variants: &[crate::scenario::Variant]) ->
     for v in variants {
         for c in &cells {
             let mut cell = c.clone();
-            if let Some((_, code)) = v.code.iter().find(|(w, _)| *w == c.workload) {
-                cell.kernel = code.kernel_name();
-                cell.code = Some(code.clone());
+            if let Some((_, code)) = v.code.iter().find(|(w, _)| *w == c.id.workload) {
+                let w = Arc::make_mut(&mut cell.workload);
+                w.kernel = code.kernel_name();
+                w.code = Some(code.clone());
             }
             if let Some(command) = &mut cell.command {
                 if let Some(mine) = v.commands.iter().find(|m| m.name == command.name) {
@@ -132,7 +114,7 @@ pub fn with_variants(cells: Vec<Cell>, variants: &[crate::scenario::Variant]) ->
                     *arg = arg.replace(&placeholder, &v.name);
                 }
             }
-            cell.variant = Some(v.name.clone());
+            cell.id.variant = Some(v.name.clone());
             cell.env = v.env.clone();
             out.push(cell);
         }
@@ -248,9 +230,11 @@ pub fn choose_timeline(cells: &mut [Cell], which: TimelineCells) {
     let recordable = |c: &Cell| c.tasks <= MAX_RECORDED_TASKS;
     for i in 0..cells.len() {
         let c = &cells[i];
-        let largest = !cells
-            .iter()
-            .any(|o| o.workload == c.workload && o.model == c.model && o.workers > c.workers);
+        let largest = !cells.iter().any(|o| {
+            o.id.workload == c.id.workload
+                && o.id.model == c.id.model
+                && o.id.workers > c.id.workers
+        });
         cells[i].timeline = recordable(&cells[i])
             && match which {
                 TimelineCells::Off => false,
@@ -267,12 +251,9 @@ pub fn choose_timeline(cells: &mut [Cell], which: TimelineCells) {
 /// records it) is complete.
 pub fn remaining(cells: &[Cell], slots: Vec<Slot>, earlier: Vec<RunRow>) -> Remaining {
     use std::collections::HashSet;
-    let done: HashSet<(Option<&str>, CellKey, u32)> = earlier
-        .iter()
-        .map(|r| (r.variant.as_deref(), r.key(), r.repeat))
-        .collect();
-    fn id(c: &Cell, r: u32) -> (Option<&str>, CellKey<'_>, u32) {
-        (c.variant.as_deref(), c.key(), r)
+    let done: HashSet<(&CellId, u32)> = earlier.iter().map(|r| (&r.cell, r.repeat)).collect();
+    fn id(c: &Cell, r: u32) -> (&CellId, u32) {
+        (&c.id, r)
     }
     let complete = |s: &Slot| {
         s.repeats
@@ -280,19 +261,19 @@ pub fn remaining(cells: &[Cell], slots: Vec<Slot>, earlier: Vec<RunRow>) -> Rema
             .all(|r| done.contains(&id(&cells[s.cell], r)))
     };
     let (kept_slots, todo): (Vec<Slot>, Vec<Slot>) = slots.into_iter().partition(complete);
-    let kept_runs: HashSet<(Option<&str>, CellKey, u32)> = kept_slots
+    let kept_runs: HashSet<(&CellId, u32)> = kept_slots
         .iter()
         .flat_map(|s| s.repeats.clone().map(move |r| id(&cells[s.cell], r)))
         .collect();
     let kept = earlier
         .iter()
-        .filter(|r| kept_runs.contains(&(r.variant.as_deref(), r.key(), r.repeat)))
+        .filter(|r| kept_runs.contains(&(&r.cell, r.repeat)))
         .cloned()
         .collect();
     let kept_timelines = kept_slots
         .iter()
-        .filter(|s| s.repeats.end == cells[s.cell].repeats)
-        .map(|s| cells[s.cell].key().owned())
+        .filter(|s| s.repeats.end == cells[s.cell].workload.repeats)
+        .map(|s| cells[s.cell].id.clone())
         .collect();
     Remaining {
         slots: todo,
@@ -307,7 +288,7 @@ pub struct Remaining {
     pub slots: Vec<Slot>,
     pub kept: Vec<RunRow>,
     /// Cells whose recorded timeline stays (their last slot is kept).
-    pub kept_timelines: std::collections::HashSet<crate::record::CellId>,
+    pub kept_timelines: std::collections::HashSet<CellId>,
 }
 
 /// How many cells a list of slots visits.
@@ -328,7 +309,7 @@ pub fn runs_in(slots: &[Slot]) -> u64 {
 
 /// Measured runs of a list of cells.
 pub fn total_runs(cells: &[Cell]) -> u64 {
-    cells.iter().map(|c| u64::from(c.repeats)).sum()
+    cells.iter().map(|c| u64::from(c.workload.repeats)).sum()
 }
 
 /// A stretch of one cell's measured runs that one cell process does (after its warmup).
@@ -387,7 +368,7 @@ impl LaterWarmup {
 /// The tasks of a short warmup: two per worker (every worker starts and takes work), at most
 /// the cell's own.
 pub fn short_warmup_tasks(cell: &Cell) -> u64 {
-    (2 * cell.workers.max(1)).min(cell.tasks)
+    (2 * cell.id.workers.max(1)).min(cell.tasks)
 }
 
 /// The repeats of round `r` when `repeats` are split over `rounds` rounds (at most one round
@@ -418,7 +399,7 @@ pub fn schedule(
         cell: c,
         repeats: r..r + 1,
         round: r,
-        warmup: cells[c].warmup,
+        warmup: cells[c].workload.warmup,
         warmup_tasks: None,
         group: None,
     };
@@ -426,27 +407,27 @@ pub fn schedule(
         Order::Cells => (0..cells.len())
             .map(|c| Slot {
                 cell: c,
-                repeats: 0..cells[c].repeats,
+                repeats: 0..cells[c].workload.repeats,
                 round: 0,
-                warmup: cells[c].warmup,
+                warmup: cells[c].workload.warmup,
                 warmup_tasks: None,
                 group: None,
             })
             .collect(),
         Order::Rounds => round_slots(cells, rounds, seed, later),
         Order::Interleaved => {
-            let rounds = cells.iter().map(|c| c.repeats).max().unwrap_or(0);
+            let rounds = cells.iter().map(|c| c.workload.repeats).max().unwrap_or(0);
             (0..rounds)
                 .flat_map(|r| {
                     (0..cells.len())
-                        .filter(move |&c| r < cells[c].repeats)
+                        .filter(move |&c| r < cells[c].workload.repeats)
                         .map(move |c| one(c, r))
                 })
                 .collect()
         }
         Order::Random => {
             let mut slots: Vec<Slot> = (0..cells.len())
-                .flat_map(|c| (0..cells[c].repeats).map(move |r| one(c, r)))
+                .flat_map(|c| (0..cells[c].workload.repeats).map(move |r| one(c, r)))
                 .collect();
             shuffle(&mut slots, seed);
             slots
@@ -460,7 +441,7 @@ pub fn schedule(
 fn round_slots(cells: &[Cell], rounds: u32, seed: u64, later: LaterWarmup) -> Vec<Slot> {
     let most = cells
         .iter()
-        .map(|c| rounds.clamp(1, c.repeats.max(1)))
+        .map(|c| rounds.clamp(1, c.workload.repeats.max(1)))
         .max()
         .unwrap_or(0);
     let mut slots = Vec::new();
@@ -470,7 +451,7 @@ fn round_slots(cells: &[Cell], rounds: u32, seed: u64, later: LaterWarmup) -> Ve
                 let (warmup, warmup_tasks) = round_warmup(&cells[c], r, later);
                 Slot {
                     cell: c,
-                    repeats: round_repeats(cells[c].repeats, rounds, r),
+                    repeats: round_repeats(cells[c].workload.repeats, rounds, r),
                     round: r,
                     warmup,
                     warmup_tasks,
@@ -492,9 +473,9 @@ fn round_slots(cells: &[Cell], rounds: u32, seed: u64, later: LaterWarmup) -> Ve
 /// full warmup in the first round, then as `later` says.
 fn round_warmup(cell: &Cell, r: u32, later: LaterWarmup) -> (u32, Option<u64>) {
     match later {
-        _ if r == 0 => (cell.warmup, None),
-        LaterWarmup::Full => (cell.warmup, None),
-        LaterWarmup::Short => (cell.warmup, Some(short_warmup_tasks(cell))),
+        _ if r == 0 => (cell.workload.warmup, None),
+        LaterWarmup::Full => (cell.workload.warmup, None),
+        LaterWarmup::Short => (cell.workload.warmup, Some(short_warmup_tasks(cell))),
         LaterWarmup::None => (0, None),
     }
 }
@@ -529,10 +510,10 @@ fn shuffle<T>(items: &mut [T], seed: u64) {
 /// cost and how the model spreads tasks over `cores` cores. Used for `--dry-run` and to
 /// balance `--shard` slices; only its order of magnitude matters.
 pub fn estimate_run_s(cell: &Cell, cores: u64) -> f64 {
-    let kernel = crate::kernel::find(&cell.kernel).filter(|_| cell.builtin_kernel);
-    let per_task = kernel.map_or(1e-3, |k| k.task_cost_s(&cell.params));
+    let kernel = crate::kernel::find(&cell.workload.kernel).filter(|_| cell.workload.builtin);
+    let per_task = kernel.map_or(1e-3, |k| k.task_cost_s(&cell.workload.params));
     let cpu = kernel.is_none_or(|k| k.kind() != crate::kernel::Kind::Io);
-    let w = cell.workers.max(1) as f64;
+    let w = cell.id.workers.max(1) as f64;
     let model = cell.model();
     let spawns = model.map_or(Spawns::Unknown, |m| m.spawns());
     let cpu_parallel = model.is_none_or(|m| m.cpu_parallel());
@@ -558,7 +539,7 @@ pub fn estimate_run_s(cell: &Cell, cores: u64) -> f64 {
 
 /// The estimated seconds of a whole cell: its process, warmup and measured runs.
 pub fn estimate_cell_s(cell: &Cell, cores: u64) -> f64 {
-    0.01 + (cell.warmup + cell.repeats) as f64 * estimate_run_s(cell, cores)
+    0.01 + (cell.workload.warmup + cell.workload.repeats) as f64 * estimate_run_s(cell, cores)
 }
 
 /// The estimated seconds of one slot: its fresh process, its warmup and its measured runs.
@@ -570,295 +551,4 @@ pub fn estimate_slot_s(slot: &Slot, cells: &[Cell], cores: u64) -> f64 {
     let runs =
         f64::from(slot.warmup) * warmup_share + f64::from(slot.repeats.end - slot.repeats.start);
     0.01 + runs * estimate_run_s(cell, cores)
-}
-
-/// A `--shard K/N` selection: which of N slices this machine runs (K counts from 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shard {
-    pub index: u32,
-    pub count: u32,
-}
-
-impl Shard {
-    /// Parses `K/N` with 1 <= K <= N; the error names `--shard` and the text.
-    pub fn parse(s: &str) -> Result<Shard, String> {
-        s.parse().map_err(|why| format!("--shard `{s}`: {why}"))
-    }
-}
-
-impl std::str::FromStr for Shard {
-    type Err = String;
-
-    /// `K/N` with 1 <= K <= N (the command line's `--shard`, parsed there).
-    fn from_str(s: &str) -> Result<Shard, String> {
-        let bad = || {
-            "expected K/N with 1 <= K <= N, e.g. --shard 1/2 and --shard 2/2 on two machines"
-                .to_string()
-        };
-        let (k, n) = s.split_once('/').ok_or_else(bad)?;
-        let index: u32 = k.trim().parse().map_err(|_| bad())?;
-        let count: u32 = n.trim().parse().map_err(|_| bad())?;
-        if index == 0 || count == 0 || index > count {
-            return Err(bad());
-        }
-        Ok(Shard { index, count })
-    }
-}
-
-impl std::fmt::Display for Shard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.index, self.count)
-    }
-}
-
-/// The cells of one shard, in plan order. Cells go, costliest first, to the shard with the
-/// least estimated time so far (ties to the lower shard), so the N slices take about equally
-/// long and every cell lands in exactly one of them, the same way on every machine.
-pub fn shard(cells: Vec<Cell>, shard: Shard, cores: u64) -> Vec<Cell> {
-    let cost: Vec<f64> = cells.iter().map(|c| estimate_cell_s(c, cores)).collect();
-    let mut by_cost: Vec<usize> = (0..cells.len()).collect();
-    by_cost.sort_by(|&a, &b| cost[b].total_cmp(&cost[a]).then(a.cmp(&b)));
-    let mut load = vec![0.0f64; shard.count as usize];
-    let mut owner = vec![0usize; cells.len()];
-    for i in by_cost {
-        let lightest = (0..load.len())
-            .min_by(|&a, &b| load[a].total_cmp(&load[b]).then(a.cmp(&b)))
-            .unwrap_or(0);
-        load[lightest] += cost[i];
-        owner[i] = lightest;
-    }
-    cells
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| owner[*i] == shard.index as usize - 1)
-        .map(|(_, c)| c)
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cell(workload: &str, model: &str, workers: u64, tasks: u64) -> Cell {
-        Cell {
-            workload: workload.into(),
-            kernel: "noop".into(),
-            builtin_kernel: true,
-            code: None,
-            params: Params::new(),
-            model: model.into(),
-            command: None,
-            workers,
-            tasks,
-            warmup: 0,
-            repeats: 1,
-            timeout_s: None,
-            timeline: false,
-            variant: None,
-            env: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn timeline_cells_are_the_largest_per_workload_and_model() {
-        let mut cells = vec![
-            cell("a", "threads", 1, 10),
-            cell("a", "threads", 4, 10),
-            cell("a", "threads", 2, 10),
-            cell("a", "async", 1, 10),
-            cell("b", "threads", 1, 10),
-            cell("b", "rayon", 8, MAX_RECORDED_TASKS + 1),
-        ];
-        let marked = |cells: &[Cell]| -> Vec<bool> { cells.iter().map(|c| c.timeline).collect() };
-        choose_timeline(&mut cells, TimelineCells::Largest);
-        assert_eq!(marked(&cells), [false, true, false, true, true, false]);
-        choose_timeline(&mut cells, TimelineCells::All);
-        assert_eq!(marked(&cells), [true, true, true, true, true, false]);
-        choose_timeline(&mut cells, TimelineCells::Off);
-        assert_eq!(marked(&cells), [false; 6]);
-    }
-
-    #[test]
-    fn rounds_split_repeats_evenly_and_halves_hold_about_half() {
-        let sizes = |repeats: u32, rounds: u32| -> Vec<u32> {
-            (0..rounds)
-                .map(|r| round_repeats(repeats, rounds, r).len() as u32)
-                .collect()
-        };
-        assert_eq!(sizes(10, 4), [3, 3, 2, 2]);
-        assert_eq!(sizes(5, 4), [2, 1, 1, 1]);
-        assert_eq!(sizes(2, 4), [1, 1, 0, 0], "at most one round per repeat");
-        assert_eq!(round_repeats(10, 4, 1), 3..6);
-        assert_eq!(round_repeats(10, 1, 0), 0..10);
-    }
-
-    #[test]
-    fn rounds_order_visits_every_cell_once_per_round_in_a_seeded_shuffle() {
-        let mut cells: Vec<Cell> = (1..=6).map(|w| cell("a", "threads", w, 8)).collect();
-        for c in &mut cells {
-            c.repeats = 10;
-            c.warmup = 1;
-        }
-        let slots = schedule(&cells, Order::Rounds, 4, 7, LaterWarmup::Full);
-        assert_eq!(slots.len(), 24);
-        assert_eq!(runs_in(&slots), 60);
-        for r in 0..4u32 {
-            let mut seen: Vec<usize> = slots[r as usize * 6..(r as usize + 1) * 6]
-                .iter()
-                .inspect(|s| assert_eq!(s.round, r))
-                .map(|s| s.cell)
-                .collect();
-            seen.sort_unstable();
-            assert_eq!(seen, [0, 1, 2, 3, 4, 5]);
-        }
-        let firsts = |slots: &[Slot]| slots[..6].iter().map(|s| s.cell).collect::<Vec<_>>();
-        assert_ne!(firsts(&slots), [0, 1, 2, 3, 4, 5], "shuffled");
-        assert_eq!(
-            slots,
-            schedule(&cells, Order::Rounds, 4, 7, LaterWarmup::Full),
-            "the same seed, the same order"
-        );
-        // Every repeat of every cell exactly once, each slot in a fresh process with its warmup.
-        for c in 0..6 {
-            let mut repeats: Vec<u32> = slots
-                .iter()
-                .filter(|s| s.cell == c)
-                .flat_map(|s| s.repeats.clone())
-                .collect();
-            repeats.sort_unstable();
-            assert_eq!(repeats, (0..10).collect::<Vec<_>>());
-        }
-        assert!(slots.iter().all(|s| s.warmup == 1));
-    }
-
-    #[test]
-    fn resume_keeps_complete_slots_and_reruns_a_partial_one_whole() {
-        let mut cells = vec![cell("a", "threads", 1, 8), cell("a", "threads", 2, 8)];
-        for c in &mut cells {
-            c.repeats = 4;
-            c.timeline = true;
-        }
-        let slots = schedule(&cells, Order::Rounds, 2, 1, LaterWarmup::Full);
-        let row = |workers: u64, repeat: u32| RunRow {
-            workload: "a".into(),
-            model: "threads".into(),
-            workers,
-            repeat,
-            ..RunRow::default()
-        };
-        // Cell 0 complete; cell 1 has its first round and half of its second.
-        let earlier = vec![
-            row(1, 0),
-            row(1, 1),
-            row(1, 2),
-            row(1, 3),
-            row(2, 0),
-            row(2, 1),
-            row(2, 2),
-        ];
-        let todo = remaining(&cells, slots, earlier);
-        assert_eq!(todo.slots.len(), 1);
-        assert_eq!(
-            (todo.slots[0].cell, todo.slots[0].repeats.clone()),
-            (1, 2..4)
-        );
-        assert_eq!(
-            todo.kept.len(),
-            6,
-            "the partial round's row is measured again"
-        );
-        let timelines: Vec<u64> = todo.kept_timelines.iter().map(|c| c.workers).collect();
-        assert_eq!(
-            timelines,
-            [1],
-            "cell 1's timeline comes with its last round, to be rerun"
-        );
-    }
-
-    #[test]
-    fn variants_take_turns_a_b_b_a_and_pair_runs_of_one_round() {
-        let base: Vec<Cell> = (1..=3)
-            .map(|w| Cell {
-                repeats: 8,
-                warmup: 1,
-                ..cell("a", "threads", w, 8)
-            })
-            .collect();
-        let variants: Vec<crate::scenario::Variant> = ["a", "b"]
-            .iter()
-            .map(|n| crate::scenario::Variant {
-                name: n.to_string(),
-                env: vec![("X".into(), n.to_string())],
-                code: Vec::new(),
-                commands: Vec::new(),
-                interpreters: Vec::new(),
-                overrides: Vec::new(),
-            })
-            .collect();
-        let cells = with_variants(base, &variants);
-        assert_eq!(cells.len(), 6);
-        assert_eq!(cells[4].variant.as_deref(), Some("b"));
-        assert_eq!(cells[4].env, [("X".to_string(), "b".to_string())]);
-        for alternation in [
-            Alternation::Run,
-            Alternation::Process,
-            Alternation::Together,
-        ] {
-            let slots = schedule_variants(
-                &cells,
-                Order::Rounds,
-                4,
-                7,
-                LaterWarmup::Short,
-                2,
-                alternation,
-            );
-            // Every repeat of every cell under each variant once, and run r of both variants
-            // in the same round.
-            for c in 0..6 {
-                let mut reps: Vec<(u32, u32)> = slots
-                    .iter()
-                    .filter(|s| s.cell == c)
-                    .flat_map(|s| s.repeats.clone().map(move |r| (r, s.round)))
-                    .collect();
-                reps.sort_unstable();
-                assert_eq!(reps.len(), 8, "{alternation:?}");
-                let partner: Vec<(u32, u32)> = {
-                    let mut v: Vec<(u32, u32)> = slots
-                        .iter()
-                        .filter(|s| s.cell == (c + 3) % 6)
-                        .flat_map(|s| s.repeats.clone().map(move |r| (r, s.round)))
-                        .collect();
-                    v.sort_unstable();
-                    v
-                };
-                assert_eq!(reps, partner);
-            }
-            // A B, then B A: consecutive pairs of slots are one base cell's two variants, the
-            // first variant alternating.
-            let firsts: Vec<bool> = slots.chunks(2).map(|p| p[0].cell < 3).collect();
-            for p in slots.chunks(2) {
-                assert_eq!(p[0].cell % 3, p[1].cell % 3);
-                assert_ne!(p[0].cell, p[1].cell);
-                // Together, the two slots of a pair run as one group, and only they.
-                let together = alternation == Alternation::Together;
-                assert_eq!(p[0].group.is_some(), together);
-                assert_eq!(p[0].group, p[1].group);
-            }
-            let groups: Vec<Option<u32>> = slots.chunks(2).map(|p| p[0].group).collect();
-            assert!(groups.windows(2).all(|w| w[0].is_none() || w[0] != w[1]));
-            assert!(firsts.windows(2).all(|w| w[0] != w[1]), "{alternation:?}");
-        }
-        let per_run = schedule_variants(
-            &cells,
-            Order::Rounds,
-            4,
-            7,
-            LaterWarmup::Short,
-            2,
-            Alternation::Run,
-        );
-        assert!(per_run.iter().all(|s| s.repeats.len() == 1));
-        assert_eq!(per_run.len(), 48);
-    }
 }

@@ -27,6 +27,12 @@ use crate::record::{Family, RunRow, Spawns};
 use crate::scenario::{Scaling, Workload};
 use serde::Serialize;
 
+#[cfg(test)]
+mod tests;
+mod text;
+
+pub use text::{answer_line, markdown_table, replication_line};
+
 /// At least this many busy cores per worker that can be busy: CPU-bound (the fits' rule).
 pub const CPU_BOUND_UTIL: f64 = super::fits::CPU_BOUND_UTIL;
 /// Under this many busy cores per worker: waiting.
@@ -79,8 +85,8 @@ pub struct Entry {
 impl Entry {
     fn of(r: &SummaryRow) -> Entry {
         Entry {
-            model: r.model.clone(),
-            workers: r.workers,
+            model: r.cell.model.clone(),
+            workers: r.cell.workers,
             median_s: r.median_s,
             ci_low_s: r.ci_low_s,
             ci_high_s: r.ci_high_s,
@@ -241,10 +247,10 @@ fn workload_decision(
     let cores = m.machine.logical_cores.max(1);
     let rows: Vec<&SummaryRow> = summary
         .iter()
-        .filter(|r| r.workload == w.name && r.runs > 0 && r.median_s.is_some())
+        .filter(|r| r.cell.workload == w.name && r.runs > 0 && r.median_s.is_some())
         .collect();
     // CPU-bound work is judged within the cores: beyond them workers share cores.
-    let usable = |r: &&SummaryRow| kind != Kind::CpuBound || r.workers <= cores;
+    let usable = |r: &&SummaryRow| kind != Kind::CpuBound || r.cell.workers <= cores;
     let candidates: Vec<Entry> = w
         .models
         .iter()
@@ -252,11 +258,11 @@ fn workload_decision(
             let mine = rows
                 .iter()
                 .copied()
-                .filter(|r| &r.model == model)
+                .filter(|r| &r.cell.model == model)
                 .filter(|r| usable(r));
             let pick = match w.scaling {
                 Scaling::Strong => mine.min_by(|a, b| time(a).total_cmp(&time(b))),
-                Scaling::Weak => mine.max_by_key(|r| r.workers),
+                Scaling::Weak => mine.max_by_key(|r| r.cell.workers),
             };
             pick.map(Entry::of)
         })
@@ -431,16 +437,20 @@ fn headline(
     rows: &[&SummaryRow],
     usable: &dyn Fn(&&SummaryRow) -> bool,
 ) -> ModelHeadline {
-    let mine: Vec<&SummaryRow> = rows.iter().copied().filter(|r| r.model == model).collect();
+    let mine: Vec<&SummaryRow> = rows
+        .iter()
+        .copied()
+        .filter(|r| r.cell.model == model)
+        .collect();
     let at_most = mine
         .iter()
         .filter(|r| usable(r))
-        .max_by_key(|r| r.workers)
+        .max_by_key(|r| r.cell.workers)
         .map(|r| Entry::of(r));
     let cost = mine
         .iter()
         .filter(|r| r.speedup_ci_low.is_some_and(|lo| lo > 1.0))
-        .map(|r| r.workers)
+        .map(|r| r.cell.workers)
         .min();
     let unchecked = || Verdict::NotChecked { why: String::new() };
     ModelHeadline {
@@ -509,345 +519,5 @@ fn not_checked(d: &mut WorkloadDecision, why: &str) {
     for h in &mut d.models {
         h.speedup_replication = v();
         h.cost_replication = v();
-    }
-}
-
-/// The decision table that opens the report: a row per workload and family.
-pub fn markdown_table(decisions: &[WorkloadDecision]) -> String {
-    let mut s = String::from(
-        "| workload | measured kind | family | best (tied within its 95% CI) | speedup (95% CI) | time per task | peak RSS | replicated | rule of thumb |\n\
-         |---|---|---|---|---:|---:|---:|---|---|\n",
-    );
-    for d in decisions {
-        for (i, p) in d.families.iter().enumerate() {
-            let (workload, kind) = if i == 0 {
-                let busy = d
-                    .busy_per_worker
-                    .map_or(String::new(), |u| format!(" ({u:.2} core per worker)"));
-                (
-                    format!("[{0}](#{0})", d.workload),
-                    format!("{}{busy}", d.kind.words()),
-                )
-            } else {
-                (String::new(), String::new())
-            };
-            let Some(best) = &p.best else {
-                let why = p.no_result.as_deref().unwrap_or("no result");
-                s.push_str(&format!(
-                    "| {workload} | {kind} | {} | no result: {why} | - | - | - | - | {} |\n",
-                    p.family.as_str(),
-                    d.rule.picks
-                ));
-                continue;
-            };
-            let mut names = best.name();
-            if !p.tied.is_empty() {
-                let tied: Vec<String> = p.tied.iter().map(Entry::name).collect();
-                names.push_str(&format!("; tied: {}", tied.join(", ")));
-            }
-            let gain = match d.ranked_by {
-                "efficiency" => ratio_ci(
-                    "efficiency ",
-                    best.efficiency,
-                    best.efficiency_ci_low,
-                    best.efficiency_ci_high,
-                    "",
-                ),
-                _ => ratio_ci(
-                    "",
-                    best.speedup,
-                    best.speedup_ci_low,
-                    best.speedup_ci_high,
-                    "x",
-                ),
-            };
-            s.push_str(&format!(
-                "| {workload} | {kind} | {} | {names} | {gain} | {} | {} | {} | {} |\n",
-                p.family.as_str(),
-                crate::text::seconds(best.per_task_s),
-                mib(best.peak_rss_kb),
-                p.replication.short(),
-                rule_words(d, p)
-            ));
-        }
-    }
-    s
-}
-
-fn ratio_ci(prefix: &str, v: Option<f64>, lo: Option<f64>, hi: Option<f64>, unit: &str) -> String {
-    match (v, lo, hi) {
-        (Some(v), Some(lo), Some(hi)) => format!("{prefix}{v:.2}{unit} ({lo:.2} to {hi:.2})"),
-        (Some(v), _, _) => format!("{prefix}{v:.2}{unit}"),
-        _ => "-".into(),
-    }
-}
-
-fn mib(kb: Option<u64>) -> String {
-    kb.map_or("-".into(), |kb| format!("{:.1} MiB", kb as f64 / 1024.0))
-}
-
-fn rule_words(d: &WorkloadDecision, p: &FamilyPick) -> String {
-    let picks = d.rule.picks;
-    match p.rule_agrees {
-        Some(true) => format!("{picks}: agrees"),
-        Some(false) => format!("{picks}: disagrees"),
-        None => format!("{picks}: none in this family"),
-    }
-}
-
-/// The workload's answer in one line (it never names a winner out of a tie, and names the
-/// family of every pick).
-pub fn answer_line(d: &WorkloadDecision) -> String {
-    let parts: Vec<String> = d
-        .families
-        .iter()
-        .map(|p| {
-            let family = p.family.as_str();
-            let Some(best) = &p.best else {
-                return format!("{family}: no result");
-            };
-            let gain = match d.ranked_by {
-                "efficiency" => best.efficiency.map(|e| format!("efficiency {e:.2}")),
-                _ => best.speedup.map(|x| format!("{x:.2}x")),
-            }
-            .unwrap_or_else(|| "-".into());
-            if p.tied.is_empty() {
-                format!("{family}: {} ({gain})", best.name())
-            } else {
-                let all: Vec<String> = std::iter::once(best)
-                    .chain(&p.tied)
-                    .map(Entry::name)
-                    .collect();
-                format!(
-                    "{family}: no single winner, {} are within the 95% CI of the best ({gain})",
-                    crate::text::and_list(&all)
-                )
-            }
-        })
-        .collect();
-    let by = match d.ranked_by {
-        "efficiency" => " (weak scaling: ranked by efficiency at each model's most workers)",
-        _ => "",
-    };
-    format!("**Best{by}:** {}.", parts.join("; "))
-}
-
-/// Which of the workload's headlines did not reproduce in the halves, in one line.
-pub fn replication_line(d: &WorkloadDecision) -> String {
-    let mut failed = Vec::new();
-    let mut checked = 0;
-    let mut unchecked = None;
-    let mut note = |what: String, v: &Verdict| match v {
-        Verdict::Reproduced => checked += 1,
-        Verdict::NotReproduced { .. } => {
-            checked += 1;
-            failed.push(format!("{what} {}", v.words()));
-        }
-        Verdict::NotChecked { why } => {
-            unchecked.get_or_insert_with(|| why.clone());
-        }
-    };
-    for p in &d.families {
-        note(format!("best {} model", p.family.as_str()), &p.replication);
-    }
-    for h in &d.models {
-        if let Some(at) = &h.at_most {
-            note(
-                format!("`{}` speedup at {}", h.model, at.workers),
-                &h.speedup_replication,
-            );
-        }
-        note(format!("`{}` COST", h.model), &h.cost_replication);
-    }
-    match (checked, failed.is_empty(), unchecked) {
-        (0, _, Some(why)) if !why.is_empty() => {
-            format!("**Replication:** not checked: {why}.")
-        }
-        (_, true, _) => format!(
-            "**Replication:** all {} headlines (best model per family, each model's speedup at \
-             its most workers and its COST) come out the same from the even and from the odd \
-             rounds alone.",
-            checked
-        ),
-        _ => format!(
-            "**Replication:** {} of {checked} headlines differ between the even and the odd \
-             rounds: {}. The host or the machine changed during the session; rerun with more \
-             rounds (`--rounds`), more repeats, or on a quieter machine before trusting them.",
-            failed.len(),
-            failed.join("; ")
-        ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::record::Status;
-    use crate::report::meta::ModelInfo;
-
-    /// The demo's `primes` workload on a 2-core machine, models as `(name, family, spawns)`,
-    /// with runs of each `(model, workers)` taking the given seconds, one per round.
-    fn data(models: &[(&str, Family, Spawns)], runs: &[(&str, u64, &[f64])]) -> RunData {
-        let demo = crate::scenario::demo(&crate::scenario::LoadOptions {
-            cores: 2,
-            force: false,
-            variants: Vec::new(),
-        })
-        .unwrap();
-        let infos = models
-            .iter()
-            .map(|(name, family, spawns)| {
-                let mut m = ModelInfo::named(name);
-                m.recorded_family = Some(*family);
-                m.spawns = Some(*spawns);
-                m
-            })
-            .collect();
-        let mut meta = Meta::new(&demo, infos);
-        meta.machine.logical_cores = 2;
-        meta.order = "rounds".into();
-        meta.rounds = Some(4);
-        meta.workloads.truncate(1);
-        let w = &mut meta.workloads[0];
-        w.models = models.iter().map(|m| m.0.to_string()).collect();
-        w.workers = vec![1, 2];
-        w.repeats = 8;
-        let rows = runs
-            .iter()
-            .flat_map(|(model, workers, times)| {
-                times.iter().enumerate().map(move |(i, &t)| RunRow {
-                    workload: "primes".into(),
-                    model: model.to_string(),
-                    workers: *workers,
-                    tasks: 16,
-                    repeat: i as u32,
-                    round: i as u32 % 4,
-                    wall_s: t,
-                    // Busy on every worker: CPU-bound.
-                    user_s: t * *workers as f64,
-                    status: Status::Ok,
-                    ..RunRow::default()
-                })
-            })
-            .collect();
-        RunData::new(meta, rows)
-    }
-
-    const STEADY: &[f64] = &[1.00, 1.01, 0.99, 1.00, 1.02, 1.00, 0.99, 1.01];
-
-    fn halved(factor: f64) -> Vec<f64> {
-        STEADY.iter().map(|t| t * factor).collect()
-    }
-
-    #[test]
-    fn the_best_per_family_names_its_ties_and_the_rule_of_thumb() {
-        let (half, slower) = (halved(0.5), halved(0.52));
-        let d = data(
-            &[
-                ("sequential", Family::Native, Spawns::Nothing),
-                ("threads", Family::Native, Spawns::Threads),
-                ("processes", Family::Native, Spawns::Processes),
-                ("py-sequential", Family::CPython, Spawns::Nothing),
-            ],
-            &[
-                ("sequential", 1, STEADY),
-                ("threads", 1, STEADY),
-                ("threads", 2, &half),
-                ("processes", 1, STEADY),
-                ("processes", 2, &slower),
-                ("py-sequential", 1, &halved(30.0)),
-            ],
-        );
-        let d = &data_decision(&d)[0];
-        assert_eq!(d.kind, Kind::CpuBound);
-        assert_eq!(d.rule.picks, "processes");
-        let native = d
-            .families
-            .iter()
-            .find(|p| p.family == Family::Native)
-            .unwrap();
-        let best = native.best.as_ref().unwrap();
-        assert_eq!((best.model.as_str(), best.workers), ("threads", 2));
-        // processes at 2 workers is 4% slower, and these runs are tight: its CI lies apart,
-        // so it is not tied, and the rule of thumb's pick loses in this family.
-        assert!(native.tied.is_empty(), "{:?}", native.tied);
-        assert_eq!(native.rule_agrees, Some(false));
-        assert_eq!(native.replication, Verdict::Reproduced);
-        // CPython first, with its only model as the best; its family has no process model.
-        assert_eq!(d.families[0].family, Family::CPython);
-        assert_eq!(d.families[0].rule_agrees, None);
-        let line = answer_line(d);
-        assert!(
-            line.starts_with("**Best:** CPython: `py-sequential`@1"),
-            "{line}"
-        );
-        let threads = d.models.iter().find(|h| h.model == "threads").unwrap();
-        assert_eq!(threads.cost, Some(2));
-        assert_eq!(threads.speedup_replication, Verdict::Reproduced);
-    }
-
-    fn data_decision(d: &RunData) -> &[WorkloadDecision] {
-        &d.decision
-    }
-
-    #[test]
-    fn a_headline_that_only_one_half_shows_is_not_reproduced() {
-        // threads@2 at 2x in even rounds, barely faster than sequential in odd ones.
-        let split: Vec<f64> = STEADY
-            .iter()
-            .enumerate()
-            .map(|(i, t)| if i % 2 == 0 { t * 0.5 } else { t * 0.95 })
-            .collect();
-        let d = data(
-            &[
-                ("sequential", Family::Native, Spawns::Nothing),
-                ("threads", Family::Native, Spawns::Threads),
-            ],
-            &[
-                ("sequential", 1, STEADY),
-                ("threads", 1, STEADY),
-                ("threads", 2, &split),
-            ],
-        );
-        let d = &d.decision[0];
-        let threads = d.models.iter().find(|h| h.model == "threads").unwrap();
-        assert_eq!(
-            threads.speedup_replication,
-            Verdict::NotReproduced {
-                even: "2.00x".into(),
-                odd: "1.05x".into()
-            }
-        );
-        let line = replication_line(d);
-        assert!(
-            line.contains("`threads` speedup at 2 not reproduced (halves: 2.00x vs 1.05x)"),
-            "{line}"
-        );
-    }
-
-    #[test]
-    fn a_family_without_a_successful_run_says_so_and_weak_scaling_ranks_by_efficiency() {
-        let mut d = data(
-            &[
-                ("threads", Family::Native, Spawns::Threads),
-                ("py-threading", Family::CPython, Spawns::Threads),
-            ],
-            &[("threads", 1, STEADY), ("threads", 2, STEADY)],
-        );
-        let p = &d.decision[0].families[0];
-        assert_eq!(p.family, Family::CPython);
-        assert!(p.best.is_none());
-        assert!(p
-            .no_result
-            .as_deref()
-            .unwrap()
-            .contains("no model of this family"));
-        assert!(
-            markdown_table(&d.decision).contains("| CPython | no result: no model of this family")
-        );
-        d.meta.workloads[0].scaling = Scaling::Weak;
-        let d = RunData::new(d.meta.clone(), d.rows.clone());
-        assert_eq!(d.decision[0].ranked_by, "efficiency");
-        assert!(answer_line(&d.decision[0]).contains("ranked by efficiency"));
     }
 }

@@ -4,11 +4,13 @@
 
 use super::{Exporter, RunData};
 use crate::measure::stats::{self, median_of};
-use crate::record::{Baseline, CellKey, RunRow};
+use crate::record::{Baseline, CellId, RunRow};
 use crate::report::meta::Meta;
 use crate::scenario::{Scaling, Workload};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+mod rows;
 
 /// Which clock a cell's statistics use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,17 +35,15 @@ impl std::fmt::Display for TimeSource {
     }
 }
 
-/// One row of `summary.csv`. Field order is the column order.
+/// One cell's statistics (a row of `summary.csv`, an entry of `results.json`'s `cells`),
+/// written flat: field order and names in `rows`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "rows::SummaryRecord", into = "rows::SummaryRecord")]
 pub struct SummaryRow {
     pub scenario: String,
-    pub workload: String,
+    /// Workload, model, workers and variant.
+    pub cell: CellId,
     pub kernel: String,
-    pub model: String,
-    /// The variant (only in runs with variants).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub variant: Option<String>,
-    pub workers: u64,
     pub tasks: u64,
     /// Successful runs (the statistics use these) and failed ones.
     pub runs: usize,
@@ -68,36 +68,26 @@ pub struct SummaryRow {
     pub cpu_util: Option<f64>,
     /// Medians of the runs' run-queue wait, CPU migrations and context switches (empty where
     /// some run could not measure them).
-    #[serde(default)]
     pub runq_wait_s: Option<f64>,
-    #[serde(default)]
     pub cpu_migrations: Option<f64>,
-    #[serde(default)]
     pub ctx_switches: Option<f64>,
     /// Median interpreter start-up of a command model (outside its time), when every run
     /// measured it.
-    #[serde(default)]
     pub interp_start_s: Option<f64>,
     /// What `cpu_util` covers: `run`, `window`, `process` (see [`crate::record::CpuScope`]),
     /// `mixed` when the runs differ, empty when not recorded.
-    #[serde(default)]
     pub cpu_scope: String,
     /// Median over the runs of the host's speed around each (runs.csv `host_speed`: every CPU
     /// before and after the run, relative to its best), and of the spread between CPUs; empty
     /// without probes.
-    #[serde(default)]
     pub host_speed: Option<f64>,
-    #[serde(default)]
     pub host_spread: Option<f64>,
     /// Median time of the runs in even rounds (0, 2, ...) and in odd rounds (1, 3, ...): two
     /// independent halves of the session, never split within a round.
-    #[serde(default)]
     pub even_rounds_s: Option<f64>,
-    #[serde(default)]
     pub odd_rounds_s: Option<f64>,
     /// Whether the halves agree (within [`super::replication::TOLERANCE`], or within each
     /// other's 95% CIs); empty when not checked (one round, or too few runs per half).
-    #[serde(default)]
     pub reproduced: Option<bool>,
     pub max_rss_kb: Option<u64>,
     pub workers_rss_kb: Option<u64>,
@@ -113,7 +103,8 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
     for w in &meta.workloads {
         for model in &w.models {
             for workers in index.counts(&w.name, model) {
-                out.push(summarize_cell(meta, &index, w, model, workers));
+                let id = CellId::new(&w.name, model, workers);
+                out.push(summarize_cell(meta, &index, w, id));
             }
         }
     }
@@ -121,40 +112,36 @@ pub fn compute(meta: &Meta, rows: &[RunRow]) -> Vec<SummaryRow> {
 }
 
 /// Rows by cell and worker counts by (workload, model), indexed in one pass: scanning every
-/// row for every cell made runs of 1,000 cells slow to summarise.
+/// row for every cell made runs of 1,000 cells slow to summarise. Cells are keyed without
+/// their variant: the summary is computed one variant at a time.
 struct Index<'a> {
-    by_cell: HashMap<CellKey<'a>, Vec<&'a RunRow>>,
+    by_cell: HashMap<CellId, Vec<&'a RunRow>>,
     /// Sorted.
     by_model: HashMap<(&'a str, &'a str), Vec<u64>>,
 }
 
 impl<'a> Index<'a> {
     fn new(rows: &'a [RunRow]) -> Self {
-        let mut by_cell: HashMap<CellKey<'_>, Vec<&RunRow>> = HashMap::new();
+        let mut by_cell: HashMap<CellId, Vec<&RunRow>> = HashMap::new();
         for r in rows {
-            by_cell.entry(r.key()).or_default().push(r);
+            by_cell.entry(r.cell.base()).or_default().push(r);
         }
         let mut by_model: HashMap<(&str, &str), Vec<u64>> = HashMap::new();
-        for k in by_cell.keys() {
-            by_model
-                .entry((k.workload, k.model))
-                .or_default()
-                .push(k.workers);
+        for r in rows {
+            let counts = by_model
+                .entry((&r.cell.workload, &r.cell.model))
+                .or_default();
+            if !counts.contains(&r.cell.workers) {
+                counts.push(r.cell.workers);
+            }
         }
         by_model.values_mut().for_each(|v| v.sort_unstable());
         Index { by_cell, by_model }
     }
 
     /// The runs of one cell, in the order of `rows`.
-    fn cell(&self, workload: &str, model: &str, workers: u64) -> Vec<&'a RunRow> {
-        self.by_cell
-            .get(&CellKey {
-                workload,
-                model,
-                workers,
-            })
-            .cloned()
-            .unwrap_or_default()
+    fn cell(&self, id: &CellId) -> Vec<&'a RunRow> {
+        self.by_cell.get(id).cloned().unwrap_or_default()
     }
 
     /// The worker counts of a model on a workload, fewest first.
@@ -178,17 +165,16 @@ type WithCi = Option<(f64, f64, f64)>;
 fn against_baseline(
     index: &Index<'_>,
     w: &Workload,
-    model: &str,
-    workers: u64,
+    id: &CellId,
     times: &[f64],
     seed: u64,
 ) -> (WithCi, WithCi, Baseline) {
-    let ref_model = w.baseline.as_deref().unwrap_or(model);
+    let ref_model = w.baseline.as_deref().unwrap_or(&id.model);
     let ref_workers = index.counts(&w.name, ref_model).first().copied();
     match ref_workers {
         Some(rw) => {
-            let ref_times = ok_times(&index.cell(&w.name, ref_model, rw));
-            let ratio = workers as f64 / rw as f64;
+            let ref_times = ok_times(&index.cell(&CellId::new(&w.name, ref_model, rw)));
+            let ratio = id.workers as f64 / rw as f64;
             let factor = match w.scaling {
                 Scaling::Strong => 1.0,
                 Scaling::Weak => ratio,
@@ -212,21 +198,18 @@ fn against_baseline(
 }
 
 /// The summary row of one cell.
-fn summarize_cell(
-    meta: &Meta,
-    index: &Index<'_>,
-    w: &Workload,
-    model: &str,
-    workers: u64,
-) -> SummaryRow {
-    let cell = index.cell(&w.name, model, workers);
+fn summarize_cell(meta: &Meta, index: &Index<'_>, w: &Workload, id: CellId) -> SummaryRow {
+    let cell = index.cell(&id);
     let times = ok_times(&cell);
     let ok: Vec<&RunRow> = cell.iter().copied().filter(|r| r.ok()).collect();
-    let seed = crate::hash::seed_of(&format!("{}/{}/{}", w.name, model, workers));
+    let seed = crate::hash::seed_of(&id.seed_text());
     let s = stats::summarize(&times, seed);
     let halves = super::replication::Halves::of(&ok, seed);
-    let (speedup, efficiency, baseline) = against_baseline(index, w, model, workers, &times, seed);
-    let reported = ok.iter().filter(|r| r.reported_s.is_some()).count();
+    let (speedup, efficiency, baseline) = against_baseline(index, w, &id, &times, seed);
+    let reported = ok
+        .iter()
+        .filter(|r| r.measured.reported_s.is_some())
+        .count();
     let time_source = match reported {
         0 => TimeSource::Wall,
         n if n == ok.len() => TimeSource::Reported,
@@ -242,11 +225,8 @@ fn summarize_cell(
     };
     SummaryRow {
         scenario: meta.scenario.name.clone(),
-        workload: w.name.clone(),
+        cell: id,
         kernel: w.kernel.clone(),
-        model: model.to_string(),
-        variant: None,
-        workers,
         tasks: cell.first().map_or(w.tasks, |r| r.tasks),
         runs: ok.len(),
         failed: cell.iter().filter(|r| r.failed()).count(),
@@ -265,20 +245,20 @@ fn summarize_cell(
         efficiency: efficiency.map(|t| t.0),
         efficiency_ci_low: efficiency.map(|t| t.1),
         efficiency_ci_high: efficiency.map(|t| t.2),
-        setup_s: med_some(&|r| r.setup_s),
+        setup_s: med_some(&|r| r.measured.setup_s),
         cpu_util: med(&|r| r.cpu_util),
-        runq_wait_s: med_some(&|r| r.runq_wait_s),
-        cpu_migrations: med_some(&|r| r.cpu_migrations.map(|c| c as f64)),
-        ctx_switches: med_some(&|r| r.ctx_switches.map(|c| c as f64)),
-        interp_start_s: med_some(&|r| r.interp_start_s),
+        runq_wait_s: med_some(&|r| r.measured.runq_wait_s),
+        cpu_migrations: med_some(&|r| r.measured.cpu_migrations.map(|c| c as f64)),
+        ctx_switches: med_some(&|r| r.measured.ctx_switches.map(|c| c as f64)),
+        interp_start_s: med_some(&|r| r.measured.interp_start_s),
         cpu_scope: cpu_scope(&ok),
         host_speed: med_some(&|r| r.host_speed),
         host_spread: med_some(&|r| r.host_spread),
         even_rounds_s: halves.as_ref().map(|h| h.even.median),
         odd_rounds_s: halves.as_ref().map(|h| h.odd.median),
         reproduced: halves.map(|h| h.agree(super::replication::TOLERANCE)),
-        max_rss_kb: ok.iter().map(|r| r.max_rss_kb).max(),
-        workers_rss_kb: ok.iter().filter_map(|r| r.workers_rss_kb).max(),
+        max_rss_kb: ok.iter().map(|r| r.measured.max_rss_kb).max(),
+        workers_rss_kb: ok.iter().filter_map(|r| r.measured.workers_rss_kb).max(),
         baseline,
         scaling: w.scaling,
     }
@@ -286,7 +266,7 @@ fn summarize_cell(
 
 /// The one CPU scope of a cell's runs, `mixed` when they differ, empty when unknown.
 fn cpu_scope(ok: &[&RunRow]) -> String {
-    let mut scopes = ok.iter().map(|r| r.cpu_scope);
+    let mut scopes = ok.iter().map(|r| r.measured.cpu_scope);
     match scopes.next() {
         Some(Some(first)) if scopes.all(|s| s == Some(first)) => first.as_str().into(),
         Some(Some(_)) => "mixed".into(),
@@ -301,10 +281,8 @@ impl SummaryRow {
     pub(crate) fn blank(w: &crate::scenario::Workload, model: &str, workers: u64) -> SummaryRow {
         SummaryRow {
             scenario: "demo".into(),
-            workload: w.name.clone(),
+            cell: CellId::new(&w.name, model, workers),
             kernel: w.kernel.clone(),
-            model: model.into(),
-            workers,
             tasks: w.tasks,
             runs: 5,
             baseline: Baseline::Cell {

@@ -1,11 +1,21 @@
 //! Records: the rows a run produces and every later stage reads — `runs.csv` ([`RunRow`]),
-//! `tasks.csv` ([`TaskRow`]), a run's [`Status`], a cell's identity ([`CellKey`]), how a run
-//! ended ([`Ending`]) — and the one rule that judges rows against each other, the checksum
-//! agreement across models ([`ChecksumCheck`]). This module imports nothing from the crate:
-//! `plan`, `run`, `report`, `merge` and `compare` all build on it.
+//! `tasks.csv` ([`TaskRow`]), a run's [`Status`], a cell's identity ([`CellId`]), what a run
+//! measured ([`Measurement`]), how a run ended ([`Ending`]) — and the one rule that judges
+//! rows against each other, the checksum agreement across models ([`ChecksumCheck`]). The
+//! files' flat columns are in `rows`. This module imports nothing from the crate: `plan`,
+//! `run`, `report`, `merge` and `compare` all build on it.
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+mod probes;
+mod rows;
+#[cfg(test)]
+mod tests;
+mod work;
+
+pub use probes::{BadProbe, HostProbes, HostSpeeds};
+pub use work::{Work, WorkKind};
 
 /// How one measured run went (the `status` column).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -42,57 +52,69 @@ impl std::fmt::Display for Status {
     }
 }
 
-/// One row of `runs.csv`: one measured run. Field order is the column order.
+/// One measured run (a row of `runs.csv`): which cell and run, what was measured, and how
+/// it went. `runs.csv` and `results.json` write it as one flat row (field order and names in
+/// `rows`), with the [`CellId`] and the [`Measurement`] spread into their columns.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "rows::RunRecord", into = "rows::RunRecord")]
 pub struct RunRow {
     pub scenario: String,
-    pub workload: String,
+    pub cell: CellId,
     pub kernel: Work,
-    pub model: String,
-    /// The variant of the code under test the run measured (`[[variant]]`); the column exists
-    /// only in runs with variants.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub variant: Option<String>,
-    pub workers: u64,
     pub tasks: u64,
     pub repeat: u32,
     /// The round of the session the run was measured in (see `order`); 0 in folders written
     /// before rounds existed.
-    #[serde(default)]
     pub round: u32,
     /// When the run started, in seconds since the session began (empty in older folders).
-    #[serde(default)]
     pub start_s: Option<f64>,
+    pub measured: Measurement,
+    /// CPU time over the time it covers (see [`CpuScope`]).
+    pub cpu_util: f64,
+    /// The host's speed around the run: the mean over the sampled CPUs, before and after the
+    /// run, of each CPU's speed relative to the fastest that CPU was seen in the whole session
+    /// (1 = at its best; 0.5 = the loop took twice as long). Derived from the probe columns
+    /// when the report is made (see [`HostSpeeds`]).
+    pub host_speed: Option<f64>,
+    /// The slowest sampled CPU's relative speed before and after the run.
+    pub host_speed_before: Option<f64>,
+    pub host_speed_after: Option<f64>,
+    /// How far apart the CPUs were: the fastest CPU's relative speed over the slowest's, the
+    /// larger of before and after (1 = all alike).
+    pub host_spread: Option<f64>,
+    pub status: Status,
+    pub error: String,
+}
+
+/// What the cell process measured of one run: the same record in the run protocol
+/// (`run::protocol::Measured`) and in a [`RunRow`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
     pub wall_s: f64,
     /// Start-up of the pool, processes, threads or runtime inside the run; for command
     /// models what the program printed as `setup_s=` (empty when it prints none).
     pub setup_s: Option<f64>,
+    /// The program's own time (`elapsed_s=`), for command models that print it.
     pub reported_s: Option<f64>,
     pub user_s: f64,
     pub sys_s: f64,
-    pub cpu_util: f64,
     pub max_rss_kb: u64,
     pub workers_rss_kb: Option<u64>,
     pub vol_ctx: u64,
     pub invol_ctx: u64,
     /// Seconds the run's threads (and worker processes) were ready to run but waited for a
     /// CPU (Linux schedstat); empty for command models and where it cannot be read.
-    #[serde(default)]
     pub runq_wait_s: Option<f64>,
     /// CPU migrations of the run's threads and child processes (perf software counter);
     /// empty where perf is not allowed.
-    #[serde(default)]
     pub cpu_migrations: Option<u64>,
     /// Context switches of the run's threads and child processes (perf software counter).
-    #[serde(default)]
     pub ctx_switches: Option<u64>,
     /// Command models: seconds from starting the program to the start of its own measured
     /// window (its `start_ns=`): interpreter start-up, outside the time that counts. Empty
     /// for native models and for programs that print no `start_ns=`.
-    #[serde(default)]
     pub interp_start_s: Option<f64>,
     /// What `user_s`, `sys_s` and `cpu_util` cover (empty in run folders older than it).
-    #[serde(default)]
     pub cpu_scope: Option<CpuScope>,
     /// The host's speed around the run: every sampled CPU timed the same short loop just
     /// before the run's settle pause and right after the run ([`HostProbes`], raw microseconds
@@ -101,24 +123,7 @@ pub struct RunRow {
     pub probe_before_us: HostProbes,
     #[serde(default)]
     pub probe_after_us: HostProbes,
-    /// The host's speed around the run: the mean over the sampled CPUs, before and after the
-    /// run, of each CPU's speed relative to the fastest that CPU was seen in the whole session
-    /// (1 = at its best; 0.5 = the loop took twice as long). Derived from the probe columns
-    /// when the report is made (see [`HostSpeeds`]).
-    #[serde(default)]
-    pub host_speed: Option<f64>,
-    /// The slowest sampled CPU's relative speed before and after the run.
-    #[serde(default)]
-    pub host_speed_before: Option<f64>,
-    #[serde(default)]
-    pub host_speed_after: Option<f64>,
-    /// How far apart the CPUs were: the fastest CPU's relative speed over the slowest's, the
-    /// larger of before and after (1 = all alike).
-    #[serde(default)]
-    pub host_spread: Option<f64>,
     pub checksum: Option<u64>,
-    pub status: Status,
-    pub error: String,
 }
 
 /// What a run's CPU time (`user_s`, `sys_s`) and `cpu_util` cover.
@@ -162,39 +167,27 @@ impl RunRow {
     /// `setup_s` was then its wall time minus its own time (interpreter start-up and exit,
     /// not a pool's start-up), and its CPU time the whole process's.
     pub fn upgrade(&mut self) {
-        if self.cpu_scope.is_none() && self.reported_s.is_some() {
-            self.setup_s = None;
-            self.cpu_scope = Some(CpuScope::Process);
+        let m = &mut self.measured;
+        if m.cpu_scope.is_none() && m.reported_s.is_some() {
+            m.setup_s = None;
+            m.cpu_scope = Some(CpuScope::Process);
         }
     }
 
     /// The time that counts for statistics: the program's own timing when it reported one.
     pub fn time_s(&self) -> f64 {
-        self.reported_s.unwrap_or(self.wall_s)
-    }
-
-    /// The cell this run belongs to.
-    pub fn key(&self) -> CellKey<'_> {
-        CellKey {
-            workload: &self.workload,
-            model: &self.model,
-            workers: self.workers,
-        }
+        self.measured.reported_s.unwrap_or(self.measured.wall_s)
     }
 }
 
-/// One row of `tasks.csv`: one task of a cell's timeline run (an extra run after the
-/// measured ones) — which worker ran it, from when to when (seconds since the run's start).
-/// Field order is the column order.
+/// One task of a cell's timeline run (a row of `tasks.csv`; an extra run after the measured
+/// ones): which worker ran it, from when to when (seconds since the run's start). Written
+/// flat, field order and names in `rows`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "rows::TaskRecord", into = "rows::TaskRecord")]
 pub struct TaskRow {
     pub scenario: String,
-    pub workload: String,
-    pub model: String,
-    /// The variant (only in runs with variants).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub variant: Option<String>,
-    pub workers: u64,
+    pub cell: CellId,
     /// The run's index in its cell (the number of measured runs: it follows them).
     pub repeat: u32,
     /// Thread, process or in-flight slot index within the run (see the model).
@@ -207,32 +200,48 @@ pub struct TaskRow {
     /// Command models: where the program's own measured window starts (seconds since the
     /// run's start: before it, the interpreter starting) and how long it lasts (its
     /// `elapsed_s`). Empty for native models, and where the program did not say.
-    #[serde(default)]
     pub window_start_s: Option<f64>,
-    #[serde(default)]
     pub window_s: Option<f64>,
 }
 
-impl TaskRow {
-    pub fn key(&self) -> CellKey<'_> {
-        CellKey {
-            workload: &self.workload,
-            model: &self.model,
-            workers: self.workers,
+/// A cell's identity: one (workload, model, workers) point of the matrix, under one variant
+/// of the code (`None` without variants). Runs, tasks, summary rows, plan cells, events and
+/// compared cells all carry it; they match on it (across variants on [`CellId::base`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CellId {
+    pub workload: String,
+    pub model: String,
+    pub workers: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+}
+
+impl CellId {
+    pub fn new(workload: impl Into<String>, model: impl Into<String>, workers: u64) -> CellId {
+        CellId {
+            workload: workload.into(),
+            model: model.into(),
+            workers,
+            variant: None,
         }
+    }
+
+    /// The same point of the matrix without its variant: what pairs a cell across variants.
+    pub fn base(&self) -> CellId {
+        CellId {
+            variant: None,
+            ..self.clone()
+        }
+    }
+
+    /// The text the cell's bootstrap seed is derived from (the same for every variant).
+    pub fn seed_text(&self) -> String {
+        format!("{}/{}/{}", self.workload, self.model, self.workers)
     }
 }
 
-/// A cell's identity: one (workload, model, workers) point of the matrix. Runs, tasks,
-/// summary rows and compared cells all match on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CellKey<'a> {
-    pub workload: &'a str,
-    pub model: &'a str,
-    pub workers: u64,
-}
-
-impl std::fmt::Display for CellKey<'_> {
+/// `primes / threads / 2 workers` (the variant is not shown).
+impl std::fmt::Display for CellId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let noun = if self.workers == 1 {
             "worker"
@@ -244,40 +253,6 @@ impl std::fmt::Display for CellKey<'_> {
             "{} / {} / {} {noun}",
             self.workload, self.model, self.workers
         )
-    }
-}
-
-/// A cell's identity, owned: for sets and maps that outlive the rows they came from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct CellId {
-    pub workload: String,
-    pub model: String,
-    pub workers: u64,
-}
-
-impl CellId {
-    pub fn key(&self) -> CellKey<'_> {
-        CellKey {
-            workload: &self.workload,
-            model: &self.model,
-            workers: self.workers,
-        }
-    }
-}
-
-impl CellKey<'_> {
-    pub fn owned(&self) -> CellId {
-        CellId {
-            workload: self.workload.to_string(),
-            model: self.model.to_string(),
-            workers: self.workers,
-        }
-    }
-}
-
-impl std::fmt::Display for CellId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.key().fmt(f)
     }
 }
 
@@ -365,118 +340,6 @@ impl<'de> Deserialize<'de> for Baseline {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Baseline, D::Error> {
         let text = String::deserialize(d)?;
         text.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-/// One probe of the host: how long each sampled CPU took for the same short loop, in
-/// microseconds, written `cpu=us` separated by `;` in one CSV cell (`0=131.2;1=247.9`), so a
-/// machine with any number of CPUs has the same columns. Empty: not measured.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct HostProbes(pub Vec<(u32, f64)>);
-
-impl HostProbes {
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl std::fmt::Display for HostProbes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, (cpu, us)) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(";")?;
-            }
-            write!(f, "{cpu}={us:.1}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::str::FromStr for HostProbes {
-    type Err = String;
-    fn from_str(s: &str) -> Result<HostProbes, String> {
-        let bad = || format!("`{s}` is not a host probe (expected cpu=microseconds;...)");
-        let s = s.trim();
-        if s.is_empty() {
-            return Ok(HostProbes::default());
-        }
-        s.split(';')
-            .map(|part| {
-                let (cpu, us) = part.split_once('=').ok_or_else(bad)?;
-                let cpu: u32 = cpu.trim().parse().map_err(|_| bad())?;
-                let us: f64 = us.trim().parse().map_err(|_| bad())?;
-                (us.is_finite() && us > 0.0)
-                    .then_some((cpu, us))
-                    .ok_or_else(bad)
-            })
-            .collect::<Result<Vec<_>, String>>()
-            .map(HostProbes)
-    }
-}
-
-impl Serialize for HostProbes {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for HostProbes {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<HostProbes, D::Error> {
-        let text = String::deserialize(d)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-/// Turns the raw probes of a set of runs into relative speeds: each CPU's fastest probe in
-/// the set is its best (1.0), every other probe of it is `best / probe`. A set is what one
-/// session measured (a run folder; with `--resume`, its sessions together; a merge normalises
-/// each shard alone, since shards may run on different machines).
-#[derive(Debug, Clone, Default)]
-pub struct HostSpeeds {
-    best_us: HashMap<u32, f64>,
-}
-
-impl HostSpeeds {
-    pub fn learn(rows: &[RunRow]) -> HostSpeeds {
-        let mut best_us: HashMap<u32, f64> = HashMap::new();
-        for r in rows {
-            for &(cpu, us) in r.probe_before_us.0.iter().chain(&r.probe_after_us.0) {
-                let b = best_us.entry(cpu).or_insert(us);
-                *b = b.min(us);
-            }
-        }
-        HostSpeeds { best_us }
-    }
-
-    /// Each probed CPU's relative speed in one probe.
-    pub fn relative(&self, probes: &HostProbes) -> Vec<f64> {
-        probes
-            .0
-            .iter()
-            .filter_map(|(cpu, us)| self.best_us.get(cpu).map(|b| b / us))
-            .collect()
-    }
-
-    /// Fills the derived host columns of every row.
-    pub fn fill(&self, rows: &mut [RunRow]) {
-        for r in rows {
-            let before = self.relative(&r.probe_before_us);
-            let after = self.relative(&r.probe_after_us);
-            let slowest = |v: &[f64]| v.iter().copied().reduce(f64::min);
-            let spread = |v: &[f64]| {
-                let lo = slowest(v)?;
-                let hi = v.iter().copied().reduce(f64::max)?;
-                Some(hi / lo)
-            };
-            let all: Vec<f64> = before.iter().chain(&after).copied().collect();
-            r.host_speed = (!all.is_empty()).then(|| all.iter().sum::<f64>() / all.len() as f64);
-            r.host_speed_before = slowest(&before);
-            r.host_speed_after = slowest(&after);
-            r.host_spread = match (spread(&before), spread(&after)) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
-        }
     }
 }
 
@@ -615,10 +478,10 @@ impl ChecksumCheck {
     /// Takes earlier rows (e.g. kept by `--resume`) as references without judging them.
     pub fn learn(&mut self, rows: &[RunRow]) {
         for r in rows.iter().filter(|r| r.ok()) {
-            if let Some(sum) = r.checksum {
+            if let Some(sum) = r.measured.checksum {
                 self.reference
-                    .entry((r.variant.clone(), r.workload.clone(), r.tasks))
-                    .or_insert((sum, r.model.clone()));
+                    .entry((r.cell.variant.clone(), r.cell.workload.clone(), r.tasks))
+                    .or_insert((sum, r.cell.model.clone()));
             }
         }
     }
@@ -626,10 +489,14 @@ impl ChecksumCheck {
     /// Judges one run: marks it a mismatch if its checksum differs from the reference, or
     /// makes it the reference if it is the first.
     pub fn check(&mut self, row: &mut RunRow) {
-        let (true, Some(sum)) = (row.ok(), row.checksum) else {
+        let (true, Some(sum)) = (row.ok(), row.measured.checksum) else {
             return;
         };
-        let id = (row.variant.clone(), row.workload.clone(), row.tasks);
+        let id = (
+            row.cell.variant.clone(),
+            row.cell.workload.clone(),
+            row.tasks,
+        );
         match self.reference.get(&id) {
             Some((expected, by)) if *expected != sum => {
                 row.status = Status::Mismatch;
@@ -646,174 +513,8 @@ impl ChecksumCheck {
             }
             Some(_) => {}
             None => {
-                self.reference.insert(id, (sum, row.model.clone()));
+                self.reference.insert(id, (sum, row.cell.model.clone()));
             }
         }
-    }
-}
-
-/// What one task of a workload does: a built-in (or command) kernel, or the user's own
-/// code, a Python function or a native library's symbol.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum WorkKind {
-    #[default]
-    Kernel,
-    Function,
-    Library,
-}
-
-/// The `kernel` column, typed: what kind of work, and its name. The column's text is the
-/// name, prefixed `function:` or `library:` for the user's own code (`function:work.py:digest`,
-/// `library:libwork.so:work`); it is parsed once where rows are read back.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct Work {
-    pub kind: WorkKind,
-    /// The kernel's name, or the code as named after its prefix (`work.py:digest`).
-    pub name: String,
-}
-
-impl Work {
-    pub fn kernel(name: impl Into<String>) -> Work {
-        Work {
-            kind: WorkKind::Kernel,
-            name: name.into(),
-        }
-    }
-
-    /// Whether the work is the user's own code rather than a kernel.
-    pub fn is_own_code(&self) -> bool {
-        self.kind != WorkKind::Kernel
-    }
-}
-
-impl std::fmt::Display for Work {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.kind {
-            WorkKind::Kernel => f.write_str(&self.name),
-            WorkKind::Function => write!(f, "function:{}", self.name),
-            WorkKind::Library => write!(f, "library:{}", self.name),
-        }
-    }
-}
-
-impl std::str::FromStr for Work {
-    type Err = std::convert::Infallible;
-
-    /// The column's text: every text is some work (a kernel unless prefixed).
-    fn from_str(s: &str) -> Result<Work, Self::Err> {
-        let (kind, name) = if let Some(name) = s.strip_prefix("function:") {
-            (WorkKind::Function, name)
-        } else if let Some(name) = s.strip_prefix("library:") {
-            (WorkKind::Library, name)
-        } else {
-            (WorkKind::Kernel, s)
-        };
-        Ok(Work {
-            kind,
-            name: name.to_string(),
-        })
-    }
-}
-
-impl From<&str> for Work {
-    fn from(s: &str) -> Work {
-        let Ok(work) = s.parse();
-        work
-    }
-}
-
-impl Serialize for Work {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Work {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Work, D::Error> {
-        Ok(Work::from(String::deserialize(deserializer)?.as_str()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_baseline_prints_and_parses_back() {
-        for text in [
-            "sequential@1",
-            "py-sequential@2",
-            "a@b@4",
-            "threads (not measured)",
-        ] {
-            let b: Baseline = text.parse().unwrap();
-            assert_eq!(b.to_string(), text);
-        }
-        assert_eq!(
-            "a@b@4".parse::<Baseline>().unwrap().cell(),
-            Some(("a@b", 4))
-        );
-        assert!("sequential".parse::<Baseline>().is_err());
-        assert!("sequential@x".parse::<Baseline>().is_err());
-    }
-
-    fn row(model: &str, sum: u64) -> RunRow {
-        RunRow {
-            workload: "w".into(),
-            model: model.into(),
-            tasks: 4,
-            checksum: Some(sum),
-            ..RunRow::default()
-        }
-    }
-
-    #[test]
-    fn the_first_checksum_is_the_reference_and_later_ones_must_match() {
-        let mut check = ChecksumCheck::new();
-        let mut a = row("sequential", 10);
-        let mut b = row("threads", 10);
-        let mut c = row("rayon", 11);
-        check.check(&mut a);
-        check.check(&mut b);
-        check.check(&mut c);
-        assert_eq!(
-            [a.status, b.status, c.status],
-            [Status::Ok, Status::Ok, Status::Mismatch]
-        );
-        assert!(c.error.contains("checksum 11 differs from 10"));
-        assert!(c.error.contains("`sequential`"));
-    }
-
-    #[test]
-    fn rows_of_older_folders_read_with_todays_meaning() {
-        let old = "scenario,workload,kernel,model,workers,tasks,repeat,wall_s,setup_s,reported_s,user_s,sys_s,cpu_util,max_rss_kb,workers_rss_kb,vol_ctx,invol_ctx,runq_wait_s,cpu_migrations,ctx_switches,checksum,status,error\n\
-            s,w,sleep,py-asyncio,8,32,0,0.26,0.172,0.082,0.15,0.03,0.69,100,200,1,1,,,,640,ok,\n\
-            s,w,sleep,async,8,32,0,0.085,0.00003,,0.001,0.0,0.01,100,,1,1,0.0001,,,640,ok,\n";
-        let mut rows: Vec<RunRow> = csv::Reader::from_reader(old.as_bytes())
-            .deserialize()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        rows.iter_mut().for_each(RunRow::upgrade);
-        // The command's setup_s was interpreter start-up: not a pool's, so unknown now.
-        assert_eq!(rows[0].setup_s, None);
-        assert_eq!(rows[0].cpu_scope, Some(CpuScope::Process));
-        assert_eq!(rows[0].interp_start_s, None);
-        // A native row keeps its numbers; what its CPU time covers was not recorded.
-        assert_eq!(rows[1].setup_s, Some(0.00003));
-        assert_eq!(rows[1].cpu_scope, None);
-    }
-
-    #[test]
-    fn status_reads_and_writes_as_lowercase_words() {
-        let mut w = csv::Writer::from_writer(vec![]);
-        w.serialize(row("m", 1)).unwrap();
-        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
-        assert!(text.lines().nth(1).unwrap().ends_with(",ok,"));
-        let back: RunRow = csv::Reader::from_reader(text.as_bytes())
-            .deserialize()
-            .next()
-            .unwrap()
-            .unwrap();
-        assert_eq!(back.status, Status::Ok);
     }
 }
