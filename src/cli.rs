@@ -402,7 +402,8 @@ pub struct RunArgs {
 
     /// With variants: exit 1 when a cell regressed by more than PCT percent (median paired
     /// ratio above 1 + PCT/100 and its 95% CI above 1); the verdict is in variants.md and
-    /// variants.json. Default threshold without it: 2%.
+    /// variants.json (`parabench compare DIR` prints it as compare does). Default threshold
+    /// without it: 2%. A cell whose CI is wider than the threshold gets more rounds of pairs.
     #[arg(long, value_name = "PCT", value_parser = crate::compare::parse_threshold)]
     pub fail_on_regression: Option<f64>,
 }

@@ -12,8 +12,9 @@ and libslow.so with 5% more work per task) and runs variants.toml:
   overhead N     N alternating pairs: one run without variants, one with the two variants
   alternation N [MODE ...]
                  N rounds of one A/B and one --aa run under each alternation in turn
-                 (together, process, run: PARABENCH_VARIANT_ALTERNATION): cells regressed,
-                 false alarms, the detectable change and the run's time, per mode
+                 (together, process, run: PARABENCH_VARIANT_ALTERNATION; no-more-pairs:
+                 together without the extra rounds of pairs): cells regressed, false alarms,
+                 the detectable change and the run's time, per mode
   all N          all of the above (N defaults to 10)
 
 Usage: python3 scenarios/benchmarks/variants.py all 10 [--threshold 2]
@@ -184,13 +185,22 @@ def overhead(n, tmp):
           f"{statistics.median(per_process) / m1:.2f}x)")
 
 
+def mode_env(mode):
+    """A mode's environment: an alternation (together, process, run), or `no-more-pairs`
+    (together, without the extra rounds of pairs for cells whose CI is wider than the
+    threshold)."""
+    if mode == "no-more-pairs":
+        return {"PARABENCH_VARIANT_ALTERNATION": "together", "PARABENCH_VARIANT_MORE_ROUNDS": "0"}
+    return {"PARABENCH_VARIANT_ALTERNATION": mode}
+
+
 def alternation(n, tmp, modes=("together", "process", "run")):
     """The alternations side by side: N rounds, each one A/B run and one --aa run under every
     mode in turn, so the modes see the same stretch of the host."""
     tally = {m: {"ab": {}, "aa": 0, "aa_cells": 0, "t": [], "detect": []} for m in modes}
     for i in range(n):
         for mode in modes:
-            env = {"PARABENCH_VARIANT_ALTERNATION": mode}
+            env = mode_env(mode)
             t = tally[mode]
             folder, took, _ = run(os.path.join(tmp, f"alt-{mode}-ab{i}"), "--variant",
                                   "base:library=" + BASE, "--variant", "slow:library=" + SLOW,

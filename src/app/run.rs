@@ -17,7 +17,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 mod folder;
+mod pairs;
 use folder::{keep_or_drop_previous, open_run_dir, write_meta};
+pub use pairs::MORE_ROUNDS_ENV;
 
 /// What `parabench run` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -202,18 +204,16 @@ pub fn run_scenario(
         &mut [&mut check, &mut store, &mut progress],
     )?;
     progress.finish();
-    if executed.ending == Ending::Complete && scenario.remeasure > 0 {
-        let ending = remeasure(
-            session,
-            &cells,
-            scenario.remeasure,
-            &mut check,
-            &mut store,
-            &dir,
-            opts,
-        )?;
-        executed.ending = ending;
-    }
+    let extra = Extra {
+        session,
+        cells: &cells,
+        dir: &dir,
+        judging: pairs::Judging {
+            threshold_pct: meta.threshold_pct(),
+            aa: meta.aa,
+        },
+    };
+    executed.ending = extra.runs(scenario, executed.ending, (&mut check, &mut store), opts)?;
     meta.finished_utc = Some(now_utc());
     meta.machine.load_end = load_average();
     meta.ending = executed.ending;
@@ -229,6 +229,53 @@ pub fn run_scenario(
     keep_or_drop_previous(&mut dir, executed.ending)?;
     let outcome = print_outcome(&dir, &data, executed.ending);
     Ok(gate(&dir, &data, opts, outcome))
+}
+
+/// What the runs after the session need: the session, its cells and folder, and how the
+/// pairs of a variant run are judged.
+struct Extra<'a> {
+    session: run::Session<'a>,
+    cells: &'a [plan::Cell],
+    dir: &'a RunDir,
+    judging: pairs::Judging,
+}
+
+impl Extra<'_> {
+    /// After a complete session: the runs measured again on a slowed host (`remeasure`), then
+    /// the extra rounds of pairs of a variant run. Returns how the run ended.
+    fn runs(
+        &self,
+        scenario: &Scenario,
+        ending: Ending,
+        (check, store): (&mut ChecksumCheck, &mut Store),
+        opts: &RunOptions,
+    ) -> Result<Ending, Error> {
+        let mut ending = ending;
+        if ending == Ending::Complete && scenario.remeasure > 0 {
+            let budget = scenario.remeasure;
+            ending = remeasure(
+                self.session,
+                self.cells,
+                budget,
+                check,
+                store,
+                self.dir,
+                opts,
+            )?;
+        }
+        if ending == Ending::Complete && scenario.variants.len() >= 2 {
+            let both = (check, store);
+            ending = pairs::more_pairs(
+                self.session,
+                scenario,
+                self.cells,
+                &self.judging,
+                both,
+                opts,
+            )?;
+        }
+        Ok(ending)
+    }
 }
 
 /// A variant whose `python` wins over `$PARABENCH_PYTHON` says so: otherwise two interpreter

@@ -123,14 +123,14 @@ pub fn with_variants(cells: Vec<Cell>, variants: &[crate::scenario::Variant]) ->
 }
 
 /// How the variants of a cell take turns (see [`expand_variants`]), measured with
-/// `scenarios/benchmarks/variants.py` (5 cells, 20 runs each, threshold 2%, the shared 2-core
-/// VM). On a quiet host (load 1-2), A/A 10 runs: per process 0 flagged cells in 50 (median
-/// detectable change 1.3%), per run 2 in 50 (1.1%); A/B with 5% more work: 46 of 50 cells
-/// regressed either way; a session took 4.6 s per process, 8.4 s per run (2.0x and 3.7x one
-/// run without variants: every run a fresh process costs). Under heavy load (3.6-6), per run
-/// held up better: 1 in 50 flagged against 6 in 50 (detectable 8.1% against 22.9%). Per
-/// process is the default (the cost), `PARABENCH_VARIANT_ALTERNATION=run` for a host that
-/// busy.
+/// `scenarios/benchmarks/variants.py alternation 10` (the native-c library and a build with 5%
+/// more work; sequential, threads and processes at 1 and 2 workers, 20 runs per cell, threshold
+/// 2%; the modes interleaved round by round on the shared 2-core VM). Quiet host (load 1.5-2.3),
+/// two series: together 49 and 47 of 50 cells regressed (`processes`@2 9/10 and 7/10), A/A 1 and
+/// 0 of 50 flagged, 4.7 s a run; per process 46 and 46 (`processes`@2 6/10, 6/10), A/A 1 and 1,
+/// 4.8 s; per run 49 (9/10), A/A 1, 8.4 s. Busy host (load 4-5, 6 rounds): together 27 of 30,
+/// per process 23, per run 26. Together pairs as closely as per run at the cost of per process,
+/// so it is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Alternation {
     /// The variants' processes of a slot start together and take turns run by run, A B B A:

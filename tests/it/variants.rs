@@ -2,7 +2,7 @@
 //! differ by 3x the work per task (scenarios/examples/native-c/work.c built with
 //! -DWORK_PERCENT=300), so every verdict here is certain on any machine, however noisy.
 
-use crate::common::{self, run, run_scenario, tempdir, write_scenario, Csv};
+use crate::common::{self, run, tempdir, write_scenario, Csv};
 use std::path::{Path, PathBuf};
 
 /// Builds scenarios/examples/native-c/work.c as `dir/<name>` with `percent` of the work.
@@ -58,6 +58,20 @@ name = "base"
 name = "slow"
 library = "libslow.so"
 "#;
+
+/// `parabench run` with the extra rounds of pairs off, so the tests count runs exactly (one
+/// test below turns them on).
+fn run_scenario(scenario: &Path, out: &Path, extra: &[&str]) -> common::Ran {
+    let mut cmd = common::parabench();
+    cmd.arg("run")
+        .arg(scenario)
+        .arg("-o")
+        .arg(out)
+        .arg("--no-progress")
+        .args(extra)
+        .env("PARABENCH_VARIANT_MORE_ROUNDS", "0");
+    run(cmd)
+}
 
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -197,6 +211,60 @@ fn every_cell_runs_under_every_variant_and_the_files_gain_a_variant_column() {
         "{}",
         lenient.stdout
     );
+}
+
+#[test]
+fn cells_whose_pairs_cannot_resolve_the_threshold_get_more_pairs() {
+    let tmp = tempdir();
+    build(tmp.path(), "libbase.so", 100);
+    build(tmp.path(), "libslow.so", 300);
+    let s = scenario(tmp.path(), TWO);
+    // At a threshold of 0 no CI is narrow enough: every cell gets the most extra rounds, as
+    // many as the session had (2), each of 5 pairs, the variants side by side.
+    let mut cmd = common::parabench();
+    cmd.arg("run")
+        .arg(&s)
+        .arg("-o")
+        .arg(tmp.path().join("out"))
+        .args([
+            "--no-progress",
+            "--charts",
+            "none",
+            "--fail-on-regression",
+            "0",
+        ])
+        .env_remove("PARABENCH_VARIANT_MORE_ROUNDS");
+    let out = run(cmd);
+    out.expect_code(1);
+    assert!(
+        out.stderr
+            .contains("taking more pairs of 3 cells whose pairs cannot resolve the 0% threshold"),
+        "{}",
+        out.describe()
+    );
+    let dir = tmp.path().join("out/pair");
+    let runs = Csv::read(&dir.join("runs.csv"));
+    for v in ["base", "slow"] {
+        for (m, w) in [("sequential", "1"), ("threads", "1"), ("threads", "2")] {
+            let rows = runs.filter(&[("variant", v), ("model", m), ("workers", w)]);
+            assert_eq!(rows.len(), 20, "{v} {m}@{w}");
+            let extra: Vec<&&std::collections::HashMap<String, String>> = rows
+                .iter()
+                .filter(|r| r["repeat"].parse::<u32>().unwrap() >= 10)
+                .collect();
+            assert_eq!(extra.len(), 10);
+            assert!(
+                extra.iter().all(|r| r["round"] == "2" || r["round"] == "3"),
+                "{extra:?}"
+            );
+        }
+    }
+    for c in json(&dir.join("variants.json"))["cells"]
+        .as_array()
+        .unwrap()
+    {
+        assert_eq!(c["pairs"], 20, "{c}");
+    }
 }
 
 #[test]

@@ -78,9 +78,9 @@ pub static KEYS: &[Key] = &[
     Key {
         name: "charts",
         at: At::Top,
-        doc: "Which chart files to write: `all`, `none`, or chart kinds (speedup, time, \
-              efficiency, memory, cpu, timeline) and formats (png, svg), one word or a list; \
-              `parabench plot` draws the rest later from the CSV files.",
+        doc: "Which chart files to write: `all`, `none`, or chart kinds (e.g. speedup, time, \
+              host; an unknown word lists them all) and formats (png, svg), one word or a \
+              list; `parabench plot` draws the rest later from the CSV files.",
         absent: Absent::Means("all"),
         example: "charts = [\"speedup\", \"svg\"]",
         kind: Kind::Words {
