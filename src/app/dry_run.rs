@@ -30,9 +30,11 @@ pub fn dry_run(scenario: &Scenario, shard: Option<Shard>) {
     let names: Vec<&str> = scenario.variants.iter().map(|v| v.name.as_str()).collect();
     if !names.is_empty() {
         println!(
-            "  {} measured under every one of them, paired A B B A: {}",
+            "  {} measured under every one of them, paired A B B A: {}; a cell whose pairs \
+             cannot resolve the threshold gets up to {} more (not in the estimate)",
             count(names.len() as u64, "variant"),
-            names.join(", ")
+            names.join(", "),
+            count(scenario.rounds.into(), "round")
         );
     }
     for (i, c) in cells.iter().enumerate() {

@@ -83,9 +83,20 @@ pub fn init(path: &Path, force: bool) -> Result<(), Error> {
     Ok(())
 }
 
+/// A command that only prints ends quietly when its reader goes away (`parabench list | head`),
+/// as `cat` does, instead of failing on its next line. Not for `run`, whose rows go to files.
+pub fn end_quietly_on_closed_stdout() {
+    // SAFETY: restoring the default disposition of SIGPIPE, before any thread is started; no
+    // handler of ours is replaced.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// `parabench list`, or with `--markdown` the guide's generated pages (`Some(None)`: every
 /// one of them).
 pub fn list(what: info::ListWhat, markdown: Option<Option<reference::Table>>) {
+    end_quietly_on_closed_stdout();
     match markdown {
         Some(Some(table)) => print!("{}", reference::markdown(table)),
         Some(None) => print!("{}", reference::all()),
@@ -126,6 +137,7 @@ pub fn plot(run_dir: &Path, charts: Option<&str>) -> Result<(), Error> {
 
 /// `parabench validate`: checks each file; returns how many were invalid (each error printed).
 pub fn validate(paths: &[std::path::PathBuf], force: bool) -> usize {
+    end_quietly_on_closed_stdout();
     let opts = crate::scenario::LoadOptions::here(force);
     let mut bad = 0;
     for p in paths {

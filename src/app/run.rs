@@ -80,6 +80,7 @@ pub fn run(opts: &RunOptions) -> Result<Outcome, Error> {
     let calibration = opts.aa_run.as_deref().map(calibration).transpose()?;
     let shard = opts.shard;
     if opts.dry_run {
+        super::end_quietly_on_closed_stdout();
         for s in &scenarios {
             super::dry_run::dry_run(s, shard);
         }
@@ -393,19 +394,32 @@ fn remeasure(
                 crate::text::count(slots.len() as u64, "run")
             );
         }
-        let mut progress = Progress::new(
-            plan::runs_in(&slots),
-            plan::cells_in(&slots),
-            opts.progress_bar,
-            opts.quiet,
-        );
-        let executed = run::execute(session, &cells, &slots, &mut [check, store, &mut progress])?;
-        progress.finish();
-        if executed.ending != Ending::Complete || left == 0 {
-            return Ok(executed.ending);
+        let ending = run_slots(session, &cells, &slots, (check, store), opts)?;
+        if ending != Ending::Complete || left == 0 {
+            return Ok(ending);
         }
     }
     Ok(Ending::Complete)
+}
+
+/// Runs `slots` after the session (measured again, or more pairs) with a progress bar of their
+/// own; returns how they ended.
+fn run_slots(
+    session: run::Session<'_>,
+    cells: &[plan::Cell],
+    slots: &[plan::Slot],
+    (check, store): (&mut ChecksumCheck, &mut Store),
+    opts: &RunOptions,
+) -> Result<Ending, Error> {
+    let mut progress = Progress::new(
+        plan::runs_in(slots),
+        plan::cells_in(slots),
+        opts.progress_bar,
+        opts.quiet,
+    );
+    let executed = run::execute(session, cells, slots, &mut [check, store, &mut progress])?;
+    progress.finish();
+    Ok(executed.ending)
 }
 
 /// `--timeline`'s word for `which` (as meta.json records it).

@@ -1030,3 +1030,31 @@ fn a_huge_timeout_is_refused_with_its_limit() {
         "nothing is written for a refused scenario"
     );
 }
+
+#[test]
+fn printing_commands_end_quietly_when_their_reader_goes_away() {
+    use std::os::unix::process::ExitStatusExt;
+    // `parabench list | head -1`, `... --dry-run | head`: stdout is a pipe whose reader is
+    // gone before anything is written.
+    for args in [
+        vec!["list"],
+        vec!["run", "--dry-run"],
+        vec!["validate", "scenarios/benchmarks/variants.toml"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("parabench"))
+            .args(&args)
+            .current_dir(crate::common::root())
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(
+            out.status.signal(),
+            Some(libc::SIGPIPE),
+            "{args:?}: {stderr}"
+        );
+    }
+}

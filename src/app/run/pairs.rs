@@ -14,8 +14,7 @@ use crate::error::Error;
 use crate::plan::{self, Cell, Slot};
 use crate::record::{CellId, ChecksumCheck, Ending};
 use crate::report::variants;
-use crate::run::progress::Progress;
-use crate::run::{self, Session};
+use crate::run::Session;
 use crate::scenario::Scenario;
 
 /// The variable that caps the extra rounds (default: the scenario's `rounds`).
@@ -73,16 +72,9 @@ pub(super) fn more_pairs(
                 judging.threshold_pct
             );
         }
-        let mut progress = Progress::new(
-            plan::runs_in(&slots),
-            plan::cells_in(&slots),
-            opts.progress_bar,
-            opts.quiet,
-        );
-        let executed = run::execute(session, &cells, &slots, &mut [check, store, &mut progress])?;
-        progress.finish();
-        if executed.ending != Ending::Complete {
-            return Ok(executed.ending);
+        let ending = super::run_slots(session, &cells, &slots, (&mut *check, &mut *store), opts)?;
+        if ending != Ending::Complete {
+            return Ok(ending);
         }
     }
     Ok(Ending::Complete)
