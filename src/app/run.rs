@@ -18,8 +18,10 @@ use std::path::{Path, PathBuf};
 
 mod folder;
 mod pairs;
+mod remeasure;
 use folder::{keep_or_drop_previous, open_run_dir, write_meta};
 pub use pairs::MORE_ROUNDS_ENV;
+use remeasure::remeasure;
 
 /// What `parabench run` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -320,86 +322,6 @@ fn gate(dir: &RunDir, data: &RunData, opts: &RunOptions, outcome: Outcome) -> Ou
         }
         _ => outcome,
     }
-}
-
-/// Measures again, each in a fresh process at the end of the session, up to `budget` runs of
-/// more than one worker that the host probes saw on a slowed host (see
-/// [`crate::report::host::SLOWED`]), in up to three passes (a run measured again may land in a
-/// slow spell too). Each first measurement stays in runs.csv, marked `slowed` (runs.csv is
-/// written again, whole, before each pass, so an interruption leaves no duplicate `ok` rows).
-#[allow(clippy::too_many_arguments)]
-fn remeasure(
-    session: run::Session<'_>,
-    cells: &[plan::Cell],
-    budget: u32,
-    check: &mut ChecksumCheck,
-    store: &mut Store,
-    dir: &RunDir,
-    opts: &RunOptions,
-) -> Result<Ending, Error> {
-    use crate::record::{HostSpeeds, Status};
-    // The extra runs record no timeline.
-    let cells: Vec<plan::Cell> = cells
-        .iter()
-        .map(|c| plan::Cell {
-            timeline: false,
-            ..c.clone()
-        })
-        .collect();
-    let mut left = budget as usize;
-    for _pass in 0..3 {
-        let mut probed = store.rows.clone();
-        HostSpeeds::learn(&probed).fill(&mut probed);
-        let Some(typical) = crate::report::host::typical_speed(&probed) else {
-            break;
-        };
-        let mut slowed: Vec<(usize, f64)> = probed
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.ok() && r.cell.workers >= 2)
-            .filter_map(|(i, r)| Some((i, r.host_speed?)))
-            .filter(|(_, h)| *h < crate::report::host::SLOWED * typical)
-            .collect();
-        slowed.sort_by(|a, b| a.1.total_cmp(&b.1));
-        slowed.truncate(left);
-        if slowed.is_empty() {
-            break;
-        }
-        let mut slots = Vec::new();
-        for &(i, speed) in &slowed {
-            let row = &mut store.rows[i];
-            let same = |c: &plan::Cell| c.id == row.cell;
-            let Some(c) = cells.iter().position(same) else {
-                continue;
-            };
-            row.status = Status::Slowed;
-            row.error = format!(
-                "measured again: the host probes saw this run at {speed:.2} of the CPUs' best \
-                 (the session's typical {typical:.2})"
-            );
-            slots.push(plan::Slot {
-                cell: c,
-                repeats: row.repeat..row.repeat + 1,
-                round: row.round,
-                warmup: cells[c].workload.warmup,
-                warmup_tasks: None,
-                group: None,
-            });
-        }
-        store.rewrite_runs(dir)?;
-        left -= slots.len();
-        if !opts.quiet {
-            eprintln!(
-                "measuring again {} that the host probes saw on a slowed host",
-                crate::text::count(slots.len() as u64, "run")
-            );
-        }
-        let ending = run_slots(session, &cells, &slots, (check, store), opts)?;
-        if ending != Ending::Complete || left == 0 {
-            return Ok(ending);
-        }
-    }
-    Ok(Ending::Complete)
 }
 
 /// Runs `slots` after the session (measured again, or more pairs) with a progress bar of their
