@@ -24,7 +24,7 @@ pub(super) fn remeasure(
     dir: &RunDir,
     opts: &RunOptions,
 ) -> Result<Ending, Error> {
-    use crate::record::{HostSpeeds, Status};
+    use crate::record::HostSpeeds;
     // The extra runs record no timeline.
     let cells: Vec<plan::Cell> = cells
         .iter()
@@ -52,47 +52,7 @@ pub(super) fn remeasure(
         if slowed.is_empty() {
             break;
         }
-        let mut slots = Vec::new();
-        let mut taken: Vec<usize> = Vec::new();
-        for &(i, speed) in &slowed {
-            let pair = pair_of(&store.rows, i);
-            if pair.iter().any(|j| taken.contains(j)) {
-                continue; // measured again already, with its partner
-            }
-            let group = (pair.len() > 1).then_some(slots.len() as u32);
-            let mut turn: Vec<plan::Slot> = Vec::new();
-            for &j in &pair {
-                let row = &mut store.rows[j];
-                let same = |c: &plan::Cell| c.id == row.cell;
-                let Some(c) = cells.iter().position(same) else {
-                    continue;
-                };
-                row.status = Status::Slowed;
-                row.error = if j == i {
-                    format!(
-                        "measured again: the host probes saw this run at {speed:.2} of the CPUs' \
-                         best (the session's typical {typical:.2})"
-                    )
-                } else {
-                    "measured again with the other run of its pair, which the host probes saw on \
-                     a slowed host"
-                        .to_string()
-                };
-                turn.push(plan::Slot {
-                    cell: c,
-                    repeats: row.repeat..row.repeat + 1,
-                    round: row.round,
-                    warmup: cells[c].workload.warmup,
-                    warmup_tasks: None,
-                    group,
-                });
-            }
-            if group.is_some_and(|g| g % 2 == 1) {
-                turn.reverse();
-            }
-            taken.extend(pair);
-            slots.extend(turn);
-        }
+        let slots = again(&slowed, typical, &cells, store);
         store.rewrite_runs(dir)?;
         left = left.saturating_sub(slots.len());
         if !opts.quiet {
@@ -107,6 +67,59 @@ pub(super) fn remeasure(
         }
     }
     Ok(Ending::Complete)
+}
+
+/// The slots that measure the `slowed` rows (index, host speed) again, each with its pair
+/// (see [`pair_of`]), marking the first measurements `slowed`.
+fn again(
+    slowed: &[(usize, f64)],
+    typical: f64,
+    cells: &[plan::Cell],
+    store: &mut Store,
+) -> Vec<plan::Slot> {
+    use crate::record::Status;
+    let mut slots = Vec::new();
+    let mut taken: Vec<usize> = Vec::new();
+    for &(i, speed) in slowed {
+        let pair = pair_of(&store.rows, i);
+        if pair.iter().any(|j| taken.contains(j)) {
+            continue; // measured again already, with its partner
+        }
+        let group = (pair.len() > 1).then_some(slots.len() as u32);
+        let mut turn: Vec<plan::Slot> = Vec::new();
+        for &j in &pair {
+            let row = &mut store.rows[j];
+            let same = |c: &plan::Cell| c.id == row.cell;
+            let Some(c) = cells.iter().position(same) else {
+                continue;
+            };
+            row.status = Status::Slowed;
+            row.error = if j == i {
+                format!(
+                    "measured again: the host probes saw this run at {speed:.2} of the CPUs' \
+                     best (the session's typical {typical:.2})"
+                )
+            } else {
+                "measured again with the other run of its pair, which the host probes saw on \
+                 a slowed host"
+                    .to_string()
+            };
+            turn.push(plan::Slot {
+                cell: c,
+                repeats: row.repeat..row.repeat + 1,
+                round: row.round,
+                warmup: cells[c].workload.warmup,
+                warmup_tasks: None,
+                group,
+            });
+        }
+        if group.is_some_and(|g| g % 2 == 1) {
+            turn.reverse();
+        }
+        taken.extend(pair);
+        slots.extend(turn);
+    }
+    slots
 }
 
 /// The rows measured again together with row `i`: with variants, every variant's successful
