@@ -449,8 +449,8 @@ fn intro(s: &mut String, p: &Paired) -> std::fmt::Result {
     } else {
         writeln!(
             s,
-            "Each cell ran under every variant, A B B A within each round; a pair is run `r` of \
-             both, the ratio is variant/base time. Regressed: median ratio above {:.3} and its \
+            "Each cell ran under every variant, side by side, run by run in A B B A turns; a \
+             pair is run `r` of both, the ratio is variant/base time. Regressed: median ratio above {:.3} and its \
              95% CI above 1; improved: the mirror; noisy: one half of the rounds does not show \
              the change. **{} regressed, {} improved, {} noisy, {} unchanged** of {} cells.\n",
             1.0 + thr / 100.0,

@@ -1039,7 +1039,7 @@ fn printing_commands_end_quietly_when_their_reader_goes_away() {
     for args in [
         vec!["list"],
         vec!["run", "--dry-run"],
-        vec!["validate", "scenarios/benchmarks/variants.toml"],
+        vec!["validate", "tests/scenarios/valid/native_all_models.toml"],
     ] {
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
