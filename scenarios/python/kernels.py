@@ -1676,8 +1676,10 @@ def check_http_response(report):
 def check_window_accounting(report):
     """CPU time and run-queue wait cover the window, worker processes included."""
     work = {"limit": 20000}
-    alone = run_benchmark("sequential", "primes", 1, 6, work)
-    cpu_alone = alone.user_s + alone.sys_s
+    # The loop's CPU time, the least of three: this VM's CPUs can run at half speed for a
+    # while, which makes a single measurement of CPU time up to twice too long.
+    cpu_alone = min(m.user_s + m.sys_s
+                    for m in (run_benchmark("sequential", "primes", 1, 6, work) for _ in range(3)))
     methods = [m for m in ("fork", "spawn", "forkserver")
                if m in multiprocessing.get_all_start_methods()]
     global _MP_CONTEXT
@@ -1687,8 +1689,10 @@ def check_window_accounting(report):
             for model in PROCESS_MODELS:
                 m = run_benchmark(model, "primes", 2, 6, work)
                 cpu = (m.user_s or 0) + (m.sys_s or 0)
-                # The work runs in the workers; without them the coordinator's CPU is a few ms.
-                report(m.user_s is not None and cpu > 0.7 * cpu_alone,
+                # The work runs in the workers; without them the coordinator's CPU is a few ms
+                # (the loop's is about 40 ms), so half the loop's tells them apart on a host
+                # whose speed moved between the two measurements.
+                report(m.user_s is not None and cpu > 0.5 * cpu_alone,
                        "%s (%s): the workers' CPU time is counted" % (model, method),
                        "%.3f s CPU vs %.3f s for the loop" % (cpu, cpu_alone))
                 report(m.runq_wait_s is not None or not WAITS.enabled
